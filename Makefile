@@ -1,0 +1,34 @@
+# Two entry points (see README): `make demo` and `make test`.
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+OUT    ?= out
+
+.PHONY: demo test install install-test clean docs bench
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+install: $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e .
+
+install-test: $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e ".[test]"
+
+## demo: install, then run the main job on the default data
+demo: install
+	$(BIN)/positivesum demo --out $(OUT)
+
+## test: install test needs, then run the whole suite
+test: install-test
+	$(BIN)/python -m pytest
+
+docs: install
+	$(BIN)/python -m positivesum.docgen docs
+
+bench: install
+	$(BIN)/python benchmarks/bench_classic.py
+
+clean:
+	rm -rf $(VENV) $(OUT) build *.egg-info src/*.egg-info

@@ -1,0 +1,177 @@
+"""Safe YAML reading with line numbers and guards against hostile input.
+
+PyYAML composes the node graph (which carries line marks); we then build plain
+Python objects ourselves so that every key path keeps the line it came from.
+Guards: file size (10 MB), UTF-8, empty documents, multiple documents,
+duplicate keys, merge keys, and alias expansion ("billion laughs"), which we
+bound by counting the nodes the document would expand to before building it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .errors import InputError, Location, Problem, dotted
+
+MAX_FILE_BYTES = 10 * 1024 * 1024
+#: A document may expand to at most this many nodes once aliases are resolved.
+MAX_EXPANDED_NODES = 200_000
+
+KeyPath = tuple
+
+
+@dataclass(frozen=True)
+class YamlDocument:
+    """A parsed YAML file: its data and the line of every key path in it."""
+
+    path: Path
+    data: Any
+    lines: dict[KeyPath, Location]
+
+
+def _fail(file: str, line: int, key: str, message: str, fix: str) -> InputError:
+    return InputError([Problem(Location(file, line), key, message, fix)])
+
+
+def read_text(path: Path) -> str:
+    """Read a data file as UTF-8 text, refusing huge, binary or missing files."""
+    name = str(path)
+    if not path.exists():
+        raise _fail(name, 0, "", "file not found", "check the path (relative imports resolve against the importing file)")
+    if path.is_dir():
+        raise _fail(name, 0, "", "is a directory, not a YAML file", "pass the YAML files inside it, e.g. DIR/*.yaml")
+    size = path.stat().st_size
+    if size > MAX_FILE_BYTES:
+        raise _fail(name, 0, "", f"file is {size / 1e6:.1f} MB, over the 10 MB limit",
+                    "split the data into several files joined with `import:`")
+    raw = path.read_bytes()
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as err:
+        line = raw[: err.start].count(b"\n") + 1
+        raise _fail(name, line, "", f"byte 0x{raw[err.start]:02x} at offset {err.start} is not valid UTF-8",
+                    "save the file as UTF-8 (most editors: 'Save with encoding')") from None
+
+
+def _expanded_size(node: yaml.Node, memo: dict[int, int], active: set[int], file: str) -> int:
+    """Count nodes after alias expansion, memoised so shared subtrees cost once."""
+    key = id(node)
+    if key in memo:
+        return memo[key]
+    if key in active:
+        raise _fail(file, node.start_mark.line + 1, "", "recursive alias: an anchor refers to itself",
+                    "remove the self-reference; YAML data here must be a tree")
+    active.add(key)
+    total = 1
+    if isinstance(node, yaml.SequenceNode):
+        for child in node.value:
+            total += _expanded_size(child, memo, active, file)
+    elif isinstance(node, yaml.MappingNode):
+        for k, v in node.value:
+            total += _expanded_size(k, memo, active, file) + _expanded_size(v, memo, active, file)
+    active.discard(key)
+    memo[key] = total
+    if total > MAX_EXPANDED_NODES:
+        raise _fail(file, node.start_mark.line + 1, "",
+                    f"aliases expand this document to more than {MAX_EXPANDED_NODES:,} values (an alias bomb?)",
+                    "write the data out without nested anchors/aliases")
+    return total
+
+
+class _Builder:
+    """Turn composed nodes into dicts/lists/scalars while recording line numbers."""
+
+    def __init__(self, file: str, loader: yaml.SafeLoader):
+        self.file = file
+        self.loader = loader
+        self.lines: dict[KeyPath, Location] = {}
+        self.problems: list[Problem] = []
+
+    def build(self, node: yaml.Node, path: KeyPath) -> Any:
+        self.lines.setdefault(path, Location(self.file, node.start_mark.line + 1))
+        if isinstance(node, yaml.MappingNode):
+            out: dict[Any, Any] = {}
+            for key_node, value_node in node.value:
+                if not isinstance(key_node, yaml.ScalarNode):
+                    self.problems.append(Problem(Location(self.file, key_node.start_mark.line + 1), dotted(path),
+                                                 "a mapping key must be a plain name", "use a string key"))
+                    continue
+                if key_node.tag == "tag:yaml.org,2002:merge":
+                    self.problems.append(Problem(Location(self.file, key_node.start_mark.line + 1), dotted(path),
+                                                 "YAML merge keys (<<) are not supported",
+                                                 "use `import:` or a named override to share data"))
+                    continue
+                key = self.loader.construct_object(key_node)
+                if not isinstance(key, (str, int)) or isinstance(key, bool):
+                    key = str(key_node.value)
+                child_path = path + (key,)
+                if key in out:
+                    self.problems.append(Problem(Location(self.file, key_node.start_mark.line + 1), dotted(child_path),
+                                                 f"duplicate key (first defined on line {self.lines[child_path].line})",
+                                                 "keep one definition; later copies would silently win"))
+                    continue
+                self.lines[child_path] = Location(self.file, key_node.start_mark.line + 1)
+                out[key] = self.build(value_node, child_path)
+            return out
+        if isinstance(node, yaml.SequenceNode):
+            items = []
+            for index, child in enumerate(node.value):
+                items.append(self.build(child, path + (index,)))
+            return items
+        try:
+            return self.loader.construct_object(node)
+        except yaml.constructor.ConstructorError as err:
+            self.problems.append(Problem(Location(self.file, node.start_mark.line + 1), dotted(path),
+                                         f"cannot read value: {err.problem}", "write a plain number, string, list or mapping"))
+            return None
+
+
+def parse_yaml(text: str, file: str) -> YamlDocument:
+    """Parse YAML text into plain data with line numbers, raising InputError on any problem."""
+    if not text.strip() or all(not ln.strip() or ln.lstrip().startswith("#") for ln in text.splitlines()):
+        raise _fail(file, 1, "", "file is empty", "add data, or remove the file from the import list")
+    loader = yaml.SafeLoader(text)
+    try:
+        node = loader.get_single_node()
+    except yaml.composer.ComposerError as err:
+        mark = err.problem_mark or err.context_mark
+        line = mark.line + 1 if mark else 1
+        msg = str(err.problem or err.context)
+        if "expected a single document" in str(err.context or ""):
+            msg = "file holds more than one YAML document (---)"
+            return_fix = "keep one document per file; put the others in their own files and `import:` them"
+        else:
+            return_fix = "define the anchor (&name) before using the alias (*name)"
+        raise _fail(file, line, "", msg, return_fix) from None
+    except yaml.MarkedYAMLError as err:
+        mark = err.problem_mark or err.context_mark
+        line = mark.line + 1 if mark else 1
+        raise _fail(file, line, "", f"malformed YAML: {err.problem or err.context}",
+                    "check indentation, colons and quotes near this line") from None
+    except yaml.YAMLError as err:  # reader errors (control characters and the like)
+        raise _fail(file, 1, "", f"malformed YAML: {err}", "remove control characters; save as plain UTF-8 text") from None
+    finally:
+        loader.dispose()
+    if node is None:
+        raise _fail(file, 1, "", "file is empty", "add data, or remove the file from the import list")
+    _expanded_size(node, {}, set(), file)
+    builder = _Builder(file, yaml.SafeLoader(""))
+    data = builder.build(node, ())
+    if builder.problems:
+        raise InputError(builder.problems)
+    if not isinstance(data, dict):
+        raise _fail(file, node.start_mark.line + 1, "", f"top level is a {type(data).__name__}, not a mapping",
+                    "start the file with keys such as `actors:`, `scenarios:` or `import:`")
+    return YamlDocument(Path(file), data, builder.lines)
+
+
+def load_yaml_file(path: Path, display_name: str | None = None) -> YamlDocument:
+    """Read and parse one YAML data file (see :func:`parse_yaml`)."""
+    name = display_name or str(path)
+    text = read_text(path)
+    doc = parse_yaml(text, name)
+    return YamlDocument(path, doc.data, doc.lines)
