@@ -25,6 +25,7 @@ from .sources import unsourced_numbers
 from .yamlio import load_yaml_file
 
 RESERVED_KEYS = ("import", "overrides")
+PACKAGED_DEFAULT = "positivesum:default"
 
 
 def default_data_dir() -> Path:
@@ -77,7 +78,9 @@ def _read_tree(path: Path, stack: list[Path], tree: _Tree, problems: list[Proble
                                 "write e.g. `import: [actors.yaml, bases.yaml]`"))
         imports = []
     for index, rel in enumerate(imports):
-        target = (path.parent / rel)
+        # `positivesum:default` names the packaged default dataset, so that user
+        # files can build on it wherever the package is installed.
+        target = default_data_file() if rel == PACKAGED_DEFAULT else (path.parent / rel)
         if not target.exists():
             problems.append(Problem(doc.lines.get(("import", index), Location(name, 1)), f"import[{index}]",
                                     f"imported file '{rel}' not found (looked in {display(path.parent)})",
@@ -154,8 +157,12 @@ def validate_tree(data: dict, lines: dict[tuple, Location], *, files: list[str],
     try:
         dataset = Dataset.model_validate(data)
     except ValidationError as err:
-        problems.extend(translate_validation_error(err, lines))
-        raise InputError(_unique(problems)) from None
+        schema_problems = translate_validation_error(err, lines)
+        # A schema problem at a key (unknown key, quantity without source) already
+        # explains any unsourced number beneath it: report it once.
+        flagged = [q.key_path for q in schema_problems]
+        problems = [p for p in problems if not any(_within(p.key_path, f) for f in flagged)]
+        raise InputError(_unique(problems + schema_problems)) from None
     problems.extend(run_checks(dataset, lines))
     if problems:
         raise InputError(_unique(problems))
@@ -169,6 +176,10 @@ def _loc(lines: dict[tuple, Location], path: tuple) -> Location | None:
     return locate(lines, path)
 
 
+def _within(path: str, prefix: str) -> bool:
+    return path == prefix or path.startswith(prefix + ".") or path.startswith(prefix + "[")
+
+
 def _unique(problems: list[Problem]) -> list[Problem]:
     seen, out = set(), []
     for p in problems:
@@ -176,4 +187,4 @@ def _unique(problems: list[Problem]) -> list[Problem]:
         if key not in seen:
             seen.add(key)
             out.append(p)
-    return out
+    return sorted(out, key=lambda p: (p.location.file if p.location else "", p.location.line if p.location else 0))

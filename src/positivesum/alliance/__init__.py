@@ -1,0 +1,1 @@
+"""Alliance architecture: command structures, roles and (later) cooperative games."""

@@ -1,0 +1,209 @@
+"""Command line: a thin layer over :mod:`positivesum.services`.
+
+Bad input never shows a traceback: every :class:`InputError` is printed as
+``file:line: key: what — how to fix`` lines on stderr and the exit code is 2.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from . import __version__, services
+from .diffing import brief
+from .model.errors import InputError
+
+app = typer.Typer(help="positivesum — an open workbench for allied defence planning.", no_args_is_help=True,
+                  add_completion=False, pretty_exceptions_enable=False, rich_markup_mode=None)
+new_app = typer.Typer(help="Create new data files to edit.", no_args_is_help=True)
+app.add_typer(new_app, name="new")
+
+out = Console(highlight=False)
+err = Console(stderr=True, highlight=False)
+
+DataOpt = Annotated[Optional[list[Path]], typer.Option("--data", "-d", help="Dataset YAML file(s); default: the packaged dataset. Repeat to layer files.")]
+OverrideOpt = Annotated[Optional[list[str]], typer.Option("--override", "-o", help="Apply a named override from the data (repeatable; later wins).")]
+SetOpt = Annotated[Optional[list[str]], typer.Option("--set", "-s", help="Override one value: dotted.path=value (repeatable; applied last).")]
+
+
+def _report_input_error(e: InputError) -> None:
+    err.print(f"error: {len(e.problems)} problem(s) in the input:", style="bold red", markup=False)
+    for p in e.problems:
+        err.print(p.format(), markup=False, soft_wrap=True)
+
+
+def guarded(fn):
+    """Turn InputError into a clean message and exit code 2."""
+
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        try:
+            return fn(*args, **kwargs)
+        except InputError as e:
+            _report_input_error(e)
+            raise typer.Exit(2) from None
+
+    return wrapper
+
+
+def _table(rows: list[dict], title: str) -> Table:
+    table = Table(title=title, show_lines=False)
+    for col in rows[0] if rows else ["id"]:
+        table.add_column(str(col), overflow="fold")
+    for row in rows:
+        table.add_row(*[f"{v:g}" if isinstance(v, float) else str(v) for v in row.values()])
+    return table
+
+
+@app.command()
+@guarded
+def validate(paths: Annotated[list[Path], typer.Argument(help="YAML files to validate together (imports are followed).")],
+             override: OverrideOpt = None, set_: SetOpt = None) -> None:
+    """Validate dataset files: schema, sources of every number, and consistency."""
+    ld = services.load(paths, override, set_)
+    s = services.summary(ld)
+    counts = ", ".join(f"{v} {k.replace('_', ' ')}" for k, v in s["counts"].items())
+    out.print(f"valid: {len(ld.files)} file(s) — {counts}", markup=False)
+
+
+@app.command("list")
+@guarded
+def list_cmd(kind: Annotated[str, typer.Argument(help="scenarios | actors | bases | munitions | options | capability_classes | command_structures")],
+             data: DataOpt = None, override: OverrideOpt = None, set_: SetOpt = None,
+             as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")] = False) -> None:
+    """List the scenarios, actors, bases, munitions or options of a dataset."""
+    ld = services.load(data, override, set_)
+    rows = services.list_entities(ld, kind)
+    if as_json:
+        out.print_json(json.dumps(rows, ensure_ascii=False))
+    else:
+        out.print(_table(rows, f"{kind} ({len(rows)})"))
+
+
+@app.command()
+@guarded
+def show(scenario: Annotated[str, typer.Argument(help="Scenario id (see `positivesum list scenarios`).")],
+         data: DataOpt = None, override: OverrideOpt = None, set_: SetOpt = None,
+         as_json: Annotated[bool, typer.Option("--json", help="Print the resolved scenario as JSON.")] = False) -> None:
+    """Show a scenario fully resolved (after overrides), with the forces and bases it puts in play."""
+    ld = services.load(data, override, set_)
+    resolved = services.resolve_scenario(ld, scenario)
+    if as_json:
+        sys.stdout.write(json.dumps(resolved, indent=2, ensure_ascii=False, default=str) + "\n")
+        return
+    sc = resolved["scenario"]
+    out.print(f"[bold]{scenario}[/bold] — {sc['name']['en']} / {sc['name']['ja']}")
+    out.print(sc["description"], markup=False)
+    facts = [("objective", sc["objective"]), ("US intervention", sc["us_intervention"]),
+             ("basing access", ", ".join(f"{k}: {v}" for k, v in sc["basing_access"].items()) or "-"),
+             ("warning", f"{sc['warning_days']['value']:g} days"),
+             ("fait-accompli window", f"{sc['fait_accompli_window_days']['value']:g} days"),
+             ("duration", f"{sc['duration_days']['value']:g} days"), ("weight", f"{sc['weight']['value']:g}"),
+             ("command structure", sc["command_structure"]), ("roles", sc["roles"])]
+    table = Table(show_header=False)
+    for k, v in facts:
+        table.add_row(k, str(v))
+    out.print(table)
+    ftable = Table(title="Committed forces (units)")
+    ftable.add_column("actor")
+    ftable.add_column("side")
+    ftable.add_column("forces", overflow="fold")
+    for actor, forces in resolved["derived"]["committed_forces"].items():
+        ftable.add_row(actor, sc["participants"][actor]["side"], ", ".join(f"{c} {n:g}" for c, n in forces.items()))
+    out.print(ftable)
+    lat = resolved["derived"]["command_latency_hours"]
+    out.print("Command latency to components (h): " + ", ".join(f"{k} {v:g}" for k, v in lat.items()), markup=False)
+    if ld.sets_applied or ld.overrides_applied:
+        out.print(f"Applied: overrides {list(ld.overrides_applied)}, --set {list(ld.sets_applied)}", markup=False)
+
+
+@app.command()
+@guarded
+def diff(a: Annotated[str, typer.Argument(help="Scenario id or dataset file.")],
+         b: Annotated[str, typer.Argument(help="Scenario id or dataset file.")],
+         data: DataOpt = None, override: OverrideOpt = None, set_: SetOpt = None,
+         as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False) -> None:
+    """Semantic differences between two scenarios or two datasets."""
+    result = services.diff(a, b, data, override, set_)
+    if as_json:
+        sys.stdout.write(json.dumps(result, indent=2, ensure_ascii=False, default=str) + "\n")
+        return
+    changes = result["changes"]
+    if not changes:
+        out.print(f"No differences between {result['comparing']} {a} and {b}.", markup=False)
+        return
+    table = Table(title=f"{len(changes)} difference(s): {a} → {b}")
+    for col in ("key", "change", a, b):
+        table.add_column(col, overflow="fold")
+    for c in changes:
+        table.add_row(c["path"], c["kind"], "" if c["before"] is None else brief(c["before"]),
+                      "" if c["after"] is None else brief(c["after"]))
+    out.print(table)
+
+
+@new_app.command("scenario")
+@guarded
+def new_scenario(name: Annotated[str, typer.Argument(help="Id of the new scenario (letters, digits, _ and -).")],
+                 from_: Annotated[str, typer.Option("--from", help="Existing scenario to copy.")],
+                 out_path: Annotated[Optional[Path], typer.Option("--out", help="File to write (default: NAME.yaml).")] = None,
+                 data: DataOpt = None, force: Annotated[bool, typer.Option("--force", help="Overwrite an existing file.")] = False) -> None:
+    """Write a commented YAML file for a new scenario, copied from an existing one."""
+    import re
+
+    if not re.fullmatch(r"[A-Za-z][A-Za-z0-9_\-]*", name):
+        raise InputError([services.Problem(services.Location("<command line>", 0), "NAME", f"'{name}' is not a valid id",
+                                           "use letters, digits, '_' and '-', starting with a letter")])
+    ld = services.load(data)
+    text = services.new_scenario_yaml(ld, name, from_)
+    target = out_path or Path(f"{name}.yaml")
+    if target.exists() and not force:
+        raise InputError([services.Problem(services.Location(str(target), 0), "--out", "file already exists",
+                                           "choose another --out path or pass --force")])
+    services.write_text_atomic(target, text)
+    out.print(f"wrote {target} — edit it, then run: positivesum validate {target}", markup=False)
+
+
+@app.command()
+@guarded
+def demo(out_dir: Annotated[Path, typer.Option("--out", help="Output directory.")] = Path("out"),
+         data: DataOpt = None, override: OverrideOpt = None, set_: SetOpt = None) -> None:
+    """The main job on the default data: validate it and summarise every scenario."""
+    ld = services.load(data, override, set_)
+    s = services.summary(ld)
+    rows = services.list_entities(ld, "scenarios")
+    out.print(_table(rows, f"{ld.dataset.title}: {len(rows)} scenarios"))
+    out_dir.mkdir(parents=True, exist_ok=True)
+    services.write_json(out_dir / "dataset-summary.json", {**s, "scenarios": rows})
+    out.print(f"Output: {out_dir / 'dataset-summary.json'}", markup=False)
+
+
+@app.command()
+def version() -> None:
+    """Print the version."""
+    out.print(__version__)
+
+
+def main() -> None:
+    """Console entry point."""
+    try:
+        app()
+    except KeyboardInterrupt:
+        err.print("interrupted")
+        sys.exit(130)
+    except Exception as e:  # noqa: BLE001 - last line of defence: no traceback for users
+        if os.environ.get("POSITIVESUM_DEBUG"):
+            raise
+        err.print(f"internal error: {type(e).__name__}: {e}\n(this is a bug; rerun with POSITIVESUM_DEBUG=1 for details)", markup=False)
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()

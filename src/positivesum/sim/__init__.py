@@ -1,0 +1,1 @@
+"""Campaign simulation engine and its classic building blocks."""
