@@ -171,6 +171,74 @@ def new_scenario(name: Annotated[str, typer.Argument(help="Id of the new scenari
     out.print(f"wrote {target} — edit it, then run: positivesum validate {target}", markup=False)
 
 
+def _fmt_ci(stat: dict, digits: int = 0) -> str:
+    if stat.get("n", 1) == 0 or stat["mean"] != stat["mean"]:
+        return "-"
+    return f"{stat['mean']:.{digits}f} [{stat['p05']:.{digits}f}–{stat['p95']:.{digits}f}]"
+
+
+def _print_summary(summary: dict) -> None:
+    meta, oc = summary["meta"], summary["outcomes"]
+    table = Table(title=f"{meta['scenario']}: {meta['replications']:,} replications, seed {meta['seed']}")
+    table.add_column("outcome")
+    table.add_column("probability")
+    table.add_column("95% CI")
+    labels = {"adversary_success": "adversary succeeds", "denied": "adversary denied", "stalemate": "stalemate",
+              "fait_accompli": f"fait accompli (≤ day {meta['fait_accompli_window_days']:g})"}
+    for key, label in labels.items():
+        table.add_row(label, f"{oc[key]['p']:.3f}", f"{oc[key]['ci95'][0]:.3f}–{oc[key]['ci95'][1]:.3f}")
+    out.print(table)
+    out.print(f"decided on day (mean [5th–95th percentile]): {_fmt_ci(summary['decided_day'], 1)}", markup=False)
+    loss = Table(title="Losses (mean [5th–95th percentile])")
+    loss.add_column("actor")
+    doms = sorted({d for v in summary["losses_by_domain"].values() for d in v})
+    for d in doms:
+        loss.add_column(d)
+    loss.add_column("casualties")
+    for actor, per in summary["losses_by_domain"].items():
+        cas = summary["participants"].get(actor, {}).get("casualties")
+        loss.add_row(actor, *[_fmt_ci(per[d]) if d in per else "-" for d in doms], _fmt_ci(cas) if cas else "-")
+    out.print(loss)
+    mun = Table(title="Munitions")
+    for col in ("stock", "expended", "P(run out)", "run-out day"):
+        mun.add_column(col)
+    for pool, m in summary["munitions"].items():
+        mun.add_row(pool, _fmt_ci(m["expended"]), f"{m['p_runout']:.2f}", _fmt_ci(m["runout_day"], 1))
+    out.print(mun)
+
+
+@app.command()
+@guarded
+def simulate(scenario: Annotated[str, typer.Argument(help="Scenario id (see `positivesum list scenarios`).")],
+             reps: Annotated[int, typer.Option("--reps", "-n", help="Monte Carlo replications.")] = 10_000,
+             seed: Annotated[int, typer.Option("--seed", help="Seed of the random streams (same seed, same numbers).")] = 20260101,
+             out_file: Annotated[Optional[Path], typer.Option("--out", help="Write the summary (.json) or per-replication data (.csv, .parquet).")] = None,
+             workers: Annotated[int, typer.Option("--workers", help="Worker processes (results do not depend on it).")] = 1,
+             data: DataOpt = None, override: OverrideOpt = None, set_: SetOpt = None,
+             quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar or tables.")] = False) -> None:
+    """Simulate a crisis scenario many times and summarise outcomes, losses and munitions with 95% intervals."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    if out_file is not None and out_file.suffix.lower() not in (".json", ".csv", ".parquet"):
+        raise InputError([services.Problem(services.Location("<command line>", 0), "--out",
+                                           f"unsupported file type '{out_file.suffix or '(none)'}'",
+                                           "use a .json (summary), .csv or .parquet (per replication) file name")])
+    ld = services.load(data, override, set_)
+    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                  console=err, disable=quiet, transient=True) as bar:
+        task = bar.add_task(f"simulating {scenario}", total=reps)
+        result = services.simulate(ld, scenario, reps, seed, workers, progress=lambda n: bar.advance(task, n))
+    summary = result.summary()
+    if not quiet:
+        _print_summary(summary)
+    if out_file is not None:
+        out_file.parent.mkdir(parents=True, exist_ok=True)
+        tmp = out_file.with_name(out_file.name + ".part" + out_file.suffix)
+        result.export(tmp)
+        tmp.replace(out_file)
+        out.print(f"wrote {out_file}", markup=False)
+
+
 @app.command()
 @guarded
 def demo(out_dir: Annotated[Path, typer.Option("--out", help="Output directory.")] = Path("out"),

@@ -20,6 +20,7 @@ from .model.geo import base_theatre_distances_km
 from .model.loader import PACKAGED_DEFAULT, LoadedDataset, load_dataset
 from .model.merge import _suggest
 from .model.scenarios import Scenario
+from .sim.setup import access_for
 
 ENTITY_KINDS = ("scenarios", "actors", "bases", "munitions", "options", "capability_classes", "command_structures")
 
@@ -98,7 +99,7 @@ def resolve_scenario(ld: LoadedDataset, scenario_id: str) -> dict[str, Any]:
             for base_id, qty in by_base.items():
                 committed[cls] = committed.get(cls, 0.0) + qty.value * part.commitment.value
                 base = ds.bases[base_id]
-                level = access_level(ds, sc, scenario_id, base_id, actor)
+                level = access_for(ds, sc, scenario_id, base_id, actor)
                 bases_in_play[base_id] = {"host": base.host, "distance_km": distances[base_id][sc.theatre],
                                           "access_for_allies": level}
         forces[actor] = {k: round(v, 2) for k, v in sorted(committed.items())}
@@ -113,16 +114,6 @@ def resolve_scenario(ld: LoadedDataset, scenario_id: str) -> dict[str, Any]:
         },
         "provenance": ld.provenance(),
     }
-
-
-def access_level(ds, sc: Scenario, scenario_id: str, base_id: str, user_actor: str) -> str:
-    """Access an actor has to a base in a scenario: hosts always have full use of their own bases."""
-    base = ds.bases[base_id]
-    if base.host == user_actor:
-        return "full"
-    if scenario_id in base.access_exceptions:
-        return base.access_exceptions[scenario_id]
-    return sc.basing_access.get(base.host, "full")
 
 
 def diff(a: str, b: str, data: list[Path] | None = None, overrides=None, sets=None) -> dict[str, Any]:
@@ -165,6 +156,23 @@ def new_scenario_yaml(ld: LoadedDataset, name: str, from_id: str) -> str:
         dumped = yaml.safe_dump({field: body[field]}, allow_unicode=True, sort_keys=False, default_flow_style=None, width=110)
         lines.extend("    " + ln for ln in dumped.rstrip().splitlines())
     return "\n".join(lines) + "\n"
+
+
+def simulate(ld: LoadedDataset, scenario_id: str, reps: int = 10_000, seed: int = 20260101, workers: int = 1,
+             progress=None):
+    """Simulate one scenario; the result carries seed, overrides and data hash in ``meta``."""
+    from .sim.runner import simulate as run
+
+    get_scenario(ld, scenario_id)
+    if ld.dataset.engine is None:
+        raise InputError([Problem(Location(ld.files[-1] if ld.files else "<input>", 0), "engine",
+                                  "the dataset has no `engine:` parameters, so it cannot be simulated",
+                                  f"add `import: [{PACKAGED_DEFAULT}]` or an `engine:` section (see docs/reference/schema.md#engineparameters)")])
+    if reps < 1:
+        raise InputError([Problem(Location("<command line>", 0), "--reps", f"must be at least 1, got {reps}", "use e.g. --reps 10000")])
+    result = run(ld.dataset, scenario_id, reps, seed, workers=workers, progress=progress)
+    result.meta.update(provenance=ld.provenance(), version=__version__)
+    return result
 
 
 def write_text_atomic(path: Path, text: str) -> None:

@@ -98,6 +98,7 @@ def check_scenarios(c: _Ctx) -> Iterator[Problem]:
         p = ("scenarios", sid)
         yield from c.ref(p + ("theatre",), sc.theatre, ds.theatres, "theatre")
         yield from c.ref(p + ("adversary",), sc.adversary, ds.actors, "actor")
+        yield from c.ref(p + ("intervening_actor",), sc.intervening_actor, ds.actors, "actor")
         yield from c.ref(p + ("command_structure",), sc.command_structure, ds.command_structures, "command structure")
         yield from c.ref(p + ("roles",), sc.roles, ds.roles, "roles matrix")
         for aid in sc.basing_access:

@@ -6,6 +6,7 @@ from pydantic import Field
 
 from .actors import Actor
 from .base import Identifier, NonNegative, Strict
+from .engine import EngineParameters
 from .forces import Base, CapabilityClass, CommandStructure, MissionArea, Munition, RolesMatrix, Theatre
 from .options import Option
 from .scenarios import Scenario
@@ -55,3 +56,5 @@ class Dataset(Strict):
     """Crisis scenarios."""
     options: dict[Identifier, Option] = Field(default_factory=dict)
     """The options catalogue for the planner."""
+    engine: EngineParameters | None = None
+    """Notional parameters of the campaign engine (one set for every scenario)."""

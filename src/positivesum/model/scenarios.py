@@ -66,7 +66,9 @@ class Scenario(Strict):
     objective: Literal["invasion", "island_seizure", "blockade", "land_offensive"]
     """The adversary's aim."""
     us_intervention: Literal["none", "supplies_only", "air_sea", "air_sea_ground", "escalation"]
-    """How the United States intervenes."""
+    """How the United States (or the ``intervening_actor``) intervenes."""
+    intervening_actor: Identifier = "USA"
+    """The actor whose intervention level ``us_intervention`` sets (the United States by default)."""
     basing_access: dict[Identifier, AccessLevel] = Field(default_factory=dict)
     """Host actor id → access granted to allied forces on its bases (full: combat operations; restricted: logistics and defence only; denied: none)."""
     participants: dict[Identifier, Participant]

@@ -1,15 +1,12 @@
 """Lanchester square and linear laws: closed forms, ODE integration, stochastic versions.
 
-Square law (aimed fire; Lanchester 1916, "Aircraft in Warfare", ch. V):
+Square law (aimed fire) and linear law (area fire), F. W. Lanchester (1916), "Aircraft in
+Warfare: The Dawn of the Fourth Arm":
 
-    dA/dt = -beta * B,        dB/dt = -alpha * A,        invariant alpha*A**2 - beta*B**2
+    square:  dA/dt = -beta*B,      dB/dt = -alpha*A,      invariant alpha*A**2 - beta*B**2
+    linear:  dA/dt = -beta*A*B,    dB/dt = -alpha*A*B,    invariant alpha*A - beta*B
 
-Linear law (area fire; Lanchester 1916; Taylor 1983 ch. 2 calls it the "linear law" because
-the invariant is linear):
-
-    dA/dt = -beta * A * B,    dB/dt = -alpha * A * B,    invariant alpha*A - beta*B
-
-Closed forms follow J. G. Taylor (1983), "Lanchester Models of Warfare", vols. I-II (ORSA).
+Closed forms follow J. G. Taylor (1983), "Lanchester Models of Warfare" (ORSA).
 Time is in days: ``alpha`` is B-units put out of action per A-unit per day (square law) or
 per A-unit per B-unit per day (linear law); ``beta`` likewise for A-units.
 The stochastic versions are documented in docs/methodology/classic-models.md.
@@ -17,20 +14,15 @@ The stochastic versions are documented in docs/methodology/classic-models.md.
 
 from __future__ import annotations
 
-import functools
 from dataclasses import dataclass
 from typing import Callable, Literal
 
 import numpy as np
-from scipy import stats
 from scipy.integrate import solve_ivp
 
+from ._sampling import BinomialTable, binomial_table  # noqa: F401 (re-exported)
+
 Winner = Literal["A", "B", "draw", "undecided"]
-
-
-def _raise_if(problems: list[str], where: str) -> None:
-    if problems:
-        raise ValueError(f"{where}: " + "; ".join(problems))
 
 
 def _check_forces(a0, b0, alpha, beta, where: str, extra: list[str] | None = None) -> None:
@@ -40,12 +32,11 @@ def _check_forces(a0, b0, alpha, beta, where: str, extra: list[str] | None = Non
             problems.append(f"{name}={value!r} must be finite and >= 0")
     if alpha <= 0 or beta <= 0:
         problems.append("alpha and beta must be > 0 (use a tiny rate for a side that cannot fire)")
-    _raise_if(problems, where)
+    if problems:
+        raise ValueError(f"{where}: " + "; ".join(problems))
 
 
-# ---------------------------------------------------------------------------------------------
 # Closed forms (Taylor 1983)
-# ---------------------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class LanchesterOutcome:
     """Deterministic outcome: ``winner`` and the force levels at ``time_days``, the first time
@@ -62,7 +53,7 @@ def _square_time_to_level(x0, y0, k_x, k_y, level) -> float:
 
     With S = sqrt(k_x/k_y)*y0 and u = sqrt(k_x*k_y)*t, X(u) = ((x0-S)e^u + (x0+S)e^-u)/2; the
     first root of X = level is e^u = (x0+S)/(level + sqrt(level^2 + S^2 - x0^2)) (rationalised
-    so that it has no cancellation near parity; Taylor 1983 vol. I, sec. 2.2)."""
+    so that it has no cancellation near parity; cf. Taylor 1983)."""
     s = np.sqrt(k_x / k_y) * y0
     disc = level * level + s * s - x0 * x0
     if level >= x0:
@@ -76,7 +67,7 @@ def square_law_state(t_days, a0: float, b0: float, alpha: float, beta: float):
     """Closed-form square-law forces ``(A(t), B(t))`` for ``t_days`` >= 0 (scalar or array).
 
     A(t) = a0 cosh(gt) - sqrt(beta/alpha) b0 sinh(gt), B(t) = b0 cosh(gt) - sqrt(alpha/beta)
-    a0 sinh(gt), g = sqrt(alpha*beta) (Taylor 1983 vol. I, eq. 2.13). Forces are frozen once a
+    a0 sinh(gt), g = sqrt(alpha*beta) (Taylor 1983). Forces are frozen once a
     side reaches zero."""
     _check_forces(a0, b0, alpha, beta, "square_law_state")
     t = np.asarray(t_days, dtype=float)
@@ -99,19 +90,15 @@ def square_law_outcome(a0: float, b0: float, alpha: float, beta: float, *,
                        threshold: float = 0.0) -> LanchesterOutcome:
     """Winner by the sign of alpha*a0^2 - beta*b0^2; with ``threshold`` 0 the winner's
     survivors are sqrt(a0^2 - (beta/alpha) b0^2) at t* = atanh(sqrt(beta/alpha) b0/a0)/g
-    (Lanchester 1916; Taylor 1983 vol. I, eqs. 2.15-2.17)."""
+    (Lanchester 1916; Taylor 1983)."""
     _check_forces(a0, b0, alpha, beta, "square_law_outcome")
     inv = alpha * a0**2 - beta * b0**2
     winner: Winner = "A" if inv > 0 else "B" if inv < 0 else "draw"
     t = min(_square_time_to_level(a0, b0, beta, alpha, threshold),
             _square_time_to_level(b0, a0, alpha, beta, threshold))
-    if np.isinf(t):
-        a_inf = np.sqrt(max(inv, 0.0) / alpha)
-        b_inf = np.sqrt(max(-inv, 0.0) / beta)
-        return LanchesterOutcome(winner, np.inf, float(a_inf), float(b_inf))
-    a, b = square_law_state(t, a0, b0, alpha, beta)
-    if threshold == 0.0:  # exact survivors from the invariant, no cosh/sinh rounding
-        a, b = (np.sqrt(inv / alpha), 0.0) if inv > 0 else (0.0, np.sqrt(-inv / beta))
+    if np.isinf(t):  # only at exact parity with threshold 0: both decay like e^(-gt)
+        return LanchesterOutcome(winner, np.inf, 0.0, 0.0)
+    a, b = square_law_state(t, a0, b0, alpha, beta)  # exact invariant survivors at t*
     return LanchesterOutcome(winner, float(t), float(a), float(b))
 
 
@@ -139,8 +126,8 @@ def _linear_time_to_level(x0, r, k, level) -> float:
 
 def linear_law_state(t_days, a0: float, b0: float, alpha: float, beta: float):
     """Closed-form linear-law forces ``(A(t), B(t))``. With C = alpha a0 - beta b0, A solves
-    A' = C A - alpha A^2 and B solves B' = -C B - beta B^2 (logistic; Taylor 1983 vol. I,
-    sec. 2.3). Neither side reaches zero in finite time; A -> max(C, 0)/alpha."""
+    A' = C A - alpha A^2 and B solves B' = -C B - beta B^2 (logistic;
+    Taylor 1983). Neither side reaches zero in finite time; A -> max(C, 0)/alpha."""
     _check_forces(a0, b0, alpha, beta, "linear_law_state")
     c = alpha * a0 - beta * b0
     return _logistic(a0, c, alpha, t_days), _logistic(b0, -c, beta, t_days)
@@ -161,9 +148,7 @@ def linear_law_outcome(a0: float, b0: float, alpha: float, beta: float, *,
     return LanchesterOutcome(winner, float(t), float(a), float(b))
 
 
-# ---------------------------------------------------------------------------------------------
 # ODE integration
-# ---------------------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class LanchesterTrajectory:
     """Numerical solution: times and forces; ``t_end_days`` is when a side reached
@@ -177,16 +162,11 @@ class LanchesterTrajectory:
 
 
 def _integrate(rhs, a0, b0, t_max_days, threshold, t_eval_days, rtol, atol):
-    def a_broken(t, y):
-        return y[0] - threshold
-
-    def b_broken(t, y):
-        return y[1] - threshold
-
-    for event in (a_broken, b_broken):
+    events = [lambda t, y, side=side: y[side] - threshold for side in (0, 1)]
+    for event in events:  # stop when a side falls to the threshold
         event.terminal, event.direction = True, -1
     sol = solve_ivp(rhs, (0.0, float(t_max_days)), [float(a0), float(b0)], method="DOP853",
-                    t_eval=t_eval_days, events=[a_broken, b_broken], rtol=rtol, atol=atol)
+                    t_eval=t_eval_days, events=events, rtol=rtol, atol=atol)
     if not sol.success:
         raise RuntimeError(f"solve_ivp failed: {sol.message}")
     a_hit, b_hit = (ev.size > 0 for ev in sol.t_events)
@@ -216,81 +196,7 @@ def integrate_linear_law(a0: float, b0: float, alpha: float, beta: float, *, t_m
                       t_max_days, threshold, t_eval_days, rtol, atol)
 
 
-# ---------------------------------------------------------------------------------------------
-# Fast exact binomial sampling for a fixed p (shared with the salvo model)
-# ---------------------------------------------------------------------------------------------
-_TABLE_BYTES_MAX = 64 * 2**20
-
-
-class BinomialTable:
-    """Vectorised Binomial(n, p) sampler for one fixed ``p`` and any 0 <= n <= ``n_max``.
-
-    Inverse-CDF sampling with a guide table (Chen & Asau 1974, AIIE Transactions 6:163-166;
-    Devroye 1986 sec. III.2.4): a 53-bit uniform integer u selects a guide cell in row n; in
-    the few cells that straddle a CDF step a short vectorised search finishes the job. The
-    draw is X = #{k : u >= ceil(2^53 F(k; n, p))}, the same inversion numpy applies to
-    ``random()``, so it is exact up to the float64 CDF and a tail below 2^-64. About 5-10x
-    faster than ``Generator.binomial`` with array ``n``. Falls back to ``rng.binomial`` when
-    the table would exceed 64 MiB."""
-
-    def __init__(self, n_max: int, p: float, guide_bits: int = 8):
-        if not (0 <= p <= 1 and n_max >= 0):
-            raise ValueError(f"BinomialTable: need 0 <= p <= 1 and n_max >= 0; got p={p}, "
-                             f"n_max={n_max}")
-        self.n_max, self.p, self._bits = int(n_max), float(p), guide_bits
-        sf = stats.binom.sf(np.arange(self.n_max + 1), self.n_max, self.p)
-        below = np.flatnonzero(sf < 2.0**-64)
-        self._kc = int(below[0]) + 1 if below.size else self.n_max + 1
-        cells = 1 << guide_bits
-        self.fallback = (self.n_max + 1) * (self._kc + cells) * 8 > _TABLE_BYTES_MAX
-        if self.fallback:
-            return
-        n, k = np.arange(self.n_max + 1)[:, None], np.arange(self._kc)[None, :]
-        cdf = np.where(k >= n, 1.0, stats.binom.cdf(k, n, self.p))
-        cdf[:, -1] = 1.0  # truncated tail (< 2^-64)
-        thresholds = np.ceil(cdf * 2.0**53).astype(np.int64)
-        lo = np.arange(cells, dtype=np.int64) << (53 - guide_bits)
-        hi = lo + (1 << (53 - guide_bits)) - 1
-        guide = np.empty((self.n_max + 1, cells), dtype=np.int64)
-        for row in range(self.n_max + 1):
-            g_lo = np.searchsorted(thresholds[row], lo, side="right")
-            g_hi = np.searchsorted(thresholds[row], hi, side="right")
-            guide[row] = np.where(g_lo == g_hi, g_lo, -1 - g_lo)  # negative: search needed
-        self._thresholds, self._guide = thresholds.ravel(), guide.ravel()
-
-    def sample(self, n, rng: np.random.Generator) -> np.ndarray:
-        """Draw Binomial(n, p) for each element of integer array ``n`` (0 <= n <= n_max)."""
-        n = np.asarray(n, dtype=np.int64)
-        if n.size and (n.min() < 0 or n.max() > self.n_max):
-            raise ValueError(f"BinomialTable.sample: n must be in [0, {self.n_max}]")
-        return self._sample(n.ravel(), rng).reshape(n.shape)
-
-    def _sample(self, n: np.ndarray, rng: np.random.Generator) -> np.ndarray:
-        if self.fallback:
-            return rng.binomial(n, self.p)
-        u = rng.integers(0, 1 << 53, size=n.shape[0], dtype=np.int64)
-        x = self._guide[(n << self._bits) + (u >> (53 - self._bits))]
-        todo = np.flatnonzero(x < 0)
-        if todo.size:
-            xs, us, base = -1 - x[todo], u[todo], n[todo] * self._kc
-            while True:
-                step = us >= self._thresholds[base + xs]
-                if not step.any():
-                    break
-                xs += step
-            x[todo] = xs
-        return x
-
-
-@functools.lru_cache(maxsize=256)
-def binomial_table(n_max: int, p: float) -> BinomialTable:
-    """Cached :class:`BinomialTable` (tables are immutable, so sharing is safe)."""
-    return BinomialTable(n_max, p)
-
-
-# ---------------------------------------------------------------------------------------------
 # Stochastic versions, vectorised across replications
-# ---------------------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class StochasticLanchesterResult:
     """Final integer forces per replication, shape (replications,), and ``steps`` fought
@@ -310,10 +216,6 @@ class StochasticLanchesterResult:
         return self.steps * self.dt_days
 
     @property
-    def finished(self) -> np.ndarray:
-        return (self.a == 0) | (self.b == 0)
-
-    @property
     def a_wins(self) -> np.ndarray:
         return (self.b == 0) & (self.a > 0)
 
@@ -322,10 +224,9 @@ class StochasticLanchesterResult:
         return (self.a == 0) & (self.b > 0)
 
 
-LossFn = Callable[[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]]
-
-
-def _fight(a0, b0, replications: int, max_steps: int, losses: LossFn, dt_days: float):
+def _fight(a0, b0, replications: int, max_steps: int,
+           losses: Callable[[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]],
+           dt_days: float) -> StochasticLanchesterResult:
     """Step all replications until each has a side at zero or ``max_steps`` is reached,
     working only on the still-fighting subset (compacted when half of it has finished)."""
     a_out = np.broadcast_to(np.asarray(a0, dtype=np.int64), (replications,)).copy()
@@ -362,11 +263,10 @@ def _check_stochastic(a0, b0, alpha, beta, dt_days, replications, rng, where, pr
     if dt_days <= 0 or replications < 0:
         problems.append("dt_days must be > 0 and replications >= 0")
     if prob_cap and max(alpha, beta) * dt_days > 1:
-        problems.append(f"alpha*dt_days and beta*dt_days must be <= 1; reduce dt_days "
-                        f"(got {alpha * dt_days:g}, {beta * dt_days:g})")
-    for name, v in (("a0", a0), ("b0", b0)):
-        if np.any(np.asarray(v) != np.round(np.asarray(v))):
-            problems.append(f"{name} must be whole units")
+        problems.append(f"alpha*dt_days = {alpha * dt_days:g} and beta*dt_days = "
+                        f"{beta * dt_days:g} must be <= 1 (kill probabilities); reduce dt_days")
+    if np.any(np.mod(a0, 1) != 0) or np.any(np.mod(b0, 1) != 0):
+        problems.append("a0 and b0 must be whole units")
     _check_forces(np.min(a0), np.min(b0), alpha, beta, where, problems)
 
 

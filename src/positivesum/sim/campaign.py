@@ -1,0 +1,185 @@
+"""The campaign engine: a time-stepped Monte Carlo, vectorised across replications.
+
+One call of :func:`run_block` simulates a block of replications with one
+generator. State arrays have shape (replications, groups); the only Python
+loop is over time steps. Phases of one step (methodology §3):
+
+1. arrivals; ISR (detection probability);
+2. missile attacks on air bases (aircraft lost on the ground, runways cut);
+3. sorties and air-to-air exchange;
+4. strikes on the invasion fleet (missiles with intercepts, submarines);
+5. strikes on allied ships;
+6. amphibious lift: resupply first, then landing;
+7. ground combat on the lodgement (square law), out-of-supply attrition;
+8. munitions production; outcome checks.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from . import phases
+from .mechanics import air_exchange, allocate, onehot, pool_fire, sortie_range_factor, stoch_round
+from .phases import DENIED, LANDING, OUTCOMES, RED_SUCCESS, STALEMATE, UNDECIDED  # noqa: F401 (re-exported)
+from .setup import BLUE, RED, CampaignSetup
+
+
+class _Block:
+    """Mutable state of one block of replications."""
+
+    def __init__(self, s: CampaignSetup, reps: int):
+        self.n = {d: np.tile(g.count0, (reps, 1)) for d, g in s.groups.items()}
+        self.lost = {d: np.zeros((reps, len(g))) for d, g in s.groups.items()}
+        self.lost_on_ground = np.zeros((reps, len(s.groups["air"])))
+        self.stock = np.tile(s.pools.stock0, (reps, 1))
+        self.expended = np.zeros_like(self.stock)
+        self.runout_day = np.full(self.stock.shape, np.nan)
+        self.cut = np.zeros((reps, len(s.bases)))
+        g = s.groups["ground"]
+        troops = g.attrs.get("troops", np.zeros(len(g)))
+        self.troops = self.n["ground"] * troops
+        red_ground = (g.side == RED).astype(float)
+        self.waiting = (self.troops * red_ground).sum(axis=1)
+        self.ashore = np.zeros(reps)
+        if s.objective not in LANDING:  # a land offensive starts in contact
+            self.ashore, self.waiting = self.waiting.copy(), np.zeros(reps)
+        self.red_troops_lost = np.zeros(reps)
+        self.peak_ashore = self.ashore.copy()
+        self.supply_ratio = np.ones(reps)
+        self.blockade_days = np.zeros(reps)
+        self.casualties = np.zeros((reps, len(s.actors)))
+        self.outcome = np.zeros(reps, dtype=np.int8)
+        self.decided_day = np.full(reps, np.nan)
+        amph = s.groups["amphibious"]
+        self.lift_weights = np.where(amph.side == RED, amph.attrs.get("lift_troops", np.zeros(len(amph))), 0.0)
+        self.lift0 = float((amph.count0 + amph.arrival_count) @ self.lift_weights)
+
+
+def _actor_matrix(s: CampaignSetup, domain: str) -> np.ndarray:
+    return onehot(s.groups[domain].actor, len(s.actors))
+
+
+def run_block(s: CampaignSetup, reps: int, rng: np.random.Generator, trace: dict | None = None) -> dict[str, np.ndarray]:
+    """Simulate ``reps`` replications of a scenario with generator ``rng``; return per-replication arrays."""
+    p = s.params
+    dt = s.dt_days
+    st = _Block(s, reps)
+    G = s.groups
+    air, sea, amph, sub, gnd, msl, ad, isr = (G[d] for d in ("air", "surface", "amphibious", "subsurface", "ground",
+                                                           "missile", "air_defence", "isr"))
+    P = len(s.pools.label)
+    pm = {d: {r: onehot(idx, P) for r, idx in roles.items()} for d, roles in s.fire_pool.items()}
+    n_bases = len(s.bases)
+    air_base = onehot(air.base, n_bases)
+    land_air = air.attrs.get("at_sea", np.zeros(len(air))) == 0
+    ad_base = onehot(ad.base, n_bases)
+    a = air.attrs
+    aa_share = np.where(a.get("air_to_air_kills_per_sortie", np.zeros(len(air))) > 0,
+                        np.where(a.get("weapons_per_sortie", np.zeros(len(air))) > 0, p["air_superiority_share"], 1.0), 0.0)
+    range_factor = sortie_range_factor(air.distance_km, a.get("combat_radius_km", np.zeros(len(air))),
+                                       p["tanker_radius_factor"], p["sortie_distance_decay_km"])
+    surge_from_day = s.pools.lead_time_days
+    actor_of = {d: _actor_matrix(s, d) for d in G}
+    blue_gnd = (gnd.side == BLUE).astype(float)
+    for t in range(s.steps):
+        day = t * dt
+        ongoing = (st.outcome == UNDECIDED)
+        if not ongoing.any():
+            break
+        live = ongoing[:, None].astype(float)
+        for d, g in G.items():  # 1. arrivals
+            arriving = g.arrival_step == t
+            if arriving.any() and t > 0:
+                st.n[d][:, arriving] += g.arrival_count[arriving]
+                if d == "ground":
+                    st.troops[:, arriving] += g.arrival_count[arriving] * g.attrs["troops"][arriving]
+                    red_new = arriving & (g.side == RED)
+                    st.waiting += (g.arrival_count[red_new] * g.attrs["troops"][red_new]).sum()
+        act = {d: (g.active_step <= t).astype(float) for d, g in G.items()}
+        det = {}
+        for side in (BLUE, RED):
+            units = (st.n["isr"] * act["isr"] * (isr.side == side)).sum(axis=1)
+            det[side] = 1 - (1 - p["isr_base_detection"]) * np.power(0.5, units / max(p["isr_units_half_gap"], 1e-9))
+
+        # 2. missile attacks on air bases: red missiles at blue bases; blue at red bases under escalation
+        blue_air_at_base = (st.n["air"] * ((air.side == BLUE) & land_air)) @ air_base
+        red_air_at_base = (st.n["air"] * ((air.side == RED) & land_air)) @ air_base
+        if len(msl) and s.red_reach.any():
+            weights = blue_air_at_base
+            denom = weights @ s.red_reach.T
+            cap = st.n["missile"] * msl.attrs["launch_cells"] * dt * act["missile"] * p["red_missile_share_on_bases"]
+            demand = stoch_round(cap * (denom > 0), rng) * live
+            fired = pool_fire(demand, pm["missile"]["land_attack"], st.stock, st.expended)
+            at_base = weights * ((fired / np.where(denom > 0, denom, 1.0)) @ s.red_reach)
+            phases.strike_bases(s, st, rng, at_base, blue_air_at_base, BLUE, air_base, land_air, ad_base, pm, act, live)
+        if s.mainland_strikes:
+            total = phases.fire_land_attack(s, st, act, pm, dt, rng, live, share=p["red_missile_share_on_bases"])
+            at_base = allocate(total, red_air_at_base * (s.base_host_side == RED))
+            phases.strike_bases(s, st, rng, at_base, red_air_at_base, RED, air_base, land_air, ad_base, pm, act, live)
+        runway_factor = np.clip(1 - st.cut / np.where(s.base_runways > 0, s.base_runways, 1.0), 0.0, 1.0)
+        st.cut = np.maximum(0.0, st.cut - s.base_runways / s.base_repair_days * dt)
+
+        # 3. sorties and air-to-air exchange
+        rf = np.where(land_air, runway_factor[:, air.base], 1.0)
+        sorties = st.n["air"] * a.get("sorties_per_day", 0.0) * dt * rf * range_factor * act["air"] * live
+        aa = sorties * aa_share
+        strike = sorties - aa
+        kp = aa * a.get("air_to_air_kills_per_sortie", 0.0)
+        s_side = {side: sorties[:, air.side == side].sum(axis=1) for side in (BLUE, RED)}
+        aa_side = {side: aa[:, air.side == side].sum(axis=1) for side in (BLUE, RED)}
+        for shooter, victim in ((BLUE, RED), (RED, BLUE)):
+            downed = air_exchange(kp[:, air.side == shooter].sum(axis=1), aa_side[shooter], s_side[victim], rng)
+            weights = sorties * (air.side == victim)
+            losses = np.minimum(st.n["air"], stoch_round(allocate(downed, weights), rng))
+            st.n["air"] -= losses
+            st.lost["air"] += losses
+            st.casualties += (losses @ actor_of["air"]) * p["casualties_per_aircraft_lost"]
+
+        # 4. strikes on the adversary's fleet; 5. strikes on allied ships
+        for shooter in (BLUE, RED):
+            phases.ship_strikes(s, st, rng, shooter, strike, act, pm, det[shooter], live, dt, actor_of)
+        phases.submarines(s, st, rng, act, live, dt, actor_of)
+        phases.lodgement_strikes(s, st, rng, strike, act, pm, det[BLUE], live, dt)
+
+        # 6. amphibious lift: resupply first, then landing (methodology §3.6)
+        lift_units = st.n["amphibious"] @ st.lift_weights
+        if s.objective in LANDING:
+            cap_troops = lift_units * p["amphibious_trips_per_day"] * dt * ongoing
+            need = st.ashore * p["supply_tonnes_per_troop_day"] * dt
+            cap_tonnes = cap_troops * p["supply_tonnes_per_lift_troop"]
+            delivered = np.minimum(need, cap_tonnes)
+            st.supply_ratio = np.where(need > 0, delivered / np.where(need > 0, need, 1.0), 1.0)
+            spare = cap_troops - delivered / max(p["supply_tonnes_per_lift_troop"], 1e-9)
+            landed = np.minimum(np.maximum(spare, 0.0), st.waiting)
+            st.waiting -= landed
+            st.ashore += landed
+
+        # 7. ground combat on the lodgement (Lanchester square law) and out-of-supply attrition
+        blue_troops = (st.troops * blue_gnd * act["ground"]).sum(axis=1)
+        k = p["ground_attrition_per_day"] * dt
+        red_loss = rng.poisson(np.maximum(0.0, k * blue_troops * (st.ashore > 0) * ongoing)).astype(float)
+        red_loss += st.ashore * p["out_of_supply_attrition_per_day"] * dt * (1 - st.supply_ratio) * ongoing
+        blue_loss = rng.poisson(np.maximum(0.0, k * st.ashore * st.supply_ratio * ongoing)).astype(float)
+        red_loss = np.minimum(red_loss, st.ashore)
+        st.ashore -= red_loss
+        st.red_troops_lost += red_loss
+        st.casualties[:, s.actor_side == RED] += red_loss[:, None] / max(1, (s.actor_side == RED).sum())
+        bl = np.minimum(st.troops * blue_gnd * act["ground"], allocate(blue_loss, st.troops * blue_gnd * act["ground"]))
+        st.troops -= bl
+        st.casualties += bl @ actor_of["ground"]
+        st.peak_ashore = np.maximum(st.peak_ashore, st.ashore)
+
+        # 8. production; outcomes
+        rate = np.where(day >= surge_from_day, s.pools.surge_per_day, s.pools.production_per_day)
+        st.stock += rate * dt
+        out = (st.stock < 1) & np.isnan(st.runout_day) & (s.pools.stock0 >= 1) & ongoing[:, None]
+        st.runout_day[out] = day + dt
+        phases.decide(s, st, day + dt, ongoing, lift_units, blue_troops)
+        if trace is not None:
+            phases.record_trace(trace, t, st, s)
+    st.outcome[st.outcome == UNDECIDED] = STALEMATE
+    return {"outcome": st.outcome, "decided_day": st.decided_day, "expended": st.expended, "runout_day": st.runout_day,
+            "stock_end": st.stock, "peak_ashore": st.peak_ashore, "ashore_end": st.ashore,
+            "red_troops_lost": st.red_troops_lost, "casualties": st.casualties, "lost_on_ground": st.lost_on_ground,
+            "lift_end_fraction": (st.n["amphibious"] @ st.lift_weights) / max(st.lift0, 1e-9),
+            **{f"lost_{d}": st.lost[d] for d in G}, "ground_troops_lost": phases.ground_losses(s, st)}

@@ -1,0 +1,247 @@
+"""Phases of a campaign step that act on several force domains (see campaign.py).
+
+Functions mutate the block state ``st`` in place; every random draw uses the
+``rng`` passed in. Equations: docs/methodology/campaign.md §3.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .mechanics import allocate, base_strike, kills_from_hits, pool_fire, salvo_hits, stoch_round
+from .setup import BLUE, RED, CampaignSetup
+
+UNDECIDED, RED_SUCCESS, DENIED, STALEMATE = 0, 1, 2, 3
+OUTCOMES = ("undecided", "adversary_success", "denied", "stalemate")
+LANDING = ("invasion", "island_seizure")
+FLEET = ("surface", "amphibious")
+
+
+def _remove(s: CampaignSetup, st, domain: str, kills: np.ndarray, actor_of: dict, crew_cas: bool = True) -> None:
+    st.n[domain] -= kills
+    st.lost[domain] += kills
+    if crew_cas:
+        crew = s.groups[domain].attrs.get("crew", np.zeros(kills.shape[1]))
+        frac = s.params["casualty_fraction_of_crew_per_ship_lost"] if domain in FLEET + ("subsurface",) else 0.0
+        st.casualties += (kills * crew * frac) @ actor_of[domain]
+
+
+def strike_bases(s: CampaignSetup, st, rng, at_base, aircraft_at_base, victim: int, air_base, land_air, ad_base, pm, act, live) -> None:
+    """Missiles at air bases (R, B): aircraft destroyed on the ground, runways cut, interceptors spent."""
+    p, dt = s.params, s.dt_days
+    ad = s.groups["air_defence"]
+    ad_cap = st.n["air_defence"] * ad.attrs.get("interceptors_per_salvo", 0.0) * dt * act["air_defence"] * (ad.side == victim)
+    cap_at_base = ad_cap @ ad_base
+    incoming = stoch_round(at_base * p["missile_reliability"], rng)
+    # Interceptors are spent only on what arrives; groups without a munition pool
+    # (guns, unmodelled stocks) intercept without limit.
+    want = allocate_by_base(np.minimum(incoming, cap_at_base), ad_cap, ad_base)
+    has_pool = s.fire_pool["air_defence"]["air_defence"] >= 0
+    fired = pool_fire(want * has_pool, pm["air_defence"]["air_defence"], st.stock, st.expended) + want * ~has_pool
+    shots_at_base = fired @ ad_base
+    killed_aircraft, penetrating, _ = base_strike(at_base, p["missile_reliability"], shots_at_base, p["interceptor_kill_probability"],
+                                                  aircraft_at_base, s.base_shelters, p["aircraft_killed_per_missile"],
+                                                  p["sheltered_kill_probability"], rng)
+    st.cut += penetrating * p["runway_cut_per_missile"] * live[:, :1]
+    air = s.groups["air"]
+    frac = np.where(aircraft_at_base > 0, killed_aircraft / np.where(aircraft_at_base > 0, aircraft_at_base, 1.0), 0.0)
+    mine = ((air.side == victim) & land_air).astype(float)
+    losses = np.minimum(st.n["air"], stoch_round(st.n["air"] * frac[:, air.base] * mine, rng)) * live
+    st.n["air"] -= losses
+    st.lost["air"] += losses
+    st.lost_on_ground += losses
+    st.casualties += (losses @ _actor_matrix(s, "air")) * p["casualties_per_aircraft_lost"]
+
+
+def allocate_by_base(total_at_base: np.ndarray, group_cap: np.ndarray, group_base: np.ndarray) -> np.ndarray:
+    """Split per-base totals (R, B) over the groups at each base in proportion to capacity."""
+    cap_at_base = group_cap @ group_base
+    share = np.where(cap_at_base > 0, total_at_base / np.where(cap_at_base > 0, cap_at_base, 1.0), 0.0)
+    return group_cap * (share @ group_base.T)
+
+
+def _actor_matrix(s: CampaignSetup, domain: str) -> np.ndarray:
+    g = s.groups[domain]
+    m = np.zeros((len(g), len(s.actors)))
+    m[np.arange(len(g)), g.actor] = 1.0
+    return m
+
+
+def _launch_demand(s: CampaignSetup, st, domain: str, role: str, shooter: int, act, dt: float) -> np.ndarray:
+    """Rounds that launchers of one domain want to fire this step (one salvo of launch_cells a day)."""
+    g = s.groups[domain]
+    cells = g.attrs.get("launch_cells")
+    if cells is None or len(g) == 0:
+        return np.zeros((st.stock.shape[0], len(g)))
+    armed = (s.fire_pool[domain][role] >= 0) & (g.side == shooter)
+    if domain == "missile" and role == "anti_ship":  # fixed launchers must reach the theatre
+        rng_km = np.where(s.fire_pool[domain][role] >= 0, s.pools.range_km[np.maximum(s.fire_pool[domain][role], 0)], 0.0)
+        armed &= rng_km * s.params["ship_missile_range_margin"] >= g.distance_km
+    return st.n[domain] * cells * dt * act[domain] * armed
+
+
+def fire_land_attack(s: CampaignSetup, st, act, pm, dt, rng, live, share: float) -> np.ndarray:
+    """Blue land-attack missiles from ships, submarines and launchers at the adversary's bases (escalation)."""
+    total = np.zeros(st.stock.shape[0])
+    for domain in ("surface", "subsurface", "missile"):
+        demand = stoch_round(_launch_demand(s, st, domain, "land_attack", BLUE, act, dt) * share, rng) * live
+        total += pool_fire(demand, pm[domain]["land_attack"], st.stock, st.expended).sum(axis=1)
+    return total
+
+
+def ship_strikes(s: CampaignSetup, st, rng, shooter: int, strike_sorties, act, pm, det, live, dt, actor_of) -> None:
+    """Anti-ship missiles of one side against the other side's ships (Hughes salvo with intercepts)."""
+    p = s.params
+    victim = RED if shooter == BLUE else BLUE
+    weights = {d: st.n[d] * (s.groups[d].side == victim) * _exposed(s, d, act) * s.groups[d].attrs.get("hits_to_kill", 1.0)
+               * (p["amphibious_target_priority"] if d == "amphibious" else 1.0) for d in FLEET}
+    present = sum(w.sum(axis=1) for w in weights.values()) > 0
+    if not present.any():
+        return
+    expected_hits = np.zeros(st.stock.shape[0])
+    air = s.groups["air"]
+    air_demand = strike_sorties * air.attrs.get("weapons_per_sortie", 0.0) * (air.side == shooter) * (s.fire_pool["air"]["anti_ship"] >= 0)
+    sources = [("air", air_demand)] + [(d, _launch_demand(s, st, d, "anti_ship", shooter, act, dt)) for d in ("surface", "subsurface", "missile")]
+    for domain, demand in sources:
+        demand = stoch_round(demand * present[:, None], rng) * live
+        fired = pool_fire(demand, pm[domain]["anti_ship"], st.stock, st.expended)
+        idx = np.maximum(s.fire_pool[domain]["anti_ship"], 0)
+        p_hit = s.pools.eff["ship"][idx] if len(s.pools.label) else np.zeros(len(idx))
+        expected_hits += (fired * p_hit).sum(axis=1)
+    would_hit = rng.poisson(expected_hits * det * p["missile_reliability"]).astype(float)
+    cap = {d: st.n[d] * s.groups[d].attrs.get("interceptors_per_salvo", 0.0) * act[d] * (s.groups[d].side == victim) for d in FLEET}
+    cap_total = cap["surface"].sum(axis=1) + cap["amphibious"].sum(axis=1)
+    engaged = np.minimum(would_hit, cap_total)
+    shots = np.zeros_like(engaged)
+    for d in FLEET:
+        want = allocate(engaged, cap[d]) if cap[d].shape[1] else cap[d]
+        has_pool = s.fire_pool[d]["air_defence"] >= 0
+        fired = pool_fire(want * has_pool, pm[d]["air_defence"], st.stock, st.expended) + want * ~has_pool
+        shots += fired.sum(axis=1)
+    hits, _ = salvo_hits(would_hit, np.floor(shots), p["interceptor_kill_probability"], rng)
+    total_w = sum(w.sum(axis=1) for w in weights.values())
+    for d in FLEET:
+        if weights[d].shape[1] == 0:
+            continue
+        share = np.where(total_w > 0, hits / np.where(total_w > 0, total_w, 1.0), 0.0)
+        hits_d = weights[d] * share[:, None]
+        kills = kills_from_hits(hits_d, st.n[d], s.groups[d].attrs.get("hits_to_kill", 1.0), rng) * live
+        _remove(s, st, d, kills, actor_of)
+        if d == "amphibious" and victim == RED:
+            _troops_lost_at_sea(s, st, kills)
+
+
+def _exposed(s: CampaignSetup, domain: str, act) -> np.ndarray:
+    """Ships that can be struck: at sea (active) or in a port within the exposure radius of the theatre."""
+    g = s.groups[domain]
+    return np.maximum(act[domain], (g.distance_km <= s.params["in_port_exposure_km"]).astype(float))
+
+
+def _troops_lost_at_sea(s: CampaignSetup, st, amph_kills: np.ndarray) -> None:
+    lift = s.groups["amphibious"].attrs.get("lift_troops", 0.0)
+    lost = np.minimum(st.waiting, (amph_kills * lift).sum(axis=1) * s.params["loaded_fraction"])
+    st.waiting -= lost
+    st.red_troops_lost += lost
+
+
+def submarines(s: CampaignSetup, st, rng, act, live, dt, actor_of) -> None:
+    """Submarine patrols: ships sunk at a rate per boat-day (CSIS rule of thumb), boats lost per day to ASW."""
+    p = s.params
+    sub = s.groups["subsurface"]
+    if len(sub) == 0:
+        return
+    for shooter in (BLUE, RED):
+        victim = RED if shooter == BLUE else BLUE
+        mine = (sub.side == shooter).astype(float) * act["subsurface"]
+        weights = {d: st.n[d] * (s.groups[d].side == victim) * _exposed(s, d, act) *
+                   (p["amphibious_target_priority"] if d == "amphibious" else 1.0) for d in FLEET}
+        total_w = sum(w.sum(axis=1) for w in weights.values())
+        rate = (st.n["subsurface"] * mine * sub.attrs.get("ship_kills_per_day", 0.0)).sum(axis=1) * dt
+        sunk = rng.poisson(rate * (total_w > 0)).astype(float) * live[:, 0]
+        for d in FLEET:
+            if weights[d].shape[1] == 0:
+                continue
+            kills = np.minimum(st.n[d], stoch_round(allocate(sunk, weights[d]), rng))
+            _remove(s, st, d, kills, actor_of)
+            if d == "amphibious" and victim == RED:
+                _troops_lost_at_sea(s, st, kills)
+        enemy_ships = sum((st.n[d] * (s.groups[d].side == victim)).sum(axis=1) for d in FLEET) > 0
+        losses = np.minimum(st.n["subsurface"], stoch_round(st.n["subsurface"] * mine * sub.attrs.get("loss_rate_per_day", 0.0)
+                                                            * dt * enemy_ships[:, None], rng)) * live
+        _remove(s, st, "subsurface", losses, actor_of)
+
+
+def lodgement_strikes(s: CampaignSetup, st, rng, strike_sorties, act, pm, det, live, dt) -> None:
+    """Blue land-attack weapons (aircraft, ships, launchers) against adversary troops ashore."""
+    p = s.params
+    ashore = st.ashore > 0
+    if not ashore.any():
+        return
+    air = s.groups["air"]
+    # Aircraft with an anti-ship weapon fly anti-ship while the fleet is at sea; the rest strike the lodgement.
+    air_demand = strike_sorties * air.attrs.get("weapons_per_sortie", 0.0) * (air.side == BLUE) * \
+        (s.fire_pool["air"]["anti_ship"] < 0) * (s.fire_pool["air"]["land_attack"] >= 0)
+    share = 1 - p["red_missile_share_on_bases"] if s.mainland_strikes else 1.0
+    effective = np.zeros_like(st.ashore)
+    sources = [("air", air_demand)] + [(d, _launch_demand(s, st, d, "land_attack", BLUE, act, dt) * share) for d in ("surface", "subsurface", "missile")]
+    for domain, demand in sources:
+        fired = pool_fire(stoch_round(demand * ashore[:, None], rng) * live, pm[domain]["land_attack"], st.stock, st.expended)
+        idx = np.maximum(s.fire_pool[domain]["land_attack"], 0)
+        pk = s.pools.eff["ground_troops"][idx] if len(s.pools.label) else np.zeros(len(idx))
+        effective += (fired * pk).sum(axis=1)
+    killed = np.minimum(st.ashore, rng.poisson(effective * det * p["missile_reliability"] * p["troops_killed_per_strike_weapon"]).astype(float))
+    st.ashore -= killed
+    st.red_troops_lost += killed
+
+
+def decide(s: CampaignSetup, st, day: float, ongoing, lift_units, blue_troops) -> None:
+    """Outcome tests after each step (methodology §4); decided replications freeze."""
+    p = s.params
+    ratio = p["decisive_force_ratio"]
+    if s.objective == "blockade":
+        sea = s.groups["surface"]
+        on_station = (st.n["surface"] * (sea.side == RED)).sum(axis=1)
+        holding = on_station >= p["blockade_ships_needed"]
+        st.blockade_days = np.where(holding, st.blockade_days + s.dt_days, st.blockade_days)
+        success = st.blockade_days >= p["blockade_days_of_supply"]
+        denied = ~holding
+    else:
+        strong = (st.ashore >= s.objective_troops) & (st.ashore >= ratio * blue_troops)
+        success = strong
+        if s.objective in LANDING:
+            broken = lift_units < p["amphibious_fleet_broken_fraction"] * st.lift0
+            spent = (st.waiting <= 0) & (st.ashore <= 0)
+            denied = (broken & (st.ashore * ratio < np.maximum(blue_troops, 1.0) * ratio) & ~strong) | spent
+        else:
+            denied = (st.ashore * ratio <= blue_troops) | (st.ashore <= 0)
+    newly_success = ongoing & success
+    newly_denied = ongoing & ~success & denied
+    st.outcome[newly_success] = RED_SUCCESS
+    st.outcome[newly_denied] = DENIED
+    st.decided_day[newly_success | newly_denied] = day
+
+
+def ground_losses(s: CampaignSetup, st) -> np.ndarray:
+    """Troops lost by actor (R, A): blue from their ground groups, red at sea and ashore."""
+    g = s.groups["ground"]
+    start = (g.count0 + g.arrival_count) * g.attrs.get("troops", np.zeros(len(g)))
+    lost_blue = np.maximum(0.0, start - st.troops) * (g.side == BLUE)
+    out = lost_blue @ _actor_matrix(s, "ground")
+    reds = np.nonzero(s.actor_side == RED)[0]
+    if len(reds):
+        out[:, reds[0]] += st.red_troops_lost
+    return out
+
+
+def record_trace(trace: dict, t: int, st, s: CampaignSetup) -> None:
+    """Accumulate sums over replications per step (averaged later): the time series of the campaign."""
+    def add(key, value):
+        trace.setdefault(key, {}).setdefault(t, 0.0)
+        trace[key][t] = trace[key][t] + value
+
+    for side, name in ((BLUE, "blue"), (RED, "red")):
+        add(f"aircraft_lost_{name}", float((st.lost["air"] * (s.groups["air"].side == side)).sum()))
+        add(f"ships_lost_{name}", float(sum((st.lost[d] * (s.groups[d].side == side)).sum() for d in FLEET)))
+    add("troops_ashore", float(st.ashore.sum()))
+    for i, label in enumerate(s.pools.label):
+        add(f"stock:{label}", float(st.stock[:, i].sum()))

@@ -1,0 +1,331 @@
+"""Build step: turn a dataset and a scenario into the arrays the campaign engine runs on.
+
+Nothing here is random and nothing is special-cased per scenario: forces are
+grouped by (actor, capability class, base), placed, activated and armed by
+the same rules for every scenario. See docs/methodology/campaign.md §2.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from ..alliance.command import component_latencies_hours
+from ..model.dataset import Dataset
+from ..model.geo import great_circle_km
+from ..model.scenarios import Scenario
+
+#: Domains each US (intervening-actor) level commits to combat. ``supplies_only``
+#: commits no forces but resupplies allies' munitions (see ``supplier_pools``).
+LEVEL_DOMAINS: dict[str, frozenset[str]] = {
+    "none": frozenset(),
+    "supplies_only": frozenset(),
+    "air_sea": frozenset({"air", "surface", "subsurface", "missile", "air_defence", "isr", "amphibious"}),
+    "air_sea_ground": frozenset({"air", "surface", "subsurface", "missile", "air_defence", "isr", "amphibious", "ground"}),
+    "escalation": frozenset({"air", "surface", "subsurface", "missile", "air_defence", "isr", "amphibious", "ground"}),
+}
+NEVER = 10**9
+BLUE, RED = 0, 1
+
+
+def _q(x, default: float = 0.0) -> float:
+    return default if x is None else float(x.value)
+
+
+@dataclass
+class Groups:
+    """Force groups of one engine domain; every attribute is an array over groups."""
+
+    label: list[str] = field(default_factory=list)
+    actor: list[int] = field(default_factory=list)
+    side: list[int] = field(default_factory=list)
+    cls: list[str] = field(default_factory=list)
+    base: list[int] = field(default_factory=list)
+    count0: list[float] = field(default_factory=list)
+    arrival_count: list[float] = field(default_factory=list)
+    arrival_step: list[int] = field(default_factory=list)
+    active_step: list[int] = field(default_factory=list)
+    distance_km: list[float] = field(default_factory=list)
+    attrs: dict[str, list[float]] = field(default_factory=dict)
+
+    def add(self, **kw) -> None:
+        attrs = kw.pop("attrs")
+        for key, value in kw.items():
+            getattr(self, key).append(value)
+        for key, value in attrs.items():
+            self.attrs.setdefault(key, []).append(value)
+
+    def freeze(self) -> "Groups":
+        for name in ("actor", "side", "base", "arrival_step", "active_step"):
+            setattr(self, name, np.asarray(getattr(self, name), dtype=np.int64))
+        for name in ("count0", "arrival_count", "distance_km"):
+            setattr(self, name, np.asarray(getattr(self, name), dtype=float))
+        self.attrs = {k: np.asarray(v, dtype=float) for k, v in self.attrs.items()}
+        return self
+
+    def __len__(self) -> int:
+        return len(self.label)
+
+
+@dataclass
+class MunitionPools:
+    """Stocks by (actor, munition): the unit of expenditure and production."""
+
+    label: list[str] = field(default_factory=list)
+    actor: list[int] = field(default_factory=list)
+    munition: list[str] = field(default_factory=list)
+    role: list[str] = field(default_factory=list)
+    range_km: list[float] = field(default_factory=list)
+    stock0: list[float] = field(default_factory=list)
+    production_per_day: list[float] = field(default_factory=list)
+    surge_per_day: list[float] = field(default_factory=list)
+    lead_time_days: list[float] = field(default_factory=list)
+    eff: dict[str, list[float]] = field(default_factory=dict)
+
+
+@dataclass
+class CampaignSetup:
+    """Everything the engine needs, as plain arrays (deterministic, no randomness)."""
+
+    scenario_id: str
+    scenario: Scenario
+    objective: str
+    steps: int
+    dt_days: float
+    fait_accompli_window_days: float
+    objective_troops: float
+    actors: list[str]
+    actor_side: np.ndarray
+    bases: list[str]
+    base_shelters: np.ndarray
+    base_runways: np.ndarray
+    base_repair_days: np.ndarray
+    base_host_side: np.ndarray
+    groups: dict[str, Groups]
+    pools: MunitionPools
+    fire_pool: dict[str, dict[str, np.ndarray]]
+    red_reach: np.ndarray
+    mainland_strikes: bool
+    params: dict[str, float]
+    notes: list[str] = field(default_factory=list)
+
+
+def _latency_days(ds: Dataset, sc: Scenario) -> dict[tuple[str, str], float]:
+    """C2 latency (days) by (actor, domain) under the scenario's command structure."""
+    structure = ds.command_structures[sc.command_structure]
+    lat = component_latencies_hours(structure)
+    out: dict[tuple[str, str], float] = {}
+    worst: dict[str, float] = {}
+    for nid, hours in lat.items():
+        node = structure.nodes[nid]
+        worst[node.actor] = max(worst.get(node.actor, 0.0), hours)
+        for dom in node.commands_domains:
+            out[(node.actor, dom)] = min(out.get((node.actor, dom), math.inf), hours / 24.0)
+    for actor, hours in worst.items():  # domains no component claims wait for the slowest path
+        out[(actor, "*")] = hours / 24.0
+    return out
+
+
+def _home_base(ds: Dataset, actor: str, origin: str, sc_id: str, sc: Scenario, air: bool) -> str | None:
+    """Nearest base the actor may fight from: its own bases first (used when access is refused)."""
+    ob = ds.bases[origin]
+    best, best_d = None, math.inf
+    for bid, b in ds.bases.items():
+        if b.host != actor or b.kind == "source":
+            continue
+        if air and (b.runways is None or b.runways.value <= 0):
+            continue
+        d = great_circle_km(ob.lat_deg, ob.lon_deg, b.lat_deg, b.lon_deg)
+        if d < best_d:
+            best, best_d = bid, d
+    return best
+
+
+def access_for(ds: Dataset, sc: Scenario, sc_id: str, base_id: str, actor: str) -> str:
+    """Access an actor has to a base in a scenario (hosts always have full use of their own bases)."""
+    base = ds.bases[base_id]
+    if base.host == actor:
+        return "full"
+    if sc_id in base.access_exceptions:
+        return base.access_exceptions[sc_id]
+    return sc.basing_access.get(base.host, "full")
+
+
+ENGINE_DOMAINS = ("air", "surface", "amphibious", "subsurface", "ground", "missile", "air_defence", "isr")
+_ATTRS = {
+    "air": ("sorties_per_day", "combat_radius_km", "air_to_air_kills_per_sortie", "weapons_per_sortie", "crew"),
+    "surface": ("launch_cells", "interceptors_per_salvo", "hits_to_kill", "crew", "value"),
+    "amphibious": ("lift_troops", "interceptors_per_salvo", "hits_to_kill", "crew", "value", "launch_cells"),
+    "subsurface": ("ship_kills_per_day", "loss_rate_per_day", "crew", "launch_cells"),
+    "ground": ("troops",),
+    "missile": ("launch_cells",),
+    "air_defence": ("interceptors_per_salvo",),
+    "isr": (),
+}
+
+
+def _class_attrs(cls, domain: str) -> dict[str, float]:
+    c = cls.combat
+    values = {
+        "sorties_per_day": _q(c.sorties_per_day), "combat_radius_km": _q(c.combat_radius_km),
+        "air_to_air_kills_per_sortie": _q(c.air_to_air_kills_per_sortie), "weapons_per_sortie": _q(c.weapons_per_sortie),
+        "launch_cells": _q(c.launch_cells), "interceptors_per_salvo": _q(c.interceptors_per_salvo),
+        "hits_to_kill": _q(c.hits_to_kill, 1.0), "lift_troops": _q(c.lift_troops), "ship_kills_per_day": _q(c.ship_kills_per_day),
+        "loss_rate_per_day": _q(c.loss_rate_per_day), "troops": _q(c.troops), "crew": _q(cls.crew_per_unit),
+        "value": max(_q(cls.unit_cost_musd), 1.0),
+    }
+    return {k: values[k] for k in _ATTRS[domain]}
+
+
+def build_setup(ds: Dataset, scenario_id: str) -> CampaignSetup:
+    """Place, activate and arm every force group of a scenario (see methodology §2)."""
+    sc = ds.scenarios[scenario_id]
+    p = {name: float(q.value) for name, q in ds.engine}  # type: ignore[union-attr]
+    dt = p["time_step_days"]
+    steps = int(math.ceil(sc.duration_days.value / dt))
+    theatre = ds.theatres[sc.theatre]
+    actors = list(sc.participants)
+    side_of = {a: (RED if part.side == "red" else BLUE) for a, part in sc.participants.items()}
+    bases = list(ds.bases)
+    bidx = {b: i for i, b in enumerate(bases)}
+    latency = _latency_days(ds, sc)
+    level = sc.us_intervention
+    groups = {d: Groups() for d in ENGINE_DOMAINS}
+    notes: list[str] = []
+
+    def theatre_km(base_id: str) -> float:
+        b = ds.bases[base_id]
+        return great_circle_km(b.lat_deg, b.lon_deg, theatre.lat_deg, theatre.lon_deg)
+
+    def place(actor: str, cls_id: str, base_id: str, count: float, arrival_day: float) -> None:
+        cls = ds.capability_classes[cls_id]
+        domain = cls.domain
+        if domain not in groups or count <= 0:
+            return
+        if actor == sc.intervening_actor and domain not in LEVEL_DOMAINS[level]:
+            return
+        if side_of[actor] == BLUE and access_for(ds, sc, scenario_id, base_id, actor) != "full":
+            home = _home_base(ds, actor, base_id, scenario_id, sc, air=domain == "air")
+            if home is None:
+                notes.append(f"{actor} {cls_id} at {base_id}: access refused and no own base to move to; not used")
+                return
+            notes.append(f"{actor} {cls_id} at {base_id}: access refused, operates from {home}")
+            base_id = home
+        part = sc.participants[actor]
+        delay = part.decision_delay_days if part.decision_delay_days is not None else ds.actors[actor].political_decision_delay_days
+        decided = -sc.warning_days.value + _q(delay)
+        c2 = latency.get((actor, domain), latency.get((actor, "*"), 0.0))
+        active_day = max(0.0, decided + c2, arrival_day)
+        arrival_step = 0 if arrival_day <= 0 else int(math.ceil(arrival_day / dt))
+        groups[domain].add(label=f"{actor}:{cls_id}@{base_id}", actor=actors.index(actor), side=side_of[actor], cls=cls_id,
+                           base=bidx[base_id], count0=count if arrival_step == 0 else 0.0,
+                           arrival_count=count if arrival_step > 0 else 0.0, arrival_step=arrival_step,
+                           active_step=int(math.ceil(active_day / dt)), distance_km=theatre_km(base_id),
+                           attrs={**_class_attrs(cls, domain), "at_sea": float(ds.bases[base_id].kind == "naval")})
+
+    for actor, part in sc.participants.items():
+        for cls_id, by_base in ds.forces.get(actor, {}).items():
+            for base_id, qty in by_base.items():
+                place(actor, cls_id, base_id, round(qty.value * part.commitment.value), 0.0)
+    for rf in sc.reinforcements:
+        place(rf.actor, rf.capability, rf.destination, rf.count, rf.arrival_day)
+    for g in groups.values():
+        g.freeze()
+    pools, fire_pool = _arm(ds, sc, actors, side_of, groups, bases)
+    red_reach = _red_reach(ds, groups["missile"], pools, fire_pool["missile"]["land_attack"], bases)
+    host_side = np.array([side_of.get(ds.bases[b].host, -1) for b in bases])
+    return CampaignSetup(
+        scenario_id=scenario_id, scenario=sc, objective=sc.objective, steps=steps, dt_days=dt,
+        fait_accompli_window_days=sc.fait_accompli_window_days.value, objective_troops=_q(sc.objective_troops_ashore),
+        actors=actors, actor_side=np.array([side_of[a] for a in actors]), bases=bases,
+        base_shelters=np.array([_q(ds.bases[b].hardened_shelters) for b in bases]),
+        base_runways=np.array([_q(ds.bases[b].runways) for b in bases]),
+        base_repair_days=np.array([max(_q(ds.bases[b].runway_repair_days, 1.0), 0.1) for b in bases]),
+        base_host_side=host_side, groups=groups, pools=pools, fire_pool=fire_pool, red_reach=red_reach,
+        mainland_strikes=level == "escalation", params=p, notes=notes)
+
+
+ROLE_MATCH = {"anti_ship": ("anti_ship", "multi"), "land_attack": ("land_attack", "multi"),
+              "air_defence": ("air_defence", "ballistic_missile_defence")}
+FIRING = {"air": ("anti_ship", "land_attack"), "surface": ("anti_ship", "land_attack", "air_defence"),
+          "amphibious": ("air_defence",), "subsurface": ("anti_ship", "land_attack"),
+          "missile": ("anti_ship", "land_attack"), "air_defence": ("air_defence",)}
+DAYS_PER_MONTH = 30.44
+
+
+def _arm(ds: Dataset, sc: Scenario, actors: list[str], side_of: dict, groups: dict[str, Groups], bases: list[str]):
+    """Create munition pools and give every firing group its munition for each role.
+
+    A group fires, for each role, the munition that its class can launch, its
+    actor holds, and that has the largest stock (ties: longest range). Under
+    ``supplies_only`` the intervening actor's surge production of a munition
+    also flows to the blue allies who hold that munition.
+    """
+    pools = MunitionPools()
+    index: dict[tuple[str, str], int] = {}
+    for mid, mun in ds.munitions.items():
+        for actor, h in mun.holdings.items():
+            if actor not in actors:
+                continue
+            index[(actor, mid)] = len(pools.label)
+            pools.label.append(f"{actor}:{mid}")
+            pools.actor.append(actors.index(actor))
+            pools.munition.append(mid)
+            pools.role.append(mun.role)
+            pools.range_km.append(mun.range_km.value)
+            pools.stock0.append(h.stockpile)
+            pools.production_per_day.append(h.production_per_year / 365.0)
+            pools.surge_per_day.append(h.surge_per_year / 365.0)
+            pools.lead_time_days.append(h.lead_time_months * DAYS_PER_MONTH)
+            for kind in ("ship", "aircraft_on_ground", "ground_troops", "missile"):
+                pools.eff.setdefault(kind, []).append(mun.effectiveness[kind].value if kind in mun.effectiveness else 0.0)
+    if sc.us_intervention == "supplies_only":
+        supplier = sc.intervening_actor
+        for (actor, mid), i in list(index.items()):
+            h = ds.munitions[mid].holdings.get(supplier)
+            if actor != supplier and side_of[actor] == BLUE and h is not None:
+                pools.surge_per_day[i] += h.surge_per_year / 365.0
+    fire_pool: dict[str, dict[str, np.ndarray]] = {}
+    for domain, roles in FIRING.items():
+        g = groups[domain]
+        fire_pool[domain] = {}
+        for role in ROLE_MATCH:
+            chosen = np.full(len(g), -1, dtype=np.int64)
+            if role in roles:
+                for k in range(len(g)):
+                    actor = actors[g.actor[k]]
+                    best, best_key = -1, None
+                    for mid, mun in ds.munitions.items():
+                        if mun.role not in ROLE_MATCH[role] or g.cls[k] not in mun.launch_platforms:
+                            continue
+                        i = index.get((actor, mid))
+                        if i is None:
+                            continue
+                        key = (pools.stock0[i] + pools.production_per_day[i], pools.range_km[i])
+                        if best_key is None or key > best_key:
+                            best, best_key = i, key
+                    chosen[k] = best
+            fire_pool[domain][role] = chosen
+    for name in ("actor",):
+        setattr(pools, name, np.asarray(getattr(pools, name), dtype=np.int64))
+    for name in ("range_km", "stock0", "production_per_day", "surge_per_day", "lead_time_days"):
+        setattr(pools, name, np.asarray(getattr(pools, name), dtype=float))
+    pools.eff = {k: np.asarray(v, dtype=float) for k, v in pools.eff.items()}
+    if not pools.eff:
+        pools.eff = {k: np.zeros(0) for k in ("ship", "aircraft_on_ground", "ground_troops", "missile")}
+    return pools, fire_pool
+
+
+def _red_reach(ds: Dataset, missiles: Groups, pools: MunitionPools, la_pool: np.ndarray, bases: list[str]) -> np.ndarray:
+    """reach[k, b]: red missile group k can hit base b with its land-attack munition."""
+    reach = np.zeros((len(missiles), len(bases)), dtype=bool)
+    for k in range(len(missiles)):
+        if missiles.side[k] != RED or la_pool[k] < 0:
+            continue
+        origin = ds.bases[bases[missiles.base[k]]]
+        for b, bid in enumerate(bases):
+            target = ds.bases[bid]
+            reach[k, b] = great_circle_km(origin.lat_deg, origin.lon_deg, target.lat_deg, target.lon_deg) <= pools.range_km[la_pool[k]]
+    return reach
