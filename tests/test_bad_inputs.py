@@ -17,12 +17,6 @@ from positivesum.model.loader import load_dataset
 from positivesum.model.yamlio import MAX_FILE_BYTES
 
 DOC = "(document)"
-XFAIL_MERGED_LINE = pytest.mark.xfail(strict=True, reason=(
-    "src bug: merge_into() keeps the line of the FIRST definition of a mapping (base_lines.setdefault), so a "
-    "record-level error caused by a value overridden in a later file points at the imported file, not the override"))
-XFAIL_CIRCULAR_LINE = pytest.mark.xfail(strict=True, reason=(
-    "src bug: loader._read_tree reports a circular import at line 1 of the importing file, not at the line of the "
-    "offending `import:` entry"))
 
 # (file, line, key path, fragment of the message) — the problem is reported in the file itself
 # unless LOCATED_IN says otherwise.
@@ -32,9 +26,7 @@ CASES = [
     ("unclosed_bracket.yaml", 6, DOC, "malformed YAML: expected ',' or '}', but got ':'"),
     ("tab_indent.yaml", 4, DOC, "malformed YAML: found character '\\t' that cannot start any token"),
     ("non_utf8.yaml", 2, DOC, "byte 0xe9 at offset 49 is not valid UTF-8"),
-    pytest.param("control_character.yaml", 1, DOC, "malformed YAML: unacceptable character #x0001", marks=pytest.mark.xfail(
-        strict=True, reason="src bug: yamlio.parse_yaml builds yaml.SafeLoader(text) outside its try block, so the "
-        "ReaderError for a control character escapes as 'internal error' with exit code 1")),
+    ("control_character.yaml", 1, DOC, "malformed YAML: unacceptable character #x0001"),
     ("empty.yaml", 1, DOC, "file is empty"),
     ("comments_only.yaml", 1, DOC, "file is empty"),
     ("alias_bomb.yaml", 7, DOC, "aliases expand this document to more than 200,000 values (an alias bomb?)"),
@@ -45,9 +37,9 @@ CASES = [
     ("top_level_list.yaml", 2, DOC, "top level is a list, not a mapping"),
     # --- imports ---
     pytest.param("circular_a.yaml", 2, "import", "circular import: tests/bad_inputs/circular_a.yaml → "
-                 "tests/bad_inputs/circular_b.yaml → tests/bad_inputs/circular_a.yaml", marks=XFAIL_CIRCULAR_LINE),
+                 "tests/bad_inputs/circular_b.yaml → tests/bad_inputs/circular_a.yaml"),
     pytest.param("self_import.yaml", 2, "import", "circular import: tests/bad_inputs/self_import.yaml → "
-                 "tests/bad_inputs/self_import.yaml", marks=XFAIL_CIRCULAR_LINE),
+                 "tests/bad_inputs/self_import.yaml"),
     ("missing_import.yaml", 4, "import[1]", "imported file '../fixtures/minimal/nosuch.yaml' not found"),
     ("import_not_list.yaml", 2, "import", "must be a list of file paths"),
     # --- schema ---
@@ -68,10 +60,10 @@ CASES = [
     ("commitment_above_one.yaml", 11, "scenarios.strait_invasion.participants.AUS.commitment",
      "must be a fraction between 0 and 1, got 1.2"),
     pytest.param("override_commitment_above_one.yaml", 7, "scenarios.strait_invasion.participants.USA.commitment",
-                 "must be a fraction between 0 and 1, got 1.2", marks=XFAIL_MERGED_LINE),
+                 "must be a fraction between 0 and 1, got 1.2"),
     ("surge_below_production.yaml", 6, "munitions.type12.holdings.PRC",
      "surge_per_year (20) is below production_per_year (50)"),
-    ("invalid_id.yaml", 4, "mission_areas.anti submarine!.[key]", "'anti submarine!' is not a valid value here"),
+    ("invalid_id.yaml", 4, "mission_areas.anti submarine!", "'anti submarine!' is not a valid value here"),
     ("latitude_95.yaml", 5, "theatres.east_china_sea.lat_deg", "is 95, above the maximum (90"),
     # --- sources ---
     ("unknown_source_key.yaml", 5, "munitions.type12.unit_cost_musd.source",
@@ -224,7 +216,6 @@ def test_exact_message_text(in_repo, results, name):
     assert results[name].stderr.splitlines()[1] == EXACT[name]
 
 
-@XFAIL_CIRCULAR_LINE
 def test_exact_circular_import_message(in_repo):
     assert _problems("circular_a.yaml") == [
         "tests/bad_inputs/circular_b.yaml:2: import: circular import: tests/bad_inputs/circular_a.yaml → "
@@ -232,8 +223,6 @@ def test_exact_circular_import_message(in_repo):
         "no file imports itself, directly or indirectly"]
 
 
-@pytest.mark.xfail(strict=True, reason="src bug: yamlio.load_yaml_file calls read_text(path) without the display "
-                   "name, so size/UTF-8/not-found errors show the absolute path while all other errors are repo-relative")
 def test_encoding_error_names_file_like_other_errors(in_repo):
     assert _problems("non_utf8.yaml") == [
         "tests/bad_inputs/non_utf8.yaml:2: (document): byte 0xe9 at offset 49 is not valid UTF-8 — save the file "

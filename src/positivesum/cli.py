@@ -162,8 +162,8 @@ def new_scenario(name: Annotated[str, typer.Argument(help="Id of the new scenari
         raise InputError([services.Problem(services.Location("<command line>", 0), "NAME", f"'{name}' is not a valid id",
                                            "use letters, digits, '_' and '-', starting with a letter")])
     ld = services.load(data)
-    text = services.new_scenario_yaml(ld, name, from_)
     target = out_path or Path(f"{name}.yaml")
+    text = services.new_scenario_yaml(ld, name, from_, str(target))
     if target.exists() and not force:
         raise InputError([services.Problem(services.Location(str(target), 0), "--out", "file already exists",
                                            "choose another --out path or pass --force")])

@@ -100,8 +100,9 @@ def resolve_scenario(ld: LoadedDataset, scenario_id: str) -> dict[str, Any]:
                 committed[cls] = committed.get(cls, 0.0) + qty.value * part.commitment.value
                 base = ds.bases[base_id]
                 level = access_for(ds, sc, scenario_id, base_id, actor)
-                bases_in_play[base_id] = {"host": base.host, "distance_km": distances[base_id][sc.theatre],
-                                          "access_for_allies": level}
+                entry = bases_in_play.setdefault(base_id, {"host": base.host, "distance_km": distances[base_id][sc.theatre],
+                                                           "access": {}})
+                entry["access"][actor] = level
         forces[actor] = {k: round(v, 2) for k, v in sorted(committed.items())}
     structure = ds.command_structures[sc.command_structure]
     return {
@@ -136,7 +137,7 @@ def diff(a: str, b: str, data: list[Path] | None = None, overrides=None, sets=No
     return {"comparing": what, "a": a, "b": b, "changes": [c.__dict__ for c in changes]}
 
 
-def new_scenario_yaml(ld: LoadedDataset, name: str, from_id: str) -> str:
+def new_scenario_yaml(ld: LoadedDataset, name: str, from_id: str, file_name: str | None = None) -> str:
     """A commented YAML file defining scenario ``name`` as a copy of ``from_id`` to edit."""
     sc = get_scenario(ld, from_id)
     if name in ld.dataset.scenarios:
@@ -145,15 +146,15 @@ def new_scenario_yaml(ld: LoadedDataset, name: str, from_id: str) -> str:
     body = sc.model_dump(mode="json", exclude_none=True)
     lines = [f"# Scenario '{name}', copied from '{from_id}' by positivesum {__version__}.",
              "# Edit the values below; every number needs `source:` (a citation) or `estimate:` (your reasoning).",
-             f"# Check it with:  positivesum validate {name}.yaml",
-             f"# Simulate it:    positivesum simulate {name} --data {name}.yaml", "",
+             f"# Check it with:  positivesum validate {file_name or name + '.yaml'}",
+             f"# Simulate it:    positivesum simulate {name} --data {file_name or name + '.yaml'}", "",
              f"import: [{PACKAGED_DEFAULT}]   # build on the packaged default dataset", "", "scenarios:", f"  {name}:"]
     for field, info in Scenario.model_fields.items():
         if field not in body:
             continue
         for doc_line in (info.description or "").splitlines():
             lines.append(f"    # {doc_line}")
-        dumped = yaml.safe_dump({field: body[field]}, allow_unicode=True, sort_keys=False, default_flow_style=None, width=110)
+        dumped = yaml.safe_dump({field: body[field]}, allow_unicode=True, sort_keys=False, default_flow_style=False, width=110)
         lines.extend("    " + ln for ln in dumped.rstrip().splitlines())
     return "\n".join(lines) + "\n"
 

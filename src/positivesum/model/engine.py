@@ -29,6 +29,14 @@ class EngineParameters(Strict):
     """Runway capacity cut by one penetrating missile (craters), before repair."""
     red_missile_share_on_bases: Fraction = unit("fraction of salvo")
     """Share of the adversary's land-attack missiles aimed at air bases (the rest at ports and C2)."""
+    naval_transit_km_per_day: NonNegative = unit("km/day")
+    """Speed of advance of ships and sealifted forces moving from their base to the theatre."""
+    naval_rearm_days: NonNegative = unit("days")
+    """Days a ship or submarine needs to fire its launch cells, withdraw, reload in port and return."""
+    launcher_salvos_per_day: NonNegative = unit("salvos/day")
+    """Salvos a land-based missile launcher fires per day (reload from nearby stocks)."""
+    theatre_radius_km: NonNegative = unit("km")
+    """Ground forces based within this distance of the theatre's reference point fight there; others stay home."""
     ship_missile_range_margin: NonNegative = unit("ratio")
     """Fraction of a missile's range at which it can engage ships under way (targeting losses at long range)."""
     amphibious_trips_per_day: NonNegative = unit("trips/day")
@@ -45,6 +53,8 @@ class EngineParameters(Strict):
     """Attacker-to-defender ground ratio at which the attacker's objective is taken."""
     amphibious_fleet_broken_fraction: Fraction = unit("fraction of lift")
     """Below this share of its initial lift the adversary can no longer land or resupply: the invasion fails."""
+    lodgement_collapse_fraction: Fraction = unit("fraction of peak")
+    """Once the adversary's lift is broken, the invasion is defeated when the force ashore falls below this share of its peak."""
     isr_base_detection: Fraction = unit("probability")
     """Probability of detecting and tracking a target with no dedicated ISR assets in theatre."""
     isr_units_half_gap: NonNegative = unit("ISR units")

@@ -55,12 +55,13 @@ class _Tree:
     files: list[Path] = field(default_factory=list)
 
 
-def _read_tree(path: Path, stack: list[Path], tree: _Tree, problems: list[Problem]) -> None:
+def _read_tree(path: Path, stack: list[Path], tree: _Tree, problems: list[Problem],
+               imported_at: Location | None = None) -> None:
     """Read one file and its imports depth-first, merging into ``tree``."""
     path = path.resolve()
     if path in stack:
         chain = " → ".join(display(p) for p in stack[stack.index(path):] + [path])
-        problems.append(Problem(Location(display(stack[-1]), 1), "import", f"circular import: {chain}",
+        problems.append(Problem(imported_at or Location(display(stack[-1]), 1), "import", f"circular import: {chain}",
                                 "remove one of the imports so that no file imports itself, directly or indirectly"))
         return
     try:
@@ -86,7 +87,7 @@ def _read_tree(path: Path, stack: list[Path], tree: _Tree, problems: list[Proble
                                     f"imported file '{rel}' not found (looked in {display(path.parent)})",
                                     "fix the path; imports are relative to the importing file"))
             continue
-        _read_tree(target, stack + [path], tree, problems)
+        _read_tree(target, stack + [path], tree, problems, doc.lines.get(("import", index), Location(name, 1)))
     overrides = data.pop("overrides", {})
     if not isinstance(overrides, dict) or not all(isinstance(v, dict) for v in overrides.values()):
         problems.append(Problem(doc.lines.get(("overrides",)), "overrides", "must map override names to mappings",

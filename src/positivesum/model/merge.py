@@ -36,7 +36,8 @@ def merge_into(base: dict, base_lines: dict[tuple, Location], top: dict, top_lin
         src_key = top_prefix + here
         if isinstance(value, dict) and isinstance(base.get(key), dict):
             if src_key in top_lines:
-                base_lines.setdefault(here, top_lines[src_key])
+                # the latest definition of a record is where a problem with it was introduced
+                base_lines[here] = top_lines[src_key]
             merge_into(base[key], base_lines, value, top_lines, top_prefix, here)
             continue
         base[key] = copy.deepcopy(value)

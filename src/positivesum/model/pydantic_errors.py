@@ -67,7 +67,7 @@ def translate_validation_error(err: ValidationError, lines: dict[tuple, Location
     """One :class:`Problem` per pydantic error, with file/line from the provenance map."""
     problems = []
     for e in err.errors(include_url=False):
-        loc = tuple(p for p in e["loc"] if not (isinstance(p, str) and (p.startswith("function-") or p in ("Quantity",))))
+        loc = tuple(p for p in e["loc"] if not (isinstance(p, str) and (p.startswith("function-") or p in ("Quantity", "[key]"))))
         kind, given = e["type"], e.get("input")
         where = locate(lines, loc)
         if kind == "extra_forbidden":

@@ -37,9 +37,9 @@ def _fail(file: str, line: int, key: str, message: str, fix: str) -> InputError:
     return InputError([Problem(Location(file, line), key, message, fix)])
 
 
-def read_text(path: Path) -> str:
+def read_text(path: Path, name: str | None = None) -> str:
     """Read a data file as UTF-8 text, refusing huge, binary or missing files."""
-    name = str(path)
+    name = name or str(path)
     if not path.exists():
         raise _fail(name, 0, "", "file not found", "check the path (relative imports resolve against the importing file)")
     if path.is_dir():
@@ -134,8 +134,9 @@ def parse_yaml(text: str, file: str) -> YamlDocument:
     """Parse YAML text into plain data with line numbers, raising InputError on any problem."""
     if not text.strip() or all(not ln.strip() or ln.lstrip().startswith("#") for ln in text.splitlines()):
         raise _fail(file, 1, "", "file is empty", "add data, or remove the file from the import list")
-    loader = yaml.SafeLoader(text)
+    loader = None
     try:
+        loader = yaml.SafeLoader(text)
         node = loader.get_single_node()
     except yaml.composer.ComposerError as err:
         mark = err.problem_mark or err.context_mark
@@ -152,10 +153,16 @@ def parse_yaml(text: str, file: str) -> YamlDocument:
         line = mark.line + 1 if mark else 1
         raise _fail(file, line, "", f"malformed YAML: {err.problem or err.context}",
                     "check indentation, colons and quotes near this line") from None
-    except yaml.YAMLError as err:  # reader errors (control characters and the like)
-        raise _fail(file, 1, "", f"malformed YAML: {err}", "remove control characters; save as plain UTF-8 text") from None
+    except yaml.reader.ReaderError as err:  # control characters and the like
+        line = text[: err.position].count("\n") + 1
+        char = f"#x{err.character:04x}" if isinstance(err.character, int) else repr(err.character)
+        raise _fail(file, line, "", f"malformed YAML: unacceptable character {char} ({err.reason})",
+                    "remove control characters; save as plain UTF-8 text") from None
+    except yaml.YAMLError as err:
+        raise _fail(file, 1, "", "malformed YAML: " + " ".join(str(err).split()), "check the file's syntax") from None
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
     if node is None:
         raise _fail(file, 1, "", "file is empty", "add data, or remove the file from the import list")
     _expanded_size(node, {}, set(), file)
@@ -172,6 +179,6 @@ def parse_yaml(text: str, file: str) -> YamlDocument:
 def load_yaml_file(path: Path, display_name: str | None = None) -> YamlDocument:
     """Read and parse one YAML data file (see :func:`parse_yaml`)."""
     name = display_name or str(path)
-    text = read_text(path)
+    text = read_text(path, name)
     doc = parse_yaml(text, name)
     return YamlDocument(path, doc.data, doc.lines)

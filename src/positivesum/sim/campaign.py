@@ -19,7 +19,7 @@ from __future__ import annotations
 import numpy as np
 
 from . import phases
-from .mechanics import air_exchange, allocate, onehot, pool_fire, sortie_range_factor, stoch_round
+from .mechanics import PoolMap, air_exchange, allocate, onehot, pool_fire, sortie_range_factor, stoch_round
 from .phases import DENIED, LANDING, OUTCOMES, RED_SUCCESS, STALEMATE, UNDECIDED  # noqa: F401 (re-exported)
 from .setup import BLUE, RED, CampaignSetup
 
@@ -68,7 +68,7 @@ def run_block(s: CampaignSetup, reps: int, rng: np.random.Generator, trace: dict
     air, sea, amph, sub, gnd, msl, ad, isr = (G[d] for d in ("air", "surface", "amphibious", "subsurface", "ground",
                                                            "missile", "air_defence", "isr"))
     P = len(s.pools.label)
-    pm = {d: {r: onehot(idx, P) for r, idx in roles.items()} for d, roles in s.fire_pool.items()}
+    pm = {d: {r: PoolMap(idx, P) for r, idx in roles.items()} for d, roles in s.fire_pool.items()}
     n_bases = len(s.bases)
     air_base = onehot(air.base, n_bases)
     land_air = air.attrs.get("at_sea", np.zeros(len(air))) == 0
@@ -107,9 +107,9 @@ def run_block(s: CampaignSetup, reps: int, rng: np.random.Generator, trace: dict
         if len(msl) and s.red_reach.any():
             weights = blue_air_at_base
             denom = weights @ s.red_reach.T
-            cap = st.n["missile"] * msl.attrs["launch_cells"] * dt * act["missile"] * p["red_missile_share_on_bases"]
-            demand = stoch_round(cap * (denom > 0), rng) * live
-            fired = pool_fire(demand, pm["missile"]["land_attack"], st.stock, st.expended)
+            # Launchers fire their full salvo; only a share goes to air bases (the rest at ports, C2, air defences).
+            demand = st.n["missile"] * msl.attrs["launch_cells"] * p["launcher_salvos_per_day"] * dt * act["missile"] * (denom > 0) * live
+            fired = pool_fire(demand, pm["missile"]["land_attack"], st.stock, st.expended) * p["red_missile_share_on_bases"]
             at_base = weights * ((fired / np.where(denom > 0, denom, 1.0)) @ s.red_reach)
             phases.strike_bases(s, st, rng, at_base, blue_air_at_base, BLUE, air_base, land_air, ad_base, pm, act, live)
         if s.mainland_strikes:
@@ -131,6 +131,16 @@ def run_block(s: CampaignSetup, reps: int, rng: np.random.Generator, trace: dict
             downed = air_exchange(kp[:, air.side == shooter].sum(axis=1), aa_side[shooter], s_side[victim], rng)
             weights = sorties * (air.side == victim)
             losses = np.minimum(st.n["air"], stoch_round(allocate(downed, weights), rng))
+            st.n["air"] -= losses
+            st.lost["air"] += losses
+            st.casualties += (losses @ actor_of["air"]) * p["casualties_per_aircraft_lost"]
+
+        # airborne attrition to the enemy's surface-to-air defences, in proportion to sorties flown
+        for side in (BLUE, RED):
+            enemy_present = s_side[RED if side == BLUE else BLUE] > 0
+            rate = np.where(a.get("sorties_per_day", 0.0) > 0, a.get("loss_rate_per_day", 0.0) / np.maximum(a.get("sorties_per_day", 1.0), 1e-9), 0.0)
+            expected = sorties * rate * (air.side == side) * enemy_present[:, None]
+            losses = np.minimum(st.n["air"], stoch_round(expected, rng))
             st.n["air"] -= losses
             st.lost["air"] += losses
             st.casualties += (losses @ actor_of["air"]) * p["casualties_per_aircraft_lost"]

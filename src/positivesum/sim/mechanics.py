@@ -27,20 +27,34 @@ def onehot(index: np.ndarray, n: int) -> np.ndarray:
     return m
 
 
-def pool_fire(demand: np.ndarray, pool_matrix: np.ndarray, stock: np.ndarray, expended: np.ndarray) -> np.ndarray:
+class PoolMap:
+    """Which munition pool each shooter of one (domain, role) draws from, compacted to the pools used."""
+
+    def __init__(self, pool_index: np.ndarray, n_pools: int):
+        self.cols = np.unique(pool_index[pool_index >= 0])
+        local = np.searchsorted(self.cols, np.maximum(pool_index, 0))
+        self.matrix = np.zeros((len(pool_index), len(self.cols)))
+        ok = pool_index >= 0
+        self.matrix[np.nonzero(ok)[0], local[ok]] = 1.0
+        self.n_pools = n_pools
+
+
+def pool_fire(demand: np.ndarray, pool_map: PoolMap, stock: np.ndarray, expended: np.ndarray) -> np.ndarray:
     """Fire what stocks allow: every shooter on a pool gets the same share of its demand.
 
-    ``demand`` (R, K) rounds wanted, ``pool_matrix`` (K, P) one-hot map to pools,
-    ``stock``/``expended`` (R, P) updated in place. Returns rounds fired (R, K).
+    ``demand`` (R, K) rounds wanted; ``stock``/``expended`` (R, P) are updated in
+    place. Returns rounds fired (R, K).
     """
-    if demand.shape[1] == 0 or stock.shape[1] == 0:
+    cols = pool_map.cols
+    if demand.shape[1] == 0 or len(cols) == 0:
         return np.zeros_like(demand)
-    wanted = demand @ pool_matrix
-    ratio = np.where(wanted > 0, np.minimum(1.0, stock / np.where(wanted > 0, wanted, 1.0)), 0.0)
+    wanted = demand @ pool_map.matrix
+    have = stock[:, cols]
+    ratio = np.minimum(1.0, have / np.maximum(wanted, 1e-12))
     used = wanted * ratio
-    stock -= used
-    expended += used
-    return demand * (ratio @ pool_matrix.T)
+    stock[:, cols] = have - used
+    expended[:, cols] += used
+    return demand * (ratio @ pool_map.matrix.T)
 
 
 def salvo_hits(would_hit: np.ndarray, intercept_capacity: np.ndarray, pk_intercept: float,
@@ -92,7 +106,7 @@ def base_strike(missiles_at_base: np.ndarray, reliability: float, intercept_capa
     Stillion & Orletsky (RAND 1999), 'Airbase Vulnerability to Conventional Cruise-Missile
     and Ballistic-Missile Attacks'. Returns (aircraft destroyed, penetrators, interceptors used).
     """
-    arriving = rng.binomial(missiles_at_base.astype(np.int64), reliability).astype(float)
+    arriving = rng.binomial(stoch_round(missiles_at_base, rng).astype(np.int64), reliability).astype(float)
     penetrating, shots = salvo_hits(arriving, intercept_capacity, pk_intercept, rng)
     sheltered = np.minimum(aircraft, shelters)
     in_open = aircraft - sheltered

@@ -32,10 +32,10 @@ def strike_bases(s: CampaignSetup, st, rng, at_base, aircraft_at_base, victim: i
     ad = s.groups["air_defence"]
     ad_cap = st.n["air_defence"] * ad.attrs.get("interceptors_per_salvo", 0.0) * dt * act["air_defence"] * (ad.side == victim)
     cap_at_base = ad_cap @ ad_base
-    incoming = stoch_round(at_base * p["missile_reliability"], rng)
+    expected_arrivals = at_base * p["missile_reliability"]
     # Interceptors are spent only on what arrives; groups without a munition pool
     # (guns, unmodelled stocks) intercept without limit.
-    want = allocate_by_base(np.minimum(incoming, cap_at_base), ad_cap, ad_base)
+    want = allocate_by_base(np.minimum(expected_arrivals, cap_at_base), ad_cap, ad_base)
     has_pool = s.fire_pool["air_defence"]["air_defence"] >= 0
     fired = pool_fire(want * has_pool, pm["air_defence"]["air_defence"], st.stock, st.expended) + want * ~has_pool
     shots_at_base = fired @ ad_base
@@ -74,17 +74,19 @@ def _launch_demand(s: CampaignSetup, st, domain: str, role: str, shooter: int, a
     if cells is None or len(g) == 0:
         return np.zeros((st.stock.shape[0], len(g)))
     armed = (s.fire_pool[domain][role] >= 0) & (g.side == shooter)
+    # launch_cells is one salvo: ships fire it once per rearm cycle, launchers reload on the spot
+    per_day = s.params["launcher_salvos_per_day"] if domain == "missile" else 1.0 / max(s.params["naval_rearm_days"], 1e-9)
     if domain == "missile" and role == "anti_ship":  # fixed launchers must reach the theatre
         rng_km = np.where(s.fire_pool[domain][role] >= 0, s.pools.range_km[np.maximum(s.fire_pool[domain][role], 0)], 0.0)
         armed &= rng_km * s.params["ship_missile_range_margin"] >= g.distance_km
-    return st.n[domain] * cells * dt * act[domain] * armed
+    return st.n[domain] * cells * per_day * dt * act[domain] * armed
 
 
 def fire_land_attack(s: CampaignSetup, st, act, pm, dt, rng, live, share: float) -> np.ndarray:
     """Blue land-attack missiles from ships, submarines and launchers at the adversary's bases (escalation)."""
     total = np.zeros(st.stock.shape[0])
     for domain in ("surface", "subsurface", "missile"):
-        demand = stoch_round(_launch_demand(s, st, domain, "land_attack", BLUE, act, dt) * share, rng) * live
+        demand = _launch_demand(s, st, domain, "land_attack", BLUE, act, dt) * share * live
         total += pool_fire(demand, pm[domain]["land_attack"], st.stock, st.expended).sum(axis=1)
     return total
 
@@ -103,7 +105,7 @@ def ship_strikes(s: CampaignSetup, st, rng, shooter: int, strike_sorties, act, p
     air_demand = strike_sorties * air.attrs.get("weapons_per_sortie", 0.0) * (air.side == shooter) * (s.fire_pool["air"]["anti_ship"] >= 0)
     sources = [("air", air_demand)] + [(d, _launch_demand(s, st, d, "anti_ship", shooter, act, dt)) for d in ("surface", "subsurface", "missile")]
     for domain, demand in sources:
-        demand = stoch_round(demand * present[:, None], rng) * live
+        demand = demand * present[:, None] * live
         fired = pool_fire(demand, pm[domain]["anti_ship"], st.stock, st.expended)
         idx = np.maximum(s.fire_pool[domain]["anti_ship"], 0)
         p_hit = s.pools.eff["ship"][idx] if len(s.pools.label) else np.zeros(len(idx))
@@ -185,7 +187,7 @@ def lodgement_strikes(s: CampaignSetup, st, rng, strike_sorties, act, pm, det, l
     effective = np.zeros_like(st.ashore)
     sources = [("air", air_demand)] + [(d, _launch_demand(s, st, d, "land_attack", BLUE, act, dt) * share) for d in ("surface", "subsurface", "missile")]
     for domain, demand in sources:
-        fired = pool_fire(stoch_round(demand * ashore[:, None], rng) * live, pm[domain]["land_attack"], st.stock, st.expended)
+        fired = pool_fire(demand * ashore[:, None] * live, pm[domain]["land_attack"], st.stock, st.expended)
         idx = np.maximum(s.fire_pool[domain]["land_attack"], 0)
         pk = s.pools.eff["ground_troops"][idx] if len(s.pools.label) else np.zeros(len(idx))
         effective += (fired * pk).sum(axis=1)
@@ -211,7 +213,8 @@ def decide(s: CampaignSetup, st, day: float, ongoing, lift_units, blue_troops) -
         if s.objective in LANDING:
             broken = lift_units < p["amphibious_fleet_broken_fraction"] * st.lift0
             spent = (st.waiting <= 0) & (st.ashore <= 0)
-            denied = (broken & (st.ashore * ratio < np.maximum(blue_troops, 1.0) * ratio) & ~strong) | spent
+            collapsed = st.ashore < p["lodgement_collapse_fraction"] * st.peak_ashore
+            denied = (broken & collapsed & ~strong) | spent
         else:
             denied = (st.ashore * ratio <= blue_troops) | (st.ashore <= 0)
     newly_success = ongoing & success

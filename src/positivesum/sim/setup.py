@@ -27,6 +27,7 @@ LEVEL_DOMAINS: dict[str, frozenset[str]] = {
     "escalation": frozenset({"air", "surface", "subsurface", "missile", "air_defence", "isr", "amphibious", "ground"}),
 }
 NEVER = 10**9
+NAVAL = ("surface", "amphibious", "subsurface")
 BLUE, RED = 0, 1
 
 
@@ -155,7 +156,7 @@ def access_for(ds: Dataset, sc: Scenario, sc_id: str, base_id: str, actor: str) 
 
 ENGINE_DOMAINS = ("air", "surface", "amphibious", "subsurface", "ground", "missile", "air_defence", "isr")
 _ATTRS = {
-    "air": ("sorties_per_day", "combat_radius_km", "air_to_air_kills_per_sortie", "weapons_per_sortie", "crew"),
+    "air": ("sorties_per_day", "combat_radius_km", "air_to_air_kills_per_sortie", "weapons_per_sortie", "crew", "loss_rate_per_day"),
     "surface": ("launch_cells", "interceptors_per_salvo", "hits_to_kill", "crew", "value"),
     "amphibious": ("lift_troops", "interceptors_per_salvo", "hits_to_kill", "crew", "value", "launch_cells"),
     "subsurface": ("ship_kills_per_day", "loss_rate_per_day", "crew", "launch_cells"),
@@ -213,16 +214,22 @@ def build_setup(ds: Dataset, scenario_id: str) -> CampaignSetup:
                 return
             notes.append(f"{actor} {cls_id} at {base_id}: access refused, operates from {home}")
             base_id = home
+        distance = theatre_km(base_id)
+        if domain == "ground" and side_of[actor] == BLUE and distance > p["theatre_radius_km"]:
+            return  # defenders fight where they are based; ground forces elsewhere stay home
         part = sc.participants[actor]
         delay = part.decision_delay_days if part.decision_delay_days is not None else ds.actors[actor].political_decision_delay_days
         decided = -sc.warning_days.value + _q(delay)
         c2 = latency.get((actor, domain), latency.get((actor, "*"), 0.0))
         active_day = max(0.0, decided + c2, arrival_day)
+        if domain in NAVAL and distance > p["theatre_radius_km"]:
+            # ships sail from the later of decision and arrival (speed of advance; methodology §2)
+            active_day += (distance - p["theatre_radius_km"]) / max(p["naval_transit_km_per_day"], 1.0)
         arrival_step = 0 if arrival_day <= 0 else int(math.ceil(arrival_day / dt))
         groups[domain].add(label=f"{actor}:{cls_id}@{base_id}", actor=actors.index(actor), side=side_of[actor], cls=cls_id,
                            base=bidx[base_id], count0=count if arrival_step == 0 else 0.0,
                            arrival_count=count if arrival_step > 0 else 0.0, arrival_step=arrival_step,
-                           active_step=int(math.ceil(active_day / dt)), distance_km=theatre_km(base_id),
+                           active_step=int(math.ceil(active_day / dt)), distance_km=distance,
                            attrs={**_class_attrs(cls, domain), "at_sea": float(ds.bases[base_id].kind == "naval")})
 
     for actor, part in sc.participants.items():
@@ -303,7 +310,8 @@ def _arm(ds: Dataset, sc: Scenario, actors: list[str], side_of: dict, groups: di
                         i = index.get((actor, mid))
                         if i is None:
                             continue
-                        key = (pools.stock0[i] + pools.production_per_day[i], pools.range_km[i])
+                        # a dedicated munition beats a multi-role one; then the larger stock, then range
+                        key = (mun.role == role, pools.stock0[i] + pools.production_per_day[i], pools.range_km[i])
                         if best_key is None or key > best_key:
                             best, best_key = i, key
                     chosen[k] = best
