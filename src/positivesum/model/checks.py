@@ -184,12 +184,12 @@ def check_command_structures(c: _Ctx) -> Iterator[Problem]:
 
 
 def _reachable(children: dict[str, list[str]], root: str) -> set[str]:
-    seen, todo = {root}, [root]
-    while todo:
-        for nxt in children.get(todo.pop(), []):
+    seen, pending = {root}, [root]
+    while pending:
+        for nxt in children.get(pending.pop(), []):
             if nxt not in seen:
                 seen.add(nxt)
-                todo.append(nxt)
+                pending.append(nxt)
     return seen
 
 

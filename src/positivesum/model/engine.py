@@ -49,6 +49,10 @@ class EngineParameters(Strict):
     """Extra daily loss of combat power of forces ashore that are out of supply."""
     ground_attrition_per_day: NonNegative = unit("1/day")
     """Lanchester square-law attrition coefficient between ground forces per day (per unit of enemy strength ratio)."""
+    defender_share_in_contact: Fraction = unit("fraction of defending troops")
+    """Share of the defender's ground troops in theatre that can fight the lodgement (the rest hold other beaches, cities and lines of communication)."""
+    defender_breakpoint_fraction: Fraction = unit("fraction of peak strength lost")
+    """Losses at which the defending ground force in contact breaks (with the attacker at the decisive ratio, the objective falls)."""
     decisive_force_ratio: NonNegative = unit("ratio")
     """Attacker-to-defender ground ratio at which the attacker's objective is taken."""
     amphibious_fleet_broken_fraction: Fraction = unit("fraction of lift")

@@ -19,9 +19,10 @@ from __future__ import annotations
 import numpy as np
 
 from . import phases
-from .mechanics import PoolMap, air_exchange, allocate, onehot, pool_fire, sortie_range_factor, stoch_round
+from .mechanics import FireMap, air_exchange, allocate, onehot, sortie_range_factor, stoch_round
 from .phases import DENIED, LANDING, OUTCOMES, RED_SUCCESS, STALEMATE, UNDECIDED  # noqa: F401 (re-exported)
 from .setup import BLUE, RED, CampaignSetup
+from .uncertainty import col, sample_attrs, sample_params
 
 
 class _Block:
@@ -46,6 +47,7 @@ class _Block:
         self.red_troops_lost = np.zeros(reps)
         self.peak_ashore = self.ashore.copy()
         self.supply_ratio = np.ones(reps)
+        self.blue_peak = np.zeros(reps)
         self.blockade_days = np.zeros(reps)
         self.casualties = np.zeros((reps, len(s.actors)))
         self.outcome = np.zeros(reps, dtype=np.int8)
@@ -59,25 +61,31 @@ def _actor_matrix(s: CampaignSetup, domain: str) -> np.ndarray:
     return onehot(s.groups[domain].actor, len(s.actors))
 
 
-def run_block(s: CampaignSetup, reps: int, rng: np.random.Generator, trace: dict | None = None) -> dict[str, np.ndarray]:
-    """Simulate ``reps`` replications of a scenario with generator ``rng``; return per-replication arrays."""
-    p = s.params
+def run_block(s: CampaignSetup, reps: int, rng: np.random.Generator, trace: dict | None = None,
+              sample_parameters: bool = True) -> dict[str, np.ndarray]:
+    """Simulate ``reps`` replications of a scenario with generator ``rng``; return per-replication arrays.
+
+    With ``sample_parameters`` each replication first draws the parameters that
+    carry a range (see :mod:`positivesum.sim.uncertainty`).
+    """
     dt = s.dt_days
     st = _Block(s, reps)
+    st.P = p = sample_params(s, reps, rng, sample_parameters)
+    st.A = {d: sample_attrs(g, reps, rng, sample_parameters) for d, g in s.groups.items()}
     G = s.groups
     air, sea, amph, sub, gnd, msl, ad, isr = (G[d] for d in ("air", "surface", "amphibious", "subsurface", "ground",
                                                            "missile", "air_defence", "isr"))
     P = len(s.pools.label)
-    pm = {d: {r: PoolMap(idx, P) for r, idx in roles.items()} for d, roles in s.fire_pool.items()}
+    pm = {d: {r: FireMap(gi, pi, len(G[d]), P) for r, (gi, pi) in roles.items()} for d, roles in s.fire_pairs.items()}
     n_bases = len(s.bases)
     air_base = onehot(air.base, n_bases)
     land_air = air.attrs.get("at_sea", np.zeros(len(air))) == 0
     ad_base = onehot(ad.base, n_bases)
-    a = air.attrs
+    a = st.A["air"]
     aa_share = np.where(a.get("air_to_air_kills_per_sortie", np.zeros(len(air))) > 0,
-                        np.where(a.get("weapons_per_sortie", np.zeros(len(air))) > 0, p["air_superiority_share"], 1.0), 0.0)
+                        np.where(a.get("weapons_per_sortie", np.zeros(len(air))) > 0, col(p["air_superiority_share"]), 1.0), 0.0)
     range_factor = sortie_range_factor(air.distance_km, a.get("combat_radius_km", np.zeros(len(air))),
-                                       p["tanker_radius_factor"], p["sortie_distance_decay_km"])
+                                       col(p["tanker_radius_factor"]), col(p["sortie_distance_decay_km"]))
     surge_from_day = s.pools.lead_time_days
     actor_of = {d: _actor_matrix(s, d) for d in G}
     blue_gnd = (gnd.side == BLUE).astype(float)
@@ -99,21 +107,25 @@ def run_block(s: CampaignSetup, reps: int, rng: np.random.Generator, trace: dict
         det = {}
         for side in (BLUE, RED):
             units = (st.n["isr"] * act["isr"] * (isr.side == side)).sum(axis=1)
-            det[side] = 1 - (1 - p["isr_base_detection"]) * np.power(0.5, units / max(p["isr_units_half_gap"], 1e-9))
+            det[side] = 1 - (1 - p["isr_base_detection"]) * np.power(0.5, units / np.maximum(p["isr_units_half_gap"], 1e-9))
 
         # 2. missile attacks on air bases: red missiles at blue bases; blue at red bases under escalation
         blue_air_at_base = (st.n["air"] * ((air.side == BLUE) & land_air)) @ air_base
         red_air_at_base = (st.n["air"] * ((air.side == RED) & land_air)) @ air_base
         if len(msl) and s.red_reach.any():
-            weights = blue_air_at_base
-            denom = weights @ s.red_reach.T
-            # Launchers fire their full salvo; only a share goes to air bases (the rest at ports, C2, air defences).
-            demand = st.n["missile"] * msl.attrs["launch_cells"] * p["launcher_salvos_per_day"] * dt * act["missile"] * (denom > 0) * live
-            fired = pool_fire(demand, pm["missile"]["land_attack"], st.stock, st.expended) * p["red_missile_share_on_bases"]
+            fm = pm["missile"]["land_attack"]
+            # The attacker aims where a missile kills most: aircraft in the open count fully, sheltered
+            # ones by the ratio of a shelter kill to an open-apron kill.
+            sheltered = np.minimum(blue_air_at_base, s.base_shelters)
+            weights = (blue_air_at_base - sheltered) + sheltered * s.params["sheltered_kill_probability"] / max(s.params["aircraft_killed_per_missile"], 1e-9)
+            denom = weights @ s.red_reach.T  # (R, J): aircraft each shooter–munition pair can reach
+            # Launchers fire full salvos; only a share goes to air bases (the rest at ports, C2, air defences).
+            demand = st.n["missile"] * msl.attrs["launch_cells"] * col(p["launcher_salvos_per_day"]) * dt * act["missile"] * live
+            fired = fm.fire(demand, st.stock, st.expended, pair_mask=(denom > 0)) * col(p["red_missile_share_on_bases"])
             at_base = weights * ((fired / np.where(denom > 0, denom, 1.0)) @ s.red_reach)
             phases.strike_bases(s, st, rng, at_base, blue_air_at_base, BLUE, air_base, land_air, ad_base, pm, act, live)
         if s.mainland_strikes:
-            total = phases.fire_land_attack(s, st, act, pm, dt, rng, live, share=p["red_missile_share_on_bases"])
+            total = phases.fire_land_attack(s, st, act, pm, dt, rng, live, share=col(p["red_missile_share_on_bases"]))
             at_base = allocate(total, red_air_at_base * (s.base_host_side == RED))
             phases.strike_bases(s, st, rng, at_base, red_air_at_base, RED, air_base, land_air, ad_base, pm, act, live)
         runway_factor = np.clip(1 - st.cut / np.where(s.base_runways > 0, s.base_runways, 1.0), 0.0, 1.0)
@@ -133,7 +145,7 @@ def run_block(s: CampaignSetup, reps: int, rng: np.random.Generator, trace: dict
             losses = np.minimum(st.n["air"], stoch_round(allocate(downed, weights), rng))
             st.n["air"] -= losses
             st.lost["air"] += losses
-            st.casualties += (losses @ actor_of["air"]) * p["casualties_per_aircraft_lost"]
+            st.casualties += (losses @ actor_of["air"]) * col(p["casualties_per_aircraft_lost"])
 
         # airborne attrition to the enemy's surface-to-air defences, in proportion to sorties flown
         for side in (BLUE, RED):
@@ -143,7 +155,7 @@ def run_block(s: CampaignSetup, reps: int, rng: np.random.Generator, trace: dict
             losses = np.minimum(st.n["air"], stoch_round(expected, rng))
             st.n["air"] -= losses
             st.lost["air"] += losses
-            st.casualties += (losses @ actor_of["air"]) * p["casualties_per_aircraft_lost"]
+            st.casualties += (losses @ actor_of["air"]) * col(p["casualties_per_aircraft_lost"])
 
         # 4. strikes on the adversary's fleet; 5. strikes on allied ships
         for shooter in (BLUE, RED):
@@ -159,13 +171,13 @@ def run_block(s: CampaignSetup, reps: int, rng: np.random.Generator, trace: dict
             cap_tonnes = cap_troops * p["supply_tonnes_per_lift_troop"]
             delivered = np.minimum(need, cap_tonnes)
             st.supply_ratio = np.where(need > 0, delivered / np.where(need > 0, need, 1.0), 1.0)
-            spare = cap_troops - delivered / max(p["supply_tonnes_per_lift_troop"], 1e-9)
+            spare = cap_troops - delivered / np.maximum(p["supply_tonnes_per_lift_troop"], 1e-9)
             landed = np.minimum(np.maximum(spare, 0.0), st.waiting)
             st.waiting -= landed
             st.ashore += landed
 
         # 7. ground combat on the lodgement (Lanchester square law) and out-of-supply attrition
-        blue_troops = (st.troops * blue_gnd * act["ground"]).sum(axis=1)
+        blue_troops = (st.troops * blue_gnd * act["ground"]).sum(axis=1) * p["defender_share_in_contact"]
         k = p["ground_attrition_per_day"] * dt
         red_loss = rng.poisson(np.maximum(0.0, k * blue_troops * (st.ashore > 0) * ongoing)).astype(float)
         red_loss += st.ashore * p["out_of_supply_attrition_per_day"] * dt * (1 - st.supply_ratio) * ongoing

@@ -52,9 +52,39 @@ def pool_fire(demand: np.ndarray, pool_map: PoolMap, stock: np.ndarray, expended
     have = stock[:, cols]
     ratio = np.minimum(1.0, have / np.maximum(wanted, 1e-12))
     used = wanted * ratio
-    stock[:, cols] = have - used
+    stock[:, cols] = np.maximum(have - used, 0.0)  # no negative stock from rounding
     expended[:, cols] += used
     return demand * (ratio @ pool_map.matrix.T)
+
+
+class FireMap:
+    """Shooter–munition pairs of one (domain, role): a launcher that can fire several
+    munitions splits its demand over them in proportion to their remaining stocks."""
+
+    def __init__(self, group_idx: np.ndarray, pool_idx: np.ndarray, n_groups: int, n_pools: int):
+        self.group_idx = np.asarray(group_idx, dtype=np.int64)
+        self.pool_idx = np.asarray(pool_idx, dtype=np.int64)
+        self.pools = PoolMap(self.pool_idx, n_pools)
+        self.gmat = onehot(self.group_idx, n_groups)
+        self.armed = self.gmat.sum(axis=0) > 0  # groups with at least one munition for this role
+
+    def __len__(self) -> int:
+        return len(self.pool_idx)
+
+    def fire(self, demand: np.ndarray, stock: np.ndarray, expended: np.ndarray, pair_mask=None) -> np.ndarray:
+        """Rounds fired per pair (R, J) for group demand (R, K); stocks updated in place."""
+        if len(self.pool_idx) == 0:
+            return np.zeros((demand.shape[0], 0))
+        have = np.maximum(stock[:, self.pool_idx], 0.0)
+        if pair_mask is not None:
+            have = have * pair_mask
+        per_group = have @ self.gmat
+        share = have / np.maximum(per_group[:, self.group_idx], 1e-12)
+        return pool_fire(demand[:, self.group_idx] * share, self.pools, stock, expended)
+
+    def to_groups(self, per_pair: np.ndarray) -> np.ndarray:
+        """Sum pair values back to groups (R, K)."""
+        return per_pair @ self.gmat
 
 
 def salvo_hits(would_hit: np.ndarray, intercept_capacity: np.ndarray, pk_intercept: float,
@@ -90,7 +120,7 @@ def sortie_range_factor(distance_km: np.ndarray, radius_km: np.ndarray, tanker_f
     """
     reach = radius_km * tanker_factor
     beyond = np.maximum(0.0, distance_km - reach)
-    factor = np.power(0.5, beyond / max(decay_km, 1.0))
+    factor = np.power(0.5, beyond / np.maximum(decay_km, 1.0))
     return np.where(radius_km > 0, factor, 0.0)
 
 
@@ -110,7 +140,7 @@ def base_strike(missiles_at_base: np.ndarray, reliability: float, intercept_capa
     penetrating, shots = salvo_hits(arriving, intercept_capacity, pk_intercept, rng)
     sheltered = np.minimum(aircraft, shelters)
     in_open = aircraft - sheltered
-    needed_open = np.ceil(in_open / max(killed_per_missile, 1e-9))
+    needed_open = np.ceil(in_open / np.maximum(killed_per_missile, 1e-9))
     on_open = np.minimum(penetrating, needed_open)
     killed_open = np.minimum(in_open, on_open * killed_per_missile)
     on_shelters = np.minimum(penetrating - on_open, sheltered)

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from .mechanics import allocate, base_strike, kills_from_hits, pool_fire, salvo_hits, stoch_round
+from .mechanics import allocate, base_strike, kills_from_hits, salvo_hits, stoch_round
 from .setup import BLUE, RED, CampaignSetup
+from .uncertainty import col
 
 UNDECIDED, RED_SUCCESS, DENIED, STALEMATE = 0, 1, 2, 3
 OUTCOMES = ("undecided", "adversary_success", "denied", "stalemate")
@@ -21,28 +22,27 @@ def _remove(s: CampaignSetup, st, domain: str, kills: np.ndarray, actor_of: dict
     st.n[domain] -= kills
     st.lost[domain] += kills
     if crew_cas:
-        crew = s.groups[domain].attrs.get("crew", np.zeros(kills.shape[1]))
-        frac = s.params["casualty_fraction_of_crew_per_ship_lost"] if domain in FLEET + ("subsurface",) else 0.0
+        crew = st.A[domain].get("crew", np.zeros(kills.shape[1]))
+        frac = col(st.P["casualty_fraction_of_crew_per_ship_lost"]) if domain in FLEET + ("subsurface",) else 0.0
         st.casualties += (kills * crew * frac) @ actor_of[domain]
 
 
 def strike_bases(s: CampaignSetup, st, rng, at_base, aircraft_at_base, victim: int, air_base, land_air, ad_base, pm, act, live) -> None:
     """Missiles at air bases (R, B): aircraft destroyed on the ground, runways cut, interceptors spent."""
-    p, dt = s.params, s.dt_days
+    p, dt = st.P, s.dt_days
     ad = s.groups["air_defence"]
-    ad_cap = st.n["air_defence"] * ad.attrs.get("interceptors_per_salvo", 0.0) * dt * act["air_defence"] * (ad.side == victim)
+    ad_cap = st.n["air_defence"] * st.A["air_defence"].get("interceptors_per_salvo", 0.0) * dt * act["air_defence"] * (ad.side == victim)
     cap_at_base = ad_cap @ ad_base
-    expected_arrivals = at_base * p["missile_reliability"]
+    expected_arrivals = at_base * col(p["missile_reliability"])
     # Interceptors are spent only on what arrives; groups without a munition pool
     # (guns, unmodelled stocks) intercept without limit.
     want = allocate_by_base(np.minimum(expected_arrivals, cap_at_base), ad_cap, ad_base)
-    has_pool = s.fire_pool["air_defence"]["air_defence"] >= 0
-    fired = pool_fire(want * has_pool, pm["air_defence"]["air_defence"], st.stock, st.expended) + want * ~has_pool
+    fired = _intercept(pm["air_defence"]["air_defence"], want, st)
     shots_at_base = fired @ ad_base
-    killed_aircraft, penetrating, _ = base_strike(at_base, p["missile_reliability"], shots_at_base, p["interceptor_kill_probability"],
-                                                  aircraft_at_base, s.base_shelters, p["aircraft_killed_per_missile"],
-                                                  p["sheltered_kill_probability"], rng)
-    st.cut += penetrating * p["runway_cut_per_missile"] * live[:, :1]
+    killed_aircraft, penetrating, _ = base_strike(at_base, col(p["missile_reliability"]), shots_at_base,
+                                                  col(p["interceptor_kill_probability"]), aircraft_at_base, s.base_shelters,
+                                                  col(p["aircraft_killed_per_missile"]), col(p["sheltered_kill_probability"]), rng)
+    st.cut += penetrating * col(p["runway_cut_per_missile"]) * live[:, :1]
     air = s.groups["air"]
     frac = np.where(aircraft_at_base > 0, killed_aircraft / np.where(aircraft_at_base > 0, aircraft_at_base, 1.0), 0.0)
     mine = ((air.side == victim) & land_air).astype(float)
@@ -50,7 +50,21 @@ def strike_bases(s: CampaignSetup, st, rng, at_base, aircraft_at_base, victim: i
     st.n["air"] -= losses
     st.lost["air"] += losses
     st.lost_on_ground += losses
-    st.casualties += (losses @ _actor_matrix(s, "air")) * p["casualties_per_aircraft_lost"]
+    st.casualties += (losses @ _actor_matrix(s, "air")) * col(p["casualties_per_aircraft_lost"])
+
+
+def s_armed(s: CampaignSetup, domain: str, role: str) -> np.ndarray:
+    """Groups of a domain that hold at least one munition for a role."""
+    group_idx, _ = s.fire_pairs[domain][role]
+    armed = np.zeros(len(s.groups[domain]), dtype=bool)
+    armed[group_idx] = True
+    return armed
+
+
+def _intercept(fm, want: np.ndarray, st) -> np.ndarray:
+    """Interceptors fired per group: from munition stocks where the group has any, unlimited otherwise (guns, point defence)."""
+    fired = fm.to_groups(fm.fire(want * fm.armed, st.stock, st.expended)) if len(fm) else np.zeros_like(want)
+    return fired + want * ~fm.armed
 
 
 def allocate_by_base(total_at_base: np.ndarray, group_cap: np.ndarray, group_base: np.ndarray) -> np.ndarray:
@@ -70,15 +84,12 @@ def _actor_matrix(s: CampaignSetup, domain: str) -> np.ndarray:
 def _launch_demand(s: CampaignSetup, st, domain: str, role: str, shooter: int, act, dt: float) -> np.ndarray:
     """Rounds that launchers of one domain want to fire this step (one salvo of launch_cells a day)."""
     g = s.groups[domain]
-    cells = g.attrs.get("launch_cells")
+    cells = st.A[domain].get("launch_cells")
     if cells is None or len(g) == 0:
         return np.zeros((st.stock.shape[0], len(g)))
-    armed = (s.fire_pool[domain][role] >= 0) & (g.side == shooter)
+    armed = s_armed(s, domain, role) & (g.side == shooter)
     # launch_cells is one salvo: ships fire it once per rearm cycle, launchers reload on the spot
-    per_day = s.params["launcher_salvos_per_day"] if domain == "missile" else 1.0 / max(s.params["naval_rearm_days"], 1e-9)
-    if domain == "missile" and role == "anti_ship":  # fixed launchers must reach the theatre
-        rng_km = np.where(s.fire_pool[domain][role] >= 0, s.pools.range_km[np.maximum(s.fire_pool[domain][role], 0)], 0.0)
-        armed &= rng_km * s.params["ship_missile_range_margin"] >= g.distance_km
+    per_day = col(st.P["launcher_salvos_per_day"]) if domain == "missile" else 1.0 / np.maximum(col(st.P["naval_rearm_days"]), 1e-9)
     return st.n[domain] * cells * per_day * dt * act[domain] * armed
 
 
@@ -87,38 +98,41 @@ def fire_land_attack(s: CampaignSetup, st, act, pm, dt, rng, live, share: float)
     total = np.zeros(st.stock.shape[0])
     for domain in ("surface", "subsurface", "missile"):
         demand = _launch_demand(s, st, domain, "land_attack", BLUE, act, dt) * share * live
-        total += pool_fire(demand, pm[domain]["land_attack"], st.stock, st.expended).sum(axis=1)
+        total += pm[domain]["land_attack"].fire(demand, st.stock, st.expended).sum(axis=1)
     return total
 
 
 def ship_strikes(s: CampaignSetup, st, rng, shooter: int, strike_sorties, act, pm, det, live, dt, actor_of) -> None:
     """Anti-ship missiles of one side against the other side's ships (Hughes salvo with intercepts)."""
-    p = s.params
+    p = st.P
     victim = RED if shooter == BLUE else BLUE
-    weights = {d: st.n[d] * (s.groups[d].side == victim) * _exposed(s, d, act) * s.groups[d].attrs.get("hits_to_kill", 1.0)
-               * (p["amphibious_target_priority"] if d == "amphibious" else 1.0) for d in FLEET}
+    weights = {d: st.n[d] * (s.groups[d].side == victim) * _exposed(s, d, act) * st.A[d].get("hits_to_kill", 1.0)
+               * (col(p["amphibious_target_priority"]) if d == "amphibious" else 1.0) for d in FLEET}
     present = sum(w.sum(axis=1) for w in weights.values()) > 0
     if not present.any():
         return
     expected_hits = np.zeros(st.stock.shape[0])
     air = s.groups["air"]
-    air_demand = strike_sorties * air.attrs.get("weapons_per_sortie", 0.0) * (air.side == shooter) * (s.fire_pool["air"]["anti_ship"] >= 0)
+    air_demand = strike_sorties * st.A["air"].get("weapons_per_sortie", 0.0) * (air.side == shooter) * s_armed(s, "air", "anti_ship")
     sources = [("air", air_demand)] + [(d, _launch_demand(s, st, d, "anti_ship", shooter, act, dt)) for d in ("surface", "subsurface", "missile")]
     for domain, demand in sources:
         demand = demand * present[:, None] * live
-        fired = pool_fire(demand, pm[domain]["anti_ship"], st.stock, st.expended)
-        idx = np.maximum(s.fire_pool[domain]["anti_ship"], 0)
-        p_hit = s.pools.eff["ship"][idx] if len(s.pools.label) else np.zeros(len(idx))
-        expected_hits += (fired * p_hit).sum(axis=1)
+        fm = pm[domain]["anti_ship"]
+        # fixed launchers only fire munitions that reach the theatre from where they stand
+        reach = None
+        if domain == "missile" and len(fm):
+            reach = (s.pools.range_km[fm.pool_idx] * s.params["ship_missile_range_margin"]
+                     >= s.groups[domain].distance_km[fm.group_idx]).astype(float)
+        fired = fm.fire(demand, st.stock, st.expended, pair_mask=reach)
+        expected_hits += (fired * s.pools.eff["ship"][fm.pool_idx]).sum(axis=1)
     would_hit = rng.poisson(expected_hits * det * p["missile_reliability"]).astype(float)
-    cap = {d: st.n[d] * s.groups[d].attrs.get("interceptors_per_salvo", 0.0) * act[d] * (s.groups[d].side == victim) for d in FLEET}
+    cap = {d: st.n[d] * st.A[d].get("interceptors_per_salvo", 0.0) * act[d] * (s.groups[d].side == victim) for d in FLEET}
     cap_total = cap["surface"].sum(axis=1) + cap["amphibious"].sum(axis=1)
     engaged = np.minimum(would_hit, cap_total)
     shots = np.zeros_like(engaged)
     for d in FLEET:
         want = allocate(engaged, cap[d]) if cap[d].shape[1] else cap[d]
-        has_pool = s.fire_pool[d]["air_defence"] >= 0
-        fired = pool_fire(want * has_pool, pm[d]["air_defence"], st.stock, st.expended) + want * ~has_pool
+        fired = _intercept(pm[d]["air_defence"], want, st)
         shots += fired.sum(axis=1)
     hits, _ = salvo_hits(would_hit, np.floor(shots), p["interceptor_kill_probability"], rng)
     total_w = sum(w.sum(axis=1) for w in weights.values())
@@ -127,7 +141,7 @@ def ship_strikes(s: CampaignSetup, st, rng, shooter: int, strike_sorties, act, p
             continue
         share = np.where(total_w > 0, hits / np.where(total_w > 0, total_w, 1.0), 0.0)
         hits_d = weights[d] * share[:, None]
-        kills = kills_from_hits(hits_d, st.n[d], s.groups[d].attrs.get("hits_to_kill", 1.0), rng) * live
+        kills = kills_from_hits(hits_d, st.n[d], st.A[d].get("hits_to_kill", 1.0), rng) * live
         _remove(s, st, d, kills, actor_of)
         if d == "amphibious" and victim == RED:
             _troops_lost_at_sea(s, st, kills)
@@ -141,14 +155,14 @@ def _exposed(s: CampaignSetup, domain: str, act) -> np.ndarray:
 
 def _troops_lost_at_sea(s: CampaignSetup, st, amph_kills: np.ndarray) -> None:
     lift = s.groups["amphibious"].attrs.get("lift_troops", 0.0)
-    lost = np.minimum(st.waiting, (amph_kills * lift).sum(axis=1) * s.params["loaded_fraction"])
+    lost = np.minimum(st.waiting, (amph_kills * lift).sum(axis=1) * st.P["loaded_fraction"])
     st.waiting -= lost
     st.red_troops_lost += lost
 
 
 def submarines(s: CampaignSetup, st, rng, act, live, dt, actor_of) -> None:
     """Submarine patrols: ships sunk at a rate per boat-day (CSIS rule of thumb), boats lost per day to ASW."""
-    p = s.params
+    p = st.P
     sub = s.groups["subsurface"]
     if len(sub) == 0:
         return
@@ -156,9 +170,9 @@ def submarines(s: CampaignSetup, st, rng, act, live, dt, actor_of) -> None:
         victim = RED if shooter == BLUE else BLUE
         mine = (sub.side == shooter).astype(float) * act["subsurface"]
         weights = {d: st.n[d] * (s.groups[d].side == victim) * _exposed(s, d, act) *
-                   (p["amphibious_target_priority"] if d == "amphibious" else 1.0) for d in FLEET}
+                   (col(p["amphibious_target_priority"]) if d == "amphibious" else 1.0) for d in FLEET}
         total_w = sum(w.sum(axis=1) for w in weights.values())
-        rate = (st.n["subsurface"] * mine * sub.attrs.get("ship_kills_per_day", 0.0)).sum(axis=1) * dt
+        rate = (st.n["subsurface"] * mine * st.A["subsurface"].get("ship_kills_per_day", 0.0)).sum(axis=1) * dt
         sunk = rng.poisson(rate * (total_w > 0)).astype(float) * live[:, 0]
         for d in FLEET:
             if weights[d].shape[1] == 0:
@@ -168,29 +182,28 @@ def submarines(s: CampaignSetup, st, rng, act, live, dt, actor_of) -> None:
             if d == "amphibious" and victim == RED:
                 _troops_lost_at_sea(s, st, kills)
         enemy_ships = sum((st.n[d] * (s.groups[d].side == victim)).sum(axis=1) for d in FLEET) > 0
-        losses = np.minimum(st.n["subsurface"], stoch_round(st.n["subsurface"] * mine * sub.attrs.get("loss_rate_per_day", 0.0)
+        losses = np.minimum(st.n["subsurface"], stoch_round(st.n["subsurface"] * mine * st.A["subsurface"].get("loss_rate_per_day", 0.0)
                                                             * dt * enemy_ships[:, None], rng)) * live
         _remove(s, st, "subsurface", losses, actor_of)
 
 
 def lodgement_strikes(s: CampaignSetup, st, rng, strike_sorties, act, pm, det, live, dt) -> None:
     """Blue land-attack weapons (aircraft, ships, launchers) against adversary troops ashore."""
-    p = s.params
+    p = st.P
     ashore = st.ashore > 0
     if not ashore.any():
         return
     air = s.groups["air"]
     # Aircraft with an anti-ship weapon fly anti-ship while the fleet is at sea; the rest strike the lodgement.
-    air_demand = strike_sorties * air.attrs.get("weapons_per_sortie", 0.0) * (air.side == BLUE) * \
-        (s.fire_pool["air"]["anti_ship"] < 0) * (s.fire_pool["air"]["land_attack"] >= 0)
-    share = 1 - p["red_missile_share_on_bases"] if s.mainland_strikes else 1.0
+    air_demand = strike_sorties * st.A["air"].get("weapons_per_sortie", 0.0) * (air.side == BLUE) * \
+        ~s_armed(s, "air", "anti_ship") * s_armed(s, "air", "land_attack")
+    share = 1 - col(p["red_missile_share_on_bases"]) if s.mainland_strikes else 1.0
     effective = np.zeros_like(st.ashore)
     sources = [("air", air_demand)] + [(d, _launch_demand(s, st, d, "land_attack", BLUE, act, dt) * share) for d in ("surface", "subsurface", "missile")]
     for domain, demand in sources:
-        fired = pool_fire(demand * ashore[:, None] * live, pm[domain]["land_attack"], st.stock, st.expended)
-        idx = np.maximum(s.fire_pool[domain]["land_attack"], 0)
-        pk = s.pools.eff["ground_troops"][idx] if len(s.pools.label) else np.zeros(len(idx))
-        effective += (fired * pk).sum(axis=1)
+        fm = pm[domain]["land_attack"]
+        fired = fm.fire(demand * ashore[:, None] * live, st.stock, st.expended)
+        effective += (fired * s.pools.eff["ground_troops"][fm.pool_idx]).sum(axis=1)
     killed = np.minimum(st.ashore, rng.poisson(effective * det * p["missile_reliability"] * p["troops_killed_per_strike_weapon"]).astype(float))
     st.ashore -= killed
     st.red_troops_lost += killed
@@ -198,7 +211,7 @@ def lodgement_strikes(s: CampaignSetup, st, rng, strike_sorties, act, pm, det, l
 
 def decide(s: CampaignSetup, st, day: float, ongoing, lift_units, blue_troops) -> None:
     """Outcome tests after each step (methodology §4); decided replications freeze."""
-    p = s.params
+    p = st.P
     ratio = p["decisive_force_ratio"]
     if s.objective == "blockade":
         sea = s.groups["surface"]
@@ -208,7 +221,9 @@ def decide(s: CampaignSetup, st, day: float, ongoing, lift_units, blue_troops) -
         success = st.blockade_days >= p["blockade_days_of_supply"]
         denied = ~holding
     else:
-        strong = (st.ashore >= s.objective_troops) & (st.ashore >= ratio * blue_troops)
+        st.blue_peak = np.maximum(st.blue_peak, blue_troops)
+        broken = blue_troops <= (1 - p["defender_breakpoint_fraction"]) * st.blue_peak
+        strong = (st.ashore >= s.objective_troops) & (st.ashore >= ratio * blue_troops) & broken
         success = strong
         if s.objective in LANDING:
             broken = lift_units < p["amphibious_fleet_broken_fraction"] * st.lift0

@@ -27,10 +27,10 @@ def block_sizes(reps: int) -> list[int]:
     return [BLOCK_SIZE] * full + ([rest] if rest else [])
 
 
-def _run_one(args: tuple[CampaignSetup, int, np.random.SeedSequence]) -> tuple[dict, dict]:
-    setup, n, seed_seq = args
+def _run_one(args: tuple[CampaignSetup, int, np.random.SeedSequence, bool]) -> tuple[dict, dict]:
+    setup, n, seed_seq, sample_parameters = args
     trace: dict = {}
-    out = run_block(setup, n, np.random.Generator(np.random.PCG64(seed_seq)), trace)
+    out = run_block(setup, n, np.random.Generator(np.random.PCG64(seed_seq)), trace, sample_parameters)
     series = {}
     for key, by_step in trace.items():
         values = np.full(setup.steps, np.nan)
@@ -44,13 +44,13 @@ def _run_one(args: tuple[CampaignSetup, int, np.random.SeedSequence]) -> tuple[d
 
 
 def simulate_setup(setup: CampaignSetup, reps: int, seed: int, *, workers: int = 1,
-                   progress: Callable[[int], None] | None = None) -> CampaignResult:
+                   progress: Callable[[int], None] | None = None, sample_parameters: bool = True) -> CampaignResult:
     """Simulate a prepared scenario; ``progress(n)`` is called as blocks of n replications finish."""
     if reps < 1:
         raise ValueError("reps must be at least 1")
     sizes = block_sizes(reps)
     seqs = np.random.SeedSequence(seed).spawn(len(sizes))
-    jobs = [(setup, n, sq) for n, sq in zip(sizes, seqs)]
+    jobs = [(setup, n, sq, sample_parameters) for n, sq in zip(sizes, seqs)]
     parts: list[tuple[dict, dict]] = []
     if workers > 1 and len(jobs) > 1:
         with ProcessPoolExecutor(max_workers=workers) as pool:
@@ -65,7 +65,9 @@ def simulate_setup(setup: CampaignSetup, reps: int, seed: int, *, workers: int =
                 progress(job[1])
     merged = {k: np.concatenate([p[0][k] for p in parts], axis=0) for k in parts[0][0]}
     trace = {key: sum(p[1][key] for p in parts) / reps for key in parts[0][1]}
-    return CampaignResult.from_arrays(setup, merged, trace, seed=seed, reps=reps)
+    result = CampaignResult.from_arrays(setup, merged, trace, seed=seed, reps=reps)
+    result.meta["parameter_uncertainty"] = sample_parameters
+    return result
 
 
 def simulate(ds: Dataset, scenario_id: str, reps: int, seed: int, **kw) -> CampaignResult:

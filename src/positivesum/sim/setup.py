@@ -50,13 +50,19 @@ class Groups:
     active_step: list[int] = field(default_factory=list)
     distance_km: list[float] = field(default_factory=list)
     attrs: dict[str, list[float]] = field(default_factory=dict)
+    attr_low: dict[str, list[float]] = field(default_factory=dict)
+    attr_high: dict[str, list[float]] = field(default_factory=dict)
 
     def add(self, **kw) -> None:
         attrs = kw.pop("attrs")
+        ranges = kw.pop("ranges", {})
         for key, value in kw.items():
             getattr(self, key).append(value)
         for key, value in attrs.items():
             self.attrs.setdefault(key, []).append(value)
+            low, high = ranges.get(key, (value, value))
+            self.attr_low.setdefault(key, []).append(low)
+            self.attr_high.setdefault(key, []).append(high)
 
     def freeze(self) -> "Groups":
         for name in ("actor", "side", "base", "arrival_step", "active_step"):
@@ -64,6 +70,8 @@ class Groups:
         for name in ("count0", "arrival_count", "distance_km"):
             setattr(self, name, np.asarray(getattr(self, name), dtype=float))
         self.attrs = {k: np.asarray(v, dtype=float) for k, v in self.attrs.items()}
+        self.attr_low = {k: np.asarray(v, dtype=float) for k, v in self.attr_low.items()}
+        self.attr_high = {k: np.asarray(v, dtype=float) for k, v in self.attr_high.items()}
         return self
 
     def __len__(self) -> int:
@@ -106,10 +114,11 @@ class CampaignSetup:
     base_host_side: np.ndarray
     groups: dict[str, Groups]
     pools: MunitionPools
-    fire_pool: dict[str, dict[str, np.ndarray]]
+    fire_pairs: dict[str, dict[str, tuple[np.ndarray, np.ndarray]]]
     red_reach: np.ndarray
     mainland_strikes: bool
     params: dict[str, float]
+    param_ranges: dict[str, tuple[float, float]] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
 
 
@@ -160,11 +169,26 @@ _ATTRS = {
     "surface": ("launch_cells", "interceptors_per_salvo", "hits_to_kill", "crew", "value"),
     "amphibious": ("lift_troops", "interceptors_per_salvo", "hits_to_kill", "crew", "value", "launch_cells"),
     "subsurface": ("ship_kills_per_day", "loss_rate_per_day", "crew", "launch_cells"),
-    "ground": ("troops",),
+    "ground": ("troops", "crew"),
     "missile": ("launch_cells",),
     "air_defence": ("interceptors_per_salvo",),
     "isr": (),
 }
+
+
+#: Performance parameters sampled per replication from their low–high range (structural counts such as
+#: troops, lift and launch cells are not: they describe the force, not our uncertainty about it).
+SAMPLED_ATTRS = ("sorties_per_day", "air_to_air_kills_per_sortie", "interceptors_per_salvo", "hits_to_kill",
+                 "ship_kills_per_day", "loss_rate_per_day")
+
+
+def _class_ranges(cls, domain: str) -> dict[str, tuple[float, float]]:
+    out = {}
+    for name in SAMPLED_ATTRS:
+        q = getattr(cls.combat, name, None)
+        if name in _ATTRS[domain] and q is not None and (q.low is not None or q.high is not None):
+            out[name] = q.bounds()
+    return out
 
 
 def _class_attrs(cls, domain: str) -> dict[str, float]:
@@ -222,6 +246,8 @@ def build_setup(ds: Dataset, scenario_id: str) -> CampaignSetup:
         decided = -sc.warning_days.value + _q(delay)
         c2 = latency.get((actor, domain), latency.get((actor, "*"), 0.0))
         active_day = max(0.0, decided + c2, arrival_day)
+        if domain == "ground" and ds.bases[base_id].host == actor and arrival_day <= 0:
+            active_day = 0.0  # troops defending their own soil fight without waiting for a political decision
         if domain in NAVAL and distance > p["theatre_radius_km"]:
             # ships sail from the later of decision and arrival (speed of advance; methodology §2)
             active_day += (distance - p["theatre_radius_km"]) / max(p["naval_transit_km_per_day"], 1.0)
@@ -230,18 +256,25 @@ def build_setup(ds: Dataset, scenario_id: str) -> CampaignSetup:
                            base=bidx[base_id], count0=count if arrival_step == 0 else 0.0,
                            arrival_count=count if arrival_step > 0 else 0.0, arrival_step=arrival_step,
                            active_step=int(math.ceil(active_day / dt)), distance_km=distance,
-                           attrs={**_class_attrs(cls, domain), "at_sea": float(ds.bases[base_id].kind == "naval")})
+                           attrs={**_class_attrs(cls, domain), "at_sea": float(ds.bases[base_id].kind == "naval")},
+                           ranges=_class_ranges(cls, domain))
 
+    # Reinforcements are drawn from the pool at their origin: what moves is not also counted at home.
+    moved: dict[tuple[str, str, str], float] = {}
+    for rf in sc.reinforcements:
+        key = (rf.actor, rf.capability, rf.origin)
+        moved[key] = moved.get(key, 0.0) + rf.count
     for actor, part in sc.participants.items():
         for cls_id, by_base in ds.forces.get(actor, {}).items():
             for base_id, qty in by_base.items():
-                place(actor, cls_id, base_id, round(qty.value * part.commitment.value), 0.0)
+                at_home = max(0.0, qty.value - moved.get((actor, cls_id, base_id), 0.0))
+                place(actor, cls_id, base_id, round(at_home * part.commitment.value), 0.0)
     for rf in sc.reinforcements:
         place(rf.actor, rf.capability, rf.destination, rf.count, rf.arrival_day)
     for g in groups.values():
         g.freeze()
-    pools, fire_pool = _arm(ds, sc, actors, side_of, groups, bases)
-    red_reach = _red_reach(ds, groups["missile"], pools, fire_pool["missile"]["land_attack"], bases)
+    pools, fire_pairs = _arm(ds, sc, actors, side_of, groups, bases)
+    red_reach = _red_reach(ds, groups["missile"], pools, fire_pairs["missile"]["land_attack"], bases)
     host_side = np.array([side_of.get(ds.bases[b].host, -1) for b in bases])
     return CampaignSetup(
         scenario_id=scenario_id, scenario=sc, objective=sc.objective, steps=steps, dt_days=dt,
@@ -250,8 +283,10 @@ def build_setup(ds: Dataset, scenario_id: str) -> CampaignSetup:
         base_shelters=np.array([_q(ds.bases[b].hardened_shelters) for b in bases]),
         base_runways=np.array([_q(ds.bases[b].runways) for b in bases]),
         base_repair_days=np.array([max(_q(ds.bases[b].runway_repair_days, 1.0), 0.1) for b in bases]),
-        base_host_side=host_side, groups=groups, pools=pools, fire_pool=fire_pool, red_reach=red_reach,
-        mainland_strikes=level == "escalation", params=p, notes=notes)
+        base_host_side=host_side, groups=groups, pools=pools, fire_pairs=fire_pairs, red_reach=red_reach,
+        mainland_strikes=level == "escalation", params=p,
+        param_ranges={n: q.bounds() for n, q in ds.engine if q.low is not None or q.high is not None},  # type: ignore[union-attr]
+        notes=notes)
 
 
 ROLE_MATCH = {"anti_ship": ("anti_ship", "multi"), "land_attack": ("land_attack", "multi"),
@@ -263,12 +298,12 @@ DAYS_PER_MONTH = 30.44
 
 
 def _arm(ds: Dataset, sc: Scenario, actors: list[str], side_of: dict, groups: dict[str, Groups], bases: list[str]):
-    """Create munition pools and give every firing group its munition for each role.
+    """Create munition pools and list, for every firing group and role, the munitions it can fire.
 
-    A group fires, for each role, the munition that its class can launch, its
-    actor holds, and that has the largest stock (ties: longest range). Under
-    ``supplies_only`` the intervening actor's surge production of a munition
-    also flows to the blue allies who hold that munition.
+    A group can fire a munition if its class is a launch platform of it, its
+    actor holds it, and the munition's role fits (``multi`` fits both strike
+    roles). Under ``supplies_only`` the intervening actor's surge production of a
+    munition also flows to the blue allies who hold that munition.
     """
     pools = MunitionPools()
     index: dict[tuple[str, str], int] = {}
@@ -290,50 +325,44 @@ def _arm(ds: Dataset, sc: Scenario, actors: list[str], side_of: dict, groups: di
                 pools.eff.setdefault(kind, []).append(mun.effectiveness[kind].value if kind in mun.effectiveness else 0.0)
     if sc.us_intervention == "supplies_only":
         supplier = sc.intervening_actor
-        for (actor, mid), i in list(index.items()):
+        for (actor, mid), i in index.items():
             h = ds.munitions[mid].holdings.get(supplier)
             if actor != supplier and side_of[actor] == BLUE and h is not None:
                 pools.surge_per_day[i] += h.surge_per_year / 365.0
-    fire_pool: dict[str, dict[str, np.ndarray]] = {}
-    for domain, roles in FIRING.items():
+    fire_pairs: dict[str, dict[str, tuple[np.ndarray, np.ndarray]]] = {}
+    for domain in groups:
         g = groups[domain]
-        fire_pool[domain] = {}
+        fire_pairs[domain] = {}
         for role in ROLE_MATCH:
-            chosen = np.full(len(g), -1, dtype=np.int64)
-            if role in roles:
+            gi, pi = [], []
+            if role in FIRING.get(domain, ()):
                 for k in range(len(g)):
                     actor = actors[g.actor[k]]
-                    best, best_key = -1, None
                     for mid, mun in ds.munitions.items():
-                        if mun.role not in ROLE_MATCH[role] or g.cls[k] not in mun.launch_platforms:
-                            continue
                         i = index.get((actor, mid))
-                        if i is None:
-                            continue
-                        # a dedicated munition beats a multi-role one; then the larger stock, then range
-                        key = (mun.role == role, pools.stock0[i] + pools.production_per_day[i], pools.range_km[i])
-                        if best_key is None or key > best_key:
-                            best, best_key = i, key
-                    chosen[k] = best
-            fire_pool[domain][role] = chosen
-    for name in ("actor",):
-        setattr(pools, name, np.asarray(getattr(pools, name), dtype=np.int64))
+                        if i is not None and mun.role in ROLE_MATCH[role] and g.cls[k] in mun.launch_platforms:
+                            gi.append(k)
+                            pi.append(i)
+            fire_pairs[domain][role] = (np.asarray(gi, dtype=np.int64), np.asarray(pi, dtype=np.int64))
+    pools.actor = np.asarray(pools.actor, dtype=np.int64)
     for name in ("range_km", "stock0", "production_per_day", "surge_per_day", "lead_time_days"):
         setattr(pools, name, np.asarray(getattr(pools, name), dtype=float))
     pools.eff = {k: np.asarray(v, dtype=float) for k, v in pools.eff.items()}
     if not pools.eff:
         pools.eff = {k: np.zeros(0) for k in ("ship", "aircraft_on_ground", "ground_troops", "missile")}
-    return pools, fire_pool
+    return pools, fire_pairs
 
 
-def _red_reach(ds: Dataset, missiles: Groups, pools: MunitionPools, la_pool: np.ndarray, bases: list[str]) -> np.ndarray:
-    """reach[k, b]: red missile group k can hit base b with its land-attack munition."""
-    reach = np.zeros((len(missiles), len(bases)), dtype=bool)
-    for k in range(len(missiles)):
-        if missiles.side[k] != RED or la_pool[k] < 0:
+def _red_reach(ds: Dataset, missiles: Groups, pools: MunitionPools, pairs: tuple[np.ndarray, np.ndarray],
+               bases: list[str]) -> np.ndarray:
+    """reach[j, b]: red missile shooter–munition pair j can hit base b."""
+    group_idx, pool_idx = pairs
+    reach = np.zeros((len(group_idx), len(bases)), dtype=bool)
+    for j, (k, i) in enumerate(zip(group_idx, pool_idx)):
+        if missiles.side[k] != RED:
             continue
         origin = ds.bases[bases[missiles.base[k]]]
         for b, bid in enumerate(bases):
             target = ds.bases[bid]
-            reach[k, b] = great_circle_km(origin.lat_deg, origin.lon_deg, target.lat_deg, target.lon_deg) <= pools.range_km[la_pool[k]]
+            reach[j, b] = great_circle_km(origin.lat_deg, origin.lon_deg, target.lat_deg, target.lon_deg) <= pools.range_km[i]
     return reach

@@ -64,15 +64,15 @@ class BinomialTable:
             return rng.binomial(n, self.p)
         u = rng.integers(0, 1 << 53, size=n.shape[0], dtype=np.int64)
         x = self._guide[(n << self._bits) + (u >> (53 - self._bits))]
-        todo = np.flatnonzero(x < 0)
-        if todo.size:
-            xs, us, base = -1 - x[todo], u[todo], n[todo] * self._kc
+        pending = np.flatnonzero(x < 0)
+        if pending.size:
+            xs, us, base = -1 - x[pending], u[pending], n[pending] * self._kc
             while True:
                 step = us >= self._thresholds[base + xs]
                 if not step.any():
                     break
                 xs += step
-            x[todo] = xs
+            x[pending] = xs
         return x
 
 
