@@ -215,8 +215,13 @@ def simulate(scenario: Annotated[str, typer.Argument(help="Scenario id (see `pos
              out_file: Annotated[Optional[Path], typer.Option("--out", help="Write the summary (.json) or per-replication data (.csv, .parquet).")] = None,
              workers: Annotated[int, typer.Option("--workers", help="Worker processes (results do not depend on it).")] = 1,
              data: DataOpt = None, override: OverrideOpt = None, set_: SetOpt = None,
+             fixed_parameters: Annotated[bool, typer.Option("--fixed-parameters", help="Hold every parameter at its central value (no sampling of low–high ranges).")] = False,
              quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar or tables.")] = False) -> None:
-    """Simulate a crisis scenario many times and summarise outcomes, losses and munitions with 95% intervals."""
+    """Simulate a crisis scenario many times and summarise outcomes, losses and munitions with 95% intervals.
+
+    Each replication draws every parameter that has a low–high range (triangular), so the intervals
+    include parameter uncertainty as well as the chance of combat; --fixed-parameters turns that off.
+    """
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     if out_file is not None and out_file.suffix.lower() not in (".json", ".csv", ".parquet"):
@@ -227,7 +232,8 @@ def simulate(scenario: Annotated[str, typer.Argument(help="Scenario id (see `pos
     with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                   console=err, disable=quiet, transient=True) as bar:
         task = bar.add_task(f"simulating {scenario}", total=reps)
-        result = services.simulate(ld, scenario, reps, seed, workers, progress=lambda n: bar.advance(task, n))
+        result = services.simulate(ld, scenario, reps, seed, workers, progress=lambda n: bar.advance(task, n),
+                                   sample_parameters=not fixed_parameters)
     summary = result.summary()
     if not quiet:
         _print_summary(summary)
@@ -242,15 +248,34 @@ def simulate(scenario: Annotated[str, typer.Argument(help="Scenario id (see `pos
 @app.command()
 @guarded
 def demo(out_dir: Annotated[Path, typer.Option("--out", help="Output directory.")] = Path("out"),
+         reps: Annotated[int, typer.Option("--reps", "-n", help="Replications per scenario.")] = 2000,
+         seed: Annotated[int, typer.Option("--seed", help="Seed of the random streams.")] = 20260101,
          data: DataOpt = None, override: OverrideOpt = None, set_: SetOpt = None) -> None:
-    """The main job on the default data: validate it and summarise every scenario."""
+    """The main job on the default data: validate it, simulate every scenario, write the summaries."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
     ld = services.load(data, override, set_)
-    s = services.summary(ld)
-    rows = services.list_entities(ld, "scenarios")
-    out.print(_table(rows, f"{ld.dataset.title}: {len(rows)} scenarios"))
-    out_dir.mkdir(parents=True, exist_ok=True)
-    services.write_json(out_dir / "dataset-summary.json", {**s, "scenarios": rows})
-    out.print(f"Output: {out_dir / 'dataset-summary.json'}", markup=False)
+    summary = services.summary(ld)
+    scenarios = list(ld.dataset.scenarios)
+    results = {}
+    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                  console=err, transient=True) as bar:
+        task = bar.add_task("simulating the default scenarios", total=reps * len(scenarios))
+        for sid in scenarios:
+            bar.update(task, description=f"simulating {sid}")
+            results[sid] = services.simulate(ld, sid, reps, seed, progress=lambda n: bar.advance(task, n)).summary()
+    table = Table(title=f"{ld.dataset.title}: {len(scenarios)} scenarios, {reps:,} replications each, seed {seed}")
+    table.add_column("scenario", no_wrap=True)
+    for col in ("P(success)", "P(fait accompli)", "P(denied)", "P(stalemate)", "day decided"):
+        table.add_column(col, justify="right")
+    for sid, res in results.items():
+        oc = res["outcomes"]
+        day = res["decided_day"]
+        table.add_row(sid, *(f"{oc[k]['p']:.2f}" for k in ("adversary_success", "fait_accompli", "denied", "stalemate")),
+                      "-" if not day["n"] else f"{day['mean']:.1f}")
+    out.print(table)
+    services.write_json(out_dir / "summary.json", {"dataset": summary, "seed": seed, "replications": reps, "scenarios": results})
+    out.print(f"Output: {out_dir / 'summary.json'}", markup=False)
 
 
 @app.command()

@@ -160,7 +160,7 @@ def new_scenario_yaml(ld: LoadedDataset, name: str, from_id: str, file_name: str
 
 
 def simulate(ld: LoadedDataset, scenario_id: str, reps: int = 10_000, seed: int = 20260101, workers: int = 1,
-             progress=None):
+             progress=None, sample_parameters: bool = True):
     """Simulate one scenario; the result carries seed, overrides and data hash in ``meta``."""
     from .sim.runner import simulate as run
 
@@ -171,7 +171,7 @@ def simulate(ld: LoadedDataset, scenario_id: str, reps: int = 10_000, seed: int 
                                   f"add `import: [{PACKAGED_DEFAULT}]` or an `engine:` section (see docs/reference/schema.md#engineparameters)")])
     if reps < 1:
         raise InputError([Problem(Location("<command line>", 0), "--reps", f"must be at least 1, got {reps}", "use e.g. --reps 10000")])
-    result = run(ld.dataset, scenario_id, reps, seed, workers=workers, progress=progress)
+    result = run(ld.dataset, scenario_id, reps, seed, workers=workers, progress=progress, sample_parameters=sample_parameters)
     result.meta.update(provenance=ld.provenance(), version=__version__)
     return result
 

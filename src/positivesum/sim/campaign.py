@@ -16,6 +16,8 @@ loop is over time steps. Phases of one step (methodology §3):
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import numpy as np
 
 from . import phases
@@ -23,6 +25,15 @@ from .mechanics import FireMap, air_exchange, allocate, onehot, sortie_range_fac
 from .phases import DENIED, LANDING, OUTCOMES, RED_SUCCESS, STALEMATE, UNDECIDED  # noqa: F401 (re-exported)
 from .setup import BLUE, RED, CampaignSetup
 from .uncertainty import col, sample_attrs, sample_params
+
+
+class BaseView(NamedTuple):
+    """Attributes of the bases in play (columns of the base arrays)."""
+
+    shelters: np.ndarray
+    runways: np.ndarray
+    repair_days: np.ndarray
+    host_side: np.ndarray
 
 
 class _Block:
@@ -50,6 +61,7 @@ class _Block:
         self.blue_peak = np.zeros(reps)
         self.blockade_days = np.zeros(reps)
         self.casualties = np.zeros((reps, len(s.actors)))
+        self.reps0, self.index, self.final, self.frozen = reps, np.arange(reps), {}, {}
         self.outcome = np.zeros(reps, dtype=np.int8)
         self.decided_day = np.full(reps, np.nan)
         amph = s.groups["amphibious"]
@@ -77,15 +89,20 @@ def run_block(s: CampaignSetup, reps: int, rng: np.random.Generator, trace: dict
                                                            "missile", "air_defence", "isr"))
     P = len(s.pools.label)
     pm = {d: {r: FireMap(gi, pi, len(G[d]), P) for r, (gi, pi) in roles.items()} for d, roles in s.fire_pairs.items()}
+    # Only bases that hold aircraft or air defences take part in base attacks: work on those columns.
+    in_play = np.unique(np.concatenate([air.base, ad.base])).astype(np.int64)
     n_bases = len(s.bases)
-    air_base = onehot(air.base, n_bases)
+    air_base = onehot(air.base, n_bases)[:, in_play]
     land_air = air.attrs.get("at_sea", np.zeros(len(air))) == 0
-    ad_base = onehot(ad.base, n_bases)
+    ad_base = onehot(ad.base, n_bases)[:, in_play]
+    red_reach = s.red_reach[:, in_play]
+    base_view = BaseView(s.base_shelters[in_play], s.base_runways[in_play], s.base_repair_days[in_play], s.base_host_side[in_play])
+    st.cut = np.zeros((reps, len(in_play)))
     a = st.A["air"]
-    aa_share = np.where(a.get("air_to_air_kills_per_sortie", np.zeros(len(air))) > 0,
-                        np.where(a.get("weapons_per_sortie", np.zeros(len(air))) > 0, col(p["air_superiority_share"]), 1.0), 0.0)
-    range_factor = sortie_range_factor(air.distance_km, a.get("combat_radius_km", np.zeros(len(air))),
-                                       col(p["tanker_radius_factor"]), col(p["sortie_distance_decay_km"]))
+    st.aa_share = np.where(a.get("air_to_air_kills_per_sortie", np.zeros(len(air))) > 0,
+                           np.where(a.get("weapons_per_sortie", np.zeros(len(air))) > 0, col(p["air_superiority_share"]), 1.0), 0.0)
+    st.range_factor = sortie_range_factor(air.distance_km, a.get("combat_radius_km", np.zeros(len(air))),
+                                          col(p["tanker_radius_factor"]), col(p["sortie_distance_decay_km"]))
     surge_from_day = s.pools.lead_time_days
     actor_of = {d: _actor_matrix(s, d) for d in G}
     blue_gnd = (gnd.side == BLUE).astype(float)
@@ -94,6 +111,10 @@ def run_block(s: CampaignSetup, reps: int, rng: np.random.Generator, trace: dict
         ongoing = (st.outcome == UNDECIDED)
         if not ongoing.any():
             break
+        if ongoing.sum() <= COMPACT_BELOW * len(ongoing) and len(ongoing) > 64:
+            _compact(s, st, ongoing, trace is not None)  # decided replications are frozen: stop computing them
+            ongoing = np.ones(len(st.outcome), dtype=bool)
+        p, a = st.P, st.A["air"]
         live = ongoing[:, None].astype(float)
         for d, g in G.items():  # 1. arrivals
             arriving = g.arrival_step == t
@@ -112,29 +133,29 @@ def run_block(s: CampaignSetup, reps: int, rng: np.random.Generator, trace: dict
         # 2. missile attacks on air bases: red missiles at blue bases; blue at red bases under escalation
         blue_air_at_base = (st.n["air"] * ((air.side == BLUE) & land_air)) @ air_base
         red_air_at_base = (st.n["air"] * ((air.side == RED) & land_air)) @ air_base
-        if len(msl) and s.red_reach.any():
+        if len(msl) and red_reach.any():
             fm = pm["missile"]["land_attack"]
             # The attacker aims where a missile kills most: aircraft in the open count fully, sheltered
             # ones by the ratio of a shelter kill to an open-apron kill.
-            sheltered = np.minimum(blue_air_at_base, s.base_shelters)
+            sheltered = np.minimum(blue_air_at_base, base_view.shelters)
             weights = (blue_air_at_base - sheltered) + sheltered * s.params["sheltered_kill_probability"] / max(s.params["aircraft_killed_per_missile"], 1e-9)
-            denom = weights @ s.red_reach.T  # (R, J): aircraft each shooter–munition pair can reach
+            denom = weights @ red_reach.T  # (R, J): aircraft each shooter–munition pair can reach
             # Launchers fire full salvos; only a share goes to air bases (the rest at ports, C2, air defences).
             demand = st.n["missile"] * msl.attrs["launch_cells"] * col(p["launcher_salvos_per_day"]) * dt * act["missile"] * live
             fired = fm.fire(demand, st.stock, st.expended, pair_mask=(denom > 0)) * col(p["red_missile_share_on_bases"])
-            at_base = weights * ((fired / np.where(denom > 0, denom, 1.0)) @ s.red_reach)
-            phases.strike_bases(s, st, rng, at_base, blue_air_at_base, BLUE, air_base, land_air, ad_base, pm, act, live)
+            at_base = weights * ((fired / np.where(denom > 0, denom, 1.0)) @ red_reach)
+            phases.strike_bases(s, st, rng, at_base, blue_air_at_base, BLUE, air_base, land_air, ad_base, pm, act, live, base_view)
         if s.mainland_strikes:
             total = phases.fire_land_attack(s, st, act, pm, dt, rng, live, share=col(p["red_missile_share_on_bases"]))
-            at_base = allocate(total, red_air_at_base * (s.base_host_side == RED))
-            phases.strike_bases(s, st, rng, at_base, red_air_at_base, RED, air_base, land_air, ad_base, pm, act, live)
-        runway_factor = np.clip(1 - st.cut / np.where(s.base_runways > 0, s.base_runways, 1.0), 0.0, 1.0)
-        st.cut = np.maximum(0.0, st.cut - s.base_runways / s.base_repair_days * dt)
+            at_base = allocate(total, red_air_at_base * (base_view.host_side == RED))
+            phases.strike_bases(s, st, rng, at_base, red_air_at_base, RED, air_base, land_air, ad_base, pm, act, live, base_view)
+        runway_factor = np.clip(1 - st.cut / np.where(base_view.runways > 0, base_view.runways, 1.0), 0.0, 1.0)
+        st.cut = np.maximum(0.0, st.cut - base_view.runways / base_view.repair_days * dt)
 
         # 3. sorties and air-to-air exchange
-        rf = np.where(land_air, runway_factor[:, air.base], 1.0)
-        sorties = st.n["air"] * a.get("sorties_per_day", 0.0) * dt * rf * range_factor * act["air"] * live
-        aa = sorties * aa_share
+        rf = np.where(land_air, runway_factor @ air_base.T, 1.0)
+        sorties = st.n["air"] * a.get("sorties_per_day", 0.0) * dt * rf * st.range_factor * act["air"] * live
+        aa = sorties * st.aa_share
         strike = sorties - aa
         kp = aa * a.get("air_to_air_kills_per_sortie", 0.0)
         s_side = {side: sorties[:, air.side == side].sum(axis=1) for side in (BLUE, RED)}
@@ -193,15 +214,52 @@ def run_block(s: CampaignSetup, reps: int, rng: np.random.Generator, trace: dict
 
         # 8. production; outcomes
         rate = np.where(day >= surge_from_day, s.pools.surge_per_day, s.pools.production_per_day)
-        st.stock += rate * dt
+        st.stock += rate * dt * ongoing[:, None]
         out = (st.stock < 1) & np.isnan(st.runout_day) & (s.pools.stock0 >= 1) & ongoing[:, None]
         st.runout_day[out] = day + dt
         phases.decide(s, st, day + dt, ongoing, lift_units, blue_troops)
         if trace is not None:
             phases.record_trace(trace, t, st, s)
     st.outcome[st.outcome == UNDECIDED] = STALEMATE
+    _store(s, st, np.ones(len(st.outcome), dtype=bool))
+    return st.final
+
+
+#: Compact the state once at most this share of the current replications is still undecided.
+COMPACT_BELOW = 0.5
+PER_REP = ("lost_on_ground", "stock", "expended", "runout_day", "cut", "troops", "waiting", "ashore", "red_troops_lost",
+           "peak_ashore", "supply_ratio", "blue_peak", "blockade_days", "casualties", "outcome", "decided_day", "index")
+
+
+def _outputs(s: CampaignSetup, st) -> dict[str, np.ndarray]:
+    """Per-replication results for the rows currently held."""
     return {"outcome": st.outcome, "decided_day": st.decided_day, "expended": st.expended, "runout_day": st.runout_day,
             "stock_end": st.stock, "peak_ashore": st.peak_ashore, "ashore_end": st.ashore,
             "red_troops_lost": st.red_troops_lost, "casualties": st.casualties, "lost_on_ground": st.lost_on_ground,
             "lift_end_fraction": (st.n["amphibious"] @ st.lift_weights) / max(st.lift0, 1e-9),
-            **{f"lost_{d}": st.lost[d] for d in G}, "ground_troops_lost": phases.ground_losses(s, st)}
+            **{f"lost_{d}": st.lost[d] for d in s.groups}, "ground_troops_lost": phases.ground_losses(s, st)}
+
+
+def _store(s: CampaignSetup, st, rows: np.ndarray) -> None:
+    """Write the chosen rows' results into the full-size output arrays (original replication order)."""
+    for key, value in _outputs(s, st).items():
+        if key not in st.final:
+            st.final[key] = np.zeros((st.reps0,) + value.shape[1:], dtype=value.dtype)
+        st.final[key][st.index[rows]] = value[rows]
+
+
+def _compact(s: CampaignSetup, st, keep: np.ndarray, tracing: bool) -> None:
+    """Drop decided (frozen) replications from the working state after storing their results."""
+    _store(s, st, ~keep)
+    if tracing:
+        for key, value in phases.trace_values(st, s, ~keep).items():
+            st.frozen[key] = st.frozen.get(key, 0.0) + value
+    for name in PER_REP:
+        setattr(st, name, getattr(st, name)[keep])
+    for group in (st.n, st.lost):
+        for d in group:
+            group[d] = group[d][keep]
+    st.P = {k: (v[keep] if isinstance(v, np.ndarray) else v) for k, v in st.P.items()}
+    st.A = {d: {k: (v[keep] if v.ndim == 2 else v) for k, v in attrs.items()} for d, attrs in st.A.items()}
+    st.aa_share = st.aa_share[keep] if st.aa_share.ndim == 2 else st.aa_share
+    st.range_factor = st.range_factor[keep] if st.range_factor.ndim == 2 else st.range_factor

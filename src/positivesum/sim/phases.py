@@ -27,7 +27,8 @@ def _remove(s: CampaignSetup, st, domain: str, kills: np.ndarray, actor_of: dict
         st.casualties += (kills * crew * frac) @ actor_of[domain]
 
 
-def strike_bases(s: CampaignSetup, st, rng, at_base, aircraft_at_base, victim: int, air_base, land_air, ad_base, pm, act, live) -> None:
+def strike_bases(s: CampaignSetup, st, rng, at_base, aircraft_at_base, victim: int, air_base, land_air, ad_base, pm, act, live,
+                 bases) -> None:
     """Missiles at air bases (R, B): aircraft destroyed on the ground, runways cut, interceptors spent."""
     p, dt = st.P, s.dt_days
     ad = s.groups["air_defence"]
@@ -40,13 +41,13 @@ def strike_bases(s: CampaignSetup, st, rng, at_base, aircraft_at_base, victim: i
     fired = _intercept(pm["air_defence"]["air_defence"], want, st)
     shots_at_base = fired @ ad_base
     killed_aircraft, penetrating, _ = base_strike(at_base, col(p["missile_reliability"]), shots_at_base,
-                                                  col(p["interceptor_kill_probability"]), aircraft_at_base, s.base_shelters,
+                                                  col(p["interceptor_kill_probability"]), aircraft_at_base, bases.shelters,
                                                   col(p["aircraft_killed_per_missile"]), col(p["sheltered_kill_probability"]), rng)
     st.cut += penetrating * col(p["runway_cut_per_missile"]) * live[:, :1]
     air = s.groups["air"]
     frac = np.where(aircraft_at_base > 0, killed_aircraft / np.where(aircraft_at_base > 0, aircraft_at_base, 1.0), 0.0)
     mine = ((air.side == victim) & land_air).astype(float)
-    losses = np.minimum(st.n["air"], stoch_round(st.n["air"] * frac[:, air.base] * mine, rng)) * live
+    losses = np.minimum(st.n["air"], stoch_round(st.n["air"] * (frac @ air_base.T) * mine, rng)) * live
     st.n["air"] -= losses
     st.lost["air"] += losses
     st.lost_on_ground += losses
@@ -251,15 +252,21 @@ def ground_losses(s: CampaignSetup, st) -> np.ndarray:
     return out
 
 
-def record_trace(trace: dict, t: int, st, s: CampaignSetup) -> None:
-    """Accumulate sums over replications per step (averaged later): the time series of the campaign."""
-    def add(key, value):
-        trace.setdefault(key, {}).setdefault(t, 0.0)
-        trace[key][t] = trace[key][t] + value
-
+def trace_values(st, s: CampaignSetup, rows=None) -> dict[str, float]:
+    """Sums over (some) replications of the quantities traced over time."""
+    pick = (lambda x: x) if rows is None else (lambda x: x[rows])
+    out = {}
     for side, name in ((BLUE, "blue"), (RED, "red")):
-        add(f"aircraft_lost_{name}", float((st.lost["air"] * (s.groups["air"].side == side)).sum()))
-        add(f"ships_lost_{name}", float(sum((st.lost[d] * (s.groups[d].side == side)).sum() for d in FLEET)))
-    add("troops_ashore", float(st.ashore.sum()))
+        out[f"aircraft_lost_{name}"] = float((pick(st.lost["air"]) * (s.groups["air"].side == side)).sum())
+        out[f"ships_lost_{name}"] = float(sum((pick(st.lost[d]) * (s.groups[d].side == side)).sum() for d in FLEET))
+    out["troops_ashore"] = float(pick(st.ashore).sum())
+    stock = pick(st.stock)
     for i, label in enumerate(s.pools.label):
-        add(f"stock:{label}", float(st.stock[:, i].sum()))
+        out[f"stock:{label}"] = float(stock[:, i].sum())
+    return out
+
+
+def record_trace(trace: dict, t: int, st, s: CampaignSetup) -> None:
+    """Sums over all replications per step (averaged later), including frozen, already-decided ones."""
+    for key, value in trace_values(st, s).items():
+        trace.setdefault(key, {})[t] = value + st.frozen.get(key, 0.0)
