@@ -120,8 +120,8 @@ growths = st.floats(-0.05, 0.1)
 @given(s1=shares, s2=shares, target_year=years, growth=growths, reference=st.sampled_from([None, 2025, 2030]))
 def test_higher_target_share_never_gives_a_lower_budget(s1, s2, target_year, growth, reference):
     low, high = sorted((s1, s2))
-    kw = dict(target_year=target_year, base_year=2026, horizon_years=12, reference_gdp_year=reference,
-              nominal_gdp_growth_per_year=growth)
+    kw = {"target_year": target_year, "base_year": 2026, "horizon_years": 12, "reference_gdp_year": reference,
+              "nominal_gdp_growth_per_year": growth}
     a = budget_path_share_of_gdp("TST", make_actor(), target_share=low, **kw).frame["budget_local_bn"].to_numpy()
     b = budget_path_share_of_gdp("TST", make_actor(), target_share=high, **kw).frame["budget_local_bn"].to_numpy()
     assert np.all(b >= a - 1e-9 * np.maximum(1, a))

@@ -98,7 +98,7 @@ def test_errors():
 
 
 @settings(max_examples=150, deadline=None)
-@given(strength=st.floats(100, 3e5), rate=st.floats(0, 0.2), surplus=st.floats(1.0, 3.0),
+@given(strength=st.floats(100, 3e5), rate=st.just(0.0) | st.floats(1e-6, 0.2), surplus=st.floats(1.0, 3.0),
        horizon=st.integers(1, 20))
 def test_headroom_never_negative_when_intake_covers_attrition(strength, rate, surplus, horizon):
     intake = rate * strength * surplus  # intake >= attrition at the start, constant pool

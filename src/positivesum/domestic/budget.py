@@ -21,8 +21,9 @@ USD at the actor's fixed ``local_per_usd``. The *increment* over today's budget,
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Iterable, Literal, Sequence
+from typing import Literal
 
 import numpy as np
 import pandas as pd
@@ -243,7 +244,7 @@ def budget_path_from_list(actor_id: str, actor: Actor, budget_local_bn: Sequence
     ``base_budget_local_bn`` is given."""
     where = f"budget_path_from_list({actor_id})"
     values = [float(v) for v in budget_local_bn]
-    years, growth, gdp = _years_and_gdp(actor_id, actor, base_year, len(values), nominal_gdp_growth_per_year, where)
+    _years, growth, gdp = _years_and_gdp(actor_id, actor, base_year, len(values), nominal_gdp_growth_per_year, where)
     if base_budget_local_bn is None:
         base_budget_local_bn = float(series_budget_local_bn(actor_id, actor, [base_year],
                                                             nominal_gdp_growth_per_year=growth)[0])

@@ -24,8 +24,9 @@ revenue gain is zero, so the crowding-out equals the funding need: "how much mus
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Literal, Sequence
+from typing import Literal
 
 import numpy as np
 import pandas as pd

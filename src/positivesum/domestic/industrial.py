@@ -18,8 +18,9 @@ Rates from fact sheet §6b (e.g. PAC-3 MSE 620 delivered in 2025, framework to ~
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Iterable, Literal
+from typing import Literal
 
 import numpy as np
 import pandas as pd
@@ -65,7 +66,7 @@ class RampProfile:
         """Fraction of the way from P0 to M at time t (0 before ℓ, 1 after ℓ + R)."""
         if self.ramp_up_years == 0:
             return (t >= self.lead_time_years).astype(float)
-        return np.clip((t - self.lead_time_years) / self.ramp_up_years, 0.0, 1.0)
+        return np.clip(t - self.lead_time_years, 0.0, self.ramp_up_years) / self.ramp_up_years
 
     def _shape_integral(self, t: np.ndarray) -> np.ndarray:
         """∫_0^t shape: 0 before ℓ, (t-ℓ)²/(2R) on the ramp, R/2 + (t-ℓ-R) after it."""
@@ -73,7 +74,8 @@ class RampProfile:
         if self.ramp_up_years == 0:
             return u
         r = self.ramp_up_years
-        return np.where(u < r, u * u / (2.0 * r), r / 2.0 + (u - r))
+        on_ramp = np.minimum(u, r)  # written so that a tiny R cannot overflow
+        return on_ramp * (on_ramp / (2.0 * r)) + np.maximum(u - r, 0.0)
 
     def rate_per_year(self, t_years) -> np.ndarray:
         """r(τ) in rounds/year at times τ (years since the decision)."""
@@ -91,7 +93,7 @@ class RampProfile:
 
     def full_rate_plan_year(self) -> int:
         """First plan year delivered entirely at the ceiling: ceil(ℓ + R) + 1."""
-        return int(math.ceil(self.lead_time_years + self.ramp_up_years)) + 1
+        return math.ceil(self.lead_time_years + self.ramp_up_years) + 1
 
 
 def ramp_profile(munition_id: str, munition: Munition, actor_id: str, actor: Actor, *,

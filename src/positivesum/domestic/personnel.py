@@ -16,8 +16,9 @@ are netted against it by :func:`net_option_personnel`. Recruitment records (JFY2
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Iterable, Literal, Sequence
+from typing import Literal
 
 import numpy as np
 import pandas as pd
@@ -186,7 +187,7 @@ def option_personnel_in_service_persons(choices: Iterable[tuple[Option, int]], h
     for option, decided in choices:
         if int(decided) != decided or decided < 1:
             raise ValueError(f"decision plan year {decided!r} must be a whole number >= 1")
-        first = int(decided) + int(math.floor(float(option.lead_time_years)))
+        first = int(decided) + math.floor(float(option.lead_time_years))
         if first <= horizon_years:
             required[first - 1:] += float(option.personnel)
     return required

@@ -49,6 +49,7 @@ class Groups:
     arrival_step: list[int] = field(default_factory=list)
     active_step: list[int] = field(default_factory=list)
     distance_km: list[float] = field(default_factory=list)
+    c2_days: list[float] = field(default_factory=list)
     attrs: dict[str, list[float]] = field(default_factory=dict)
     attr_low: dict[str, list[float]] = field(default_factory=dict)
     attr_high: dict[str, list[float]] = field(default_factory=dict)
@@ -67,7 +68,7 @@ class Groups:
     def freeze(self) -> "Groups":
         for name in ("actor", "side", "base", "arrival_step", "active_step"):
             setattr(self, name, np.asarray(getattr(self, name), dtype=np.int64))
-        for name in ("count0", "arrival_count", "distance_km"):
+        for name in ("count0", "arrival_count", "distance_km", "c2_days"):
             setattr(self, name, np.asarray(getattr(self, name), dtype=float))
         self.attrs = {k: np.asarray(v, dtype=float) for k, v in self.attrs.items()}
         self.attr_low = {k: np.asarray(v, dtype=float) for k, v in self.attr_low.items()}
@@ -255,7 +256,7 @@ def build_setup(ds: Dataset, scenario_id: str) -> CampaignSetup:
         groups[domain].add(label=f"{actor}:{cls_id}@{base_id}", actor=actors.index(actor), side=side_of[actor], cls=cls_id,
                            base=bidx[base_id], count0=count if arrival_step == 0 else 0.0,
                            arrival_count=count if arrival_step > 0 else 0.0, arrival_step=arrival_step,
-                           active_step=int(math.ceil(active_day / dt)), distance_km=distance,
+                           active_step=int(math.ceil(active_day / dt)), distance_km=distance, c2_days=c2,
                            attrs={**_class_attrs(cls, domain), "at_sea": float(ds.bases[base_id].kind == "naval")},
                            ranges=_class_ranges(cls, domain))
 

@@ -1,0 +1,1 @@
+"""Positive-sum planner: option catalogue, deterrence surrogate, MILP (build → solve → extract), regimes."""

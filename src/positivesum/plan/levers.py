@@ -1,0 +1,114 @@
+"""Capability levers: how much an investment adds to a mission area, and how a lever changes a scenario.
+
+A lever is a mission area. Its level ``x`` is the allied capital in that area
+relative to today (x = 0.5: half as much again). In a simulation, level x
+scales the blue forces of every class serving the area, and the stocks of the
+munitions they fire, by (1 + x). The ``c2`` area is different: level x speeds
+up blue command latencies by a factor 1 / (1 + x).
+"""
+
+from __future__ import annotations
+
+import copy
+
+import numpy as np
+
+from ..model.dataset import Dataset
+from ..sim.setup import BLUE, CampaignSetup
+
+C2_AREA = "c2"
+#: Years of added production counted as capability (a munitions line is worth what it delivers in a war's first years).
+PRODUCTION_YEARS_COUNTED = 3.0
+
+
+def blue_actors(ds: Dataset) -> list[str]:
+    return [a for a, actor in ds.actors.items() if actor.kind in ("ally", "partner")]
+
+
+def area_classes(ds: Dataset, area: str) -> set[str]:
+    return {cid for cid, c in ds.capability_classes.items() if area in c.mission_areas}
+
+
+def area_munitions(ds: Dataset, area: str) -> set[str]:
+    classes = area_classes(ds, area)
+    return {mid for mid, m in ds.munitions.items() if classes & set(m.launch_platforms)}
+
+
+def baseline_capital_musd(ds: Dataset, area: str) -> float:
+    """Allied capital in an area: force units and munition stocks at unit cost (million USD)."""
+    blue = set(blue_actors(ds))
+    total = 0.0
+    classes = area_classes(ds, area)
+    for actor, by_class in ds.forces.items():
+        if actor not in blue:
+            continue
+        for cid, by_base in by_class.items():
+            if cid in classes:
+                cost = ds.capability_classes[cid].unit_cost_musd
+                total += sum(q.value for q in by_base.values()) * (cost.value if cost else 0.0)
+    for mid in area_munitions(ds, area):
+        m = ds.munitions[mid]
+        total += sum(h.stockpile for a, h in m.holdings.items() if a in blue) * m.unit_cost_musd.value
+    return total
+
+
+def option_levels(ds: Dataset, option_ids: list[str], areas: list[str]) -> np.ndarray:
+    """q[o, m]: the level one purchase of option o adds to area m (capital added / baseline capital).
+
+    Force and munition effects are valued at unit cost; other effects (bases,
+    multipliers) at the option's acquisition cost, spread over its mission areas.
+    C2 effects that multiply a latency by f add (1/f − 1) / (number of allied HQ nodes).
+    """
+    base = {m: baseline_capital_musd(ds, m) for m in areas}
+    blue = set(blue_actors(ds))
+    n_nodes = max(1, sum(1 for cs in ds.command_structures.values() for n in cs.nodes.values() if n.actor in blue))
+    q = np.zeros((len(option_ids), len(areas)))
+    for i, oid in enumerate(option_ids):
+        opt = ds.options[oid]
+        other_value = 0.0
+        for e in opt.effects:
+            parts = e.target.split(".")
+            if parts[0] == "forces" and e.operation == "add" and len(parts) == 4 and parts[2] in ds.capability_classes:
+                cls = ds.capability_classes[parts[2]]
+                value = e.value * (cls.unit_cost_musd.value if cls.unit_cost_musd else 0.0)
+                for m in cls.mission_areas:
+                    if m in base and base[m] > 0:
+                        q[i, areas.index(m)] += value / base[m]
+            elif parts[0] == "munitions" and e.operation == "add" and parts[1] in ds.munitions:
+                mun = ds.munitions[parts[1]]
+                rounds = e.value * (PRODUCTION_YEARS_COUNTED if parts[-1] in ("production_per_year", "surge_per_year") else 1.0)
+                for m in areas:
+                    if parts[1] in area_munitions(ds, m) and base[m] > 0:
+                        q[i, areas.index(m)] += rounds * mun.unit_cost_musd.value / base[m]
+            elif parts[0] == "command_structures" and e.operation == "multiply" and C2_AREA in areas and e.value > 0:
+                q[i, areas.index(C2_AREA)] += (1.0 / e.value - 1.0) / n_nodes
+            else:
+                other_value += sum(opt.cost.acquisition_musd)
+        spread = [m for m in opt.mission_areas if m in areas and m != C2_AREA and base[m] > 0]
+        if other_value and spread:
+            for m in spread:
+                q[i, areas.index(m)] += other_value / len(opt.effects) / len(spread) / base[m]
+    return q
+
+
+def scale_setup(setup: CampaignSetup, ds: Dataset, levels: dict[str, float]) -> CampaignSetup:
+    """A copy of a built scenario with allied capability in each area scaled by (1 + level)."""
+    s = copy.deepcopy(setup)
+    for area, x in levels.items():
+        if x == 0:
+            continue
+        if area == C2_AREA:
+            for g in s.groups.values():
+                blue = g.side == BLUE
+                saved = g.c2_days * (1 - 1 / (1 + x))
+                g.active_step = np.where(blue, np.maximum(0, np.ceil((g.active_step * s.dt_days - saved) / s.dt_days)), g.active_step).astype(np.int64)
+            continue
+        classes = area_classes(ds, area)
+        for g in s.groups.values():
+            serve = np.array([c in classes for c in g.cls], dtype=bool) & (g.side == BLUE)
+            g.count0 = np.where(serve, np.round(g.count0 * (1 + x)), g.count0)
+            g.arrival_count = np.where(serve, np.round(g.arrival_count * (1 + x)), g.arrival_count)
+        muns = area_munitions(ds, area)
+        blue_pool = np.array([m in muns and s.actor_side[a] == BLUE for m, a in zip(s.pools.munition, s.pools.actor)], dtype=bool)
+        s.pools.stock0 = np.where(blue_pool, s.pools.stock0 * (1 + x), s.pools.stock0)
+    return s

@@ -1,0 +1,248 @@
+"""The planning MILP, written with linopy and solved with HiGHS: build → solve → extract.
+
+Decision: y[a, o, t] = 1 if actor a starts option o in plan year t. Capability
+levels x[m] = Σ q[o,m]·y (options in service by the last plan year) feed the
+concave surrogate through hypograph variables h[s,m] ≤ v_k + slope_k·(x_m − l_k);
+deterrence d_s ≤ D_s(0) + Σ_m h[s,m], d_s ≤ 1. Objective: max Σ_s w_s d_s, with a
+tiny cost penalty so that money is not spent for nothing. One function per
+constraint family (PyPSA style). Equations: docs/methodology/planning.md §4.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import warnings
+
+import linopy
+import numpy as np
+import pandas as pd
+import xarray as xr
+
+from .catalogue import CatalogueArrays
+from .surrogate import Surrogate
+
+COST_TIEBREAK_PER_MUSD = 1e-9
+
+
+@dataclass
+class PlanInputs:
+    """Everything one MILP needs (money in million USD, constant prices)."""
+
+    cat: CatalogueArrays
+    q: np.ndarray                       # (O, M) level added per option and area
+    sur: Surrogate
+    weights: dict[str, float]           # scenario weights (normalised inside)
+    budget_musd: np.ndarray             # (A, Y) money available for new options
+    personnel_headroom: np.ndarray      # (A, Y) extra persons that can be manned by year y (cumulative)
+    allowed: np.ndarray | None = None   # (O, A) options an actor may buy in this regime (default: eligibility)
+    participation: np.ndarray | None = None  # (S, A) 1 if actor a takes part on the allied side in scenario s
+    production_limits: dict[tuple[int, int], float] = field(default_factory=dict)  # (option, actor) -> max purchases
+    min_deterrence: float | None = None  # if set: minimise cost subject to Σ w d ≥ this
+
+
+@dataclass
+class Plan:
+    """An extracted plan."""
+
+    status: str
+    objective: float
+    choices: list[tuple[str, str, int]]            # (actor, option, start year)
+    spending_musd: pd.DataFrame                    # actor × year
+    personnel: pd.DataFrame                        # actor × year (persons in service)
+    levels: dict[str, dict[str, float]]             # scenario → area → capability level
+    deterrence: dict[str, float]                   # surrogate D̂ per scenario
+    weighted_deterrence: float
+    total_cost_musd: float
+    budget_slack_musd: pd.DataFrame
+    gap: float | None = None
+
+
+def _coords(inp: PlanInputs):
+    cat = inp.cat
+    return (pd.Index(list(cat.actors), name="actor"), pd.Index(list(cat.option_ids), name="option"),
+            pd.Index(np.arange(1, cat.horizon_years + 1), name="start"), pd.Index(np.arange(1, cat.horizon_years + 1), name="year"))
+
+
+def build(inp: PlanInputs) -> tuple[linopy.Model, dict]:
+    """Build the model: variables, then each constraint family, then the objective."""
+    with warnings.catch_warnings():
+        # Masked (impossible) starts count as zero in sums: linopy's legacy semantics, which we rely on.
+        warnings.filterwarnings("ignore", category=getattr(linopy, "LinopySemanticsWarning", UserWarning))
+        warnings.filterwarnings("ignore", message=".*semantics.*")
+        return _build(inp)
+
+
+def _build(inp: PlanInputs) -> tuple[linopy.Model, dict]:
+    actors, options, starts, years = _coords(inp)
+    cat = inp.cat
+    allowed = cat.eligible if inp.allowed is None else inp.allowed
+    h = cat.horizon_years
+    # An option may start only if it is allowed for the actor and enters service within the horizon.
+    enters = cat.in_service[:, :, -1] > 0                                   # (O, T)
+    mask = xr.DataArray(allowed.T[:, :, None] & enters[None, :, :], coords=[actors, options, starts])
+    m = linopy.Model()
+    y = m.add_variables(binary=True, coords=[actors, options, starts], name="y", mask=mask)
+    v = {"y": y, "mask": mask}
+    define_choice_constraints(m, v, inp)
+    define_budget_constraints(m, v, inp)
+    define_personnel_constraints(m, v, inp)
+    define_production_constraints(m, v, inp)
+    define_prerequisite_constraints(m, v, inp)
+    define_exclusion_constraints(m, v, inp)
+    define_capability_constraints(m, v, inp)
+    define_surrogate_constraints(m, v, inp)
+    cost = _total_cost(v, inp)
+    w = _weights(inp)
+    scen = pd.Index(inp.sur.scenarios, name="scenario")
+    score = (v["d"] * xr.DataArray([w[s] for s in inp.sur.scenarios], coords=[scen])).sum()
+    if inp.min_deterrence is None:
+        m.add_objective(score - COST_TIEBREAK_PER_MUSD * cost, sense="max")
+    else:
+        m.add_constraints(score >= inp.min_deterrence, name="deterrence_floor")
+        m.add_objective(cost, sense="min")
+    v["cost"], v["score"] = cost, score
+    del h
+    return m, v
+
+
+def _weights(inp: PlanInputs) -> dict[str, float]:
+    total = sum(inp.weights.get(s, 0.0) for s in inp.sur.scenarios) or 1.0
+    return {s: inp.weights.get(s, 0.0) / total for s in inp.sur.scenarios}
+
+
+def _cost_da(inp: PlanInputs) -> xr.DataArray:
+    _, options, starts, years = _coords(inp)
+    return xr.DataArray(inp.cat.cost_musd, coords=[options, starts, years])
+
+
+def _total_cost(v, inp: PlanInputs):
+    return (v["y"] * _cost_da(inp).sum("year")).sum()
+
+
+def define_choice_constraints(m: linopy.Model, v, inp: PlanInputs) -> None:
+    """Each actor buys each option at most once."""
+    m.add_constraints(v["y"].sum("start") <= 1, name="choose_once")
+
+
+def define_budget_constraints(m: linopy.Model, v, inp: PlanInputs) -> None:
+    """Spending of each actor in each year ≤ the money available for new options."""
+    actors, _, _, years = _coords(inp)
+    spend = (v["y"] * _cost_da(inp)).sum(["option", "start"])
+    m.add_constraints(spend <= xr.DataArray(inp.budget_musd, coords=[actors, years]), name="budget")
+    v["spend"] = spend
+
+
+def define_personnel_constraints(m: linopy.Model, v, inp: PlanInputs) -> None:
+    """People in service for new options ≤ the actor's manning headroom that year (automation frees people)."""
+    actors, options, starts, years = _coords(inp)
+    people = xr.DataArray(inp.cat.personnel[:, None, None] * inp.cat.in_service, coords=[options, starts, years])
+    m.add_constraints((v["y"] * people).sum(["option", "start"]) <= xr.DataArray(inp.personnel_headroom, coords=[actors, years]),
+                      name="personnel")
+
+
+def define_production_constraints(m: linopy.Model, v, inp: PlanInputs) -> None:
+    """Industrial capacity: munitions-production options limited by what industry can absorb."""
+    for (o, a), limit in inp.production_limits.items():
+        m.add_constraints(v["y"].sel(actor=inp.cat.actors[a], option=inp.cat.option_ids[o]).sum() <= limit,
+                          name=f"industry_{inp.cat.actors[a]}_{inp.cat.option_ids[o]}")
+
+
+def _pair_matrix(inp: PlanInputs, pairs, sign_second: float) -> xr.DataArray:
+    """(option, pair) matrix with +1 for each pair's first option and ``sign_second`` for its second."""
+    ids = list(inp.cat.option_ids)
+    mat = np.zeros((len(ids), len(pairs)))
+    for r, (a, b) in enumerate(pairs):
+        mat[a, r] += 1.0
+        mat[b, r] += sign_second
+    names = [f"{ids[a]}__{ids[b]}" for a, b in pairs]
+    return xr.DataArray(mat, coords=[pd.Index(ids, name="option"), pd.Index(names, name="pair")])
+
+
+def define_prerequisite_constraints(m: linopy.Model, v, inp: PlanInputs) -> None:
+    """An option starts no earlier than its prerequisite (same actor): Σ_{t'≤t} y[o,t'] ≤ Σ_{t'≤t} y[p,t'] for all t."""
+    if not inp.cat.prerequisites:
+        return
+    diff = (v["y"] * _pair_matrix(inp, inp.cat.prerequisites, -1.0)).sum("option")
+    m.add_constraints(diff.cumsum("start") <= 0, name="prerequisite")
+
+
+def define_exclusion_constraints(m: linopy.Model, v, inp: PlanInputs) -> None:
+    """Mutually exclusive options are not both bought (by any actor: they describe one posture)."""
+    if not inp.cat.exclusions:
+        return
+    both = (v["y"] * _pair_matrix(inp, inp.cat.exclusions, 1.0)).sum(["option", "actor", "start"])
+    m.add_constraints(both <= 1, name="exclusion")
+
+
+def define_capability_constraints(m: linopy.Model, v, inp: PlanInputs) -> None:
+    """x[s,m] = Σ_a part[s,a] Σ_{o,t} q[o,m] · y[a,o,t] for options in service by the last plan year.
+
+    An actor's purchases count in a scenario only if it takes part in it on the allied side.
+    """
+    actors, options, starts, _ = _coords(inp)
+    scen = pd.Index(inp.sur.scenarios, name="scenario")
+    areas = pd.Index(inp.sur.areas, name="area")
+    part = inp.participation if inp.participation is not None else np.ones((len(scen), len(actors)))
+    x = m.add_variables(lower=0, coords=[scen, areas], name="x")
+    contrib = xr.DataArray(inp.q[:, None, :] * inp.cat.in_service[:, :, -1][:, :, None], coords=[options, starts, areas])
+    per_actor = (v["y"] * contrib).sum(["option", "start"])                       # actor × area
+    m.add_constraints(x - (per_actor * xr.DataArray(part, coords=[scen, actors])).sum("actor") == 0, name="capability")
+    v["x"] = x
+
+
+def define_surrogate_constraints(m: linopy.Model, v, inp: PlanInputs) -> None:
+    """Hypograph of each concave piece, capped at its last breakpoint; d_s ≤ D_s(0) + Σ h, d_s ≤ 1.
+
+    For breakpoints l_k with values g_k: h ≤ g_k + slope_k (x − l_k) for every segment k, and
+    h ≤ g_K (no credit beyond the fitted range).
+    """
+    sur = inp.sur
+    scen = pd.Index(sur.scenarios, name="scenario")
+    areas = pd.Index(sur.areas, name="area")
+    levels = sur.levels
+    n_pieces = len(levels)  # segments plus the cap
+    slope = np.zeros((len(scen), len(areas), n_pieces))
+    intercept = np.zeros_like(slope)
+    for i, s in enumerate(sur.scenarios):
+        for j, a in enumerate(sur.areas):
+            vals = sur.values[s][a]
+            sl = np.diff(vals) / np.diff(levels)
+            slope[i, j, :-1] = sl
+            intercept[i, j, :-1] = vals[:-1] - sl * levels[:-1]
+            intercept[i, j, -1] = vals[-1]
+    piece = pd.Index(np.arange(n_pieces), name="piece")
+    h = m.add_variables(lower=0, coords=[scen, areas], name="h")
+    m.add_constraints(h - xr.DataArray(slope, coords=[scen, areas, piece]) * v["x"]
+                      <= xr.DataArray(intercept, coords=[scen, areas, piece]), name="surrogate_piece")
+    d = m.add_variables(lower=0, upper=1, coords=[scen], name="d")
+    base = xr.DataArray([sur.base[s] for s in sur.scenarios], coords=[scen])
+    m.add_constraints(d - h.sum("area") <= base, name="deterrence")
+    v["h"], v["d"] = h, d
+
+
+def solve(m: linopy.Model, gap: float = 0.01, time_limit_s: float = 60.0) -> tuple[str, str]:
+    """Solve with HiGHS to a relative MIP gap; returns linopy's (status, condition)."""
+    return m.solve(solver_name="highs", mip_rel_gap=gap, time_limit=time_limit_s, output_flag=False)
+
+
+def extract(m: linopy.Model, v, inp: PlanInputs, status: tuple[str, str]) -> Plan:
+    """Read the solution into a :class:`Plan`."""
+    cat = inp.cat
+    ysol = v["y"].solution.fillna(0).values > 0.5
+    choices = [(cat.actors[a], cat.option_ids[o], int(t + 1)) for a, o, t in zip(*np.nonzero(ysol))]
+    years = np.arange(1, cat.horizon_years + 1)
+    spend = np.zeros((len(cat.actors), len(years)))
+    people = np.zeros_like(spend)
+    for a, o, t in zip(*np.nonzero(ysol)):
+        spend[a] += cat.cost_musd[o, t]
+        people[a] += cat.personnel[o] * cat.in_service[o, t]
+    xs = v["x"].solution.values
+    levels = {s: {a: float(xs[i, j]) for j, a in enumerate(inp.sur.areas)} for i, s in enumerate(inp.sur.scenarios)}
+    det = {s: inp.sur.predict(s, levels[s]) for s in inp.sur.scenarios}
+    w = _weights(inp)
+    frame = lambda arr: pd.DataFrame(arr, index=pd.Index(cat.actors, name="actor"), columns=pd.Index(years, name="year"))  # noqa: E731
+    return Plan(status=status[1], objective=float(m.objective.value) if m.objective.value is not None else float("nan"),
+                choices=choices, spending_musd=frame(spend), personnel=frame(people), levels=levels, deterrence=det,
+                weighted_deterrence=sum(w[s] * det[s] for s in det), total_cost_musd=float(spend.sum()),
+                budget_slack_musd=frame(inp.budget_musd - spend))

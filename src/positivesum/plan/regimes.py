@@ -1,0 +1,94 @@
+"""Burden-sharing regimes compared at equal money per actor (docs/methodology/planning.md §5).
+
+* ``joint`` (positive-sum): one plan for the alliance, every actor's money and options, alliance weights.
+* ``spending-target``: each actor spends its own money on its own options for its national objective
+  (the scenarios it takes part in), uncoordinated; the portfolios are then put together.
+* ``cost-transfer``: the allies hand their money to the receiving actor (host-nation support or cash);
+  only the receiver buys, for its national objective.
+* ``negotiated``: joint planning, but each actor's money is the user's share of the alliance total.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+import numpy as np
+
+from .milp import Plan, PlanInputs, build, extract, solve
+
+REGIMES = ("joint", "spending-target", "cost-transfer", "negotiated")
+
+
+@dataclass(frozen=True)
+class RegimeSpec:
+    """How a regime is set up; ``split`` maps actor → share of the alliance total (negotiated)."""
+
+    name: str
+    receiver: str = "USA"
+    split: dict[str, float] | None = None
+
+
+def national_weights(inp: PlanInputs, actor_index: int) -> dict[str, float]:
+    """An actor's own weights: the scenario weights of the scenarios it takes part in."""
+    part = inp.participation if inp.participation is not None else np.ones((len(inp.sur.scenarios), len(inp.cat.actors)))
+    return {s: inp.weights.get(s, 0.0) * part[i, actor_index] for i, s in enumerate(inp.sur.scenarios)}
+
+
+def _solve(inp: PlanInputs, gap: float) -> Plan:
+    model, v = build(inp)
+    return extract(model, v, inp, solve(model, gap))
+
+
+def combine(inp: PlanInputs, plans: list[Plan]) -> Plan:
+    """Evaluate several actors' separate portfolios as one alliance portfolio (surrogate)."""
+    cat, sur = inp.cat, inp.sur
+    choices = [c for p in plans for c in p.choices]
+    part = inp.participation if inp.participation is not None else np.ones((len(sur.scenarios), len(cat.actors)))
+    levels = {s: {m: 0.0 for m in sur.areas} for s in sur.scenarios}
+    for actor, oid, start in choices:
+        a, o = cat.actors.index(actor), cat.index(oid)
+        if cat.in_service[o, start - 1, -1] <= 0:
+            continue
+        for i, s in enumerate(sur.scenarios):
+            for j, m in enumerate(sur.areas):
+                levels[s][m] += part[i, a] * inp.q[o, j]
+    det = {s: sur.predict(s, levels[s]) for s in sur.scenarios}
+    total = sum(inp.weights.get(s, 0.0) for s in sur.scenarios) or 1.0
+    spend = sum(p.spending_musd for p in plans)
+    return Plan(status=", ".join(sorted({p.status for p in plans})), objective=float("nan"), choices=choices, spending_musd=spend,
+                personnel=sum(p.personnel for p in plans), levels=levels, deterrence=det,
+                weighted_deterrence=sum(inp.weights.get(s, 0.0) / total * det[s] for s in det),
+                total_cost_musd=float(spend.values.sum()), budget_slack_musd=inp.budget_musd - spend)
+
+
+def plan_regime(inp: PlanInputs, spec: RegimeSpec, gap: float = 0.01) -> Plan:
+    """Solve one regime at the budgets in ``inp`` (each actor's money for new options)."""
+    cat = inp.cat
+    if spec.name == "joint":
+        return combine(inp, [_solve(inp, gap)])
+    if spec.name == "spending-target":
+        plans = []
+        for a, actor in enumerate(cat.actors):
+            own = cat.eligible & (np.arange(len(cat.actors)) == a)[None, :]
+            budget = np.zeros_like(inp.budget_musd)
+            budget[a] = inp.budget_musd[a]
+            plans.append(_solve(replace(inp, allowed=own, budget_musd=budget, weights=national_weights(inp, a)), gap))
+        return combine(inp, plans)
+    if spec.name == "cost-transfer":
+        r = cat.actors.index(spec.receiver)
+        own = cat.eligible & (np.arange(len(cat.actors)) == r)[None, :]
+        budget = np.zeros_like(inp.budget_musd)
+        budget[r] = inp.budget_musd.sum(axis=0)
+        return combine(inp, [_solve(replace(inp, allowed=own, budget_musd=budget, weights=national_weights(inp, r)), gap)])
+    if spec.name == "negotiated":
+        split = spec.split or {}
+        shares = np.array([split.get(a, 0.0) for a in cat.actors])
+        budget = shares[:, None] * inp.budget_musd.sum(axis=0)[None, :]
+        return combine(inp, [_solve(replace(inp, budget_musd=budget), gap)])
+    raise ValueError(f"unknown regime '{spec.name}' — use one of: {', '.join(REGIMES)}")
+
+
+def min_cost_for(inp: PlanInputs, target: float, gap: float = 0.01) -> Plan:
+    """The cheapest joint plan reaching a weighted deterrence (money saved at equal deterrence)."""
+    pooled = replace(inp, min_deterrence=target, budget_musd=inp.budget_musd)
+    return _solve(pooled, gap)
