@@ -215,12 +215,13 @@ def simulate(scenario: Annotated[str, typer.Argument(help="Scenario id (see `pos
              out_file: Annotated[Optional[Path], typer.Option("--out", help="Write the summary (.json) or per-replication data (.csv, .parquet).")] = None,
              workers: Annotated[int, typer.Option("--workers", help="Worker processes (results do not depend on it).")] = 1,
              data: DataOpt = None, override: OverrideOpt = None, set_: SetOpt = None,
-             fixed_parameters: Annotated[bool, typer.Option("--fixed-parameters", help="Hold every parameter at its central value (no sampling of low–high ranges).")] = False,
+             fixed_parameters: Annotated[bool, typer.Option("--fixed-parameters", help="Hold parameters at their central values (no sampling of low–high ranges).")] = False,
              quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar or tables.")] = False) -> None:
     """Simulate a crisis scenario many times and summarise outcomes, losses and munitions with 95% intervals.
 
-    Each replication draws every parameter that has a low–high range (triangular), so the intervals
-    include parameter uncertainty as well as the chance of combat; --fixed-parameters turns that off.
+    Each replication draws the engine parameters and class performance figures that have a low–high
+    range (triangular), so the intervals include parameter uncertainty as well as the chance of combat;
+    --fixed-parameters turns that off.
     """
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 

@@ -9,6 +9,7 @@ from .base import Identifier, NonNegative, Strict
 from .engine import EngineParameters
 from .forces import Base, CapabilityClass, CommandStructure, MissionArea, Munition, RolesMatrix, Theatre
 from .options import Option
+from .planning import PlanningParameters
 from .scenarios import Scenario
 
 
@@ -58,3 +59,5 @@ class Dataset(Strict):
     """The options catalogue for the planner."""
     engine: EngineParameters | None = None
     """Notional parameters of the campaign engine (one set for every scenario)."""
+    planning: PlanningParameters | None = None
+    """Parameters of the positive-sum planner."""

@@ -18,7 +18,7 @@ class EngineParameters(Strict):
     air_superiority_share: Fraction = unit("fraction of sorties")
     """Share of sorties of multi-role fighters flown for air superiority rather than strike."""
     tanker_radius_factor: NonNegative = unit("ratio")
-    """How far tanker support stretches combat radius (1.0 = none); sorties beyond it are impossible."""
+    """How far tanker support stretches combat radius (1.0 = none); beyond it the sortie rate decays (``sortie_distance_decay_km``)."""
     sortie_distance_decay_km: NonNegative = unit("km")
     """Distance over which sortie rate halves beyond the combat radius (transit time, tanker limits)."""
     aircraft_killed_per_missile: NonNegative = unit("aircraft per penetrating missile")
@@ -75,6 +75,10 @@ class EngineParameters(Strict):
     """Troops ashore put out of action by one land-attack weapon that hits."""
     in_port_exposure_km: NonNegative = unit("km")
     """Ships in a port within this distance of the theatre can be struck before they sail."""
+    supplies_only_transfer_share: Fraction = unit("fraction of the supplier's stock")
+    """Under ``supplies_only``: share of the intervening actor's stock of each munition an ally holds that is shipped to it."""
+    supplies_only_transfer_days: NonNegative = unit("days")
+    """Under ``supplies_only``: day the shipped munitions arrive."""
     blockade_days_of_supply: NonNegative = unit("days")
     """Days a blockaded island holds out without resupply (blockade objective)."""
     blockade_ships_needed: NonNegative = unit("ships")

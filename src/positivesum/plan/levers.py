@@ -112,3 +112,17 @@ def scale_setup(setup: CampaignSetup, ds: Dataset, levels: dict[str, float]) -> 
         blue_pool = np.array([m in muns and s.actor_side[a] == BLUE for m, a in zip(s.pools.munition, s.pools.actor)], dtype=bool)
         s.pools.stock0 = np.where(blue_pool, s.pools.stock0 * (1 + x), s.pools.stock0)
     return s
+
+
+def scale_adversary(setup: CampaignSetup, factor: float) -> CampaignSetup:
+    """A copy of a built scenario with the adversary's forces and stocks grown by ``factor`` (threat growth)."""
+    if factor == 1.0:
+        return setup
+    s = copy.deepcopy(setup)
+    for g in s.groups.values():
+        red = g.side != BLUE
+        g.count0 = np.where(red, np.round(g.count0 * factor), g.count0)
+        g.arrival_count = np.where(red, np.round(g.arrival_count * factor), g.arrival_count)
+    red_pool = np.array([s.actor_side[a] != BLUE for a in s.pools.actor], dtype=bool)
+    s.pools.stock0 = np.where(red_pool, s.pools.stock0 * factor, s.pools.stock0)
+    return s

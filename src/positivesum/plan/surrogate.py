@@ -23,7 +23,7 @@ from scipy.optimize import lsq_linear
 from ..model.dataset import Dataset
 from ..sim.runner import simulate_setup
 from ..sim.setup import build_setup
-from .levers import scale_setup
+from .levers import scale_adversary, scale_setup
 
 DEFAULT_LEVELS = (0.0, 0.5, 1.0, 2.0)
 
@@ -92,18 +92,27 @@ class Surrogate:
 
 
 def fit_surrogate(ds: Dataset, scenarios: list[str], areas: list[str], *, levels=DEFAULT_LEVELS, reps: int = 300,
-                  seed: int = 20260101, stalemate_weight: float = 0.5, progress=None) -> Surrogate:
-    """Simulate each (scenario, area, level) and fit the concave pieces."""
+                  seed: int = 20260101, stalemate_weight: float = 0.5, threat_factor: float = 1.0, progress=None) -> Surrogate:
+    """Simulate each (scenario, area, level) and fit the concave pieces.
+
+    Two shortcuts, both exact under the model's assumptions: a scenario already at
+    full deterrence gains nothing (D ≤ 1 and g is non-decreasing), and an area that
+    changes no force or stock of the scenario gains nothing.
+    """
     lv = np.asarray(levels, dtype=float)
     base, values, points = {}, {}, {}
     for sid in scenarios:
-        setup = build_setup(ds, sid)
+        setup = scale_adversary(build_setup(ds, sid), threat_factor)
         d0 = deterrence(simulate_setup(setup, reps, seed), stalemate_weight)
         base[sid], values[sid], points[sid] = d0, {}, {}
         for m in areas:
             ys = [d0]
             for x in lv[1:]:
-                ys.append(deterrence(simulate_setup(scale_setup(setup, ds, {m: float(x)}), reps, seed), stalemate_weight))
+                scaled = scale_setup(setup, ds, {m: float(x)})
+                if d0 >= 1.0 - 1e-9 or _unchanged(setup, scaled):
+                    ys.append(d0)
+                else:
+                    ys.append(deterrence(simulate_setup(scaled, reps, seed), stalemate_weight))
                 if progress:
                     progress(1)
             fitted = fit_concave(lv, np.array(ys))
@@ -112,12 +121,19 @@ def fit_surrogate(ds: Dataset, scenarios: list[str], areas: list[str], *, levels
     return Surrogate(list(scenarios), list(areas), lv, base, values, points, reps, seed)
 
 
-def validate(sur: Surrogate, ds: Dataset, samples: int, rng: np.random.Generator, reps: int | None = None) -> dict:
+def _unchanged(a, b) -> bool:
+    same_groups = all(np.array_equal(a.groups[d].count0, b.groups[d].count0) and np.array_equal(a.groups[d].arrival_count, b.groups[d].arrival_count)
+                      and np.array_equal(a.groups[d].active_step, b.groups[d].active_step) for d in a.groups)
+    return same_groups and np.array_equal(a.pools.stock0, b.pools.stock0)
+
+
+def validate(sur: Surrogate, ds: Dataset, samples: int, rng: np.random.Generator, reps: int | None = None,
+             threat_factor: float = 1.0) -> dict:
     """Simulate random multi-area level vectors and compare with the surrogate: RMSE and max error."""
     errors = []
     rows = []
     for sid in sur.scenarios:
-        setup = build_setup(ds, sid)
+        setup = scale_adversary(build_setup(ds, sid), threat_factor)
         for _ in range(samples):
             x = {m: float(v) for m, v in zip(sur.areas, rng.uniform(0, sur.levels[-1] / 2, len(sur.areas)) * (rng.random(len(sur.areas)) < 0.5))}
             sim = deterrence(simulate_setup(scale_setup(setup, ds, x), reps or sur.reps, sur.seed + 1))

@@ -53,8 +53,10 @@ class _Block:
         red_ground = (g.side == RED).astype(float)
         self.waiting = (self.troops * red_ground).sum(axis=1)
         self.ashore = np.zeros(reps)
-        if s.objective not in LANDING:  # a land offensive starts in contact
+        if s.objective == "land_offensive":  # a land offensive starts in contact
             self.ashore, self.waiting = self.waiting.copy(), np.zeros(reps)
+        elif s.objective not in LANDING:  # a blockade lands no one
+            self.waiting = np.zeros(reps)
         self.red_troops_lost = np.zeros(reps)
         self.peak_ashore = self.ashore.copy()
         self.supply_ratio = np.ones(reps)
@@ -118,16 +120,17 @@ def run_block(s: CampaignSetup, reps: int, rng: np.random.Generator, trace: dict
         live = ongoing[:, None].astype(float)
         for d, g in G.items():  # 1. arrivals
             arriving = g.arrival_step == t
-            if arriving.any() and t > 0:
-                st.n[d][:, arriving] += g.arrival_count[arriving]
+            if arriving.any() and t > 0:  # decided replications are frozen: nothing arrives there
+                st.n[d][:, arriving] += g.arrival_count[arriving] * live
                 if d == "ground":
-                    st.troops[:, arriving] += g.arrival_count[arriving] * g.attrs["troops"][arriving]
+                    st.troops[:, arriving] += g.arrival_count[arriving] * g.attrs["troops"][arriving] * live
                     red_new = arriving & (g.side == RED)
-                    st.waiting += (g.arrival_count[red_new] * g.attrs["troops"][red_new]).sum()
+                    if s.objective in LANDING:
+                        st.waiting += (g.arrival_count[red_new] * g.attrs["troops"][red_new]).sum() * ongoing
         act = {d: (g.active_step <= t).astype(float) for d, g in G.items()}
         det = {}
         for side in (BLUE, RED):
-            units = (st.n["isr"] * act["isr"] * (isr.side == side)).sum(axis=1)
+            units = (st.n["isr"] * act["isr"] * (isr.side == side) * s.isr_in_reach).sum(axis=1)
             det[side] = 1 - (1 - p["isr_base_detection"]) * np.power(0.5, units / np.maximum(p["isr_units_half_gap"], 1e-9))
 
         # 2. missile attacks on air bases: red missiles at blue bases; blue at red bases under escalation
@@ -141,7 +144,8 @@ def run_block(s: CampaignSetup, reps: int, rng: np.random.Generator, trace: dict
             weights = (blue_air_at_base - sheltered) + sheltered * s.params["sheltered_kill_probability"] / max(s.params["aircraft_killed_per_missile"], 1e-9)
             denom = weights @ red_reach.T  # (R, J): aircraft each shooter–munition pair can reach
             # Launchers fire full salvos; only a share goes to air bases (the rest at ports, C2, air defences).
-            demand = st.n["missile"] * msl.attrs["launch_cells"] * col(p["launcher_salvos_per_day"]) * dt * act["missile"] * live
+            demand = st.n["missile"] * msl.attrs["launch_cells"] * s.role_share["missile"]["land_attack"] \
+                * col(p["launcher_salvos_per_day"]) * dt * act["missile"] * live
             fired = fm.fire(demand, st.stock, st.expended, pair_mask=(denom > 0)) * col(p["red_missile_share_on_bases"])
             at_base = weights * ((fired / np.where(denom > 0, denom, 1.0)) @ red_reach)
             phases.strike_bases(s, st, rng, at_base, blue_air_at_base, BLUE, air_base, land_air, ad_base, pm, act, live, base_view)
@@ -168,7 +172,8 @@ def run_block(s: CampaignSetup, reps: int, rng: np.random.Generator, trace: dict
             st.lost["air"] += losses
             st.casualties += (losses @ actor_of["air"]) * col(p["casualties_per_aircraft_lost"])
 
-        # airborne attrition to the enemy's surface-to-air defences, in proportion to sorties flown
+        # airborne attrition to the enemy's air and ship defences (outside air-to-air duels), in proportion
+        # to sorties flown, whenever the enemy is fighting in the air
         for side in (BLUE, RED):
             enemy_present = s_side[RED if side == BLUE else BLUE] > 0
             rate = np.where(a.get("sorties_per_day", 0.0) > 0, a.get("loss_rate_per_day", 0.0) / np.maximum(a.get("sorties_per_day", 1.0), 1e-9), 0.0)
@@ -206,13 +211,15 @@ def run_block(s: CampaignSetup, reps: int, rng: np.random.Generator, trace: dict
         red_loss = np.minimum(red_loss, st.ashore)
         st.ashore -= red_loss
         st.red_troops_lost += red_loss
-        st.casualties[:, s.actor_side == RED] += red_loss[:, None] / max(1, (s.actor_side == RED).sum())
+        st.casualties[:, s.adversary_index] += red_loss
         bl = np.minimum(st.troops * blue_gnd * act["ground"], allocate(blue_loss, st.troops * blue_gnd * act["ground"]))
         st.troops -= bl
         st.casualties += bl @ actor_of["ground"]
         st.peak_ashore = np.maximum(st.peak_ashore, st.ashore)
 
         # 8. production; outcomes
+        if t == s.transfer_step and s.transfer_rounds.any():  # supplies-only deliveries arrive
+            st.stock += s.transfer_rounds * ongoing[:, None]
         rate = np.where(day >= surge_from_day, s.pools.surge_per_day, s.pools.production_per_day)
         st.stock += rate * dt * ongoing[:, None]
         out = (st.stock < 1) & np.isnan(st.runout_day) & (s.pools.stock0 >= 1) & ongoing[:, None]

@@ -32,7 +32,8 @@ def strike_bases(s: CampaignSetup, st, rng, at_base, aircraft_at_base, victim: i
     """Missiles at air bases (R, B): aircraft destroyed on the ground, runways cut, interceptors spent."""
     p, dt = st.P, s.dt_days
     ad = s.groups["air_defence"]
-    ad_cap = st.n["air_defence"] * st.A["air_defence"].get("interceptors_per_salvo", 0.0) * dt * act["air_defence"] * (ad.side == victim)
+    # one salvo exchange per step, as at sea (Hughes' defensive power per salvo)
+    ad_cap = st.n["air_defence"] * st.A["air_defence"].get("interceptors_per_salvo", 0.0) * act["air_defence"] * (ad.side == victim)
     cap_at_base = ad_cap @ ad_base
     expected_arrivals = at_base * col(p["missile_reliability"])
     # Interceptors are spent only on what arrives; groups without a munition pool
@@ -89,9 +90,12 @@ def _launch_demand(s: CampaignSetup, st, domain: str, role: str, shooter: int, a
     if cells is None or len(g) == 0:
         return np.zeros((st.stock.shape[0], len(g)))
     armed = s_armed(s, domain, role) & (g.side == shooter)
-    # launch_cells is one salvo: ships fire it once per rearm cycle, launchers reload on the spot
+    if role == "land_attack" and domain == "missile":  # fixed launchers must reach the theatre
+        armed &= s.land_attack_reach
+    # launch_cells is one salvo: ships fire it once per rearm cycle, launchers reload on the spot; a launcher
+    # armed for several roles splits its salvos between them
     per_day = col(st.P["launcher_salvos_per_day"]) if domain == "missile" else 1.0 / np.maximum(col(st.P["naval_rearm_days"]), 1e-9)
-    return st.n[domain] * cells * per_day * dt * act[domain] * armed
+    return st.n[domain] * cells * s.role_share[domain][role] * per_day * dt * act[domain] * armed
 
 
 def fire_land_attack(s: CampaignSetup, st, act, pm, dt, rng, live, share: float) -> np.ndarray:
@@ -159,6 +163,7 @@ def _troops_lost_at_sea(s: CampaignSetup, st, amph_kills: np.ndarray) -> None:
     lost = np.minimum(st.waiting, (amph_kills * lift).sum(axis=1) * st.P["loaded_fraction"])
     st.waiting -= lost
     st.red_troops_lost += lost
+    st.casualties[:, s.adversary_index] += lost
 
 
 def submarines(s: CampaignSetup, st, rng, act, live, dt, actor_of) -> None:
@@ -195,9 +200,11 @@ def lodgement_strikes(s: CampaignSetup, st, rng, strike_sorties, act, pm, det, l
     if not ashore.any():
         return
     air = s.groups["air"]
-    # Aircraft with an anti-ship weapon fly anti-ship while the fleet is at sea; the rest strike the lodgement.
+    # Aircraft with an anti-ship weapon fly anti-ship while enemy ships are exposed; then they too strike the lodgement.
+    fleet_gone = sum((st.n[d] * (s.groups[d].side == RED) * _exposed(s, d, act)).sum(axis=1) for d in FLEET) <= 0
+    anti_ship_busy = s_armed(s, "air", "anti_ship")[None, :] & ~fleet_gone[:, None]
     air_demand = strike_sorties * st.A["air"].get("weapons_per_sortie", 0.0) * (air.side == BLUE) * \
-        ~s_armed(s, "air", "anti_ship") * s_armed(s, "air", "land_attack")
+        ~anti_ship_busy * s_armed(s, "air", "land_attack")
     share = 1 - col(p["red_missile_share_on_bases"]) if s.mainland_strikes else 1.0
     effective = np.zeros_like(st.ashore)
     sources = [("air", air_demand)] + [(d, _launch_demand(s, st, d, "land_attack", BLUE, act, dt) * share) for d in ("surface", "subsurface", "missile")]
@@ -208,10 +215,11 @@ def lodgement_strikes(s: CampaignSetup, st, rng, strike_sorties, act, pm, det, l
     killed = np.minimum(st.ashore, rng.poisson(effective * det * p["missile_reliability"] * p["troops_killed_per_strike_weapon"]).astype(float))
     st.ashore -= killed
     st.red_troops_lost += killed
+    st.casualties[:, s.adversary_index] += killed
 
 
 def decide(s: CampaignSetup, st, day: float, ongoing, lift_units, blue_troops) -> None:
-    """Outcome tests after each step (methodology §4); decided replications freeze."""
+    """Outcome tests after each step (methodology §3.8); decided replications freeze."""
     p = st.P
     ratio = p["decisive_force_ratio"]
     if s.objective == "blockade":
@@ -246,9 +254,7 @@ def ground_losses(s: CampaignSetup, st) -> np.ndarray:
     start = (g.count0 + g.arrival_count) * g.attrs.get("troops", np.zeros(len(g)))
     lost_blue = np.maximum(0.0, start - st.troops) * (g.side == BLUE)
     out = lost_blue @ _actor_matrix(s, "ground")
-    reds = np.nonzero(s.actor_side == RED)[0]
-    if len(reds):
-        out[:, reds[0]] += st.red_troops_lost
+    out[:, s.adversary_index] += st.red_troops_lost
     return out
 
 

@@ -169,7 +169,7 @@ class CampaignResult:
         return mean[mean["mean_losses"] > 0]
 
     def export(self, path: Path) -> Path:
-        """Write per-replication data: .csv / .parquet (tidy), .nc (NetCDF) or .json (summary)."""
+        """Write per-replication data (.csv or .parquet, tidy) or the summary (.json)."""
         path = Path(path)
         suffix = path.suffix.lower()
         if suffix == ".json":

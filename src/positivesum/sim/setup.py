@@ -118,6 +118,12 @@ class CampaignSetup:
     fire_pairs: dict[str, dict[str, tuple[np.ndarray, np.ndarray]]]
     red_reach: np.ndarray
     mainland_strikes: bool
+    role_share: dict[str, dict[str, np.ndarray]]
+    land_attack_reach: np.ndarray
+    isr_in_reach: np.ndarray
+    adversary_index: int
+    transfer_rounds: np.ndarray
+    transfer_step: int
     params: dict[str, float]
     param_ranges: dict[str, tuple[float, float]] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
@@ -173,7 +179,7 @@ _ATTRS = {
     "ground": ("troops", "crew"),
     "missile": ("launch_cells",),
     "air_defence": ("interceptors_per_salvo",),
-    "isr": (),
+    "isr": ("combat_radius_km",),
 }
 
 
@@ -276,6 +282,24 @@ def build_setup(ds: Dataset, scenario_id: str) -> CampaignSetup:
         g.freeze()
     pools, fire_pairs = _arm(ds, sc, actors, side_of, groups, bases)
     red_reach = _red_reach(ds, groups["missile"], pools, fire_pairs["missile"]["land_attack"], bases)
+    role_share = {}
+    for domain, roles in fire_pairs.items():
+        armed = {r: np.isin(np.arange(len(groups[domain])), gi) for r, (gi, _) in roles.items() if r != "air_defence"}
+        n_roles = np.maximum(sum(a.astype(float) for a in armed.values()), 1.0) if armed else np.ones(len(groups[domain]))
+        role_share[domain] = {r: 1.0 / n_roles for r in roles}
+    gi, pi = fire_pairs["missile"]["land_attack"]
+    la_reach = np.zeros(len(groups["missile"]), dtype=bool)
+    for k, i in zip(gi, pi):
+        la_reach[k] |= pools.range_km[i] >= groups["missile"].distance_km[k]
+    isr = groups["isr"]
+    isr_reach = (isr.distance_km <= isr.attrs.get("combat_radius_km", np.zeros(len(isr))) * p["tanker_radius_factor"]).astype(float)
+    transfer = np.zeros(len(pools.label))
+    if level == "supplies_only":
+        # Supplies only: the intervening actor ships part of its stocks of munitions the allies hold.
+        for i, (actor_i, mid) in enumerate(zip(pools.actor, pools.munition)):
+            h = ds.munitions[mid].holdings.get(sc.intervening_actor)
+            if side_of[actors[actor_i]] == BLUE and actors[actor_i] != sc.intervening_actor and h is not None:
+                transfer[i] = h.stockpile * p["supplies_only_transfer_share"]
     host_side = np.array([side_of.get(ds.bases[b].host, -1) for b in bases])
     return CampaignSetup(
         scenario_id=scenario_id, scenario=sc, objective=sc.objective, steps=steps, dt_days=dt,
@@ -285,7 +309,9 @@ def build_setup(ds: Dataset, scenario_id: str) -> CampaignSetup:
         base_runways=np.array([_q(ds.bases[b].runways) for b in bases]),
         base_repair_days=np.array([max(_q(ds.bases[b].runway_repair_days, 1.0), 0.1) for b in bases]),
         base_host_side=host_side, groups=groups, pools=pools, fire_pairs=fire_pairs, red_reach=red_reach,
-        mainland_strikes=level == "escalation", params=p,
+        mainland_strikes=level == "escalation", role_share=role_share, land_attack_reach=la_reach, isr_in_reach=isr_reach,
+        adversary_index=actors.index(sc.adversary), transfer_rounds=transfer,
+        transfer_step=int(math.ceil(p["supplies_only_transfer_days"] / dt)), params=p,
         param_ranges={n: q.bounds() for n, q in ds.engine if q.low is not None or q.high is not None},  # type: ignore[union-attr]
         notes=notes)
 
@@ -324,12 +350,6 @@ def _arm(ds: Dataset, sc: Scenario, actors: list[str], side_of: dict, groups: di
             pools.lead_time_days.append(h.lead_time_months * DAYS_PER_MONTH)
             for kind in ("ship", "aircraft_on_ground", "ground_troops", "missile"):
                 pools.eff.setdefault(kind, []).append(mun.effectiveness[kind].value if kind in mun.effectiveness else 0.0)
-    if sc.us_intervention == "supplies_only":
-        supplier = sc.intervening_actor
-        for (actor, mid), i in index.items():
-            h = ds.munitions[mid].holdings.get(supplier)
-            if actor != supplier and side_of[actor] == BLUE and h is not None:
-                pools.surge_per_day[i] += h.surge_per_year / 365.0
     fire_pairs: dict[str, dict[str, tuple[np.ndarray, np.ndarray]]] = {}
     for domain in groups:
         g = groups[domain]

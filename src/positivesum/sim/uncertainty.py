@@ -1,8 +1,13 @@
 """Parameter uncertainty: draw each replication's parameters from their stated ranges.
 
-Every quantity with a ``low``–``high`` range is drawn once per replication
-from a triangular distribution with its ``value`` as the mode (a standard
-choice for expert ranges: Law 2015, *Simulation Modeling and Analysis*, §6.11).
+Every engine parameter with a ``low``–``high`` range, and the performance
+attributes of capability classes listed in ``setup.SAMPLED_ATTRS`` (sortie rate,
+air-to-air kills, interceptors, hits to kill, submarine kill rate, loss rate),
+are drawn once per replication from a triangular distribution with the
+``value`` as the mode (a standard choice for expert ranges: Law 2015,
+*Simulation Modeling and Analysis*, §6.11); class attributes are drawn
+independently for each force group. Structural counts (forces, stocks, lift,
+launch cells) and scenario timings are not sampled.
 Outcome probabilities then include both the chance of combat and our
 uncertainty about the parameters. ``enabled=False`` fixes every parameter at
 its central value (the chance of combat alone).

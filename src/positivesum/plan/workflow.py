@@ -1,0 +1,133 @@
+"""The planning workflow: inputs from the data, surrogate, regimes, re-simulation, cooperation dividend.
+
+Every regime's portfolio is verified by simulation: its effects are applied to
+the dataset, each scenario is rebuilt and simulated against the adversary
+projected to the plan's last year, and the outcome probabilities reported are
+the simulated ones (the surrogate only guides the choice).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from ..domestic.budget import budget_path_share_of_gdp
+from ..domestic.personnel import personnel_headroom
+from ..model.dataset import Dataset
+from ..model.loader import LoadedDataset, validate_tree
+from ..sim.runner import simulate_setup
+from ..sim.setup import build_setup
+from .catalogue import apply_portfolio, build_catalogue
+from .levers import option_levels, scale_adversary
+from .milp import Plan, PlanInputs
+from .regimes import RegimeSpec, min_cost_for, plan_regime
+from .surrogate import Surrogate, deterrence, fit_surrogate
+
+UNLIMITED_PERSONS = 1e9
+
+
+@dataclass
+class PlanningContext:
+    """Inputs shared by every regime, plus what the report needs to explain them."""
+
+    inputs: PlanInputs
+    actors: list[str]
+    scenarios: list[str]
+    threat_factor: float
+    budgets: dict[str, dict]
+    notes: list[str] = field(default_factory=list)
+
+
+def budget_matrix(ds: Dataset, actors: list[str], horizon: int, base_year: int,
+                  overrides: dict[str, tuple[float, float]] | None = None) -> tuple[np.ndarray, dict[str, dict]]:
+    """(A, H) money for new options (million USD) from each actor's budget path and catalogue share."""
+    out = np.zeros((len(actors), horizon))
+    info = {}
+    for i, a in enumerate(actors):
+        target = ds.planning.budgets[a]
+        share, year = overrides.get(a, (target.target_share_of_gdp, target.target_year)) if overrides else (target.target_share_of_gdp, target.target_year)
+        path = budget_path_share_of_gdp(a, ds.actors[a], target_share=share, target_year=int(year), base_year=base_year,
+                                        horizon_years=horizon)
+        increment = np.maximum(path.increment_musd().to_numpy(dtype=float), 0.0)
+        out[i] = increment * target.catalogue_share
+        info[a] = {"target_share_of_gdp": share, "target_year": int(year), "base_share_of_gdp": float(path.base_share_of_gdp),
+                   "catalogue_share": target.catalogue_share, "increment_musd": increment.round(1).tolist(),
+                   "for_options_musd": out[i].round(1).tolist()}
+    return out, info
+
+
+def headroom_matrix(ds: Dataset, actors: list[str], horizon: int, base_year: int) -> tuple[np.ndarray, list[str]]:
+    """(A, H) cumulative extra persons an actor can man (never below zero; unlimited without personnel data)."""
+    out = np.full((len(actors), horizon), UNLIMITED_PERSONS)
+    notes = []
+    for i, a in enumerate(actors):
+        actor = ds.actors[a]
+        if actor.personnel is None or not actor.personnel.recruitment:
+            notes.append(f"{a}: no recruitment data, personnel not limited")
+            continue
+        frame = personnel_headroom(a, actor, base_year=base_year, horizon_years=horizon).frame
+        col = "cumulative_headroom_persons" if "cumulative_headroom_persons" in frame else [c for c in frame if "cumulative" in c][0]
+        values = frame[col].to_numpy(dtype=float)[-horizon:]
+        out[i] = np.maximum(values, 0.0)
+        if (values < 0).any():
+            notes.append(f"{a}: recruitment does not cover attrition (headroom {values.min():,.0f} persons); "
+                         "new capabilities must be manned by automation that frees people")
+    return out, notes
+
+
+def participation(ds: Dataset, scenarios: list[str], actors: list[str]) -> np.ndarray:
+    return np.array([[1.0 if a in ds.scenarios[s].participants and ds.scenarios[s].participants[a].side == "blue" else 0.0
+                      for a in actors] for s in scenarios])
+
+
+def build_context(ld: LoadedDataset, *, budget_overrides=None, surrogate: Surrogate | None = None, seed: int = 20260101,
+                  progress=None) -> tuple[PlanningContext, Surrogate]:
+    """Everything the regimes need; fits the surrogate unless one is given."""
+    ds = ld.dataset
+    pp = ds.planning
+    horizon, base_year = int(pp.horizon_years.value), int(pp.base_year.value)
+    actors = [a for a in pp.budgets if a in ds.actors]
+    scenarios = [s for s, sc in ds.scenarios.items() if sc.weight.value > 0]
+    areas = list(ds.mission_areas)
+    factor = (1 + pp.adversary_growth_per_year.value) ** horizon
+    if surrogate is None:
+        surrogate = fit_surrogate(ds, scenarios, areas, reps=int(pp.surrogate_replications.value), seed=seed,
+                                  stalemate_weight=pp.stalemate_weight.value, threat_factor=factor, progress=progress)
+    cat = build_catalogue(ds, actors, horizon)
+    budgets, budget_info = budget_matrix(ds, actors, horizon, base_year, budget_overrides)
+    headroom, notes = headroom_matrix(ds, actors, horizon, base_year)
+    inputs = PlanInputs(cat=cat, q=option_levels(ds, list(cat.option_ids), surrogate.areas), sur=surrogate,
+                        weights={s: ds.scenarios[s].weight.value for s in scenarios}, budget_musd=budgets,
+                        personnel_headroom=headroom, participation=participation(ds, surrogate.scenarios, actors))
+    return PlanningContext(inputs, actors, scenarios, factor, budget_info, notes), surrogate
+
+
+def resimulate(ld: LoadedDataset, plan: Plan, scenarios: list[str], threat_factor: float, reps: int, seed: int,
+               stalemate_weight: float, in_service_only: bool = True) -> dict:
+    """Apply a plan's options to the data and simulate every scenario: outcome probabilities and deterrence."""
+    ds = ld.dataset
+    horizon = int(ds.planning.horizon_years.value)
+    chosen = [(a, o) for a, o, t in plan.choices if not in_service_only or t + np.ceil(ds.options[o].lead_time_years) <= horizon]
+    raw = apply_portfolio(ld.raw, ds, chosen)
+    changed = validate_tree(raw, ld.lines, files=list(ld.files)).dataset if chosen else ds
+    out = {}
+    for sid in scenarios:
+        result = simulate_setup(scale_adversary(build_setup(changed, sid), threat_factor), reps, seed)
+        probs = result.outcome_probabilities()
+        out[sid] = {"deterrence": deterrence(result, stalemate_weight),
+                    **{k: v["p"] for k, v in probs.items()}}
+    weights = {s: ds.scenarios[s].weight.value for s in scenarios}
+    total = sum(weights.values()) or 1.0
+    return {"scenarios": out, "weighted_deterrence": sum(weights[s] / total * out[s]["deterrence"] for s in scenarios)}
+
+
+def run_regime(ctx: PlanningContext, spec: RegimeSpec, gap: float = 0.01) -> Plan:
+    return plan_regime(ctx.inputs, spec, gap)
+
+
+def money_saved(ctx: PlanningContext, regime_plan: Plan, gap: float = 0.01) -> dict:
+    """Cheapest joint plan matching a regime's (surrogate) deterrence, and the money it saves."""
+    cheapest = min_cost_for(ctx.inputs, regime_plan.weighted_deterrence - 1e-9, gap)
+    return {"regime_cost_musd": regime_plan.total_cost_musd, "joint_cost_at_equal_deterrence_musd": cheapest.total_cost_musd,
+            "saved_musd": regime_plan.total_cost_musd - cheapest.total_cost_musd}
