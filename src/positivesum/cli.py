@@ -252,7 +252,7 @@ def demo(out_dir: Annotated[Path, typer.Option("--out", help="Output directory."
          reps: Annotated[int, typer.Option("--reps", "-n", help="Replications per scenario.")] = 2000,
          seed: Annotated[int, typer.Option("--seed", help="Seed of the random streams.")] = 20260101,
          data: DataOpt = None, override: OverrideOpt = None, set_: SetOpt = None) -> None:
-    """The main job on the default data: validate it, simulate every scenario, write the summaries."""
+    """The main job on the default data: validate, simulate every scenario, compare burden-sharing regimes."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     ld = services.load(data, override, set_)
@@ -276,7 +276,105 @@ def demo(out_dir: Annotated[Path, typer.Option("--out", help="Output directory."
                       "-" if not day["n"] else f"{day['mean']:.1f}")
     out.print(table)
     services.write_json(out_dir / "summary.json", {"dataset": summary, "seed": seed, "replications": reps, "scenarios": results})
-    out.print(f"Output: {out_dir / 'summary.json'}", markup=False)
+    from . import plan_services
+
+    with _progress_bar() as bar:
+        task = bar.add_task("planning: fitting the deterrence surrogate", total=plan_services.surrogate_work(ld))
+        regimes = plan_services.compare_regimes(ld, seed=seed, reps=min(reps, 1000), cache_dir=out_dir / "cache",
+                                                progress=lambda k: bar.advance(task, k))
+    _print_regimes(regimes)
+    services.write_json(out_dir / "regimes.json", regimes)
+    out.print(f"Output: {out_dir / 'summary.json'} (scenarios), {out_dir / 'regimes.json'} (regime comparison)", markup=False)
+
+
+BudgetOpt = Annotated[Optional[list[str]], typer.Option("--budget", help="Budget target ACTOR=SHARE@YEAR, e.g. JPN=0.035@2035 (repeatable).")]
+CacheOpt = Annotated[Path, typer.Option("--cache-dir", help="Where fitted surrogates are cached (keyed by data and seed).")]
+
+
+def _progress_bar():
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    return Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), console=err, transient=True)
+
+
+def _regime_rows(name: str, res: dict) -> list[str]:
+    sim = res["simulated"]
+    return [name, f"{res['total_cost_musd']:,.0f}", str(len(res["portfolio"])), f"{res['surrogate']['weighted_deterrence']:.3f}",
+            f"{sim['weighted_deterrence']:.3f}"]
+
+
+@app.command()
+@guarded
+def plan(regime: Annotated[str, typer.Option("--regime", help="joint | spending-target | cost-transfer | negotiated")] = "joint",
+         budget: BudgetOpt = None,
+         split: Annotated[Optional[str], typer.Option("--split", help="Negotiated regime: shares of the alliance total, e.g. USA=0.6,JPN=0.4.")] = None,
+         receiver: Annotated[Optional[str], typer.Option("--receiver", help="Cost-transfer regime: the actor who buys.")] = None,
+         reps: Annotated[int, typer.Option("--reps", "-n", help="Replications when verifying the plan by simulation.")] = 1000,
+         seed: Annotated[int, typer.Option("--seed", help="Seed of the random streams.")] = 20260101,
+         out_file: Annotated[Optional[Path], typer.Option("--out", help="Write the plan as JSON.")] = None,
+         cache_dir: CacheOpt = Path(".positivesum-cache"),
+         data: DataOpt = None, override: OverrideOpt = None, set_: SetOpt = None) -> None:
+    """Plan ten years of investment under one burden-sharing regime, then verify it by simulation."""
+    from . import plan_services
+
+    ld = services.load(data, override, set_)
+    with _progress_bar() as bar:
+        task = bar.add_task("fitting the deterrence surrogate", total=plan_services.surrogate_work(ld))
+        result = plan_services.run_plan(ld, regime, budgets=budget, split=split, receiver=receiver, seed=seed, reps=reps,
+                                        cache_dir=cache_dir, progress=lambda k: bar.advance(task, k))
+    table = Table(title=f"{regime} plan: {len(result['portfolio'])} options, {result['total_cost_musd']:,.0f} M USD")
+    for col in ("actor", "option", "start year", "category", "M USD"):
+        table.add_column(col)
+    for item in result["portfolio"]:
+        table.add_row(item["actor"], item["option"], str(item["start_plan_year"]), item["category"], f"{item['acquisition_musd']:,.0f}")
+    out.print(table)
+    sim = result["simulated"]
+    out.print(f"weighted deterrence: surrogate {result['surrogate']['weighted_deterrence']:.3f}, simulated {sim['weighted_deterrence']:.3f}", markup=False)
+    for note in result["notes"]:
+        out.print(f"note: {note}", markup=False)
+    if out_file:
+        services.write_json(out_file, result)
+        out.print(f"wrote {out_file}", markup=False)
+
+
+@app.command("compare-regimes")
+@guarded
+def compare_regimes(budget: BudgetOpt = None,
+                    split: Annotated[Optional[str], typer.Option("--split", help="Negotiated regime's split, e.g. USA=0.6,JPN=0.4 (default: each actor's own money).")] = None,
+                    reps: Annotated[int, typer.Option("--reps", "-n", help="Replications when verifying each plan by simulation.")] = 1000,
+                    seed: Annotated[int, typer.Option("--seed", help="Seed of the random streams.")] = 20260101,
+                    out_file: Annotated[Optional[Path], typer.Option("--out", help="Write the comparison as JSON.")] = None,
+                    cache_dir: CacheOpt = Path(".positivesum-cache"),
+                    data: DataOpt = None, override: OverrideOpt = None, set_: SetOpt = None) -> None:
+    """Compare joint (positive-sum) planning with zero-sum regimes at equal money: the cooperation dividend."""
+    from . import plan_services
+
+    ld = services.load(data, override, set_)
+    with _progress_bar() as bar:
+        task = bar.add_task("fitting the deterrence surrogate", total=plan_services.surrogate_work(ld))
+        result = plan_services.compare_regimes(ld, budgets=budget, split=split, seed=seed, reps=reps, cache_dir=cache_dir,
+                                               progress=lambda k: bar.advance(task, k))
+    _print_regimes(result)
+    if out_file:
+        services.write_json(out_file, result)
+        out.print(f"wrote {out_file}", markup=False)
+
+
+def _print_regimes(result: dict) -> None:
+    table = Table(title="Regimes at equal money per actor (deterrence = P(denied) + ½·P(stalemate), scenario-weighted)")
+    for col in ("regime", "cost M USD", "options", "surrogate", "simulated"):
+        table.add_column(col, justify="right" if col != "regime" else "left")
+    for name, res in result["regimes"].items():
+        table.add_row(*_regime_rows(name + (f" (= {res['adopted_from']})" if res.get("adopted_from") else ""), res))
+    out.print(table)
+    div = Table(title="Cooperation dividend of joint planning")
+    for col in ("vs regime", "deterrence gained at equal money", "money saved at equal deterrence (M USD)"):
+        div.add_column(col, justify="right" if col != "vs regime" else "left")
+    for name, d in result["cooperation_dividend"].items():
+        div.add_row(name, f"{d['deterrence_gain_at_equal_money']:+.3f}", "-" if d["saved_musd"] is None else f"{d['saved_musd']:,.0f}")
+    out.print(div)
+    for note in result["notes"]:
+        out.print(f"note: {note}", markup=False)
 
 
 @app.command()

@@ -101,4 +101,6 @@ def apply_portfolio(raw: dict, ds: Dataset, choices: list[tuple[str, str]], note
                 node[leaf] = {"value": new, "estimate": why, "confidence": "notional"}
             else:
                 node[leaf] = new
+                if leaf == "production_per_year" and isinstance(node.get("surge_per_year"), (int, float)):
+                    node["surge_per_year"] = max(node["surge_per_year"], new)  # a surge is never below peacetime output
     return data

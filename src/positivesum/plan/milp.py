@@ -12,6 +12,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import contextlib
+import logging
+import os
+import sys
 import warnings
 
 import linopy
@@ -23,6 +27,7 @@ from .catalogue import CatalogueArrays
 from .surrogate import Surrogate
 
 COST_TIEBREAK_PER_MUSD = 1e-9
+logging.getLogger("linopy").setLevel(logging.ERROR)  # solver outcomes are reported by diagnose.py, not as log noise
 
 
 @dataclass
@@ -39,6 +44,8 @@ class PlanInputs:
     participation: np.ndarray | None = None  # (S, A) 1 if actor a takes part on the allied side in scenario s
     production_limits: dict[tuple[int, int], float] = field(default_factory=dict)  # (option, actor) -> max purchases
     min_deterrence: float | None = None  # if set: minimise cost subject to Σ w d ≥ this
+    required: list[tuple[int, int]] = field(default_factory=list)  # (actor, option) pairs that must be bought
+    pooled_budget: bool = False          # joint regime: the allies' money forms one fund each year
 
 
 @dataclass
@@ -85,6 +92,7 @@ def _build(inp: PlanInputs) -> tuple[linopy.Model, dict]:
     y = m.add_variables(binary=True, coords=[actors, options, starts], name="y", mask=mask)
     v = {"y": y, "mask": mask}
     define_choice_constraints(m, v, inp)
+    define_requirement_constraints(m, v, inp)
     define_budget_constraints(m, v, inp)
     define_personnel_constraints(m, v, inp)
     define_production_constraints(m, v, inp)
@@ -125,11 +133,22 @@ def define_choice_constraints(m: linopy.Model, v, inp: PlanInputs) -> None:
     m.add_constraints(v["y"].sum("start") <= 1, name="choose_once")
 
 
+def define_requirement_constraints(m: linopy.Model, v, inp: PlanInputs) -> None:
+    """Options the user requires are bought (by the named actor)."""
+    for a, o in inp.required:
+        m.add_constraints(v["y"].sel(actor=inp.cat.actors[a], option=inp.cat.option_ids[o]).sum() == 1,
+                          name=f"require_{inp.cat.actors[a]}_{inp.cat.option_ids[o]}")
+
+
 def define_budget_constraints(m: linopy.Model, v, inp: PlanInputs) -> None:
-    """Spending of each actor in each year ≤ the money available for new options."""
+    """Spending of each actor in each year ≤ its money for new options (pooled: the alliance's total each year)."""
     actors, _, _, years = _coords(inp)
     spend = (v["y"] * _cost_da(inp)).sum(["option", "start"])
-    m.add_constraints(spend <= xr.DataArray(inp.budget_musd, coords=[actors, years]), name="budget")
+    limit = xr.DataArray(inp.budget_musd, coords=[actors, years])
+    if inp.pooled_budget:  # one alliance fund: each actor still pays in its own money, spent where it deters most
+        m.add_constraints(spend.sum("actor") <= limit.sum("actor"), name="budget")
+    else:
+        m.add_constraints(spend <= limit, name="budget")
     v["spend"] = spend
 
 
@@ -221,9 +240,26 @@ def define_surrogate_constraints(m: linopy.Model, v, inp: PlanInputs) -> None:
     v["h"], v["d"] = h, d
 
 
+@contextlib.contextmanager
+def _silenced_stdout():
+    """HiGHS prints a banner from C code even with output_flag off; keep the CLI's stdout clean."""
+    sys.stdout.flush()
+    saved = os.dup(1)
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(devnull, 1)
+        yield
+    finally:
+        sys.stdout.flush()
+        os.dup2(saved, 1)
+        os.close(devnull)
+        os.close(saved)
+
+
 def solve(m: linopy.Model, gap: float = 0.01, time_limit_s: float = 60.0) -> tuple[str, str]:
     """Solve with HiGHS to a relative MIP gap; returns linopy's (status, condition)."""
-    return m.solve(solver_name="highs", mip_rel_gap=gap, time_limit=time_limit_s, output_flag=False)
+    with _silenced_stdout():
+        return m.solve(solver_name="highs", mip_rel_gap=gap, time_limit=time_limit_s, output_flag=False)
 
 
 def extract(m: linopy.Model, v, inp: PlanInputs, status: tuple[str, str]) -> Plan:

@@ -1,6 +1,8 @@
 """Burden-sharing regimes compared at equal money per actor (docs/methodology/planning.md §5).
 
-* ``joint`` (positive-sum): one plan for the alliance, every actor's money and options, alliance weights.
+* ``joint`` (positive-sum): one plan for the alliance: each actor pays in the same money as in every other
+  regime, pooled into one fund each year, spent on any ally's options for the alliance weights. Its feasible
+  set contains every other regime's portfolio, so at equal money it is never worse on the surrogate.
 * ``spending-target``: each actor spends its own money on its own options for its national objective
   (the scenarios it takes part in), uncoordinated; the portfolios are then put together.
 * ``cost-transfer``: the allies hand their money to the receiving actor (host-nation support or cash);
@@ -14,6 +16,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
+from .diagnose import explain_failure, precheck
 from .milp import Plan, PlanInputs, build, extract, solve
 
 REGIMES = ("joint", "spending-target", "cost-transfer", "negotiated")
@@ -35,8 +38,12 @@ def national_weights(inp: PlanInputs, actor_index: int) -> dict[str, float]:
 
 
 def _solve(inp: PlanInputs, gap: float) -> Plan:
+    precheck(inp)
     model, v = build(inp)
-    return extract(model, v, inp, solve(model, gap))
+    status = solve(model, gap)
+    if status[0] != "ok" and status[1] not in ("optimal", "time_limit", "suboptimal"):
+        raise explain_failure(inp, f"{status[0]}/{status[1]}")
+    return extract(model, v, inp, status)
 
 
 def combine(inp: PlanInputs, plans: list[Plan]) -> Plan:
@@ -65,7 +72,7 @@ def plan_regime(inp: PlanInputs, spec: RegimeSpec, gap: float = 0.01) -> Plan:
     """Solve one regime at the budgets in ``inp`` (each actor's money for new options)."""
     cat = inp.cat
     if spec.name == "joint":
-        return combine(inp, [_solve(inp, gap)])
+        return combine(inp, [_solve(replace(inp, pooled_budget=True), gap)])
     if spec.name == "spending-target":
         plans = []
         for a, actor in enumerate(cat.actors):
@@ -90,5 +97,5 @@ def plan_regime(inp: PlanInputs, spec: RegimeSpec, gap: float = 0.01) -> Plan:
 
 def min_cost_for(inp: PlanInputs, target: float, gap: float = 0.01) -> Plan:
     """The cheapest joint plan reaching a weighted deterrence (money saved at equal deterrence)."""
-    pooled = replace(inp, min_deterrence=target, budget_musd=inp.budget_musd)
+    pooled = replace(inp, min_deterrence=target, pooled_budget=True)
     return _solve(pooled, gap)

@@ -75,8 +75,8 @@ class Surrogate:
         total = self.base[s]
         for m, level in x.items():
             if m in self.values[s]:
-                total += float(np.interp(level, self.levels, self.values[s][m], right=np.nan)) if level <= self.levels[-1] \
-                    else float(self.values[s][m][-1] + self.slopes(s, m)[-1] * (level - self.levels[-1]))
+                # no credit beyond the fitted range: the same cap as in the MILP
+                total += float(np.interp(min(level, self.levels[-1]), self.levels, self.values[s][m]))
         return min(1.0, max(0.0, total))
 
     def to_dict(self) -> dict:

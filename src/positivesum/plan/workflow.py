@@ -15,6 +15,7 @@ import numpy as np
 from ..domestic.budget import budget_path_share_of_gdp
 from ..domestic.personnel import personnel_headroom
 from ..model.dataset import Dataset
+from ..model.errors import InputError
 from ..model.loader import LoadedDataset, validate_tree
 from ..sim.runner import simulate_setup
 from ..sim.setup import build_setup
@@ -128,6 +129,10 @@ def run_regime(ctx: PlanningContext, spec: RegimeSpec, gap: float = 0.01) -> Pla
 
 def money_saved(ctx: PlanningContext, regime_plan: Plan, gap: float = 0.01) -> dict:
     """Cheapest joint plan matching a regime's (surrogate) deterrence, and the money it saves."""
-    cheapest = min_cost_for(ctx.inputs, regime_plan.weighted_deterrence - 1e-9, gap)
+    try:
+        cheapest = min_cost_for(ctx.inputs, regime_plan.weighted_deterrence - 1e-6, gap)
+    except InputError as err:
+        return {"regime_cost_musd": regime_plan.total_cost_musd, "joint_cost_at_equal_deterrence_musd": None,
+                "saved_musd": None, "note": err.render()}
     return {"regime_cost_musd": regime_plan.total_cost_musd, "joint_cost_at_equal_deterrence_musd": cheapest.total_cost_musd,
             "saved_musd": regime_plan.total_cost_musd - cheapest.total_cost_musd}
