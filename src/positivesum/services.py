@@ -171,6 +171,8 @@ def simulate(ld: LoadedDataset, scenario_id: str, reps: int = 10_000, seed: int 
                                   f"add `import: [{PACKAGED_DEFAULT}]` or an `engine:` section (see docs/reference/schema.md#engineparameters)")])
     if reps < 1:
         raise InputError([Problem(Location("<command line>", 0), "--reps", f"must be at least 1, got {reps}", "use e.g. --reps 10000")])
+    if seed < 0:
+        raise InputError([Problem(Location("<command line>", 0), "--seed", f"must be zero or positive, got {seed}", "use e.g. --seed 1")])
     result = run(ld.dataset, scenario_id, reps, seed, workers=workers, progress=progress, sample_parameters=sample_parameters)
     result.meta.update(provenance=ld.provenance(), version=__version__)
     return result
@@ -185,5 +187,7 @@ def write_text_atomic(path: Path, text: str) -> None:
 
 
 def write_json(path: Path, payload: Any) -> None:
-    """Write JSON atomically (UTF-8, indented)."""
-    write_text_atomic(path, json.dumps(payload, indent=2, ensure_ascii=False, default=str) + "\n")
+    """Write JSON atomically (UTF-8, indented; NaN written as null so any JSON reader accepts it)."""
+    from .sim.results import json_safe
+
+    write_text_atomic(path, json.dumps(json_safe(payload), indent=2, ensure_ascii=False, default=str) + "\n")

@@ -50,6 +50,7 @@ class _Block:
         g = s.groups["ground"]
         troops = g.attrs.get("troops", np.zeros(len(g)))
         self.troops = self.n["ground"] * troops
+        self.troops_in = self.troops.copy()  # troops that have arrived so far (for losses)
         red_ground = (g.side == RED).astype(float)
         self.waiting = (self.troops * red_ground).sum(axis=1)
         self.ashore = np.zeros(reps)
@@ -123,10 +124,15 @@ def run_block(s: CampaignSetup, reps: int, rng: np.random.Generator, trace: dict
             if arriving.any() and t > 0:  # decided replications are frozen: nothing arrives there
                 st.n[d][:, arriving] += g.arrival_count[arriving] * live
                 if d == "ground":
-                    st.troops[:, arriving] += g.arrival_count[arriving] * g.attrs["troops"][arriving] * live
+                    added = g.arrival_count[arriving] * g.attrs["troops"][arriving] * live
+                    st.troops[:, arriving] += added
+                    st.troops_in[:, arriving] += added
                     red_new = arriving & (g.side == RED)
+                    red_troops = (g.arrival_count[red_new] * g.attrs["troops"][red_new]).sum() * ongoing
                     if s.objective in LANDING:
-                        st.waiting += (g.arrival_count[red_new] * g.attrs["troops"][red_new]).sum() * ongoing
+                        st.waiting += red_troops
+                    elif s.objective == "land_offensive":  # reinforcements join the offensive at the front
+                        st.ashore += red_troops
         act = {d: (g.active_step <= t).astype(float) for d, g in G.items()}
         det = {}
         for side in (BLUE, RED):
@@ -234,7 +240,7 @@ def run_block(s: CampaignSetup, reps: int, rng: np.random.Generator, trace: dict
 
 #: Compact the state once at most this share of the current replications is still undecided.
 COMPACT_BELOW = 0.5
-PER_REP = ("lost_on_ground", "stock", "expended", "runout_day", "cut", "troops", "waiting", "ashore", "red_troops_lost",
+PER_REP = ("lost_on_ground", "stock", "expended", "runout_day", "cut", "troops", "troops_in", "waiting", "ashore", "red_troops_lost",
            "peak_ashore", "supply_ratio", "blue_peak", "blockade_days", "casualties", "outcome", "decided_day", "index")
 
 

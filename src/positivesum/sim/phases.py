@@ -251,8 +251,7 @@ def decide(s: CampaignSetup, st, day: float, ongoing, lift_units, blue_troops) -
 def ground_losses(s: CampaignSetup, st) -> np.ndarray:
     """Troops lost by actor (R, A): blue from their ground groups, red at sea and ashore."""
     g = s.groups["ground"]
-    start = (g.count0 + g.arrival_count) * g.attrs.get("troops", np.zeros(len(g)))
-    lost_blue = np.maximum(0.0, start - st.troops) * (g.side == BLUE)
+    lost_blue = np.maximum(0.0, st.troops_in - st.troops) * (g.side == BLUE)
     out = lost_blue @ _actor_matrix(s, "ground")
     out[:, s.adversary_index] += st.red_troops_lost
     return out

@@ -22,6 +22,22 @@ from .phases import OUTCOMES
 Z95 = 1.959963984540054
 
 
+def json_safe(obj: Any) -> Any:
+    """Plain JSON: NaN and infinities become null, numpy scalars become Python numbers."""
+    if isinstance(obj, dict):
+        return {str(k): json_safe(v) for k, v in obj.items()}
+    if isinstance(obj, (list, tuple)):
+        return [json_safe(v) for v in obj]
+    if isinstance(obj, (np.floating, float)):
+        value = float(obj)
+        return value if math.isfinite(value) else None
+    if isinstance(obj, np.integer):
+        return int(obj)
+    if isinstance(obj, np.ndarray):
+        return json_safe(obj.tolist())
+    return obj
+
+
 def wilson_interval(successes: float, n: int, z: float = Z95) -> tuple[float, float]:
     """Wilson score interval for a binomial proportion (Wilson 1927, JASA 22:209–212)."""
     if n == 0:
@@ -30,7 +46,10 @@ def wilson_interval(successes: float, n: int, z: float = Z95) -> tuple[float, fl
     denom = 1 + z * z / n
     centre = (phat + z * z / (2 * n)) / denom
     half = z * math.sqrt(phat * (1 - phat) / n + z * z / (4 * n * n)) / denom
-    return (max(0.0, centre - half), min(1.0, centre + half))
+    # exact ends when nothing (or everything) happened; avoids 1e-19 rounding residue
+    low = 0.0 if successes == 0 else max(0.0, centre - half)
+    high = 1.0 if successes == n else min(1.0, centre + half)
+    return (low, high)
 
 
 def mean_ci(values: np.ndarray) -> dict[str, float]:
@@ -175,7 +194,7 @@ class CampaignResult:
         if suffix == ".json":
             import json
 
-            path.write_text(json.dumps(self.summary(), indent=2, default=float), encoding="utf-8")
+            path.write_text(json.dumps(json_safe(self.summary()), indent=2), encoding="utf-8")
         elif suffix in (".csv", ".parquet"):
             frame = self.tidy()
             frame.to_csv(path, index=False) if suffix == ".csv" else frame.to_parquet(path, index=False)

@@ -54,10 +54,10 @@ def simulate_setup(setup: CampaignSetup, reps: int, seed: int, *, workers: int =
     parts: list[tuple[dict, dict]] = []
     if workers > 1 and len(jobs) > 1:
         with ProcessPoolExecutor(max_workers=workers) as pool:
-            for (n, *_), result in zip(jobs, pool.map(_run_one, jobs)):
+            for job, result in zip(jobs, pool.map(_run_one, jobs)):
                 parts.append(result)
                 if progress:
-                    progress(n)
+                    progress(job[1])
     else:
         for job in jobs:
             parts.append(_run_one(job))
