@@ -67,6 +67,8 @@ class EngineParameters(Strict):
     """Launch and flight reliability of a missile (Hughes' launch reliability)."""
     interceptor_kill_probability: Fraction = unit("probability")
     """Probability that one interceptor defeats one incoming missile."""
+    anti_ship_overkill: NonNegative = unit("ratio")
+    """Anti-ship fire per step is held to this multiple of the hits needed to disable every exposed target (after saturating its defences)."""
     amphibious_target_priority: NonNegative = unit("ratio")
     """How much more fire an amphibious ship draws than a warship of equal staying power (the invasion fleet is the objective)."""
     loaded_fraction: Fraction = unit("fraction")

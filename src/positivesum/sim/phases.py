@@ -120,8 +120,19 @@ def ship_strikes(s: CampaignSetup, st, rng, shooter: int, strike_sorties, act, p
     air = s.groups["air"]
     air_demand = strike_sorties * st.A["air"].get("weapons_per_sortie", 0.0) * (air.side == shooter) * s_armed(s, "air", "anti_ship")
     sources = [("air", air_demand)] + [(d, _launch_demand(s, st, d, "anti_ship", shooter, act, dt)) for d in ("surface", "subsurface", "missile")]
+    # Fire is limited by targets: no more missiles than would put every exposed ship out of action
+    # (with an overkill margin) after saturating the defenders' interceptors; all shooters hold back
+    # in proportion. Without this, more launchers would empty shared stocks on too few targets.
+    cap = {d: st.n[d] * st.A[d].get("interceptors_per_salvo", 0.0) * act[d] * (s.groups[d].side == victim) for d in FLEET}
+    cap_total = cap["surface"].sum(axis=1) + cap["amphibious"].sum(axis=1)
+    hits_needed = sum((st.n[d] * (s.groups[d].side == victim) * _exposed(s, d, act) * st.A[d].get("hits_to_kill", 1.0)).sum(axis=1)
+                      for d in FLEET)
+    p_hit = s.pools.eff["ship"][s.pools.eff["ship"] > 0].mean() if (s.pools.eff["ship"] > 0).any() else 1.0
+    useful = (hits_needed * p["anti_ship_overkill"] + cap_total) / np.maximum(p_hit * det * p["missile_reliability"], 1e-9)
+    wanted = sum(d.sum(axis=1) for _, d in sources)
+    restraint = np.where(wanted > useful, useful / np.maximum(wanted, 1e-12), 1.0)
     for domain, demand in sources:
-        demand = demand * present[:, None] * live
+        demand = demand * (present * restraint)[:, None] * live
         fm = pm[domain]["anti_ship"]
         # fixed launchers only fire munitions that reach the theatre from where they stand
         reach = None
@@ -131,8 +142,6 @@ def ship_strikes(s: CampaignSetup, st, rng, shooter: int, strike_sorties, act, p
         fired = fm.fire(demand, st.stock, st.expended, pair_mask=reach)
         expected_hits += (fired * s.pools.eff["ship"][fm.pool_idx]).sum(axis=1)
     would_hit = rng.poisson(expected_hits * det * p["missile_reliability"]).astype(float)
-    cap = {d: st.n[d] * st.A[d].get("interceptors_per_salvo", 0.0) * act[d] * (s.groups[d].side == victim) for d in FLEET}
-    cap_total = cap["surface"].sum(axis=1) + cap["amphibious"].sum(axis=1)
     engaged = np.minimum(would_hit, cap_total)
     shots = np.zeros_like(engaged)
     for d in FLEET:
