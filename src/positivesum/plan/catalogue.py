@@ -25,6 +25,7 @@ class CatalogueArrays:
     horizon_years: int
     eligible: np.ndarray          # (O, A) bool
     cost_musd: np.ndarray         # (O, T, Y) money in year y of an option started in year t
+    lifecycle_cost_musd: np.ndarray  # (O, T) all acquisition (even beyond the horizon) + operating within it
     in_service: np.ndarray        # (O, T, Y) 1 if started in t and in service in year y
     personnel: np.ndarray         # (O,) persons once in service (negative: freed)
     lead_years: np.ndarray        # (O,)
@@ -61,7 +62,10 @@ def build_catalogue(ds: Dataset, actors: list[str], horizon_years: int = 10,
     prereq = tuple((index[o], index[p]) for o in ids for p in ds.options[o].prerequisites if p in index)
     excl = {tuple(sorted((index[o], index[e]))) for o in ids for e in ds.options[o].exclusions if e in index}
     eligible = np.array([[a in ds.options[o].eligible_actors for a in actors] for o in ids], dtype=bool).reshape(n_o, len(actors))
-    return CatalogueArrays(tuple(ids), tuple(actors), h, eligible, cost, service,
+    acquisition_total = np.array([sum(ds.options[o].cost.acquisition_musd) for o in ids])
+    operating = np.array([ds.options[o].cost.operating_musd_per_year for o in ids])
+    lifecycle = acquisition_total[:, None] + operating[:, None] * service.sum(axis=2)
+    return CatalogueArrays(tuple(ids), tuple(actors), h, eligible, cost, lifecycle, service,
                            np.array([ds.options[o].personnel for o in ids], dtype=float), lead, prereq, tuple(sorted(excl)),
                            tuple(ds.options[o].category for o in ids), tuple(tuple(ds.options[o].mission_areas) for o in ids))
 

@@ -39,25 +39,29 @@ def precheck(inp: PlanInputs) -> None:
         if any(oo == o for _, oo in req) and any(oo == e for _, oo in req):
             problems.append(Problem(WHERE, "require", f"'{cat.option_ids[o]}' and '{cat.option_ids[e]}' exclude each other",
                                     "require only one of them"))
-    earliest = np.argmax(cat.in_service[:, :, -1] > 0, axis=1)  # latest feasible start would be later; earliest start = year 1
-    for a, actor in enumerate(cat.actors):
-        # Cheapest timing of the required set: start everything in year 1 (spending is then front-loaded)
-        spend = sum((cat.cost_musd[o, 0] for aa, o in req if aa == a), np.zeros(cat.horizon_years))
-        people = sum((cat.personnel[o] * cat.in_service[o, 0] for aa, o in req if aa == a), np.zeros(cat.horizon_years))
-        cum_budget, cum_spend = np.cumsum(inp.budget_musd[a]), np.cumsum(spend)
+    # Cheapest feasible timing of each required option: the latest start that still enters service in
+    # the plan (later starts spend less inside the horizon). Cumulative money is a necessary condition.
+    latest = {o: int(np.nonzero(cat.in_service[o, :, -1] > 0)[0].max()) for _, o in req if (cat.in_service[o, :, -1] > 0).any()}
+    groups = [(None, list(range(len(cat.actors))))] if inp.pooled_budget else [(a, [a]) for a in range(len(cat.actors))]
+    for label, members in groups:
+        spend = sum((cat.cost_musd[o, latest[o]] for aa, o in req if aa in members and o in latest), np.zeros(cat.horizon_years))
+        cum_budget, cum_spend = np.cumsum(inp.budget_musd[members].sum(axis=0)), np.cumsum(spend)
         over = np.nonzero(cum_spend > cum_budget + 1e-6)[0]
+        who = "the alliance fund" if label is None else cat.actors[label]
         if len(over) and (spend > 0).any():
             y = int(over[-1])
-            problems.append(Problem(WHERE, f"budget.{actor}", f"required options cost {cum_spend[y]:,.0f} M USD by plan year {y + 1}, "
-                                    f"but {actor} has {cum_budget[y]:,.0f} M USD for new options by then",
-                                    f"raise {actor}'s budget (--budget {actor}=SHARE@YEAR) or require fewer options"))
+            problems.append(Problem(WHERE, f"budget.{who}", f"required options cost {cum_spend[y]:,.0f} M USD by plan year {y + 1} "
+                                    f"even at their latest start, but {who} has {cum_budget[y]:,.0f} M USD for new options by then",
+                                    "raise the budget (--budget ACTOR=SHARE@YEAR) or require fewer options"))
+    for a, actor in enumerate(cat.actors):
+        people = sum((cat.personnel[o] * cat.in_service[o, latest[o]] for aa, o in req if aa == a and o in latest),
+                     np.zeros(cat.horizon_years))
         short = np.nonzero(people > inp.personnel_headroom[a] + 1e-6)[0]
-        if len(short):
+        if len(short) and not (cat.personnel[cat.eligible[:, a]] < 0).any():
             y = int(short[0])
             problems.append(Problem(WHERE, f"personnel.{actor}", f"required options need {people[y]:,.0f} persons in plan year {y + 1}, "
                                     f"but {actor} can man only {inp.personnel_headroom[a, y]:,.0f} more",
                                     "add automation options that free people, or require fewer crewed options"))
-    del earliest
     if problems:
         raise InputError(problems)
 

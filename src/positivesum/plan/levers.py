@@ -34,6 +34,18 @@ def area_munitions(ds: Dataset, area: str) -> set[str]:
     return {mid for mid, m in ds.munitions.items() if classes & set(m.launch_platforms)}
 
 
+def class_value_musd(ds: Dataset, cid: str) -> float:
+    """Unit value of a class: its unit cost, or (where none is given) the median unit cost of costed
+    classes of the same domain, or of all costed classes. A class without a price is not free."""
+    cls = ds.capability_classes[cid]
+    if cls.unit_cost_musd is not None:
+        return cls.unit_cost_musd.value
+    same = [c.unit_cost_musd.value for c in ds.capability_classes.values() if c.unit_cost_musd is not None and c.domain == cls.domain]
+    every = [c.unit_cost_musd.value for c in ds.capability_classes.values() if c.unit_cost_musd is not None]
+    pool = same or every
+    return float(np.median(pool)) if pool else 1.0
+
+
 def baseline_capital_musd(ds: Dataset, area: str) -> float:
     """Allied capital in an area: force units and munition stocks at unit cost (million USD)."""
     blue = set(blue_actors(ds))
@@ -44,8 +56,7 @@ def baseline_capital_musd(ds: Dataset, area: str) -> float:
             continue
         for cid, by_base in by_class.items():
             if cid in classes:
-                cost = ds.capability_classes[cid].unit_cost_musd
-                total += sum(q.value for q in by_base.values()) * (cost.value if cost else 0.0)
+                total += sum(q.value for q in by_base.values()) * class_value_musd(ds, cid)
     for mid in area_munitions(ds, area):
         m = ds.munitions[mid]
         total += sum(h.stockpile for a, h in m.holdings.items() if a in blue) * m.unit_cost_musd.value
@@ -70,7 +81,7 @@ def option_levels(ds: Dataset, option_ids: list[str], areas: list[str]) -> np.nd
             parts = e.target.split(".")
             if parts[0] == "forces" and e.operation == "add" and len(parts) == 4 and parts[2] in ds.capability_classes:
                 cls = ds.capability_classes[parts[2]]
-                value = e.value * (cls.unit_cost_musd.value if cls.unit_cost_musd else 0.0)
+                value = e.value * class_value_musd(ds, parts[2])
                 for m in cls.mission_areas:
                     if m in base and base[m] > 0:
                         q[i, areas.index(m)] += value / base[m]

@@ -42,7 +42,8 @@ class PlanInputs:
     personnel_headroom: np.ndarray      # (A, Y) extra persons that can be manned by year y (cumulative)
     allowed: np.ndarray | None = None   # (O, A) options an actor may buy in this regime (default: eligibility)
     participation: np.ndarray | None = None  # (S, A) 1 if actor a takes part on the allied side in scenario s
-    production_limits: dict[tuple[int, int], float] = field(default_factory=dict)  # (option, actor) -> max purchases
+    # industrial capacity: (actor index, munition) -> (added rounds/year per option (O,), headroom rounds/year)
+    production_limits: dict[tuple[int, str], tuple[np.ndarray, float]] = field(default_factory=dict)
     min_deterrence: float | None = None  # if set: minimise cost subject to Σ w d ≥ this
     required: list[tuple[int, int]] = field(default_factory=list)  # (actor, option) pairs that must be bought
     pooled_budget: bool = False          # joint regime: the allies' money forms one fund each year
@@ -125,7 +126,10 @@ def _cost_da(inp: PlanInputs) -> xr.DataArray:
 
 
 def _total_cost(v, inp: PlanInputs):
-    return (v["y"] * _cost_da(inp).sum("year")).sum()
+    """Lifecycle money (all acquisition, even after the horizon, plus operating within it): the tie-break
+    and the min-cost objective must not reward starting late just to push costs past the horizon."""
+    _, options, starts, _ = _coords(inp)
+    return (v["y"] * xr.DataArray(inp.cat.lifecycle_cost_musd, coords=[options, starts])).sum()
 
 
 def define_choice_constraints(m: linopy.Model, v, inp: PlanInputs) -> None:
@@ -161,10 +165,12 @@ def define_personnel_constraints(m: linopy.Model, v, inp: PlanInputs) -> None:
 
 
 def define_production_constraints(m: linopy.Model, v, inp: PlanInputs) -> None:
-    """Industrial capacity: munitions-production options limited by what industry can absorb."""
-    for (o, a), limit in inp.production_limits.items():
-        m.add_constraints(v["y"].sel(actor=inp.cat.actors[a], option=inp.cat.option_ids[o]).sum() <= limit,
-                          name=f"industry_{inp.cat.actors[a]}_{inp.cat.option_ids[o]}")
+    """Industrial capacity: added production of a munition by one actor ≤ what its industry can still add."""
+    _, options, _, _ = _coords(inp)
+    for (a, munition), (added, headroom) in inp.production_limits.items():
+        coeff = xr.DataArray(added, coords=[options])
+        m.add_constraints((v["y"].sel(actor=inp.cat.actors[a]) * coeff).sum() <= headroom,
+                          name=f"industry_{inp.cat.actors[a]}_{munition}")
 
 
 def _pair_matrix(inp: PlanInputs, pairs, sign_second: float) -> xr.DataArray:
@@ -256,7 +262,7 @@ def _silenced_stdout():
         os.close(saved)
 
 
-def solve(m: linopy.Model, gap: float = 0.01, time_limit_s: float = 60.0) -> tuple[str, str]:
+def solve(m: linopy.Model, gap: float = 1e-4, time_limit_s: float = 60.0) -> tuple[str, str]:
     """Solve with HiGHS to a relative MIP gap; returns linopy's (status, condition)."""
     with _silenced_stdout():
         return m.solve(solver_name="highs", mip_rel_gap=gap, time_limit=time_limit_s, output_flag=False)

@@ -68,7 +68,7 @@ def combine(inp: PlanInputs, plans: list[Plan]) -> Plan:
                 total_cost_musd=float(spend.values.sum()), budget_slack_musd=inp.budget_musd - spend)
 
 
-def plan_regime(inp: PlanInputs, spec: RegimeSpec, gap: float = 0.01) -> Plan:
+def plan_regime(inp: PlanInputs, spec: RegimeSpec, gap: float = 1e-4) -> Plan:
     """Solve one regime at the budgets in ``inp`` (each actor's money for new options)."""
     cat = inp.cat
     if spec.name == "joint":
@@ -95,7 +95,7 @@ def plan_regime(inp: PlanInputs, spec: RegimeSpec, gap: float = 0.01) -> Plan:
     raise ValueError(f"unknown regime '{spec.name}' — use one of: {', '.join(REGIMES)}")
 
 
-def min_cost_for(inp: PlanInputs, target: float, gap: float = 0.01) -> Plan:
+def min_cost_for(inp: PlanInputs, target: float, gap: float = 1e-4) -> Plan:
     """The cheapest joint plan reaching a weighted deterrence (money saved at equal deterrence)."""
     pooled = replace(inp, min_deterrence=target, pooled_budget=True)
     return _solve(pooled, gap)

@@ -128,15 +128,17 @@ def _unchanged(a, b) -> bool:
 
 
 def validate(sur: Surrogate, ds: Dataset, samples: int, rng: np.random.Generator, reps: int | None = None,
-             threat_factor: float = 1.0) -> dict:
+             threat_factor: float = 1.0, stalemate_weight: float = 0.5) -> dict:
     """Simulate random multi-area level vectors and compare with the surrogate: RMSE and max error."""
     errors = []
     rows = []
     for sid in sur.scenarios:
+        if sur.base[sid] >= 1.0 - 1e-9 and all(not v.any() for v in sur.values[sid].values()):
+            continue  # saturated: the surrogate is exact there by construction
         setup = scale_adversary(build_setup(ds, sid), threat_factor)
         for _ in range(samples):
             x = {m: float(v) for m, v in zip(sur.areas, rng.uniform(0, sur.levels[-1] / 2, len(sur.areas)) * (rng.random(len(sur.areas)) < 0.5))}
-            sim = deterrence(simulate_setup(scale_setup(setup, ds, x), reps or sur.reps, sur.seed + 1))
+            sim = deterrence(simulate_setup(scale_setup(setup, ds, x), reps or sur.reps, sur.seed + 1), stalemate_weight)
             pred = sur.predict(sid, x)
             errors.append(pred - sim)
             rows.append({"scenario": sid, "levels": x, "simulated": sim, "surrogate": pred})

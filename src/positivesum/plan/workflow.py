@@ -23,7 +23,7 @@ from .catalogue import apply_portfolio, build_catalogue
 from .levers import option_levels, scale_adversary
 from .milp import Plan, PlanInputs
 from .regimes import RegimeSpec, min_cost_for, plan_regime
-from .surrogate import Surrogate, deterrence, fit_surrogate
+from .surrogate import Surrogate, deterrence, fit_surrogate, validate
 
 UNLIMITED_PERSONS = 1e9
 
@@ -49,7 +49,8 @@ def budget_matrix(ds: Dataset, actors: list[str], horizon: int, base_year: int,
         target = ds.planning.budgets[a]
         share, year = overrides.get(a, (target.target_share_of_gdp, target.target_year)) if overrides else (target.target_share_of_gdp, target.target_year)
         path = budget_path_share_of_gdp(a, ds.actors[a], target_share=share, target_year=int(year), base_year=base_year,
-                                        horizon_years=horizon)
+                                        horizon_years=horizon, inflation_per_year=ds.planning.inflation_per_year.value,
+                                        reference_gdp_year=int(target.reference_gdp_year) if target.reference_gdp_year else None)
         increment = np.maximum(path.increment_musd().to_numpy(dtype=float), 0.0)
         out[i] = increment * target.catalogue_share
         info[a] = {"target_share_of_gdp": share, "target_year": int(year), "base_share_of_gdp": float(path.base_share_of_gdp),
@@ -77,6 +78,27 @@ def headroom_matrix(ds: Dataset, actors: list[str], horizon: int, base_year: int
     return out, notes
 
 
+def production_limits(ds: Dataset, actors: list[str], option_ids: list[str], horizon: int) -> dict:
+    """Industrial capacity per (actor, munition): rounds/year that options may add, from the domestic
+    engine's ramp ceiling (max_per_year, else the surge rate) less today's production."""
+    out = {}
+    for mid, mun in ds.munitions.items():
+        for i, a in enumerate(actors):
+            added = np.zeros(len(option_ids))
+            for k, oid in enumerate(option_ids):
+                for e in ds.options[oid].effects:
+                    parts = e.target.replace("{actor}", a).split(".")
+                    if parts[:2] == ["munitions", mid] and parts[-1] == "production_per_year" and parts[3] == a and e.operation == "add":
+                        added[k] += e.value
+            if not added.any() or a not in mun.holdings:
+                continue
+            h = mun.holdings[a]
+            cap = ds.actors[a].industrial_capacity.get(mid)
+            ceiling = cap.max_per_year.value if cap else h.surge_per_year
+            out[(i, mid)] = (added, max(0.0, ceiling - h.production_per_year))
+    return out
+
+
 def participation(ds: Dataset, scenarios: list[str], actors: list[str]) -> np.ndarray:
     return np.array([[1.0 if a in ds.scenarios[s].participants and ds.scenarios[s].participants[a].side == "blue" else 0.0
                       for a in actors] for s in scenarios])
@@ -95,12 +117,16 @@ def build_context(ld: LoadedDataset, *, budget_overrides=None, surrogate: Surrog
     if surrogate is None:
         surrogate = fit_surrogate(ds, scenarios, areas, reps=int(pp.surrogate_replications.value), seed=seed,
                                   stalemate_weight=pp.stalemate_weight.value, threat_factor=factor, progress=progress)
+    if not surrogate.validation:
+        validate(surrogate, ds, samples=2, rng=np.random.default_rng(seed), threat_factor=factor,
+                 stalemate_weight=pp.stalemate_weight.value)
     cat = build_catalogue(ds, actors, horizon)
     budgets, budget_info = budget_matrix(ds, actors, horizon, base_year, budget_overrides)
     headroom, notes = headroom_matrix(ds, actors, horizon, base_year)
     inputs = PlanInputs(cat=cat, q=option_levels(ds, list(cat.option_ids), surrogate.areas), sur=surrogate,
                         weights={s: ds.scenarios[s].weight.value for s in scenarios}, budget_musd=budgets,
-                        personnel_headroom=headroom, participation=participation(ds, surrogate.scenarios, actors))
+                        personnel_headroom=headroom, participation=participation(ds, surrogate.scenarios, actors),
+                        production_limits=production_limits(ds, actors, list(cat.option_ids), horizon))
     return PlanningContext(inputs, actors, scenarios, factor, budget_info, notes), surrogate
 
 
@@ -123,11 +149,11 @@ def resimulate(ld: LoadedDataset, plan: Plan, scenarios: list[str], threat_facto
     return {"scenarios": out, "weighted_deterrence": sum(weights[s] / total * out[s]["deterrence"] for s in scenarios)}
 
 
-def run_regime(ctx: PlanningContext, spec: RegimeSpec, gap: float = 0.01) -> Plan:
+def run_regime(ctx: PlanningContext, spec: RegimeSpec, gap: float = 1e-4) -> Plan:
     return plan_regime(ctx.inputs, spec, gap)
 
 
-def money_saved(ctx: PlanningContext, regime_plan: Plan, gap: float = 0.01) -> dict:
+def money_saved(ctx: PlanningContext, regime_plan: Plan, gap: float = 1e-4) -> dict:
     """Cheapest joint plan matching a regime's (surrogate) deterrence, and the money it saves."""
     try:
         cheapest = min_cost_for(ctx.inputs, regime_plan.weighted_deterrence - 1e-6, gap)
