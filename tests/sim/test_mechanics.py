@@ -401,10 +401,8 @@ def test_mean_ci_exact():
     assert empty["n"] == 0 and math.isnan(empty["mean"])
 
 
-@pytest.mark.xfail(strict=True, raises=AssertionError,
-                   reason="BUG results.wilson_interval: for k = 0 the lower bound is centre - half computed in floating "
-                          "point (~4e-19 for n = 500), so the reported interval excludes its own estimate p = 0")
 @pytest.mark.parametrize("n", [100, 500, 1000])
-def test_wilson_interval_contains_zero_when_nothing_happened(n):
-    lo, _ = wilson_interval(0, n)
-    assert lo <= 0.0
+def test_wilson_interval_ends_are_exact_when_nothing_or_everything_happened(n):
+    """Regression: centre - half once left ~1e-19 at k = 0, so the interval excluded its own estimate."""
+    assert wilson_interval(0, n)[0] == 0.0
+    assert wilson_interval(n, n)[1] == 1.0

@@ -7,7 +7,6 @@ messages and files. Output files go to a temporary directory.
 
 from __future__ import annotations
 
-import functools
 import json
 import os
 import subprocess
@@ -28,7 +27,7 @@ def cli(*args, cwd: Path = REPO) -> subprocess.CompletedProcess:
                COLUMNS="250", NO_COLOR="1", OPENBLAS_NUM_THREADS="1")
     env.pop("POSITIVESUM_DEBUG", None)
     return subprocess.run([sys.executable, "-m", "positivesum.cli", *map(str, args)], cwd=cwd, env=env,
-                          capture_output=True, text=True, encoding="utf-8", timeout=300)
+                          check=False, capture_output=True, text=True, encoding="utf-8", timeout=300)
 
 
 def _scenario_ids() -> list[str]:
@@ -38,13 +37,6 @@ def _scenario_ids() -> list[str]:
 
 
 SCENARIOS = _scenario_ids()
-
-
-@functools.lru_cache(maxsize=1)
-def dataset():
-    from positivesum.model.loader import load_dataset
-
-    return load_dataset()
 
 
 def sweep_file(scenario: str) -> str:
@@ -153,10 +145,8 @@ def test_same_command_twice_gives_byte_identical_json(runs, out_dir):
     assert (out_dir / "a.json").read_bytes() == (out_dir / "b.json").read_bytes()
 
 
-@pytest.mark.xfail(strict=True, raises=ValueError,
-                   reason="BUG results.CampaignResult.export: json.dumps(allow_nan=True) writes NaN for undefined "
-                          "statistics (run-out day of a pool that never runs out), which is not valid JSON (RFC 8259)")
 def test_json_summary_is_strict_json(runs, out_dir):
+    """RFC 8259 JSON: undefined statistics (e.g. the run-out day of a pool that never runs out) are null, not NaN."""
     assert runs["json_a"].returncode == 0
 
     def reject(token):
@@ -216,11 +206,14 @@ def test_unknown_scenario_lists_or_suggests(runs):
     assert "taiwan_base" in proc.stderr  # nothing close: the known ids are listed
     no_traceback(proc)
     # a near miss gets a suggestion (same message path, checked in-process: no extra interpreter)
+    from types import SimpleNamespace
+
     from positivesum import services
     from positivesum.model.errors import InputError
 
+    ld = SimpleNamespace(dataset=SimpleNamespace(scenarios=dict.fromkeys(SCENARIOS)))
     with pytest.raises(InputError) as err:
-        services.get_scenario(dataset(), "taiwan_bse")
+        services.get_scenario(ld, "taiwan_bse")
     assert "did you mean 'taiwan_base'?" in err.value.problems[0].format()
 
 
@@ -240,9 +233,14 @@ def test_invalid_set_value_is_a_schema_problem(runs):
 
 
 # --- every default scenario ---------------------------------------------------------------------------
-def test_scenario_list_is_the_dataset():
-    assert sorted(SCENARIOS) == sorted(dataset().dataset.scenarios)
-    assert len(SCENARIOS) == len(set(SCENARIOS)) >= 1
+def test_scenario_list_is_every_packaged_scenario():
+    import yaml
+
+    packaged = set()
+    for file in (SRC / "positivesum" / "data" / "scenarios").glob("*.yaml"):
+        packaged |= set(yaml.safe_load(file.read_text(encoding="utf-8")).get("scenarios", {}))
+    assert sorted(SCENARIOS) == sorted(packaged)
+    assert len(SCENARIOS) == len(set(SCENARIOS))
 
 
 @pytest.mark.parametrize("scenario", SCENARIOS)
