@@ -1,12 +1,17 @@
 """`positivesum plan` and `positivesum compare-regimes` through the real entry point
 (`python -m positivesum.cli` in a fresh interpreter), on the packaged data.
 
-Fitting the real surrogate takes minutes (10 scenarios × 12 areas × 3 levels of simulation), so by
-default a session fixture writes a synthetic concave surrogate for the packaged data into a temporary
-``--cache-dir`` under the key the CLI uses (data hash and seed): the commands then plan with the MILP
-and verify every portfolio by simulation as usual, only the fit is skipped. Set
-POSITIVESUM_TEST_FIT_SURROGATE=1 to let the first command fit the real surrogate instead (the cache
-is shared, so it is fitted once). All commands run once, two at a time, in a module fixture.
+Two things make the full run slow and are cut short by default (set POSITIVESUM_TEST_FULL_PLAN=1
+for the full run, several minutes):
+
+* fitting the real surrogate (10 scenarios × 12 areas × 3 levels of simulation): a session fixture
+  writes a synthetic concave surrogate for the data into a temporary ``--cache-dir`` under the key
+  the CLI uses (data hash and seed), so the commands read it from the cache;
+* the ten MILPs of compare-regimes over a ten-year plan: every command runs with
+  ``--set planning.horizon_years=3`` (same options, actors and scenarios; fewer start years).
+
+Everything else is the real path: inputs from the data, every regime's MILP, verification of each
+portfolio by simulation, JSON output. All commands run once, two at a time, in a module fixture.
 """
 
 from __future__ import annotations
@@ -30,6 +35,8 @@ SRC = REPO / "src"
 SEED = 20260101
 REGIMES = ("joint", "spending-target", "cost-transfer", "negotiated")
 REPS = "100"
+FULL = bool(os.environ.get("POSITIVESUM_TEST_FULL_PLAN"))
+SETS = () if FULL else ("planning.horizon_years=3",)
 
 
 def cli(*args) -> subprocess.CompletedProcess:
@@ -37,7 +44,7 @@ def cli(*args) -> subprocess.CompletedProcess:
                COLUMNS="200", NO_COLOR="1", OPENBLAS_NUM_THREADS="1")
     env.pop("POSITIVESUM_DEBUG", None)
     return subprocess.run([sys.executable, "-m", "positivesum.cli", *map(str, args)], cwd=REPO, env=env,
-                          capture_output=True, text=True, encoding="utf-8", timeout=900)
+                          capture_output=True, text=True, encoding="utf-8", timeout=900, check=False)
 
 
 def synthetic_surrogate(ds) -> Surrogate:
@@ -63,14 +70,15 @@ def synthetic_surrogate(ds) -> Surrogate:
 
 @pytest.fixture(scope="session")
 def dataset():
-    return load_dataset()
+    """The data exactly as the commands load it (same --set values, so the same data hash)."""
+    return load_dataset(None, None, list(SETS) or None)
 
 
 @pytest.fixture(scope="session")
 def cache_dir(tmp_path_factory, dataset) -> Path:
     """A --cache-dir shared by every command of the session, holding the surrogate for the packaged data."""
     path = tmp_path_factory.mktemp("plan-cache")
-    if not os.environ.get("POSITIVESUM_TEST_FIT_SURROGATE"):
+    if not FULL:
         key = hashlib.sha256(f"{dataset.data_hash}:{SEED}".encode()).hexdigest()[:16]   # as plan_services.context
         (path / f"surrogate-{key}.json").write_text(json.dumps(synthetic_surrogate(dataset.dataset).to_dict()), encoding="utf-8")
     return path
@@ -83,7 +91,7 @@ def out_dir(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="module")
 def runs(cache_dir, out_dir) -> dict[str, subprocess.CompletedProcess]:
-    common = ("--reps", REPS, "--seed", SEED, "--cache-dir", cache_dir)
+    common = ("--reps", REPS, "--seed", SEED, "--cache-dir", cache_dir, *(x for v in SETS for x in ("--set", v)))
     commands = {
         "compare": ("compare-regimes", *common, "--out", out_dir / "x.json"),
         "joint": ("plan", "--regime", "joint", *common, "--out", out_dir / "y.json"),
@@ -93,7 +101,7 @@ def runs(cache_dir, out_dir) -> dict[str, subprocess.CompletedProcess]:
         "bad_split_compare": ("compare-regimes", "--split", "USA=0.7,JPN=0.7", *common),
         "bad_budget": ("plan", "--budget", "JPN=abc", *common),
     }
-    if os.environ.get("POSITIVESUM_TEST_FIT_SURROGATE"):
+    if FULL:
         first = {"compare": cli(*commands.pop("compare"))}   # fits and caches the surrogate once
     else:
         first = {}
@@ -152,8 +160,8 @@ def test_compare_regimes_spends_only_the_money_each_regime_has(comparison):
     regimes = comparison["regimes"]
     spend = {name: {a: np.array(v) for a, v in res["spending_musd"].items()} for name, res in regimes.items()}
     assert (sum(spend["joint"].values()) <= total + slack).all()
-    for a in money:
-        assert (spend["spending-target"][a] <= money[a] + slack).all(), a
+    for a, own in money.items():
+        assert (spend["spending-target"][a] <= own + slack).all(), a
     receivers = {i["actor"] for i in regimes["cost-transfer"]["portfolio"]}
     assert len(receivers) <= 1
     share = comparison["split_for_negotiated"]
@@ -191,7 +199,7 @@ def test_plan_joint(joint_plan, comparison, runs):
     milp_sim = joint.get("milp_plan_simulated", joint["simulated"])
     assert joint_plan["simulated"]["weighted_deterrence"] == pytest.approx(milp_sim["weighted_deterrence"])
     if "adopted_from" not in joint:
-        key = lambda p: sorted((i["actor"], i["option"], i["start_plan_year"]) for i in p)  # noqa: E731
+        key = lambda p: sorted((i["actor"], i["option"], i["start_plan_year"]) for i in p)
         assert key(joint_plan["portfolio"]) == key(joint["portfolio"])
 
 

@@ -11,14 +11,31 @@ from dataclasses import replace
 
 import numpy as np
 import pytest
+from test_milp_constraints import (
+    ACTORS,
+    OPTIONS,
+    SPECS,
+    check_plan,
+    default_min_cost,
+    default_regime_plan,
+    make_catalogue,
+    regime_budget,
+    regime_checks,
+    spending,
+    synthetic_inputs,
+)
 
 from positivesum.model.errors import InputError
 from positivesum.plan.diagnose import precheck
 from positivesum.plan.milp import build, extract, solve
-from positivesum.plan.regimes import REGIMES, RegimeSpec, min_cost_for, national_weights, plan_regime
+from positivesum.plan.regimes import (
+    REGIMES,
+    RegimeSpec,
+    min_cost_for,
+    national_weights,
+    plan_regime,
+)
 from positivesum.plan.workflow import PlanningContext, money_saved
-from test_milp_constraints import (ACTORS, OPTIONS, SPECS, check_plan, default_min_cost, default_regime_plan, make_catalogue,
-                                   regime_budget, spending, synthetic_inputs)
 
 USA, JPN = ACTORS.index("USA"), ACTORS.index("JPN")
 CAT = make_catalogue()
@@ -91,8 +108,7 @@ def test_cost_transfer_to_another_receiver():
     spec = RegimeSpec("cost-transfer", receiver="JPN")
     plan = plan_regime(inp, spec, gap=0.0)
     assert plan.choices and {a for a, _, _ in plan.choices} == {"JPN"}
-    money, pooled, allowed = regime_budget(inp, spec)
-    check_plan(inp, plan, budget=money, pooled=pooled, allowed=allowed)
+    check_plan(inp, plan, **regime_checks(inp, spec))
 
 
 def test_spending_target_uses_each_actors_own_budget_and_options():
@@ -210,11 +226,9 @@ def test_money_saved_with_an_unreachable_floor_returns_none_and_a_note():
     assert "no plan reaches weighted deterrence" in out["note"] and "lower the target" in out["note"]
 
 
-# ---------------------------------------------------------------- requirements across regimes; known defects are strict xfails
+# ---------------------------------------------------------------- requirements across regimes
 
 
-@pytest.mark.xfail(strict=True, reason="src bug: regimes.plan_regime('spending-target') passes every actor's requirements "
-                   "to each national sub-problem, whose `allowed` excludes the other actors: precheck raises 'may not buy'")
 def test_spending_target_accepts_requirements():
     inp = _required([("JPN", "automation")])
     plan = plan_regime(inp, RegimeSpec("spending-target"), gap=0.0)
@@ -255,9 +269,6 @@ def test_joint_precheck_uses_the_pooled_money():
 CROSS = tuple((o[0], ("USA",) if o[0] == "missiles" else o[1], *o[2:]) for o in OPTIONS if o[0] in ("missiles", "drones", "rotation"))
 
 
-@pytest.mark.xfail(strict=True, reason="src bug: spending-target plans each actor separately and combine() does not enforce "
-                   "exclusions across actors (default data: usa_keep_marines_okinawa × jpn_guam_relocation_share); the "
-                   "combined portfolio breaks an exclusion and beats the joint plan, which must respect it")
 def test_spending_target_respects_exclusions_across_actors():
     """USA may buy 'missiles', JPN 'drones'; the two exclude each other."""
     inp = synthetic_inputs(options=CROSS)

@@ -101,8 +101,6 @@ def test_points_on_the_cone_boundary_are_returned_nearly_unchanged(case):
     np.testing.assert_allclose(fit_concave(x, y), y, rtol=0, atol=1e-4)
 
 
-@pytest.mark.xfail(strict=True, reason="src bug: surrogate.fit_concave calls lsq_linear with the default 'trf' "
-                   "method, which stops ~6e-6 short of a bound; method='bvls' returns these points to 1e-15")
 @pytest.mark.parametrize("case", sorted(BOUNDARY_CASES))
 def test_points_on_the_cone_boundary_are_returned_unchanged_exactly(case):
     x, y = BOUNDARY_CASES[case]

@@ -75,11 +75,21 @@ def plan_regime(inp: PlanInputs, spec: RegimeSpec, gap: float = 1e-4) -> Plan:
         return combine(inp, [_solve(replace(inp, pooled_budget=True), gap)])
     if spec.name == "spending-target":
         plans = []
+        taken: set[int] = set()
         for a, actor in enumerate(cat.actors):
             own = cat.eligible & (np.arange(len(cat.actors)) == a)[None, :]
+            # Uncoordinated but physically consistent: an actor cannot buy what excludes an ally's earlier choice
+            # (exclusions describe one posture, e.g. Marines on Okinawa or on Guam). Actors plan in budget order.
+            for o, e in cat.exclusions:
+                if o in taken:
+                    own[e] = False
+                if e in taken:
+                    own[o] = False
             budget = np.zeros_like(inp.budget_musd)
             budget[a] = inp.budget_musd[a]
-            plans.append(_solve(replace(inp, allowed=own, budget_musd=budget, weights=national_weights(inp, a)), gap))
+            mine = [(ra, ro) for ra, ro in inp.required if ra == a]  # each actor plans only its own requirements
+            plans.append(_solve(replace(inp, allowed=own, budget_musd=budget, weights=national_weights(inp, a), required=mine), gap))
+            taken |= {cat.index(oid) for _, oid, _ in plans[-1].choices}
         return combine(inp, plans)
     if spec.name == "cost-transfer":
         r = cat.actors.index(spec.receiver)

@@ -49,7 +49,7 @@ def fit_concave(x: np.ndarray, y: np.ndarray) -> np.ndarray:
         for i in range(1, k + 1):
             a[k, i:] += dx[i - 1]
     lower = np.r_[-np.inf, np.zeros(n - 1)]
-    sol = lsq_linear(a, y, bounds=(lower, np.full(n, np.inf)))
+    sol = lsq_linear(a, y, bounds=(lower, np.full(n, np.inf)), method="bvls")  # exact on the bounds (trf stops short)
     return a @ sol.x
 
 
