@@ -167,12 +167,8 @@ def weighted(inp: PlanInputs, det: dict[str, float]) -> float:
 
 
 def check_plan(inp: PlanInputs, plan, *, budget: np.ndarray | None = None, pooled: bool = False,
-               allowed: np.ndarray | None = None, exclusions_across_actors: bool = True) -> None:
-    """Every constraint family, checked on the plan's choices against the arrays.
-
-    ``exclusions_across_actors=False`` checks exclusions within each actor's portfolio only: the
-    spending-target regime plans each actor alone and does not enforce them across actors (a known
-    defect, see test_regimes.py::test_spending_target_respects_exclusions_across_actors)."""
+               allowed: np.ndarray | None = None) -> None:
+    """Every constraint family, checked on the plan's choices against the arrays."""
     cat = inp.cat
     budget = inp.budget_musd if budget is None else budget
     allowed = cat.eligible if allowed is None else allowed
@@ -206,12 +202,10 @@ def check_plan(inp: PlanInputs, plan, *, budget: np.ndarray | None = None, poole
             if (a, cat.option_ids[o]) in start:
                 assert (a, cat.option_ids[p]) in start, f"{a} bought {cat.option_ids[o]} without {cat.option_ids[p]}"
                 assert start[(a, cat.option_ids[p])] <= start[(a, cat.option_ids[o])]
-    # exclusions: never both (by any actor; or, see above, by one actor)
-    groups = [set(cat.actors)] if exclusions_across_actors else [{a} for a in cat.actors]
-    for group in groups:
-        bought = {o for a, o in pairs if a in group}
-        for o, e in cat.exclusions:
-            assert not {cat.option_ids[o], cat.option_ids[e]} <= bought, f"{cat.option_ids[o]} and {cat.option_ids[e]} both bought by {group}"
+    # exclusions: never both, whichever allies buy them (they describe one posture)
+    bought = {o for _, o in pairs}
+    for o, e in cat.exclusions:
+        assert not {cat.option_ids[o], cat.option_ids[e]} <= bought, f"{cat.option_ids[o]} and {cat.option_ids[e]} both bought"
     # production: rounds/year an actor's options add to one munition ≤ its industry's headroom
     for (a, munition), (added, headroom) in inp.production_limits.items():
         total = sum(added[cat.index(o)] for aa, o in pairs if aa == cat.actors[a])
@@ -231,7 +225,7 @@ def check_plan(inp: PlanInputs, plan, *, budget: np.ndarray | None = None, poole
 def regime_checks(inp: PlanInputs, spec: RegimeSpec) -> dict:
     """check_plan's arguments for a regime's plan."""
     money, pooled, allowed = regime_budget(inp, spec)
-    return {"budget": money, "pooled": pooled, "allowed": allowed, "exclusions_across_actors": spec.name != "spending-target"}
+    return {"budget": money, "pooled": pooled, "allowed": allowed}
 
 
 def regime_budget(inp: PlanInputs, spec: RegimeSpec) -> tuple[np.ndarray, bool, np.ndarray]:

@@ -34,7 +34,7 @@ REPO = Path(__file__).resolve().parents[2]
 SRC = REPO / "src"
 SEED = 20260101
 REGIMES = ("joint", "spending-target", "cost-transfer", "negotiated")
-REPS = "100"
+REPS = "50"
 FULL = bool(os.environ.get("POSITIVESUM_TEST_FULL_PLAN"))
 SETS = () if FULL else ("planning.horizon_years=3",)
 

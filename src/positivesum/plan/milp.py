@@ -209,11 +209,14 @@ def define_capability_constraints(m: linopy.Model, v, inp: PlanInputs) -> None:
     scen = pd.Index(inp.sur.scenarios, name="scenario")
     areas = pd.Index(inp.sur.areas, name="area")
     part = inp.participation if inp.participation is not None else np.ones((len(scen), len(actors)))
-    x = m.add_variables(lower=0, coords=[scen, areas], name="x")
+    # z[a,m]: what each actor adds to each area (few dense rows); x[s,m] then sums the participants'
+    # z (sparse rows). Writing x directly from y would repeat every dense row once per scenario.
+    z = m.add_variables(lower=0, coords=[actors, areas], name="z")
     contrib = xr.DataArray(inp.q[:, None, :] * inp.cat.in_service[:, :, -1][:, :, None], coords=[options, starts, areas])
-    per_actor = (v["y"] * contrib).sum(["option", "start"])                       # actor × area
-    m.add_constraints(x - (per_actor * xr.DataArray(part, coords=[scen, actors])).sum("actor") == 0, name="capability")
-    v["x"] = x
+    m.add_constraints(z - (v["y"] * contrib).sum(["option", "start"]) == 0, name="actor_capability")
+    x = m.add_variables(lower=0, coords=[scen, areas], name="x")
+    m.add_constraints(x - (z * xr.DataArray(part, coords=[scen, actors])).sum("actor") == 0, name="capability")
+    v["x"], v["z"] = x, z
 
 
 def define_surrogate_constraints(m: linopy.Model, v, inp: PlanInputs) -> None:
