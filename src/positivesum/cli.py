@@ -373,6 +373,13 @@ def _print_regimes(result: dict) -> None:
     for name, d in result["cooperation_dividend"].items():
         div.add_row(name, f"{d['deterrence_gain_at_equal_money']:+.3f}", "-" if d["saved_musd"] is None else f"{d['saved_musd']:,.0f}")
     out.print(div)
+    for actor, info in result.get("budgets", {}).items():
+        fiscal = info.get("fiscal")
+        if fiscal:
+            out.print(f"{actor} budget to {info['target_share_of_gdp']:.1%} of GDP by {info['target_year']}: over the plan, defence "
+                      f"growth plus social-security increase need {fiscal['cumulative_funding_need_local_bn']:,.0f} bn "
+                      f"{fiscal['currency']} of revenue; bond-financed, the debt ratio rises "
+                      f"{fiscal['debt_ratio_change_pct_points_by_last_year']:+.1f} points", markup=False)
     for note in result["notes"]:
         out.print(f"note: {note}", markup=False)
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ..domestic.budget import budget_path_share_of_gdp
+from ..domestic.fiscal import fiscal_tradeoff
 from ..domestic.personnel import personnel_headroom
 from ..model.dataset import Dataset
 from ..model.errors import InputError
@@ -55,8 +56,24 @@ def budget_matrix(ds: Dataset, actors: list[str], horizon: int, base_year: int,
         out[i] = increment * target.catalogue_share
         info[a] = {"target_share_of_gdp": share, "target_year": int(year), "base_share_of_gdp": float(path.base_share_of_gdp),
                    "catalogue_share": target.catalogue_share, "increment_musd": increment.round(1).tolist(),
-                   "for_options_musd": out[i].round(1).tolist()}
+                   "for_options_musd": out[i].round(1).tolist(), "fiscal": _fiscal(a, ds.actors[a], path)}
     return out, info
+
+
+def _fiscal(actor_id: str, actor, path) -> dict | None:
+    """The fiscal trade-off of the budget path (where the data has social-security figures): per year the
+    extra defence money, the social-security natural increase, the revenue they need, and the debt ratio
+    if bond-financed (domestic/fiscal.py)."""
+    if not actor.social_security_local_bn:
+        return None
+    trade = fiscal_tradeoff(actor_id, actor, path)
+    frame = trade.frame
+    keep = [c for c in frame.columns if c in ("year", "plan_year", "extra_defence_local_bn", "social_security_increase_local_bn",
+                                              "funding_need_local_bn", "crowding_out_local_bn", "debt_ratio_pct",
+                                              "debt_ratio_change_pct_points")]
+    return {"currency": actor.currency, "rows": frame[keep].round(2).to_dict(orient="records"),
+            "cumulative_funding_need_local_bn": round(trade.cumulative_funding_need_local_bn, 1),
+            "debt_ratio_change_pct_points_by_last_year": round(trade.final_debt_ratio_change_pct_points, 2)}
 
 
 def headroom_matrix(ds: Dataset, actors: list[str], horizon: int, base_year: int) -> tuple[np.ndarray, list[str]]:
