@@ -27,8 +27,11 @@ test: install-test
 docs: install
 	$(BIN)/python -m positivesum.docgen docs
 
+## bench: the measured benchmarks reported in the README (not part of the tests)
 bench: install
-	$(BIN)/python benchmarks/bench_classic.py
+	OPENBLAS_NUM_THREADS=1 $(BIN)/python benchmarks/bench_classic.py
+	OPENBLAS_NUM_THREADS=1 $(BIN)/python benchmarks/bench_campaign.py
+	OPENBLAS_NUM_THREADS=1 $(BIN)/python benchmarks/bench_milp.py
 
 clean:
 	rm -rf $(VENV) $(OUT) build *.egg-info src/*.egg-info
