@@ -279,9 +279,6 @@ def test_spending_target_respects_exclusions_across_actors():
     assert joint.weighted_deterrence >= national.weighted_deterrence - 1e-9
 
 
-@pytest.mark.xfail(strict=True, reason="src bug: milp.define_exclusion_constraints sums y over actors, "
-                   "Σ_a Σ_t (y[a,o,t] + y[a,e,t]) ≤ 1, so an option that excludes another can be bought by one ally only; "
-                   "two allies buying the same option do not break 'not both o and e'")
 def test_two_allies_may_buy_the_same_option_that_excludes_another():
     """'missiles' (USA or JPN) excludes 'drones'. Nothing forbids both allies buying missiles: the
     national plans do, and the joint plan, whose feasible set should contain theirs, must be able to."""

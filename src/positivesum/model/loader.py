@@ -42,7 +42,7 @@ def display(path: Path) -> str:
     """A short, stable name for messages: relative to the working directory when possible."""
     try:
         rel = os.path.relpath(path)
-        return rel if not rel.startswith("../..") else str(path)
+        return rel if not rel.startswith("..") else str(path)  # inside the working directory: short; else absolute
     except ValueError:
         return str(path)
 

@@ -193,11 +193,21 @@ def define_prerequisite_constraints(m: linopy.Model, v, inp: PlanInputs) -> None
 
 
 def define_exclusion_constraints(m: linopy.Model, v, inp: PlanInputs) -> None:
-    """Mutually exclusive options are not both bought (by any actor: they describe one posture)."""
+    """Mutually exclusive options o and e are not both in the alliance's portfolio (they describe one posture),
+    though several allies may each buy o: a binary u per pair picks the side, Σ_t y[a,o,t] ≤ u and
+    Σ_t y[a,e,t] ≤ 1 − u for every actor a."""
     if not inp.cat.exclusions:
         return
-    both = (v["y"] * _pair_matrix(inp, inp.cat.exclusions, 1.0)).sum(["option", "actor", "start"])
-    m.add_constraints(both <= 1, name="exclusion")
+    pairs = inp.cat.exclusions
+    names = pd.Index([f"{inp.cat.option_ids[a]}__{inp.cat.option_ids[b]}" for a, b in pairs], name="pair")
+    ids = pd.Index(list(inp.cat.option_ids), name="option")
+    first = np.zeros((len(ids), len(pairs)))
+    second = np.zeros_like(first)
+    for r, (a, b) in enumerate(pairs):
+        first[a, r], second[b, r] = 1.0, 1.0
+    u = m.add_variables(binary=True, coords=[names], name="exclusion_side")
+    m.add_constraints((v["y"] * xr.DataArray(first, coords=[ids, names])).sum(["option", "start"]) - u <= 0, name="exclusion_first")
+    m.add_constraints((v["y"] * xr.DataArray(second, coords=[ids, names])).sum(["option", "start"]) + u <= 1, name="exclusion_second")
 
 
 def define_capability_constraints(m: linopy.Model, v, inp: PlanInputs) -> None:
