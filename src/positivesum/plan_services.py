@@ -132,9 +132,11 @@ def run_plan(ld: LoadedDataset, regime: str, *, budgets=None, split=None, receiv
 def compare_regimes(ld: LoadedDataset, *, budgets=None, split=None, seed=20260101, reps=1000, cache_dir=None,
                     progress=None) -> dict[str, Any]:
     """Every regime at equal money per actor, verified by simulation, with the cooperation dividend."""
+    user_split = parse_split(ld, split)  # check the command line before the (slow) surrogate fit
+    parse_budgets(ld, budgets)
     ctx = context(ld, budgets, seed, cache_dir, progress)
     actors = ctx.actors
-    split_shares = parse_split(ld, split) or {a: float(sum(ctx.budgets[a]["for_options_musd"])) for a in actors}
+    split_shares = user_split or {a: float(sum(ctx.budgets[a]["for_options_musd"])) for a in actors}
     total = sum(split_shares.values()) or 1.0
     split_shares = {a: v / total for a, v in split_shares.items()}
     results, plans = {}, {}

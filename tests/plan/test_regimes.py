@@ -289,3 +289,16 @@ def test_two_allies_may_buy_the_same_option_that_excludes_another():
     check_plan(inp, national, **regime_checks(inp, SPECS["spending-target"]))
     joint = plan_regime(inp, RegimeSpec("joint"), gap=0.0)
     assert joint.weighted_deterrence >= national.weighted_deterrence - 1e-9, (joint.choices, national.choices)
+
+
+def test_money_saved_is_not_negative_when_a_regime_defers_acquisition():
+    """JPN (20 a year) can only afford 'late_big' started in year 5 (10 now, 100 after the plan); the pooled joint
+    fund buys 'cheap_now' (60, same capability), cheaper over its life but dearer inside the plan."""
+    opts = (("late_big", ("JPN",), (10, 100), 0, 0, 0, (), (), (0.5, 0.5)),
+            ("cheap_now", ("JPN",), (60,), 0, 0, 0, (), (), (0.5, 0.5)),
+            ("usa_dear", ("USA",), (1000,), 0, 0, 0, (), (), (0.0, 0.0)))
+    inp = replace(synthetic_inputs(options=opts), budget_musd=np.array([[50.0] * 5, [20.0] * 5]))
+    plan = plan_regime(inp, RegimeSpec("spending-target"), gap=0.0)
+    assert plan.choices == [("JPN", "late_big", 5)]
+    out = money_saved(PlanningContext(inp, list(ACTORS), list(inp.sur.scenarios), 1.0, {}), plan, gap=0.0)
+    assert out["saved_musd"] >= 0, out

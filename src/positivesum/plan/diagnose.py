@@ -48,9 +48,10 @@ def precheck(inp: PlanInputs) -> None:
         cum_budget, cum_spend = np.cumsum(inp.budget_musd[members].sum(axis=0)), np.cumsum(spend)
         over = np.nonzero(cum_spend > cum_budget + 1e-6)[0]
         who = "the alliance fund" if label is None else cat.actors[label]
+        key = "alliance_fund" if label is None else cat.actors[label]
         if len(over) and (spend > 0).any():
             y = int(over[-1])
-            problems.append(Problem(WHERE, f"budget.{who}", f"required options cost {cum_spend[y]:,.0f} M USD by plan year {y + 1} "
+            problems.append(Problem(WHERE, f"budget.{key}", f"required options cost {cum_spend[y]:,.0f} M USD by plan year {y + 1} "
                                     f"even at their latest start, but {who} has {cum_budget[y]:,.0f} M USD for new options by then",
                                     "raise the budget (--budget ACTOR=SHARE@YEAR) or require fewer options"))
     for a, actor in enumerate(cat.actors):

@@ -64,6 +64,7 @@ class Plan:
     total_cost_musd: float
     budget_slack_musd: pd.DataFrame
     gap: float | None = None
+    lifecycle_cost_musd: float = 0.0   # all acquisition (also after the horizon) + operating within it
 
 
 def _coords(inp: PlanInputs):
@@ -300,4 +301,5 @@ def extract(m: linopy.Model, v, inp: PlanInputs, status: tuple[str, str]) -> Pla
     return Plan(status=status[1], objective=float(m.objective.value) if m.objective.value is not None else float("nan"),
                 choices=choices, spending_musd=frame(spend), personnel=frame(people), levels=levels, deterrence=det,
                 weighted_deterrence=sum(w[s] * det[s] for s in det), total_cost_musd=float(spend.sum()),
-                budget_slack_musd=frame(inp.budget_musd - spend))
+                budget_slack_musd=frame(inp.budget_musd - spend),
+                lifecycle_cost_musd=float(sum(cat.lifecycle_cost_musd[o, t] for _, o, t in zip(*np.nonzero(ysol)))))

@@ -65,7 +65,8 @@ def combine(inp: PlanInputs, plans: list[Plan]) -> Plan:
     return Plan(status=", ".join(sorted({p.status for p in plans})), objective=float("nan"), choices=choices, spending_musd=spend,
                 personnel=sum(p.personnel for p in plans), levels=levels, deterrence=det,
                 weighted_deterrence=sum(inp.weights.get(s, 0.0) / total * det[s] for s in det),
-                total_cost_musd=float(spend.values.sum()), budget_slack_musd=inp.budget_musd - spend)
+                total_cost_musd=float(spend.values.sum()), budget_slack_musd=inp.budget_musd - spend,
+                lifecycle_cost_musd=float(sum(p.lifecycle_cost_musd for p in plans)))
 
 
 def plan_regime(inp: PlanInputs, spec: RegimeSpec, gap: float = 1e-4) -> Plan:

@@ -172,10 +172,12 @@ def run_regime(ctx: PlanningContext, spec: RegimeSpec, gap: float = 1e-4) -> Pla
 
 def money_saved(ctx: PlanningContext, regime_plan: Plan, gap: float = 1e-4) -> dict:
     """Cheapest joint plan matching a regime's (surrogate) deterrence, and the money it saves."""
+    # One cost measure throughout: lifecycle cost, which is what the min-cost plan minimises.
     try:
         cheapest = min_cost_for(ctx.inputs, regime_plan.weighted_deterrence - 1e-6, gap)
     except InputError as err:
-        return {"regime_cost_musd": regime_plan.total_cost_musd, "joint_cost_at_equal_deterrence_musd": None,
+        return {"regime_cost_musd": regime_plan.lifecycle_cost_musd, "joint_cost_at_equal_deterrence_musd": None,
                 "saved_musd": None, "note": err.render()}
-    return {"regime_cost_musd": regime_plan.total_cost_musd, "joint_cost_at_equal_deterrence_musd": cheapest.total_cost_musd,
-            "saved_musd": regime_plan.total_cost_musd - cheapest.total_cost_musd}
+    return {"regime_cost_musd": regime_plan.lifecycle_cost_musd,
+            "joint_cost_at_equal_deterrence_musd": cheapest.lifecycle_cost_musd,
+            "saved_musd": max(0.0, regime_plan.lifecycle_cost_musd - cheapest.lifecycle_cost_musd)}
