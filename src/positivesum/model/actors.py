@@ -6,7 +6,7 @@ from typing import Literal
 
 from pydantic import Field
 
-from .base import Fraction, Label, NonNegative, Quantity, Sourced, Strict, unit
+from .base import Fraction, Label, NonNegative, Sourced, Strict, unit
 
 
 class Recruitment(Sourced):

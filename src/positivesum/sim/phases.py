@@ -30,7 +30,7 @@ def _remove(s: CampaignSetup, st, domain: str, kills: np.ndarray, actor_of: dict
 def strike_bases(s: CampaignSetup, st, rng, at_base, aircraft_at_base, victim: int, air_base, land_air, ad_base, pm, act, live,
                  bases) -> None:
     """Missiles at air bases (R, B): aircraft destroyed on the ground, runways cut, interceptors spent."""
-    p, dt = st.P, s.dt_days
+    p = st.P
     ad = s.groups["air_defence"]
     # one salvo exchange per step, as at sea (Hughes' defensive power per salvo)
     ad_cap = st.n["air_defence"] * st.A["air_defence"].get("interceptors_per_salvo", 0.0) * act["air_defence"] * (ad.side == victim)
