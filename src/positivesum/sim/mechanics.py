@@ -76,6 +76,8 @@ class FireMap:
         """Rounds fired per pair (R, J) for group demand (R, K); stocks updated in place."""
         if len(self.pool_idx) == 0:
             return np.zeros((demand.shape[0], 0))
+        if not demand.any():  # common late in a campaign: nothing to fire, skip the matrix work
+            return np.zeros((demand.shape[0], len(self.pool_idx)))
         have = np.maximum(stock[:, self.pool_idx], 0.0)
         if pair_mask is not None:
             have = have * pair_mask
