@@ -19,7 +19,7 @@ from pydantic import ValidationError
 from .checks import run_checks
 from .dataset import Dataset
 from .errors import InputError, Location, Problem, dotted
-from .merge import _suggest, apply_set, merge_into
+from .merge import _suggest, apply_set, locate, merge_into
 from .pydantic_errors import translate_validation_error
 from .sources import unsourced_numbers
 from .yamlio import load_yaml_file
@@ -152,7 +152,7 @@ def load_dataset(paths: list[Path] | None = None, overrides: list[str] | None = 
 def validate_tree(data: dict, lines: dict[tuple, Location], *, files: list[str], overrides_applied: list[str] = (),
                   sets_applied: list[str] = (), available_overrides: list[str] = ()) -> LoadedDataset:
     """Validate merged data: sourcing, schema, then semantic consistency."""
-    problems = [Problem(_loc(lines, p), dotted(p), "number has no `source:` or `estimate:`",
+    problems = [Problem(locate(lines, p), dotted(p), "number has no `source:` or `estimate:`",
                         "write it as `{value: N, source: KEY}` or add `estimate: \"reasoning\"` to the record that holds it")
                 for p in unsourced_numbers(data)]
     try:
@@ -169,12 +169,6 @@ def validate_tree(data: dict, lines: dict[tuple, Location], *, files: list[str],
         raise InputError(_unique(problems))
     return LoadedDataset(dataset, data, dict(lines), tuple(files), tuple(overrides_applied), tuple(sets_applied),
                          tuple(available_overrides))
-
-
-def _loc(lines: dict[tuple, Location], path: tuple) -> Location | None:
-    from .merge import locate
-
-    return locate(lines, path)
 
 
 def _within(path: str, prefix: str) -> bool:

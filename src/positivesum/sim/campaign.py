@@ -72,10 +72,6 @@ class _Block:
         self.lift0 = float((amph.count0 + amph.arrival_count) @ self.lift_weights)
 
 
-def _actor_matrix(s: CampaignSetup, domain: str) -> np.ndarray:
-    return onehot(s.groups[domain].actor, len(s.actors))
-
-
 def run_block(s: CampaignSetup, reps: int, rng: np.random.Generator, trace: dict | None = None,
               sample_parameters: bool = True) -> dict[str, np.ndarray]:
     """Simulate ``reps`` replications of a scenario with generator ``rng``; return per-replication arrays.
@@ -107,7 +103,7 @@ def run_block(s: CampaignSetup, reps: int, rng: np.random.Generator, trace: dict
     st.range_factor = sortie_range_factor(air.distance_km, a.get("combat_radius_km", np.zeros(len(air))),
                                           col(p["tanker_radius_factor"]), col(p["sortie_distance_decay_km"]))
     surge_from_day = s.pools.lead_time_days
-    actor_of = {d: _actor_matrix(s, d) for d in G}
+    actor_of = {d: phases.actor_matrix(s, d) for d in G}
     blue_gnd = (gnd.side == BLUE).astype(float)
     for t in range(s.steps):
         day = t * dt

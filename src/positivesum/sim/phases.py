@@ -52,7 +52,7 @@ def strike_bases(s: CampaignSetup, st, rng, at_base, aircraft_at_base, victim: i
     st.n["air"] -= losses
     st.lost["air"] += losses
     st.lost_on_ground += losses
-    st.casualties += (losses @ _actor_matrix(s, "air")) * col(p["casualties_per_aircraft_lost"])
+    st.casualties += (losses @ actor_matrix(s, "air")) * col(p["casualties_per_aircraft_lost"])
 
 
 def s_armed(s: CampaignSetup, domain: str, role: str) -> np.ndarray:
@@ -76,7 +76,8 @@ def allocate_by_base(total_at_base: np.ndarray, group_cap: np.ndarray, group_bas
     return group_cap * (share @ group_base.T)
 
 
-def _actor_matrix(s: CampaignSetup, domain: str) -> np.ndarray:
+def actor_matrix(s: CampaignSetup, domain: str) -> np.ndarray:
+    """(groups, actors) one-hot map of a domain's groups to the scenario's participants."""
     g = s.groups[domain]
     m = np.zeros((len(g), len(s.actors)))
     m[np.arange(len(g)), g.actor] = 1.0
@@ -261,7 +262,7 @@ def ground_losses(s: CampaignSetup, st) -> np.ndarray:
     """Troops lost by actor (R, A): blue from their ground groups, red at sea and ashore."""
     g = s.groups["ground"]
     lost_blue = np.maximum(0.0, st.troops_in - st.troops) * (g.side == BLUE)
-    out = lost_blue @ _actor_matrix(s, "ground")
+    out = lost_blue @ actor_matrix(s, "ground")
     out[:, s.adversary_index] += st.red_troops_lost
     return out
 
