@@ -1,0 +1,172 @@
+"""Coalition values from the planner: v(S) = the deterrence coalition S reaches on its own.
+
+A coalition S of allies (the players) plans jointly with its members' budgets and
+options, and fights with its members' forces and bases only (docs/methodology/alliance.md §3):
+
+* every scenario loses the allied participants that are not in S, with their reinforcements;
+* a non-member host grants no access to its bases (basing access is an in-kind contribution:
+  Japan brings Kadena, Yokosuka and Misawa to any coalition it joins);
+* if the intervening actor (the United States by default) is not in S, it does not intervene;
+* S's portfolio is the joint-planning MILP restricted to S's money, options and participation
+  (the full alliance's surrogate guides the choice), and is then verified by simulation in the
+  coalition's own scenarios. v(S) is that simulated, scenario-weighted deterrence.
+
+Actors that are not players (Taiwan's own forces, say) keep fighting in every coalition's
+scenarios. The empty coalition's deterrence D(∅) is what they achieve without any player;
+the game is v(S) = D(S) − D(∅), so v(∅) = 0 and every share is deterrence *added* by the players.
+"""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass, field, replace
+from itertools import combinations
+
+import numpy as np
+
+from ..model.loader import LoadedDataset, validate_tree
+from ..plan.catalogue import apply_portfolio
+from ..plan.levers import scale_adversary
+from ..plan.milp import Plan, PlanInputs
+from ..plan.regimes import RegimeSpec, plan_regime
+from ..plan.surrogate import deterrence
+from ..sim.runner import simulate_setup
+from ..sim.setup import build_setup
+
+
+def coalition_tree(raw: dict, players: list[str], members: frozenset[str], *, keep_access_of: frozenset[str] = frozenset()) -> dict:
+    """A copy of the raw dataset in which the players outside ``members`` take no part.
+
+    ``keep_access_of``: non-member hosts whose bases stay open as in the original scenario
+    (used to price basing access on its own).
+    """
+    data = copy.deepcopy(raw)
+    out = set(players) - set(members)
+    closed = out - set(keep_access_of)
+    for sc in data.get("scenarios", {}).values():
+        parts = sc.get("participants", {})
+        for actor in list(parts):
+            if actor in out and parts[actor].get("side") == "blue":
+                del parts[actor]
+        sc["reinforcements"] = [r for r in sc.get("reinforcements", []) if r.get("actor") not in out]
+        access = sc.setdefault("basing_access", {})
+        for host in closed:
+            access[host] = "denied"
+        if sc.get("intervening_actor", "USA") in out:
+            sc["us_intervention"] = "none"
+    # A scenario nobody defends cannot be validated (or simulated): it is left out, and scored 0.
+    undefended = [sid for sid, sc in data.get("scenarios", {}).items()
+                  if not any(p.get("side") == "blue" for p in sc.get("participants", {}).values())]
+    for sid in undefended:
+        del data["scenarios"][sid]
+    for base in data.get("bases", {}).values():
+        if base.get("host") in closed:
+            base["access_exceptions"] = {}
+        for sid in undefended:
+            base.get("access_exceptions", {}).pop(sid, None)
+    return data
+
+
+def coalition_inputs(inp: PlanInputs, actors: list[str], members: frozenset[str]) -> PlanInputs:
+    """Planning inputs for a coalition: only its members' money, options and participation count."""
+    mask = np.array([a in members for a in actors], dtype=bool)
+    allowed = (inp.allowed if inp.allowed is not None else inp.cat.eligible) & mask[None, :]
+    part = inp.participation if inp.participation is not None else np.ones((len(inp.sur.scenarios), len(actors)))
+    return replace(inp, allowed=allowed, budget_musd=inp.budget_musd * mask[:, None], participation=part * mask[None, :],
+                   required=[(a, o) for a, o in inp.required if mask[a]], pooled_budget=True)
+
+
+@dataclass
+class CoalitionOutcome:
+    """What one coalition plans and reaches."""
+
+    members: frozenset[str]
+    choices: list[tuple[str, str, int]]
+    lifecycle_cost_musd: float
+    by_scenario: dict[str, float]
+    weighted_deterrence: float
+    note: str = ""
+
+
+@dataclass
+class CoalitionStudy:
+    """Every coalition's value, and how it was obtained."""
+
+    players: list[str]
+    outcomes: dict[frozenset, CoalitionOutcome]
+    reps: int
+    seed: int
+    weights: dict[str, float]
+    extra: dict[str, CoalitionOutcome] = field(default_factory=dict)
+
+    def value(self, members) -> float:
+        """v(S) = D(S) − D(∅): deterrence added over what the non-players achieve without any player."""
+        return self.outcomes[frozenset(members)].weighted_deterrence - self.outcomes[frozenset()].weighted_deterrence
+
+
+def simulate_coalition(ld: LoadedDataset, tree: dict, choices: list[tuple[str, str, int]], scenarios: list[str],
+                       weights: dict[str, float], threat_factor: float, reps: int, seed: int, stalemate_weight: float,
+                       horizon_years: int) -> tuple[dict[str, float], float]:
+    """Deterrence per scenario and weighted, for a coalition's tree with its plan applied."""
+    ds0 = ld.dataset
+    in_service = [(a, o) for a, o, t in choices if t + np.ceil(ds0.options[o].lead_time_years) <= horizon_years]
+    raw = apply_portfolio(tree, ds0, in_service, note=" (coalition plan)")
+    ds = validate_tree(raw, ld.lines, files=list(ld.files)).dataset
+    by_scenario = {}
+    for sid in scenarios:
+        if sid not in ds.scenarios:
+            by_scenario[sid] = 0.0  # nobody opposes the adversary
+            continue
+        result = simulate_setup(scale_adversary(build_setup(ds, sid), threat_factor), reps, seed)
+        by_scenario[sid] = deterrence(result, stalemate_weight)
+    total = sum(weights.get(s, 0.0) for s in scenarios) or 1.0
+    return by_scenario, sum(weights.get(s, 0.0) / total * by_scenario[s] for s in scenarios)
+
+
+def _plan_for(inp: PlanInputs, actors: list[str], members: frozenset[str], gap: float) -> Plan | None:
+    sub = coalition_inputs(inp, actors, members)
+    if sub.budget_musd.sum() <= 0 or not sub.allowed.any():
+        return None
+    return plan_regime(sub, RegimeSpec("joint"), gap)
+
+
+def study_coalitions(ld: LoadedDataset, ctx, players: list[str], *, reps: int, seed: int, gap: float = 1e-3,
+                     access_host: str | None = None, access_user: str | None = None, progress=None) -> CoalitionStudy:
+    """Plan and simulate every coalition of ``players`` (2^n of them, the empty one included).
+
+    With ``access_host``/``access_user`` (e.g. JPN/USA) one more case is run: the user alone with
+    the host's bases open, which prices the host's basing access on its own.
+    """
+    ds = ld.dataset
+    pp = ds.planning
+    horizon = int(pp.horizon_years.value)
+    weights = {s: ds.scenarios[s].weight.value for s in ctx.scenarios}
+    outcomes: dict[frozenset, CoalitionOutcome] = {}
+    plans: dict[frozenset, Plan | None] = {}
+
+    def run(members: frozenset, keep: frozenset = frozenset()) -> CoalitionOutcome:
+        if members not in plans:
+            plans[members] = _plan_for(ctx.inputs, ctx.actors, members, gap)
+        plan = plans[members]
+        choices = plan.choices if plan else []
+        tree = coalition_tree(ld.raw, players, members, keep_access_of=keep)
+        by_s, total = simulate_coalition(ld, tree, choices, ctx.scenarios, weights, ctx.threat_factor, reps, seed,
+                                         pp.stalemate_weight.value, horizon)
+        if progress:
+            progress(1)
+        return CoalitionOutcome(members, choices, plan.lifecycle_cost_musd if plan else 0.0, by_s, total,
+                                "" if plan else "no money or options of its own: existing forces only")
+
+    for size in range(0, len(players) + 1):
+        for combo in combinations(players, size):
+            key = frozenset(combo)
+            outcomes[key] = run(key)
+    extra = {}
+    if access_host and access_user and access_host in players and access_user in players:
+        extra["user_alone_with_host_bases"] = run(frozenset([access_user]), keep=frozenset([access_host]))
+    return CoalitionStudy(players, outcomes, reps, seed, weights, extra)
+
+
+def study_work(players: list[str], with_access: bool) -> int:
+    """Steps of :func:`study_coalitions` (for progress bars)."""
+    return 2 ** len(players) + (1 if with_access else 0)
