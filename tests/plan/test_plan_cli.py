@@ -28,7 +28,7 @@ import numpy as np
 import pytest
 
 from positivesum.model.loader import load_dataset
-from positivesum.plan.surrogate import DEFAULT_LEVELS, Surrogate
+from conftest import synthetic_surrogate
 
 REPO = Path(__file__).resolve().parents[2]
 SRC = REPO / "src"
@@ -45,27 +45,6 @@ def cli(*args) -> subprocess.CompletedProcess:
     env.pop("POSITIVESUM_DEBUG", None)
     return subprocess.run([sys.executable, "-m", "positivesum.cli", *map(str, args)], cwd=REPO, env=env,
                           capture_output=True, text=True, encoding="utf-8", timeout=900, check=False)
-
-
-def synthetic_surrogate(ds) -> Surrogate:
-    """Concave non-decreasing pieces for every weighted scenario and mission area of the data (seeded)."""
-    rng = np.random.default_rng(0)
-    scenarios = [s for s, sc in ds.scenarios.items() if sc.weight.value > 0]
-    areas = list(ds.mission_areas)
-    levels = np.array(DEFAULT_LEVELS, dtype=float)
-    base, values = {}, {}
-    for s in scenarios:
-        base[s] = float(rng.uniform(0.2, 0.8))
-        values[s] = {}
-        for m in areas:
-            slopes = rng.uniform(0.02, 0.3) * np.cumprod(np.r_[1.0, rng.uniform(0.3, 0.9, len(levels) - 2)])
-            values[s][m] = np.r_[0.0, np.cumsum(slopes * np.diff(levels))]
-    points = {s: {m: (base[s] + values[s][m]).tolist() for m in areas} for s in scenarios}
-    # a non-empty validation record: the CLI validates unvalidated surrogates by simulation, which would
-    # only measure how wrong these made-up values are
-    validation = {"rmse": float("nan"), "max_abs_error": float("nan"), "samples": [],
-                  "note": "synthetic surrogate written by tests/plan/test_plan_cli.py"}
-    return Surrogate(scenarios, areas, levels, base, values, points, reps=50, seed=SEED, validation=validation)
 
 
 @pytest.fixture(scope="session")

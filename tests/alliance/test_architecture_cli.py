@@ -1,0 +1,108 @@
+"""fair-shares, intervention-matrix, roles and command-structures through the real entry point, on the
+packaged data. As in tests/plan/test_plan_cli.py, the surrogate is a synthetic one read from the
+cache and the plan horizon is cut to 3 years (same options, actors and scenarios) so the MILPs are
+quick; everything else (coalition scenarios, plans, simulations, allocations) is the real path.
+"""
+
+from __future__ import annotations
+
+import json
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+from conftest import run_cli, write_synthetic_cache
+
+from positivesum.model.loader import load_dataset
+from positivesum.model.scenarios import INTERVENTION_LEVELS
+
+SETS = ("planning.horizon_years=3", "planning.surrogate_replications=20")
+SET_ARGS = tuple(x for v in SETS for x in ("--set", v))
+
+
+@pytest.fixture(scope="module")
+def runs(tmp_path_factory):
+    cache = write_synthetic_cache(tmp_path_factory.mktemp("arch-cache"), load_dataset(None, None, list(SETS)))
+    out = tmp_path_factory.mktemp("arch-out")
+    common = ("--reps", "40", "--cache-dir", cache, "--quiet", *SET_ARGS)
+    commands = {
+        "fair": ("fair-shares", "--players", "USA,JPN", *common, "--out", out / "fair.json"),
+        "matrix": ("intervention-matrix", *common, "--json"),
+        "roles": ("roles", "--cache-dir", cache, "--quiet", *SET_ARGS, "--json"),
+        "command": ("command-structures", "--reps", "30", "--scenario", "taiwan_base", "--scenario", "nansei_seizure", "--json"),
+        "bad_player": ("fair-shares", "--players", "USA,JPNN", *common),
+        "bad_scenario": ("intervention-matrix", "--scenario", "taiwan_bse", *common),
+        "bad_baseline": ("roles", "--baseline", "guidelines_2051", "--cache-dir", cache, *SET_ARGS),
+        "bad_structure": ("command-structures", "--structure", "nato", "--reps", "10"),
+    }
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        futures = {k: pool.submit(run_cli, *v, timeout=900) for k, v in commands.items()}
+        results = {k: f.result() for k, f in futures.items()}
+    results["fair_json"] = json.loads((out / "fair.json").read_text(encoding="utf-8")) if (out / "fair.json").exists() else None
+    return results
+
+
+def _ok(r):
+    assert r.returncode == 0, r.stderr[-3000:]
+    assert "Traceback" not in r.stderr
+
+
+def test_fair_shares_allocations_are_efficient_and_consistent(runs):
+    _ok(runs["fair"])
+    r = runs["fair_json"]
+    assert r["players"] == ["USA", "JPN"]
+    values = {"+".join(c["members"]): c["value"] for c in r["coalitions"]}
+    assert values[""] == 0.0                                        # v(∅) = 0 by construction
+    assert r["grand_value"] == pytest.approx(values["JPN+USA"])
+    for rule in ("shapley", "nucleolus", "nash", "proportional_to_gdp", "proportional_to_defence_spending"):
+        assert sum(r["allocations"][rule]["shares"].values()) == pytest.approx(r["grand_value"], abs=1e-9), rule
+    # two players: Shapley splits the surplus equally, x_i = v(i) + (v(N) − v(1) − v(2)) / 2
+    for row in r["shares"]:
+        assert row["shapley"] == pytest.approx(row["alone"] + r["surplus"] / 2, abs=1e-9)
+    assert r["basing_access"]["host"] == "JPN" and r["basing_access"]["user"] == "USA"
+    assert r["seed"] == 20260101 and r["provenance"]["sets"]
+    assert "Shapley" in runs["fair"].stdout and "wrote" in runs["fair"].stdout
+
+
+def test_intervention_matrix_covers_every_level(runs):
+    _ok(runs["matrix"])
+    r = json.loads(runs["matrix"].stdout)
+    assert [row["level"] for row in r["levels"]] == list(INTERVENTION_LEVELS)
+    for row in r["levels"]:
+        assert set(row["role_by_area"].values()) <= {"primary", "supporting", "none"}
+        assert 0.0 <= row["outcome_with_plan"]["deterrence"] <= 1.0
+        spent = sum(p["acquisition_musd"] for p in row["portfolio"])
+        assert spent == pytest.approx(row["acquisition_musd"])
+        assert all(p["actor"] == "JPN" for p in row["portfolio"])    # Japan's own options only
+    none = r["levels"][0]
+    assert none["simulated_scenario"].endswith("__jpn_joins") and "stays out" in none["note"]
+
+
+def test_roles_diff_against_the_guidelines(runs):
+    _ok(runs["roles"])
+    r = json.loads(runs["roles"].stdout)
+    assert r["baseline"] == "guidelines_2015" and r["actors"] == ["JPN", "USA"]
+    for c in r["cells"]:
+        assert c["change"] in ("same", "larger", "smaller")
+        assert c["baseline"] == r["baseline_roles"].get(c["area"], {}).get(c["actor"], "none")
+    for area in r["areas"]:
+        shares = [c["share"] for c in r["cells"] if c["area"] == area]
+        assert sum(shares) == pytest.approx(1.0) or sum(shares) == 0.0
+    assert set(r["gaps"]) == {"baseline", "derived"}
+
+
+def test_command_structures_compared(runs):
+    _ok(runs["command"])
+    r = json.loads(runs["command"].stdout)
+    assert [s["structure"] for s in r["structures"]] == ["indopacom_direct", "usfj_jfhq_jjoc", "combined_hq"]
+    for s in r["structures"]:
+        assert set(s["scenarios"]) == {"taiwan_base", "nansei_seizure"}
+        assert s["initial_response"]["JPN"]["hours"] > 0
+        assert all(p == [] for p in s["role_command_problems"].values())
+
+
+@pytest.mark.parametrize("name,key", [("bad_player", "--players"), ("bad_scenario", "--scenario"),
+                                      ("bad_baseline", "--baseline"), ("bad_structure", "--structures")])
+def test_bad_input_is_a_clean_error(runs, name, key):
+    r = runs[name]
+    assert r.returncode == 2, r.stderr
+    assert f"<command line>: {key}:" in r.stderr and "Traceback" not in r.stderr
