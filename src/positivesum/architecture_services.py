@@ -231,3 +231,29 @@ def command_comparison(ld: LoadedDataset, *, structures: list[str] | None = None
                     "role_command_problems": {r: role_command_problems(ds, st, ds.roles[r].roles) for r in roles}})
     return {"structures": out, "scenarios": scenarios, "roles": roles, "seed": seed, "replications": reps,
             "provenance": ld.provenance()}
+
+
+def alliance_analysis(ld: LoadedDataset, ctx: PlanningContext, *, reps: int = 300, seed: int = 20260101,
+                      players: list[str] | None = None, base_scenario: str = "taiwan_base", actor: str = "JPN",
+                      say=None) -> dict[str, Any]:
+    """Everything the report's alliance sections need: fair shares, the intervention-level matrix, the
+    roles matrix of the joint plan against the baseline, and the command-structure comparison."""
+    from . import fairshare_services as fair
+
+    say = say or (lambda *_a: None)
+    ds = ld.dataset
+    out: dict[str, Any] = {}
+    chosen = players or fair.default_players(ld)
+    if len(chosen) >= 2:
+        say("fair shares: planning and simulating every coalition", 0, 1)
+        out["fair_shares"] = fair.fair_shares(ld, ctx, players=chosen, reps=reps, seed=seed)
+    if base_scenario in ds.scenarios and actor in ctx.actors and ds.scenarios[base_scenario].participants.get(actor):
+        say("intervention-level matrix", 0, 1)
+        out["intervention_matrix"] = intervention_matrix(ld, ctx, base_scenario=base_scenario, actor=actor, reps=reps, seed=seed)
+    if ds.roles:
+        say("roles matrix of the joint plan", 0, 1)
+        out["roles"] = roles_matrix(ld, ctx, regime="joint")
+    if ds.command_structures:
+        say("command structures", 0, 1)
+        out["command"] = command_comparison(ld, reps=reps, seed=seed)
+    return out
