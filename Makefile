@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 OUT    ?= out
 
-.PHONY: demo test install install-test clean docs bench
+.PHONY: demo test install install-test clean docs bench system-deps
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -16,13 +16,18 @@ install: $(BIN)/python
 install-test: $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e ".[test]"
 
-## demo: install, then run the main job on the default data
-demo: install
-	$(BIN)/positivesum demo --out $(OUT)
+## system-deps: Chromium (PDF and browser tests) and Noto CJK fonts (Japanese), from apt when missing
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+system-deps:
+	command -v chromium >/dev/null || ($(SUDO) apt-get update -q && $(SUDO) apt-get install -y -q chromium fonts-noto-cjk)
+
+## demo: install, then run the main job on the default data: the full analysis and the briefing (HTML, PDF, Excel)
+demo: system-deps install
+	OPENBLAS_NUM_THREADS=1 $(BIN)/positivesum report --out $(OUT)
 
 ## test: install test needs, then run the whole suite
-test: install-test
-	$(BIN)/python -m pytest
+test: system-deps install-test
+	OPENBLAS_NUM_THREADS=1 $(BIN)/python -m pytest
 
 docs: install
 	$(BIN)/python -m positivesum.docgen docs

@@ -121,6 +121,9 @@ def intervention_matrix(ld: LoadedDataset, ctx: PlanningContext, *, base_scenari
                                 stalemate_weight=lam, threat_factor=ctx.threat_factor)
             note = (f"in the data {actor} stays out at this level; this row is a variant in which {actor} takes part "
                     f"with its commitment in {base_scenario}")
+        if sid_row not in sur.scenarios:   # a scenario without planning weight has no fitted surrogate yet
+            sur = fit_surrogate(ld_row.dataset, [sid_row], areas, reps=int(pp.surrogate_replications.value), seed=seed,
+                                stalemate_weight=lam, threat_factor=ctx.threat_factor)
         sc_row = ld_row.dataset.scenarios[sid_row]
         inp = replace(coalition_inputs(ctx.inputs, ctx.actors, frozenset([actor])), sur=sur, weights={sid_row: 1.0},
                       participation=participation(ld_row.dataset, sur.scenarios, ctx.actors) * (np.array(ctx.actors) == actor)[None, :])

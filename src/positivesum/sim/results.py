@@ -182,6 +182,22 @@ class CampaignResult:
             "adversary_lift_remaining": mean_ci(d["adversary_lift_remaining"].values),
         }
 
+    def _repr_html_(self) -> str:
+        """Notebook view: outcome probabilities with 95% intervals and mean losses by actor and domain."""
+        import html
+
+        s = self.summary()
+        outcomes = pd.DataFrame([{"outcome": k, "p": v["p"], "ci95_low": v["ci95"][0], "ci95_high": v["ci95"][1]}
+                                 for k, v in s["outcomes"].items()])
+        losses = pd.DataFrame([{"actor": a, "domain": d, "mean": st["mean"], "p05": st["p05"], "p95": st["p95"]}
+                               for a, per in s["losses_by_domain"].items() for d, st in per.items()])
+        m = self.meta
+        head = (f"<p><b>{html.escape(str(self.scenario_id))}</b>: {m.get('replications', 0):,} replications, seed {m.get('seed')}, "
+                f"decided on day {s['decided_day']['mean']:.1f} on average</p>" if s["decided_day"]["n"] else
+                f"<p><b>{html.escape(str(self.scenario_id))}</b>: {m.get('replications', 0):,} replications, seed {m.get('seed')}</p>")
+        return (head + "<p>Outcome probabilities (Wilson 95% intervals)</p>" + outcomes.to_html(index=False, float_format="{:.3f}".format)
+                + "<p>Units lost (mean, 5th and 95th percentile)</p>" + losses.to_html(index=False, float_format="{:.1f}".format))
+
     def losses_table(self) -> pd.DataFrame:
         """Tidy table of mean losses by actor and capability class."""
         mean = self.data["losses"].mean("rep").to_dataframe(name="mean_losses").reset_index()

@@ -1,0 +1,75 @@
+"""Excel workbook (one sheet per report table) and CSV/Parquet copies of every table.
+
+Sheet names are the table ids (at most 31 characters, unique), which are also the ids of the
+HTML tables. Files are written under a temporary name and renamed when complete.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pandas as pd
+
+from .document import Report, ReportTable
+
+EXCEL_FORMATS = {"int": "#,##0", "year": "0", "float1": "#,##0.0", "float2": "#,##0.00", "float3": "0.000",
+                 "pct": "0%", "pct1": "0.0%", "pct2": "0.00%"}
+
+
+def sheet_names(tables: list[ReportTable]) -> list[str]:
+    names = [t.id[:31] for t in tables]
+    if len(set(names)) != len(names):
+        raise ValueError(f"table ids are not unique: {names}")
+    return names
+
+
+def _clean(frame: pd.DataFrame) -> pd.DataFrame:
+    """Columns of one type each (text columns as strings) so Parquet and Excel accept them."""
+    out = frame.copy()
+    for col in out.columns:
+        if out[col].dtype == object:
+            values = out[col].dropna()
+            if len(values) and all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in values):
+                out[col] = pd.to_numeric(out[col])
+            else:
+                out[col] = out[col].map(lambda v: None if v is None else str(v))
+    return out
+
+
+def write_excel(report: Report, path: Path) -> Path:
+    """One sheet per table, with the table's caption in the workbook's sheet properties and number formats."""
+    tables = report.tables()
+    names = sheet_names(tables)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(path.name + ".part.xlsx")
+    with pd.ExcelWriter(tmp, engine="openpyxl") as writer:
+        for table, name in zip(tables, names):
+            frame = _clean(table.frame)
+            frame.to_excel(writer, sheet_name=name, index=False)
+            ws = writer.sheets[name]
+            for j, col in enumerate(frame.columns, start=1):
+                fmt = EXCEL_FORMATS.get(table.formats.get(col, ""))
+                width = max([len(str(col))] + [len(str(v)) for v in frame[col].head(200)]) + 2
+                ws.column_dimensions[ws.cell(row=1, column=j).column_letter].width = min(60, width)
+                if fmt:
+                    for row in range(2, len(frame) + 2):
+                        ws.cell(row=row, column=j).number_format = fmt
+            ws.freeze_panes = "A2"
+        writer.book.properties.title = report.title
+    tmp.replace(path)
+    return path
+
+
+def write_tables(report: Report, directory: Path) -> Path:
+    """``directory/ID.csv`` (UTF-8) and ``directory/ID.parquet`` for every table; replaces the directory."""
+    tmp = directory.with_name(directory.name + ".part")
+    shutil.rmtree(tmp, ignore_errors=True)
+    tmp.mkdir(parents=True)
+    for table in report.tables():
+        frame = _clean(table.frame)
+        frame.to_csv(tmp / f"{table.id}.csv", index=False, encoding="utf-8")
+        frame.to_parquet(tmp / f"{table.id}.parquet", index=False)
+    shutil.rmtree(directory, ignore_errors=True)
+    tmp.replace(directory)
+    return directory

@@ -1,0 +1,120 @@
+"""One self-contained HTML file: inline CSS, inline Vega/Vega-Lite/vega-embed, charts as
+interactive views plus static SVG (shown in print and when scripts are off), real tables."""
+
+from __future__ import annotations
+
+import json
+import math
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+
+import altair as alt
+import jinja2
+
+from .. import __version__
+from .document import Report, ReportTable, Translator
+
+NUMERIC_FORMATS = {"int": ("num", 0), "year": ("year", 0), "float1": ("num", 1), "float2": ("num", 2), "float3": ("num", 3),
+                   "pct": ("pct", 0), "pct1": ("pct", 1), "pct2": ("pct", 2)}
+
+
+def _vl_version() -> str | None:
+    import vl_convert as vlc
+
+    mm = ".".join(alt.SCHEMA_VERSION.lstrip("v").split(".")[:2])
+    return mm if mm in vlc.get_vegalite_versions() else None
+
+
+@lru_cache(maxsize=1)
+def vega_bundle() -> str:
+    """Vega, Vega-Lite and vega-embed as one script (no network needed)."""
+    import vl_convert as vlc
+
+    return vlc.javascript_bundle(vl_version=_vl_version()).replace("</script", "<\\/script")
+
+
+def chart_spec(chart) -> dict:
+    with alt.data_transformers.disable_max_rows():
+        return chart.to_dict()
+
+
+def chart_svg(spec: dict) -> str:
+    import vl_convert as vlc
+
+    svg = vlc.vegalite_to_svg(spec, vl_version=_vl_version())
+    return svg.replace("<svg ", '<svg role="img" ', 1)
+
+
+def _is_number(v: Any) -> bool:
+    return isinstance(v, (int, float)) and not isinstance(v, bool)
+
+
+def cell(value: Any, fmt: str | None, tr: Translator) -> dict[str, Any]:
+    """Display text, raw value (for data-value) and whether the cell is numeric."""
+    if hasattr(value, "item"):
+        value = value.item()
+    if fmt in NUMERIC_FORMATS and (_is_number(value) or value is None):
+        kind, digits = NUMERIC_FORMATS[fmt]
+        missing = value is None or not math.isfinite(float(value))
+        text = "–" if missing else (str(int(value)) if kind == "year" else tr.pct(value, digits) if kind == "pct" else tr.num(value, digits))
+        return {"text": text, "value": "" if missing else repr(float(value)), "numeric": True}
+    if _is_number(value):
+        missing = not math.isfinite(float(value))
+        return {"text": "–" if missing else tr.num(value, 0 if float(value).is_integer() else 2),
+                "value": "" if missing else repr(float(value)), "numeric": True}
+    return {"text": "" if value is None else str(value), "value": None, "numeric": False}
+
+
+def table_view(table: ReportTable, tr: Translator) -> dict[str, Any]:
+    cols = list(table.frame.columns)
+    rows = [[cell(v, table.formats.get(c), tr) for c, v in zip(cols, row)] for row in table.frame.itertuples(index=False, name=None)]
+    return {"id": table.id, "caption": table.caption, "columns": cols, "rows": rows, "notes": table.notes,
+            "units": table.units}
+
+
+def _env() -> jinja2.Environment:
+    loader = jinja2.FunctionLoader(lambda name: resources.files(__package__).joinpath("templates", name).read_text(encoding="utf-8"))
+    return jinja2.Environment(loader=loader, autoescape=True, trim_blocks=True, lstrip_blocks=True)
+
+
+def _context(report: Report, *, interactive: bool) -> dict[str, Any]:
+    tr = Translator(report.lang)
+    sections, specs = [], {}
+    for s in report.sections:
+        chart_views = []
+        for c in s.charts:
+            spec = chart_spec(c.chart)
+            specs[c.id] = spec
+            chart_views.append({"id": c.id, "title": c.title, "description": c.description, "svg": chart_svg(spec)})
+        sections.append({"id": s.id, "title": s.title, "paragraphs": s.paragraphs, "notes": s.notes, "charts": chart_views,
+                         "tables": [table_view(t, tr) for t in s.tables]})
+    meta = report.meta
+    generated = tr("Made with positivesum {version} on {date}; seed {seed}; data SHA-256 {hash}.").format(
+        version=meta.get("version", __version__), date=(meta.get("date") or "")[:10], seed=meta.get("seed", ""),
+        hash=(meta.get("data_sha256") or "")[:12])
+    return {"lang": report.lang, "title": report.title, "sections": sections, "generated": generated,
+            "contents": tr("Contents"), "interactive": interactive,
+            "css": resources.files(__package__).joinpath("templates", "report.css").read_text(encoding="utf-8"),
+            "specs_json": json.dumps(specs, ensure_ascii=False).replace("</", "<\\/") if interactive else "",
+            "bundle": vega_bundle() if interactive and specs else ""}
+
+
+def render_html(report: Report) -> str:
+    """The full, self-contained HTML page."""
+    return _env().get_template("report.html.j2").render(**_context(report, interactive=True))
+
+
+def render_fragment(report: Report) -> str:
+    """The report body for a notebook (static SVG charts, no scripts)."""
+    return _env().get_template("fragment.html.j2").render(**_context(report, interactive=False))
+
+
+def analysis_fragment(analysis: dict) -> str:
+    """Notebook view of an analysis: the executive summary and scenario outcomes."""
+    from .. import i18n
+    from .document import build_report
+
+    report = build_report(analysis, i18n.get_language())
+    report.sections = [s for s in report.sections if s.id in ("executive_summary", "scenario_outcomes")]
+    return render_fragment(report)

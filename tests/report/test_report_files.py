@@ -1,0 +1,122 @@
+"""The written report: HTML structure, Excel = HTML tables, CSV/Parquet, analysis.json, PDF text."""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+import unicodedata
+
+import pandas as pd
+import pytest
+
+from .conftest import SCENARIOS, SECTION_IDS, chromium_or_skip
+from .htmltables import parse
+
+
+def test_analysis_is_plain_json_with_the_expected_keys(analysis, written):
+    data = json.loads(written["en"]["analysis"].read_text(encoding="utf-8"))
+    assert {"scenarios", "regimes", "budgets", "calibration", "sources", "reproducibility", "labels"} <= set(data)
+    assert list(data["scenarios"]) == SCENARIOS
+    series = data["scenarios"]["taiwan_base"]["series"]
+    assert len(series["day"]) == len(series["aircraft_lost"]["blue"]) > 10
+    assert series["aircraft_lost"]["blue"][-1] >= series["aircraft_lost"]["blue"][0]
+    assert data["reproducibility"]["replications"] == 60 and data["reproducibility"]["seed"] == 7
+    assert len(data["reproducibility"]["data_sha256"]) == 64
+    json.dumps(dict(analysis), allow_nan=False)  # strict JSON: no NaN anywhere
+
+
+@pytest.mark.parametrize("lang", ["en", "ja"])
+def test_html_has_every_section_in_order_with_translated_headings(written, reports, lang):
+    html = written[lang]["html"].read_text(encoding="utf-8")
+    doc = parse(html)
+    assert doc.lang == lang
+    assert list(doc.sections) == SECTION_IDS
+    for section in reports[lang].sections:
+        assert doc.sections[section.id].strip() == section.title
+    if lang == "ja":
+        assert doc.sections["executive_summary"] == "要旨" and doc.sections["scenario_outcomes"] == "シナリオの結果"
+    assert "https://" not in re.sub(r"<td>[^<]*</td>", "", html.split("<script")[0]), "no external resources outside tables"
+    assert "<script src=" not in html and "<link " not in html
+    assert html.count('class="chart"') == len(reports[lang].charts()) >= 4
+    assert html.count("<svg") >= len(reports[lang].charts()), "every chart has a static SVG"
+
+
+@pytest.mark.parametrize("lang", ["en", "ja"])
+def test_excel_sheets_equal_the_html_tables(written, reports, lang):
+    from openpyxl import load_workbook
+
+    doc = parse(written[lang]["html"].read_text(encoding="utf-8"))
+    wb = load_workbook(written[lang]["xlsx"], read_only=True)
+    ids = [t.id for t in reports[lang].tables()]
+    assert wb.sheetnames == ids == list(doc.tables)
+    for tid in ids:
+        rows = list(wb[tid].iter_rows(values_only=True))
+        table = doc.tables[tid]
+        assert list(rows[0]) == table["header"], tid
+        assert len(rows) - 1 == len(table["rows"]), tid
+        for xl_row, html_row in zip(rows[1:], table["rows"]):
+            for xl, cell in zip(xl_row, html_row):
+                if cell["value"] is not None:  # numeric cell
+                    if cell["value"] == "":
+                        assert xl is None or (isinstance(xl, float) and math.isnan(xl)), (tid, xl, cell)
+                    else:
+                        assert xl == pytest.approx(float(cell["value"]), rel=1e-12, abs=1e-12), (tid, xl, cell)
+                else:
+                    assert ("" if xl is None else str(xl)) == cell["text"], (tid, xl, cell)
+
+
+def test_numbers_shown_match_the_values(written):
+    doc = parse(written["en"]["html"].read_text(encoding="utf-8"))
+    for cell in (c for t in doc.tables.values() for r in t["rows"] for c in r if c["value"]):
+        text = cell["text"].replace(",", "")
+        shown = float(text.rstrip("%")) / (100 if text.endswith("%") else 1)
+        decimals = len(text.rstrip("%").partition(".")[2]) + (2 if text.endswith("%") else 0)
+        assert shown == pytest.approx(float(cell["value"]), abs=0.51 * 10 ** -decimals), cell
+
+
+def test_csv_and_parquet_of_every_table(written, reports):
+    tables = written["en"]["tables"]
+    for t in reports["en"].tables():
+        csv = pd.read_csv(tables / f"{t.id}.csv")
+        pq = pd.read_parquet(tables / f"{t.id}.parquet")
+        assert list(csv.columns) == list(pq.columns) == list(t.frame.columns)
+        assert len(csv) == len(pq) == len(t.frame)
+    assert not list(tables.parent.glob("*.part*"))
+
+
+DOTS = str.maketrans({"\u2027": "\u30fb", "\u00b7": "\u30fb", "\uff65": "\u30fb"})
+
+
+def _norm(text: str) -> str:
+    """NFKC (CJK fonts map some ideographs to Kangxi radicals, e.g. U+2F47 for 日, in the PDF text layer), one
+    middle dot (the katakana middle dot comes back as U+2027), no whitespace."""
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text).translate(DOTS))
+
+
+def _pdf_text(path) -> str:
+    from pypdf import PdfReader
+
+    return _norm("".join(page.extract_text() or "" for page in PdfReader(path).pages))
+
+
+@pytest.mark.parametrize("lang", ["en", "ja"])
+def test_pdf_contains_every_section_heading(written, reports, lang):
+    chromium_or_skip()
+    pdf = written[lang]["pdf"]
+    assert pdf.read_bytes()[:5] == b"%PDF-"
+    text = _pdf_text(pdf)
+    for section in reports[lang].sections:
+        assert _norm(section.title) in text, section.title
+
+
+def test_missing_chromium_is_an_input_error_and_the_html_is_still_written(analysis, tmp_path, monkeypatch):
+    from positivesum.model.errors import InputError
+    from positivesum.report_services import write_report
+
+    monkeypatch.setenv("POSITIVESUM_CHROMIUM", str(tmp_path / "no-such-browser"))
+    with pytest.raises(InputError) as err:
+        write_report(analysis, "en", tmp_path / "out")
+    assert "chromium" in err.value.render().lower()
+    assert (tmp_path / "out" / "briefing.html").stat().st_size > 100_000
+    assert not (tmp_path / "out" / "briefing.pdf").exists()
