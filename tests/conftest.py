@@ -73,3 +73,10 @@ def write_synthetic_cache(path: Path, loaded, seed: int = 20260101) -> Path:
     key = hashlib.sha256(f"{loaded.data_hash}:{seed}".encode()).hexdigest()[:16]
     (path / f"surrogate-{key}.json").write_text(json.dumps(synthetic_surrogate(loaded.dataset).to_dict()), encoding="utf-8")
     return path
+
+
+@pytest.fixture(autouse=True)
+def _english_messages_by_default(monkeypatch):
+    """The CLI speaks Japanese when $LANG starts with "ja": pin English unless a test or the caller chose a language."""
+    if not os.environ.get("POSITIVESUM_LANG"):
+        monkeypatch.setenv("POSITIVESUM_LANG", "en")

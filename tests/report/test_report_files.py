@@ -120,3 +120,13 @@ def test_missing_chromium_is_an_input_error_and_the_html_is_still_written(analys
     assert "chromium" in err.value.render().lower()
     assert (tmp_path / "out" / "briefing.html").stat().st_size > 100_000
     assert not (tmp_path / "out" / "briefing.pdf").exists()
+
+
+def test_html_ids_are_unique(written):
+    """Sections, tables and charts share one id space in the page: no id may repeat (valid HTML, working links)."""
+    import re
+    from collections import Counter
+
+    for lang, paths in written.items():
+        ids = re.findall(r'\sid="([^"]+)"', paths["html"].read_text(encoding="utf-8"))
+        assert [i for i, c in Counter(ids).items() if c > 1] == [], lang

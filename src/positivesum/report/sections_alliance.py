@@ -69,7 +69,7 @@ def fair_shares(analysis: dict, tr) -> Section | None:
         row = {tr("Ally"): _actor(analysis, r["player"], tr)}
         row.update({head: r.get(key) for key, head, _f in cols})
         rows.append(row)
-    shares = ReportTable("fair_shares", tr("Shares of joint deterrence against GDP and spending shares"), pd.DataFrame(rows),
+    shares = ReportTable("fair_share_table", tr("Shares of joint deterrence against GDP and spending shares"), pd.DataFrame(rows),
                          formats={head: f for _k, head, f in cols})
     coalitions = pd.DataFrame([{tr("Coalition"): " + ".join(_actor(analysis, m, tr) for m in c["members"]) or tr("(no ally)"),
                                 tr("Weighted deterrence"): c["deterrence"], tr("Value v(S)"): c["value"],
@@ -132,7 +132,7 @@ def intervention_matrix(analysis: dict, tr) -> Section | None:
                      tr("P(fait accompli)"): r["outcome_with_plan"].get("fait_accompli")})
         for key, series in (("outcome_without_plan", tr("Without the portfolio")), ("outcome_with_plan", tr("With the portfolio"))):
             plot.append({"item": _level(r["level"], tr), "series": series, "value": r[key]["deterrence"]})
-    table = ReportTable("intervention_matrix", tr("{actor}'s best portfolio by US intervention level").format(actor=actor),
+    table = ReportTable("intervention_levels", tr("{actor}'s best portfolio by US intervention level").format(actor=actor),
                         pd.DataFrame(rows), formats={tr("Lifecycle cost (million USD)"): "int",
                                                      tr("Deterrence without the portfolio"): "float3",
                                                      tr("Deterrence with the portfolio"): "float3", tr("P(fait accompli)"): "pct"})
@@ -186,7 +186,7 @@ def roles(analysis: dict, tr) -> Section | None:
             row[tr("{actor}: change").format(actor=name)] = change[c["change"]]
         rows.append(row)
     fmt = {tr("{actor}: share of capital").format(actor=_actor(analysis, a, tr)): "pct" for a in ro["actors"]}
-    table = ReportTable("roles", tr("Roles from the joint plan against the 2015 Guidelines"), pd.DataFrame(rows), formats=fmt)
+    table = ReportTable("roles_diff", tr("Roles from the joint plan against the 2015 Guidelines"), pd.DataFrame(rows), formats=fmt)
     plot = [{"item": _area(analysis, c["area"], tr), "series": _actor(analysis, c["actor"], tr), "value": c["share"]}
             for c in ro["cells"]]
     chart = ReportChart("chart_roles", tr("Share of allied capital by mission area"),
@@ -231,7 +231,7 @@ def command(analysis: dict, tr) -> Section | None:
         rows.append(row)
     formats = {tr("{actor}: initial response (hours)").format(actor=_actor(analysis, a, tr)): "int" for a in actors}
     formats.update({tr("Weighted deterrence"): "float3", tr("Highest P(fait accompli)"): "pct"})
-    table = ReportTable("command", tr("Command structures compared"), pd.DataFrame(rows), formats=formats)
+    table = ReportTable("command_compare", tr("Command structures compared"), pd.DataFrame(rows), formats=formats)
     chart = ReportChart("chart_command", tr("Initial-response latency by command structure"),
                         _bars(pd.DataFrame(plot), tr, tr("Initial-response latency by command structure"),
                               tr("Hours from national authority to the slowest component"), tr("Actor")))

@@ -75,7 +75,7 @@ def calibration(analysis: dict, tr) -> Section | None:
              tr("Accepted, high"): r["accepted"][1], tr("Model (mean)"): r["model"], tr("Within band"): yes if r["ok"] else no}
             for r in cal["rows"]]
     fmt = {c: "float2" for c in (tr("CSIS, low"), tr("CSIS, high"), tr("Accepted, low"), tr("Accepted, high"), tr("Model (mean)"))}
-    table = ReportTable("calibration", tr("Calibration against the CSIS base case"), pd.DataFrame(rows), formats=fmt)
+    table = ReportTable("calibration_rows", tr("Calibration against the CSIS base case"), pd.DataFrame(rows), formats=fmt)
     paras = [tr("The {scenario} scenario is compared with the base case of the CSIS wargame (Cancian, Cancian and Heginbotham, "
                 "2023), {reps} replications. A loss figure passes if the model's mean lies within a factor of {factor} of the "
                 "CSIS range; shares and timing are not widened.").format(
@@ -114,4 +114,4 @@ def reproducibility(analysis: dict, tr) -> Section | None:
     paras = [tr("The same command with the same data, seed and replications gives the same numbers; the data hash identifies "
                 "the merged data after overrides and --set values.")]
     return Section("reproducibility", tr("Reproducibility"), paragraphs=paras,
-                   tables=[ReportTable("reproducibility", tr("Run record"), frame)])
+                   tables=[ReportTable("run_record", tr("Run record"), frame)])

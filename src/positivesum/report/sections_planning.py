@@ -118,7 +118,7 @@ def cooperation_dividend(analysis: dict, tr) -> Section | None:
                      tr("Money saved (million USD)"): d.get("saved_musd")})
     plot = pd.DataFrame([{"regime": regime_name(k, tr), "deterrence": v["simulated"]["weighted_deterrence"],
                           "cost_musd": v["total_cost_musd"]} for k, v in reg["regimes"].items()])
-    table = ReportTable("cooperation_dividend", tr("Cooperation dividend of joint planning"), pd.DataFrame(rows),
+    table = ReportTable("dividend", tr("Cooperation dividend of joint planning"), pd.DataFrame(rows),
                         formats={tr("Deterrence gained at equal money"): "float3", tr("Regime's lifecycle cost (million USD)"): "int",
                                  tr("Joint cost at equal deterrence (million USD)"): "int", tr("Money saved (million USD)"): "int"})
     chart = ReportChart("chart_deterrence", tr("Weighted deterrence by regime"),
