@@ -75,8 +75,7 @@ def write_synthetic_cache(path: Path, loaded, seed: int = 20260101) -> Path:
     return path
 
 
-@pytest.fixture(autouse=True)
-def _english_messages_by_default(monkeypatch):
-    """The CLI speaks Japanese when $LANG starts with "ja": pin English unless a test or the caller chose a language."""
-    if not os.environ.get("POSITIVESUM_LANG"):
-        monkeypatch.setenv("POSITIVESUM_LANG", "en")
+# The CLI speaks Japanese when $LANG starts with "ja"; the tests expect English messages unless they choose a
+# language themselves. Set at import (not in a fixture) so module-scoped fixtures and subprocesses see it too.
+if not os.environ.get("POSITIVESUM_LANG"):
+    os.environ["POSITIVESUM_LANG"] = "en"

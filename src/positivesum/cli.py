@@ -5,8 +5,8 @@ Bad input never shows a traceback: every :class:`InputError` is printed as
 
 Messages are in English or Japanese (``--lang en|ja``, else $POSITIVESUM_LANG, else ja when $LANG starts
 with "ja"). The command line's own texts are marked ``_c("…")`` / ``N_c("…")`` and live in the catalogue
-domain ``cli`` (``locale/cli.pot``, ``locale/ja/LC_MESSAGES/cli.po``; extraction: docs/reference/report.md
-and babel-cli.cfg). Problem texts (``what — how to fix``) stay English.
+domain ``cli`` (``locale/cli.pot``, ``locale/ja/LC_MESSAGES/cli.po``; the extraction command is in the header
+of babel-cli.cfg). Problem texts (``what — how to fix``) stay English.
 """
 
 from __future__ import annotations
