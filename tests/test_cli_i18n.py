@@ -95,7 +95,8 @@ def test_unknown_language_in_the_environment():
 
 def test_cli_pot_is_up_to_date_with_the_sources():
     extracted = {msg[1] if isinstance(msg[1], str) else msg[1][0]
-                 for msg in extract_from_file("python", str(PKG / "cli.py"), keywords=KEYWORDS)}
+                 for path in sorted(PKG.glob("cli*.py"))       # cli.py, cli_alliance.py, cli_report.py (babel-cli.cfg)
+                 for msg in extract_from_file("python", str(path), keywords=KEYWORDS)}
     pot = set(_msgids(LOCALE / "cli.pot"))
     assert extracted - pot == set(), "re-extract: see the header of babel-cli.cfg"
     assert pot - extracted == set(), "cli.pot has messages no longer in cli.py: re-extract"

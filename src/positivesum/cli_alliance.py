@@ -17,19 +17,18 @@ from rich.table import Table
 from . import architecture_services as arch
 from . import fairshare_services as fair
 from . import plan_services, services
-from .cli import CacheOpt, DataOpt, OverrideOpt, SetOpt, _progress_bar, app, err, guarded, out
-from .i18n import _
+from .cli import CacheOpt, DataOpt, OverrideOpt, SetOpt, _c, _progress_bar, app, err, guarded, out
 
-SeedOpt = Annotated[int, typer.Option("--seed", help="Seed of the random streams.")]
-RepsOpt = Annotated[int, typer.Option("--reps", "-n", help="Replications per scenario simulation.")]
-OutOpt = Annotated[Optional[Path], typer.Option("--out", help="Write the result as JSON.")]
-JsonOpt = Annotated[bool, typer.Option("--json", help="Print the JSON result instead of tables.")]
-QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="No progress bars.")]
+SeedOpt = Annotated[int, typer.Option("--seed", help=_c("Seed of the random streams."))]
+RepsOpt = Annotated[int, typer.Option("--reps", "-n", help=_c("Replications per scenario simulation."))]
+OutOpt = Annotated[Optional[Path], typer.Option("--out", help=_c("Write the result as JSON."))]
+JsonOpt = Annotated[bool, typer.Option("--json", help=_c("Print the JSON result instead of tables."))]
+QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help=_c("No progress bars."))]
 
 
 def _context(ld, seed: int, cache_dir: Path, quiet: bool):
     with _progress_bar() as bar:
-        task = bar.add_task(_("planning: fitting the deterrence surrogate"), total=plan_services.surrogate_work(ld), visible=not quiet)
+        task = bar.add_task(_c("planning: fitting the deterrence surrogate"), total=plan_services.surrogate_work(ld), visible=not quiet)
         return plan_services.context(ld, None, seed, cache_dir, progress=lambda k: bar.advance(task, k))
 
 
@@ -43,16 +42,16 @@ def _finish(result: dict, out_file: Path | None, as_json: bool, printer) -> None
         return
     printer(result)
     if out_file:
-        out.print(_("wrote {path}").format(path=out_file), markup=False)
+        out.print(_c("wrote {path}").format(path=out_file), markup=False)
 
 
 def _f(x, digits: int = 3) -> str:
     return "-" if x is None else f"{x:.{digits}f}"
 
 
-@app.command("fair-shares")
+@app.command("fair-shares", help=_c("Who contributes what to joint deterrence: Shapley, nucleolus, core and Nash shares against GDP and spending shares."))
 @guarded
-def fair_shares_cmd(players: Annotated[Optional[str], typer.Option("--players", help="Comma-separated allies, e.g. USA,JPN,KOR (default: the treaty allies with a planning budget).")] = None,
+def fair_shares_cmd(players: Annotated[Optional[str], typer.Option("--players", help=_c("Comma-separated allies, e.g. USA,JPN,KOR (default: the treaty allies with a planning budget)."))] = None,
                     reps: RepsOpt = 300, seed: SeedOpt = 20260101, cache_dir: CacheOpt = Path(".positivesum-cache"),
                     data: DataOpt = None, override: OverrideOpt = None, set_: SetOpt = None,
                     out_file: OutOpt = None, as_json: JsonOpt = False, quiet: QuietOpt = False) -> None:
@@ -62,45 +61,45 @@ def fair_shares_cmd(players: Annotated[Optional[str], typer.Option("--players", 
     ctx = _context(ld, seed, cache_dir, quiet)
     chosen = fair.parse_players(ld, ctx, players)
     with _progress_bar() as bar:
-        task = bar.add_task(_("planning and simulating every coalition"), total=fair.fair_share_work(chosen), visible=not quiet)
+        task = bar.add_task(_c("planning and simulating every coalition"), total=fair.fair_share_work(chosen), visible=not quiet)
         result = fair.fair_shares(ld, ctx, players=chosen, reps=reps, seed=seed, progress=lambda k: bar.advance(task, k))
     _finish(result, out_file, as_json, _print_fair_shares)
 
 
 def _print_fair_shares(r: dict) -> None:
-    table = Table(title=_("Coalition values v(S) = deterrence added over the non-players alone ({base:.3f})").format(base=r["deterrence_without_players"]))
-    for col in (_("coalition"), "v(S)", _("options"), _("lifecycle cost (M USD)")):
-        table.add_column(col, justify="left" if col == _("coalition") else "right")
+    table = Table(title=_c("Coalition values v(S) = deterrence added over the non-players alone ({base:.3f})").format(base=r["deterrence_without_players"]))
+    for col in (_c("coalition"), "v(S)", _c("options"), _c("lifecycle cost (M USD)")):
+        table.add_column(col, justify="left" if col == _c("coalition") else "right")
     for c in r["coalitions"]:
         table.add_row("+".join(c["members"]) or "∅", _f(c["value"]), str(c["options"]), f"{c['lifecycle_cost_musd']:,.0f}")
     out.print(table)
-    shares = Table(title=_("Shares of v(N) = {v:.3f} (% of the total)").format(v=r["grand_value"]))
-    cols = [("shapley_pct", "Shapley"), ("nucleolus_pct", _("nucleolus")), ("nash_pct", "Nash"),
-            ("proportional_to_gdp_pct", _("GDP share")), ("proportional_to_defence_spending_pct", _("spending share"))]
-    shares.add_column(_("player"))
-    shares.add_column(_("alone v(i)"), justify="right")
+    shares = Table(title=_c("Shares of v(N) = {v:.3f} (% of the total)").format(v=r["grand_value"]))
+    cols = [("shapley_pct", "Shapley"), ("nucleolus_pct", _c("nucleolus")), ("nash_pct", "Nash"),
+            ("proportional_to_gdp_pct", _c("GDP share")), ("proportional_to_defence_spending_pct", _c("spending share"))]
+    shares.add_column(_c("player"))
+    shares.add_column(_c("alone v(i)"), justify="right")
     for _key, head in cols:
         shares.add_column(head, justify="right")
     for row in r["shares"]:
         shares.add_row(row["player"], _f(row["alone"]), *(_f(row.get(k), 1) for k, _h in cols))
     out.print(shares)
-    out.print(_("surplus v(N) − Σ v(i) = {s:+.3f}; core {state} (least-core ε = {e:.3f})").format(
-        s=r["surplus"], state=_("empty") if r["core_empty"] else _("non-empty"), e=r["least_core_epsilon"]), markup=False)
+    out.print(_c("surplus v(N) − Σ v(i) = {s:+.3f}; core {state} (least-core ε = {e:.3f})").format(
+        s=r["surplus"], state=_c("empty") if r["core_empty"] else _c("non-empty"), e=r["least_core_epsilon"]), markup=False)
     if r["surplus"] < 0:
-        out.print(_("note: the surplus is negative — where one ally alone already denies the adversary, the others' "
+        out.print(_c("note: the surplus is negative — where one ally alone already denies the adversary, the others' "
                     "capabilities are redundant there; Nash bargaining then has no split that beats going alone."), markup=False)
     b = r.get("basing_access")
     if b:
-        out.print(_("{host}'s basing access is worth {v:+.3f} of weighted deterrence to {user} planning alone "
+        out.print(_c("{host}'s basing access is worth {v:+.3f} of weighted deterrence to {user} planning alone "
                     "({pct} of {host}'s Shapley value)").format(host=b["host"], user=b["user"], v=b["value"],
                                                                pct="-" if b["share_of_host_shapley_pct"] is None else f"{b['share_of_host_shapley_pct']:.0f}%"),
                   markup=False)
 
 
-@app.command("intervention-matrix")
+@app.command("intervention-matrix", help=_c("For each US intervention level: Japan's best portfolio, its cost, its role by mission area, and the outcome."))
 @guarded
-def intervention_matrix_cmd(scenario: Annotated[str, typer.Option("--scenario", help="Base scenario whose family spans the intervention levels.")] = "taiwan_base",
-                            actor: Annotated[str, typer.Option("--actor", help="Whose best portfolio and role to show.")] = "JPN",
+def intervention_matrix_cmd(scenario: Annotated[str, typer.Option("--scenario", help=_c("Base scenario whose family spans the intervention levels."))] = "taiwan_base",
+                            actor: Annotated[str, typer.Option("--actor", help=_c("Whose best portfolio and role to show."))] = "JPN",
                             reps: RepsOpt = 300, seed: SeedOpt = 20260101, cache_dir: CacheOpt = Path(".positivesum-cache"),
                             data: DataOpt = None, override: OverrideOpt = None, set_: SetOpt = None,
                             out_file: OutOpt = None, as_json: JsonOpt = False, quiet: QuietOpt = False) -> None:
@@ -109,15 +108,15 @@ def intervention_matrix_cmd(scenario: Annotated[str, typer.Option("--scenario", 
     plan_services._need_planning(ld)
     ctx = _context(ld, seed, cache_dir, quiet)
     with _progress_bar() as bar:
-        task = bar.add_task(_("planning for each intervention level"), total=5, visible=not quiet)
+        task = bar.add_task(_c("planning for each intervention level"), total=5, visible=not quiet)
         result = arch.intervention_matrix(ld, ctx, base_scenario=scenario, actor=actor, reps=reps, seed=seed,
                                           progress=lambda k: bar.advance(task, k))
     _finish(result, out_file, as_json, _print_intervention)
 
 
 def _print_intervention(r: dict) -> None:
-    table = Table(title=_("Intervention-level matrix: {actor}'s best portfolio by US intervention level").format(actor=r["actor"]))
-    for col in (_("level"), _("scenario"), _("options"), _("lifecycle cost (M USD)"), _("primary in"), _("deterrence before → after")):
+    table = Table(title=_c("Intervention-level matrix: {actor}'s best portfolio by US intervention level").format(actor=r["actor"]))
+    for col in (_c("level"), _c("scenario"), _c("options"), _c("lifecycle cost (M USD)"), _c("primary in"), _c("deterrence before → after")):
         table.add_column(col, overflow="fold")
     for row in r["levels"]:
         if row.get("simulated_scenario") is None:
@@ -133,12 +132,12 @@ def _print_intervention(r: dict) -> None:
             out.print(f"{row['level']}: {row['note']}", markup=False)
 
 
-@app.command("roles")
+@app.command("roles", help=_c("Derive primary/supporting roles per mission area from a plan and diff them against the 2015 Guidelines."))
 @guarded
-def roles_cmd(regime: Annotated[str, typer.Option("--regime", help="Plan whose roles to derive: joint | spending-target | cost-transfer | negotiated.")] = "joint",
-              baseline: Annotated[Optional[str], typer.Option("--baseline", help="Roles matrix to compare with (default: guidelines_2015).")] = None,
-              scenario: Annotated[Optional[str], typer.Option("--scenario", help="Count only the forces committed to this scenario.")] = None,
-              primary_share: Annotated[float, typer.Option("--primary-share", help="Share of an area's capital that makes an actor primary.")] = arch.DEFAULT_PRIMARY_SHARE,
+def roles_cmd(regime: Annotated[str, typer.Option("--regime", help=_c("Plan whose roles to derive: joint | spending-target | cost-transfer | negotiated."))] = "joint",
+              baseline: Annotated[Optional[str], typer.Option("--baseline", help=_c("Roles matrix to compare with (default: guidelines_2015)."))] = None,
+              scenario: Annotated[Optional[str], typer.Option("--scenario", help=_c("Count only the forces committed to this scenario."))] = None,
+              primary_share: Annotated[float, typer.Option("--primary-share", help=_c("Share of an area's capital that makes an actor primary."))] = arch.DEFAULT_PRIMARY_SHARE,
               seed: SeedOpt = 20260101, cache_dir: CacheOpt = Path(".positivesum-cache"),
               data: DataOpt = None, override: OverrideOpt = None, set_: SetOpt = None,
               out_file: OutOpt = None, as_json: JsonOpt = False, quiet: QuietOpt = False) -> None:
@@ -151,8 +150,8 @@ def roles_cmd(regime: Annotated[str, typer.Option("--regime", help="Plan whose r
 
 
 def _print_roles(r: dict) -> None:
-    table = Table(title=_("Roles from the {regime} plan against {baseline}").format(regime=r["regime"], baseline=r["baseline"]))
-    table.add_column(_("mission area"))
+    table = Table(title=_c("Roles from the {regime} plan against {baseline}").format(regime=r["regime"], baseline=r["baseline"]))
+    table.add_column(_c("mission area"))
     for a in r["actors"]:
         table.add_column(a)
     for m in r["areas"]:
@@ -162,17 +161,17 @@ def _print_roles(r: dict) -> None:
     out.print(table)
     for which in ("baseline", "derived"):
         if r["gaps"][which]:
-            out.print(_("gaps ({which}): no primary actor in {areas}").format(which=which, areas=", ".join(r["gaps"][which])), markup=False)
+            out.print(_c("gaps ({which}): no primary actor in {areas}").format(which=which, areas=", ".join(r["gaps"][which])), markup=False)
         for d in r["duplicates"][which]:
-            state = _("needed") if d["needed"] else _("not needed: more capability adds no deterrence")
-            out.print(_("duplicate ({which}): {actors} all primary in {area} — {state}").format(
+            state = _c("needed") if d["needed"] else _c("not needed: more capability adds no deterrence")
+            out.print(_c("duplicate ({which}): {actors} all primary in {area} — {state}").format(
                 which=which, actors=", ".join(d["actors"]), area=d["area"], state=state), markup=False)
 
 
-@app.command("command-structures")
+@app.command("command-structures", help=_c("Compare command structures: initial-response latency, simulated outcomes, and a command path for every primary role."))
 @guarded
-def command_structures_cmd(structures: Annotated[Optional[list[str]], typer.Option("--structure", help="Structure id (repeatable; default: all).")] = None,
-                           scenarios: Annotated[Optional[list[str]], typer.Option("--scenario", help="Scenario id (repeatable; default: every weighted scenario).")] = None,
+def command_structures_cmd(structures: Annotated[Optional[list[str]], typer.Option("--structure", help=_c("Structure id (repeatable; default: all)."))] = None,
+                           scenarios: Annotated[Optional[list[str]], typer.Option("--scenario", help=_c("Scenario id (repeatable; default: every weighted scenario)."))] = None,
                            reps: RepsOpt = 300, seed: SeedOpt = 20260101,
                            data: DataOpt = None, override: OverrideOpt = None, set_: SetOpt = None,
                            out_file: OutOpt = None, as_json: JsonOpt = False, quiet: QuietOpt = False) -> None:
@@ -181,21 +180,21 @@ def command_structures_cmd(structures: Annotated[Optional[list[str]], typer.Opti
     ds = ld.dataset
     n = len(structures or ds.command_structures) * len(scenarios or [s for s, sc in ds.scenarios.items() if sc.weight.value > 0])
     with _progress_bar() as bar:
-        task = bar.add_task(_("simulating each structure"), total=n, visible=not quiet)
+        task = bar.add_task(_c("simulating each structure"), total=n, visible=not quiet)
         result = arch.command_comparison(ld, structures=structures, scenarios=scenarios, reps=reps, seed=seed,
                                          progress=lambda k: bar.advance(task, k))
     _finish(result, out_file, as_json, _print_command)
 
 
 def _print_command(r: dict) -> None:
-    table = Table(title=_("Command structures ({n} scenarios, {reps:,} replications, seed {seed})").format(
+    table = Table(title=_c("Command structures ({n} scenarios, {reps:,} replications, seed {seed})").format(
         n=len(r["scenarios"]), reps=r["replications"], seed=r["seed"]))
     actors = sorted({a for s in r["structures"] for a in s["initial_response"]})
-    table.add_column(_("structure"), no_wrap=True)
+    table.add_column(_c("structure"), no_wrap=True)
     for a in actors:
-        table.add_column(_("{actor} initial response (h)").format(actor=a), justify="right")
-    table.add_column(_("weighted deterrence"), justify="right")
-    table.add_column(_("roles without a command path"), justify="right")
+        table.add_column(_c("{actor} initial response (h)").format(actor=a), justify="right")
+    table.add_column(_c("weighted deterrence"), justify="right")
+    table.add_column(_c("roles without a command path"), justify="right")
     for s in r["structures"]:
         problems = sum(len(v) for v in s["role_command_problems"].values())
         table.add_row(s["structure"], *(_f(s["initial_response"].get(a, {}).get("hours"), 0) for a in actors),

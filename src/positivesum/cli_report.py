@@ -14,6 +14,7 @@ import typer
 
 from . import i18n, report_services, services
 from . import cli
+from .cli import _c
 from .cli import DataOpt, OverrideOpt, SetOpt, err, guarded, out
 from .model.errors import InputError, Location, Problem
 
@@ -31,16 +32,16 @@ def key_numbers(analysis: dict) -> dict:
 
 
 @guarded
-def report(scenarios: Annotated[Optional[list[str]], typer.Option("--scenarios", "--scenario", help="Scenario id to include (repeatable; default: every scenario).")] = None,
-           lang: Annotated[Optional[str], typer.Option("--lang", help="en | ja (default: $POSITIVESUM_LANG, else ja if $LANG starts with ja, else en).")] = None,
-           out_dir: Annotated[Path, typer.Option("--out", help="Output directory.")] = Path("out/report"),
-           reps: Annotated[int, typer.Option("--reps", "-n", help="Replications per scenario.")] = 2000,
-           seed: Annotated[int, typer.Option("--seed", help="Seed of the random streams (same seed, same numbers).")] = 20260101,
-           cache_dir: Annotated[Path, typer.Option("--cache-dir", help="Where fitted planning surrogates are cached.")] = Path(".positivesum-cache"),
+def report(scenarios: Annotated[Optional[list[str]], typer.Option("--scenarios", "--scenario", help=_c("Scenario id to include (repeatable; default: every scenario)."))] = None,
+           lang: Annotated[Optional[str], typer.Option("--lang", help=_c("en | ja (default: $POSITIVESUM_LANG, else ja if $LANG starts with ja, else en)."))] = None,
+           out_dir: Annotated[Path, typer.Option("--out", help=_c("Output directory."))] = Path("out/report"),
+           reps: Annotated[int, typer.Option("--reps", "-n", help=_c("Replications per scenario."))] = 2000,
+           seed: Annotated[int, typer.Option("--seed", help=_c("Seed of the random streams (same seed, same numbers)."))] = 20260101,
+           cache_dir: Annotated[Path, typer.Option("--cache-dir", help=_c("Where fitted planning surrogates are cached."))] = Path(".positivesum-cache"),
            data: DataOpt = None, override: OverrideOpt = None, set_: SetOpt = None,
-           quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bars.")] = False,
-           alliance: Annotated[bool, typer.Option("--alliance/--no-alliance", help="Include the alliance analysis (fair shares, intervention-level matrix, roles, command structures; several minutes).")] = True,
-           as_json: Annotated[bool, typer.Option("--json", help="Print the written paths and key numbers as JSON.")] = False) -> None:
+           quiet: Annotated[bool, typer.Option("--quiet", "-q", help=_c("No progress bars."))] = False,
+           alliance: Annotated[bool, typer.Option("--alliance/--no-alliance", help=_c("Include the alliance analysis (fair shares, intervention-level matrix, roles, command structures; several minutes)."))] = True,
+           as_json: Annotated[bool, typer.Option("--json", help=_c("Print the written paths and key numbers as JSON."))] = False) -> None:
     """Write a briefing: outcomes, losses, budgets, regimes, cooperation dividend, fair shares, intervention levels, roles, command, sources.
 
     Files in --out: briefing.html (self-contained), briefing.pdf, briefing.xlsx, tables/*.csv|parquet, analysis.json.
@@ -64,7 +65,7 @@ def report(scenarios: Annotated[Optional[list[str]], typer.Option("--scenarios",
 
         analysis = report_services.build_analysis(ld, scenarios, reps, seed, progress, cache_dir=cache_dir,
                                                   command_line=["positivesum", *sys.argv[1:]], alliance_sections=alliance)
-        write = bar.add_task("writing the report (HTML, Excel, tables, PDF)", total=None)
+        write = bar.add_task(_c("writing the report (HTML, Excel, tables, PDF)"), total=None)
         try:
             paths = report_services.write_report(analysis, language, out_dir)
         finally:
@@ -73,8 +74,9 @@ def report(scenarios: Annotated[Optional[list[str]], typer.Option("--scenarios",
         payload = {"lang": language, "paths": {k: str(v) for k, v in paths.items()}, "key_numbers": key_numbers(analysis)}
         sys.stdout.write(json.dumps(payload, indent=2, ensure_ascii=False, allow_nan=False, default=str) + "\n")
         return
-    out.print(f"Report ({language}): {paths['html']} (also {paths['pdf'].name}, {paths['xlsx'].name}, "
-              f"{paths['tables'].name}/, {paths['analysis'].name} in {out_dir})", markup=False)
+    out.print(_c("Report ({lang}): {html} (also {pdf}, {xlsx}, {tables}/, {analysis} in {out})").format(
+        lang=language, html=paths["html"], pdf=paths["pdf"].name, xlsx=paths["xlsx"].name, tables=paths["tables"].name,
+        analysis=paths["analysis"].name, out=out_dir), markup=False)
 
 
 def _register() -> None:
@@ -88,7 +90,10 @@ def _register() -> None:
     for target in apps:
         if not any(getattr(c, "name", None) == "report" or getattr(c.callback, "__name__", "") == "report"
                    for c in target.registered_commands):
-            target.command("report")(report)
+            target.command("report", help=_c("Write a briefing: outcomes, losses, budgets, regimes, cooperation dividend, fair "
+                                              "shares, intervention levels, roles, command, sources. Files in --out: "
+                                              "briefing.html (self-contained), briefing.pdf, briefing.xlsx, "
+                                              "tables/*.csv|parquet, analysis.json."))(report)
 
 
 _register()

@@ -93,7 +93,7 @@ def fair_shares(ld: LoadedDataset, ctx: PlanningContext, *, players: list[str], 
             row[f"{rule}_pct"] = 100 * alloc[p] / grand if grand else None
         rows.append(row)
     coalitions = [{"members": sorted(o.members), "deterrence": o.weighted_deterrence, "value": study.value(o.members), "options": len(o.choices),
-                   "lifecycle_cost_musd": o.lifecycle_cost_musd, "by_scenario": o.by_scenario, "note": o.note}
+                   "lifecycle_cost_musd": o.lifecycle_cost_musd, "by_scenario": o.by_scenario, "note": o.note, "adopted_from": list(o.adopted_from) if o.adopted_from else None}
                   for o in study.outcomes.values()]
     access = None
     if "user_alone_with_host_bases" in study.extra:

@@ -58,6 +58,9 @@ def test_fair_shares_allocations_are_efficient_and_consistent(runs):
     # two players: Shapley splits the surplus equally, x_i = v(i) + (v(N) − v(1) − v(2)) / 2
     for row in r["shares"]:
         assert row["shapley"] == pytest.approx(row["alone"] + r["surplus"] / 2, abs=1e-9)
+    for c in r["coalitions"]:
+        if c["adopted_from"]:
+            assert set(c["adopted_from"]) < set(c["members"])     # only a sub-coalition's portfolio can be adopted
     assert r["basing_access"]["host"] == "JPN" and r["basing_access"]["user"] == "USA"
     assert r["seed"] == 20260101 and r["provenance"]["sets"]
     assert "Shapley" in runs["fair"].stdout and "wrote" in runs["fair"].stdout

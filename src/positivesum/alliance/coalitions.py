@@ -86,6 +86,7 @@ class CoalitionOutcome:
     by_scenario: dict[str, float]
     weighted_deterrence: float
     note: str = ""
+    adopted_from: tuple[str, ...] | None = None
 
 
 @dataclass
@@ -157,10 +158,34 @@ def study_coalitions(ld: LoadedDataset, ctx, players: list[str], *, reps: int, s
         return CoalitionOutcome(members, choices, plan.lifecycle_cost_musd if plan else 0.0, by_s, total,
                                 "" if plan else "no money or options of its own: existing forces only")
 
+    def adopt_better_subplans(key: frozenset) -> None:
+        """A coalition can always carry out any sub-coalition's portfolio (paid with a subset of its money):
+        where simulation rates a sub-coalition's portfolio higher in S's scenarios, S adopts it. This keeps
+        v monotone in the plans (up to simulation noise) although S's own MILP is only surrogate-guided."""
+        best = outcomes[key]
+        tree = None
+        tried = {frozenset((a, o) for a, o, _t in best.choices)}
+        for i in sorted(key):
+            sub = outcomes[key - {i}]
+            found = frozenset((a, o) for a, o, _t in sub.choices)
+            if not sub.choices or found in tried:
+                continue
+            tried.add(found)
+            tree = tree if tree is not None else coalition_tree(ld.raw, players, key)
+            by_s, total = simulate_coalition(ld, tree, sub.choices, ctx.scenarios, weights, ctx.threat_factor, reps, seed,
+                                             pp.stalemate_weight.value, horizon)
+            if total > best.weighted_deterrence + 1e-12:
+                best = CoalitionOutcome(key, list(sub.choices), sub.lifecycle_cost_musd, by_s, total,
+                                        f"adopted the portfolio of {'+'.join(sorted(sub.members))}, which simulation rates higher",
+                                        tuple(sorted(sub.members)))
+        outcomes[key] = best
+
     for size in range(0, len(players) + 1):
         for combo in combinations(players, size):
             key = frozenset(combo)
             outcomes[key] = run(key)
+            if size >= 2:
+                adopt_better_subplans(key)
     extra = {}
     if access_host and access_user and access_host in players and access_user in players:
         extra["user_alone_with_host_bases"] = run(frozenset([access_user]), keep=frozenset([access_host]))
