@@ -53,15 +53,19 @@ def outcomes(frame: pd.DataFrame, tr, title: str) -> alt.TopLevelMixin:
 
 
 def losses_over_time(frame: pd.DataFrame, tr, title: str) -> alt.TopLevelMixin:
-    """Cumulative losses by day, one panel per scenario. Columns: scenario, day, series, units."""
-    order = list(dict.fromkeys(frame["series"]))
+    """Cumulative losses by day, one panel per scenario; colour = actor, dash = kind (aircraft solid, ships dashed).
+    Columns: scenario, day, actor, kind, units."""
+    order = list(dict.fromkeys(frame["actor"]))
+    kinds = list(dict.fromkeys(frame["kind"]))
     chart = alt.Chart(frame).mark_line(strokeWidth=2).encode(
         x=alt.X("day:Q", title=tr("Day of the campaign (days from D-day)")),
         y=alt.Y("units:Q", title=tr("Units lost, cumulative (mean per replication)")),
-        color=_colour("series", tr("Losses"), order),
-        strokeDash=alt.StrokeDash("series:N", sort=order, legend=None,
-                                  scale=alt.Scale(domain=order, range=[[1, 0], [6, 3]] * (len(order) // 2 + 1))),
-        tooltip=[alt.Tooltip("scenario:N", title=tr("Scenario")), alt.Tooltip("series:N", title=tr("Losses")),
+        color=_colour("actor", tr("Actor"), order),
+        strokeDash=alt.StrokeDash("kind:N", sort=kinds, title=tr("Losses"),
+                                  scale=alt.Scale(domain=kinds, range=[[1, 0], [6, 3], [2, 2]][:len(kinds)])),
+        detail="kind:N",
+        tooltip=[alt.Tooltip("scenario:N", title=tr("Scenario")), alt.Tooltip("actor:N", title=tr("Actor")),
+                 alt.Tooltip("kind:N", title=tr("Losses")),
                  alt.Tooltip("day:Q", title=tr("Day"), format=".1f"), alt.Tooltip("units:Q", title=tr("Units"), format=",.1f")])
     return config(chart.properties(width=280, height=150)
                   .facet(facet=alt.Facet("scenario:N", title=None, sort=list(dict.fromkeys(frame["scenario"]))), columns=2)

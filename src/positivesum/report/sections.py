@@ -177,9 +177,15 @@ def losses_over_time(analysis: dict, tr) -> Section | None:
     for sid, e in scen.items():
         name, ser, s = scenario_name(analysis, sid, tr), e["series"], e["summary"]
         for key, kind in kinds:
-            for side, side_label in SIDES.items():
-                for day, v in zip(ser["day"], ser.get(key, {}).get(side, [])):
-                    line.append({"scenario": name, "day": day, "series": f"{tr(side_label)}: {tr(kind)}", "units": v})
+            per_actor = ser.get(f"{key}_by_actor") or {}
+            if per_actor:
+                for actor, values in per_actor.items():
+                    for day, v in zip(ser["day"], values):
+                        line.append({"scenario": name, "day": day, "actor": actor_name(analysis, actor, tr), "kind": tr(kind), "units": v})
+            else:   # an analysis written before per-actor traces: by side
+                for side, side_label in SIDES.items():
+                    for day, v in zip(ser["day"], ser.get(key, {}).get(side, [])):
+                        line.append({"scenario": name, "day": day, "actor": tr(side_label), "kind": tr(kind), "units": v})
         for pool, st in ser.get("stocks", {}).items():
             if finite(st["initial"]) and st["initial"] >= 1:
                 depletion[pool] = max(depletion.get(pool, 0.0), 1 - min(st["stock"]) / st["initial"])
@@ -204,8 +210,8 @@ def losses_over_time(analysis: dict, tr) -> Section | None:
                 for day, v in zip(e["series"]["day"], st["stock"]):
                     stock.append({"scenario": scenario_name(analysis, sid, tr), "day": day, "pool": pool_name(analysis, pool, tr),
                                   "share": v / st["initial"]})
-    charts_out = [ReportChart("chart_losses_time", tr("Cumulative losses by side over time"),
-                              charts.losses_over_time(pd.DataFrame(line), tr, tr("Cumulative losses by side over time")))]
+    charts_out = [ReportChart("chart_losses_time", tr("Cumulative losses by actor over time"),
+                              charts.losses_over_time(pd.DataFrame(line), tr, tr("Cumulative losses by actor over time")))]
     if stock:
         charts_out.append(ReportChart("chart_stocks_time", tr("Munition stocks over time (the most depleted stocks)"),
                                       charts.stocks_over_time(pd.DataFrame(stock), tr,
@@ -220,7 +226,7 @@ def losses_over_time(analysis: dict, tr) -> Section | None:
                                            tr("Stock left at the end, mean"): "pct", tr("P(runs out)"): "pct",
                                            tr("Run-out day, mean"): "float1"}))
     paras = [tr("Curves are means over replications at the end of each time step; a decided replication keeps its final "
-                "state. The engine records losses over time by side, not by actor; losses by actor are given at the end of "
-                "the campaign."),
+                "state. Solid lines are aircraft, dashed lines ships; the table gives losses by actor and type at the end of "
+                "the campaign with their spread."),
              tr("Stocks include production during the campaign; a stock can run out and be refilled later.")]
     return Section("losses_munitions", tr("Losses and munitions over time"), paragraphs=paras, tables=tables, charts=charts_out)

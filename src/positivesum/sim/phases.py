@@ -274,6 +274,15 @@ def trace_values(st, s: CampaignSetup, rows=None) -> dict[str, float]:
     for side, name in ((BLUE, "blue"), (RED, "red")):
         out[f"aircraft_lost_{name}"] = float((pick(st.lost["air"]) * (s.groups["air"].side == side)).sum())
         out[f"ships_lost_{name}"] = float(sum((pick(st.lost[d]) * (s.groups[d].side == side)).sum() for d in FLEET))
+    # Per actor as well, so that briefings can show who loses what over time (keys "aircraft_lost:USA").
+    # Sum over replications first, then by actor: cheap enough to run every step.
+    n = len(s.actors)
+    air = np.bincount(np.asarray(s.groups["air"].actor, dtype=np.int64), weights=pick(st.lost["air"]).sum(axis=0), minlength=n)
+    ships = sum(np.bincount(np.asarray(s.groups[d].actor, dtype=np.int64), weights=pick(st.lost[d]).sum(axis=0), minlength=n)
+                for d in FLEET)
+    for a, actor in enumerate(s.actors):
+        out[f"aircraft_lost:{actor}"] = float(air[a])
+        out[f"ships_lost:{actor}"] = float(ships[a])
     out["troops_ashore"] = float(pick(st.ashore).sum())
     stock = pick(st.stock)
     for i, label in enumerate(s.pools.label):
