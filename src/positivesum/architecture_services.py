@@ -150,11 +150,18 @@ def intervention_matrix(ld: LoadedDataset, ctx: PlanningContext, *, base_scenari
             "seed": seed, "replications": reps, "provenance": ld.provenance()}
 
 
+def check_role_thresholds(primary_share: float, supporting_share: float = DEFAULT_SUPPORTING_SHARE) -> None:
+    if not 0 < supporting_share < primary_share <= 1:
+        raise InputError([Problem(CLI, "--primary-share", f"{primary_share:g} is not a share above the supporting share "
+                                  f"({supporting_share:g}) and at most 1", "give a fraction such as 0.4")])
+
+
 def roles_matrix(ld: LoadedDataset, ctx: PlanningContext, *, regime: str = "joint", baseline: str | None = None,
                  scenario: str | None = None, actors: list[str] | None = None, primary_share: float = DEFAULT_PRIMARY_SHARE,
                  supporting_share: float = DEFAULT_SUPPORTING_SHARE, gap: float = 1e-3, split=None) -> dict[str, Any]:
     """Roles derived from a regime's plan, diffed against a baseline roles matrix, with gaps and duplicates."""
     ds = ld.dataset
+    check_role_thresholds(primary_share, supporting_share)
     if regime not in REGIMES:
         raise InputError([Problem(CLI, "--regime", f"unknown regime '{regime}'", f"{_suggest(regime, REGIMES)} (one of: {', '.join(REGIMES)})")])
     baseline = baseline or ("guidelines_2015" if "guidelines_2015" in ds.roles else next(iter(ds.roles), None))

@@ -58,8 +58,8 @@ def fair_shares_cmd(players: Annotated[Optional[str], typer.Option("--players", 
     """Who contributes what to joint deterrence: Shapley, nucleolus, core and Nash shares against GDP and spending shares."""
     ld = services.load(data, override, set_)
     plan_services._need_planning(ld)
+    chosen = fair.parse_players(ld, players)
     ctx = _context(ld, seed, cache_dir, quiet)
-    chosen = fair.parse_players(ld, ctx, players)
     with _progress_bar() as bar:
         task = bar.add_task(_c("planning and simulating every coalition"), total=fair.fair_share_work(chosen), visible=not quiet)
         result = fair.fair_shares(ld, ctx, players=chosen, reps=reps, seed=seed, progress=lambda k: bar.advance(task, k))
@@ -144,6 +144,7 @@ def roles_cmd(regime: Annotated[str, typer.Option("--regime", help=_c("Plan whos
     """Derive primary/supporting roles per mission area from a plan and diff them against the 2015 Guidelines."""
     ld = services.load(data, override, set_)
     plan_services._need_planning(ld)
+    arch.check_role_thresholds(primary_share)   # before the slow planning step
     ctx = _context(ld, seed, cache_dir, quiet)
     result = arch.roles_matrix(ld, ctx, regime=regime, baseline=baseline, scenario=scenario, primary_share=primary_share)
     _finish(result, out_file, as_json, _print_roles)

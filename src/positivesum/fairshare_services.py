@@ -49,15 +49,18 @@ def default_players(ld: LoadedDataset) -> list[str]:
     return sorted(planners, key=lambda a: (a not in ("USA", "JPN"), ("USA", "JPN").index(a) if a in ("USA", "JPN") else 0, a))
 
 
-def parse_players(ld: LoadedDataset, ctx: PlanningContext, text: str | None) -> list[str]:
+def parse_players(ld: LoadedDataset, text: str | None) -> list[str]:
+    """Players from ``--players`` (checked before any slow planning step)."""
     if not text:
         return default_players(ld)
+    ds = ld.dataset
+    known = [a for a in ds.planning.budgets if a in ds.actors]
     players = [p.strip() for p in text.split(",") if p.strip()]
     problems = []
     for p in players:
-        if p not in ctx.actors:
+        if p not in known:
             problems.append(Problem(CLI, "--players", f"'{p}' is not an actor with a planning budget",
-                                    f"{_suggest(p, ctx.actors)} (players must be among: {', '.join(ctx.actors)})"))
+                                    f"{_suggest(p, known)} (players must be among: {', '.join(known)})"))
     if len(set(players)) != len(players):
         problems.append(Problem(CLI, "--players", "a player is listed twice", "list each actor once, e.g. --players USA,JPN,TWN"))
     if not 2 <= len(players) <= MAX_PLAYERS:

@@ -33,6 +33,7 @@ def runs(tmp_path_factory):
         "bad_scenario": ("intervention-matrix", "--scenario", "taiwan_bse", *common),
         "bad_baseline": ("roles", "--baseline", "guidelines_2051", "--cache-dir", cache, *SET_ARGS),
         "bad_structure": ("command-structures", "--structure", "nato", "--reps", "10"),
+        "bad_share": ("roles", "--primary-share", "2", "--cache-dir", cache, *SET_ARGS),
     }
     with ThreadPoolExecutor(max_workers=2) as pool:
         futures = {k: pool.submit(run_cli, *v, timeout=900) for k, v in commands.items()}
@@ -104,7 +105,8 @@ def test_command_structures_compared(runs):
 
 
 @pytest.mark.parametrize("name,key", [("bad_player", "--players"), ("bad_scenario", "--scenario"),
-                                      ("bad_baseline", "--baseline"), ("bad_structure", "--structures")])
+                                      ("bad_baseline", "--baseline"), ("bad_structure", "--structures"),
+                                      ("bad_share", "--primary-share")])
 def test_bad_input_is_a_clean_error(runs, name, key):
     r = runs[name]
     assert r.returncode == 2, r.stderr
