@@ -14,10 +14,16 @@ from typing import Annotated, Optional
 import typer
 from rich.table import Table
 
-from . import architecture_services as arch
-from . import fairshare_services as fair
-from . import plan_services, services
+from . import services
 from .cli import CacheOpt, DataOpt, OverrideOpt, SetOpt, _c, _progress_bar, app, err, guarded, out
+
+def _module(name: str):
+    """Planning and alliance modules load linopy, SciPy and the planner: import them when a command runs,
+    not when the CLI starts (every `positivesum --help` would pay for them)."""
+    import importlib
+
+    return importlib.import_module(f"positivesum.{name}")
+
 
 SeedOpt = Annotated[int, typer.Option("--seed", help=_c("Seed of the random streams."))]
 RepsOpt = Annotated[int, typer.Option("--reps", "-n", help=_c("Replications per scenario simulation."))]
@@ -28,8 +34,8 @@ QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help=_c("No progress ba
 
 def _context(ld, seed: int, cache_dir: Path, quiet: bool):
     with _progress_bar() as bar:
-        task = bar.add_task(_c("planning: fitting the deterrence surrogate"), total=plan_services.surrogate_work(ld), visible=not quiet)
-        return plan_services.context(ld, None, seed, cache_dir, progress=lambda k: bar.advance(task, k))
+        task = bar.add_task(_c("planning: fitting the deterrence surrogate"), total=_module("plan_services").surrogate_work(ld), visible=not quiet)
+        return _module("plan_services").context(ld, None, seed, cache_dir, progress=lambda k: bar.advance(task, k))
 
 
 def _finish(result: dict, out_file: Path | None, as_json: bool, printer) -> None:
@@ -57,12 +63,12 @@ def fair_shares_cmd(players: Annotated[Optional[str], typer.Option("--players", 
                     out_file: OutOpt = None, as_json: JsonOpt = False, quiet: QuietOpt = False) -> None:
     """Who contributes what to joint deterrence: Shapley, nucleolus, core and Nash shares against GDP and spending shares."""
     ld = services.load(data, override, set_)
-    plan_services._need_planning(ld)
-    chosen = fair.parse_players(ld, players)
+    _module("plan_services")._need_planning(ld)
+    chosen = _module("fairshare_services").parse_players(ld, players)
     ctx = _context(ld, seed, cache_dir, quiet)
     with _progress_bar() as bar:
-        task = bar.add_task(_c("planning and simulating every coalition"), total=fair.fair_share_work(chosen), visible=not quiet)
-        result = fair.fair_shares(ld, ctx, players=chosen, reps=reps, seed=seed, progress=lambda k: bar.advance(task, k))
+        task = bar.add_task(_c("planning and simulating every coalition"), total=_module("fairshare_services").fair_share_work(chosen), visible=not quiet)
+        result = _module("fairshare_services").fair_shares(ld, ctx, players=chosen, reps=reps, seed=seed, progress=lambda k: bar.advance(task, k))
     _finish(result, out_file, as_json, _print_fair_shares)
 
 
@@ -105,11 +111,11 @@ def intervention_matrix_cmd(scenario: Annotated[str, typer.Option("--scenario", 
                             out_file: OutOpt = None, as_json: JsonOpt = False, quiet: QuietOpt = False) -> None:
     """For each US intervention level: Japan's best portfolio, its cost, its role by mission area, and the outcome."""
     ld = services.load(data, override, set_)
-    plan_services._need_planning(ld)
+    _module("plan_services")._need_planning(ld)
     ctx = _context(ld, seed, cache_dir, quiet)
     with _progress_bar() as bar:
         task = bar.add_task(_c("planning for each intervention level"), total=5, visible=not quiet)
-        result = arch.intervention_matrix(ld, ctx, base_scenario=scenario, actor=actor, reps=reps, seed=seed,
+        result = _module("architecture_services").intervention_matrix(ld, ctx, base_scenario=scenario, actor=actor, reps=reps, seed=seed,
                                           progress=lambda k: bar.advance(task, k))
     _finish(result, out_file, as_json, _print_intervention)
 
@@ -137,16 +143,18 @@ def _print_intervention(r: dict) -> None:
 def roles_cmd(regime: Annotated[str, typer.Option("--regime", help=_c("Plan whose roles to derive: joint | spending-target | cost-transfer | negotiated."))] = "joint",
               baseline: Annotated[Optional[str], typer.Option("--baseline", help=_c("Roles matrix to compare with (default: guidelines_2015)."))] = None,
               scenario: Annotated[Optional[str], typer.Option("--scenario", help=_c("Count only the forces committed to this scenario."))] = None,
-              primary_share: Annotated[float, typer.Option("--primary-share", help=_c("Share of an area's capital that makes an actor primary."))] = arch.DEFAULT_PRIMARY_SHARE,
+              primary_share: Annotated[Optional[float], typer.Option("--primary-share", help=_c("Share of an area's capital that makes an actor primary (default 0.4)."))] = None,
               seed: SeedOpt = 20260101, cache_dir: CacheOpt = Path(".positivesum-cache"),
               data: DataOpt = None, override: OverrideOpt = None, set_: SetOpt = None,
               out_file: OutOpt = None, as_json: JsonOpt = False, quiet: QuietOpt = False) -> None:
     """Derive primary/supporting roles per mission area from a plan and diff them against the 2015 Guidelines."""
     ld = services.load(data, override, set_)
-    plan_services._need_planning(ld)
+    _module("plan_services")._need_planning(ld)
+    arch = _module("architecture_services")
+    primary_share = arch.DEFAULT_PRIMARY_SHARE if primary_share is None else primary_share
     arch.check_role_thresholds(primary_share)   # before the slow planning step
     ctx = _context(ld, seed, cache_dir, quiet)
-    result = arch.roles_matrix(ld, ctx, regime=regime, baseline=baseline, scenario=scenario, primary_share=primary_share)
+    result = _module("architecture_services").roles_matrix(ld, ctx, regime=regime, baseline=baseline, scenario=scenario, primary_share=primary_share)
     _finish(result, out_file, as_json, _print_roles)
 
 
@@ -182,7 +190,7 @@ def command_structures_cmd(structures: Annotated[Optional[list[str]], typer.Opti
     n = len(structures or ds.command_structures) * len(scenarios or [s for s, sc in ds.scenarios.items() if sc.weight.value > 0])
     with _progress_bar() as bar:
         task = bar.add_task(_c("simulating each structure"), total=n, visible=not quiet)
-        result = arch.command_comparison(ld, structures=structures, scenarios=scenarios, reps=reps, seed=seed,
+        result = _module("architecture_services").command_comparison(ld, structures=structures, scenarios=scenarios, reps=reps, seed=seed,
                                          progress=lambda k: bar.advance(task, k))
     _finish(result, out_file, as_json, _print_command)
 

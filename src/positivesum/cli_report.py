@@ -12,11 +12,18 @@ from typing import Annotated, Optional
 
 import typer
 
-from . import i18n, report_services, services
+from . import i18n, services
 from . import cli
 from .cli import _c
 from .cli import DataOpt, OverrideOpt, SetOpt, err, guarded, out
 from .model.errors import InputError, Location, Problem
+
+
+def report_services():
+    """The report's services, imported when `report` runs (they load the planner, Altair and Jinja2)."""
+    from . import report_services as module
+
+    return module
 
 
 def key_numbers(analysis: dict) -> dict:
@@ -50,7 +57,7 @@ def report(scenarios: Annotated[Optional[list[str]], typer.Option("--scenarios",
     if reps < 1:
         raise InputError([Problem(Location("<command line>", 0), "--reps", f"must be at least 1, got {reps}", "use e.g. --reps 2000")])
     ld = services.load(data, override, set_)
-    report_services._check_scenarios(ld, scenarios)
+    report_services()._check_scenarios(ld, scenarios)
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), console=err,
@@ -63,11 +70,11 @@ def report(scenarios: Annotated[Optional[list[str]], typer.Option("--scenarios",
                 tasks[kind] = bar.add_task(step, total=total)
             bar.update(tasks[kind], description=step, completed=done, total=total)
 
-        analysis = report_services.build_analysis(ld, scenarios, reps, seed, progress, cache_dir=cache_dir,
+        analysis = report_services().build_analysis(ld, scenarios, reps, seed, progress, cache_dir=cache_dir,
                                                   command_line=["positivesum", *sys.argv[1:]], alliance_sections=alliance)
         write = bar.add_task(_c("writing the report (HTML, Excel, tables, PDF)"), total=None)
         try:
-            paths = report_services.write_report(analysis, language, out_dir)
+            paths = report_services().write_report(analysis, language, out_dir)
         finally:
             bar.remove_task(write)
     if as_json:

@@ -10,12 +10,14 @@ latencies of the links between them. Computed with Dijkstra's algorithm
 from __future__ import annotations
 
 import numpy as np
-from scipy.sparse import csr_matrix
-from scipy.sparse.csgraph import dijkstra
 
 
 def component_latencies_hours(structure) -> dict[str, float]:
     """Hours from each component's national authority to the component (``inf`` if unreachable)."""
+    # imported here: SciPy's sparse module costs ~0.2 s, which every CLI start would otherwise pay
+    from scipy.sparse import csr_matrix
+    from scipy.sparse.csgraph import dijkstra
+
     ids = list(structure.nodes)
     index = {n: i for i, n in enumerate(ids)}
     rows, cols, weights = [], [], []
