@@ -345,7 +345,7 @@ def simulate(scenario: Annotated[str, typer.Argument(help=_c("Scenario id (see `
         out.print(_c("wrote {path}").format(path=out_file), markup=False)
 
 
-@app.command(help=_c("The main job on the default data: validate, simulate every scenario, compare burden-sharing regimes."))
+@app.command(help=_c("A quick run without the briefing: validate, simulate every scenario, compare burden-sharing regimes (JSON in --out). The full analysis and briefing: `positivesum report`."))
 @guarded
 def demo(out_dir: Annotated[Path, typer.Option("--out", help=_c("Output directory."))] = Path("out"),
          reps: Annotated[int, typer.Option("--reps", "-n", help=_c("Replications per scenario."))] = 2000,
