@@ -7,7 +7,7 @@ import math
 import re
 
 import pytest
-from conftest import MINIMAL, REPO
+from conftest import MINIMAL, REPO, run_cli
 
 from positivesum.model.loader import load_dataset
 
@@ -236,3 +236,12 @@ def test_help_of_every_command(cli):
     for cmd in commands:
         out = _ok(cli(*cmd, "--help"))
         assert out.startswith("Usage: ") and " ".join(cmd) in out.splitlines()[0], cmd
+
+
+def test_simulate_json_on_stdout():
+    import json as _json
+
+    r = run_cli("simulate", "taiwan_base", "--reps", "20", "--seed", "3", "--json")
+    assert r.returncode == 0, r.stderr
+    summary = _json.loads(r.stdout)
+    assert summary["meta"]["seed"] == 3 and summary["meta"]["replications"] == 20

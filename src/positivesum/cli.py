@@ -101,6 +101,15 @@ err = Console(stderr=True, highlight=False)
 DataOpt = Annotated[Optional[list[Path]], typer.Option("--data", "-d", help=_c("Dataset YAML file(s); default: the packaged dataset. Repeat to layer files."))]
 OverrideOpt = Annotated[Optional[list[str]], typer.Option("--override", "-o", help=_c("Apply a named override from the data (repeatable; later wins)."))]
 SetOpt = Annotated[Optional[list[str]], typer.Option("--set", "-s", help=_c("Override one value: dotted.path=value (repeatable; applied last)."))]
+QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help=_c("No progress bars or tables (for scripts)."))]
+JsonOpt = Annotated[bool, typer.Option("--json", help=_c("Print the result as JSON on stdout instead of tables."))]
+
+
+def _print_json(payload) -> None:
+    """JSON on stdout for scripts (NaN as null, UTF-8 text)."""
+    from .sim.results import json_safe
+
+    sys.stdout.write(json.dumps(json_safe(payload), indent=2, ensure_ascii=False, default=str) + "\n")
 
 
 def _report_input_error(e: InputError) -> None:
@@ -321,7 +330,8 @@ def simulate(scenario: Annotated[str, typer.Argument(help=_c("Scenario id (see `
              workers: Annotated[int, typer.Option("--workers", help=_c("Worker processes (results do not depend on it)."))] = 1,
              data: DataOpt = None, override: OverrideOpt = None, set_: SetOpt = None,
              fixed_parameters: Annotated[bool, typer.Option("--fixed-parameters", help=_c("Hold parameters at their central values (no sampling of low–high ranges)."))] = False,
-             quiet: Annotated[bool, typer.Option("--quiet", "-q", help=_c("No progress bar or tables."))] = False) -> None:
+             quiet: Annotated[bool, typer.Option("--quiet", "-q", help=_c("No progress bar or tables."))] = False,
+             as_json: JsonOpt = False) -> None:
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     if out_file is not None and out_file.suffix.lower() not in (".json", ".csv", ".parquet"):
@@ -335,14 +345,17 @@ def simulate(scenario: Annotated[str, typer.Argument(help=_c("Scenario id (see `
         result = services.simulate(ld, scenario, reps, seed, workers, progress=lambda n: bar.advance(task, n),
                                    sample_parameters=not fixed_parameters)
     summary = result.summary()
-    if not quiet:
+    if as_json:
+        _print_json(summary)
+    elif not quiet:
         _print_summary(summary)
     if out_file is not None:
         out_file.parent.mkdir(parents=True, exist_ok=True)
         tmp = out_file.with_name(out_file.name + ".part" + out_file.suffix)
         result.export(tmp)
         tmp.replace(out_file)
-        out.print(_c("wrote {path}").format(path=out_file), markup=False)
+        if not as_json:
+            out.print(_c("wrote {path}").format(path=out_file), markup=False)
 
 
 @app.command(help=_c("A quick run without the briefing: validate, simulate every scenario, compare burden-sharing regimes (JSON in --out). The full analysis and briefing: `positivesum report`."))
@@ -413,14 +426,21 @@ def plan(regime: Annotated[str, typer.Option("--regime", help="joint | spending-
          seed: Annotated[int, typer.Option("--seed", help=_c("Seed of the random streams."))] = 20260101,
          out_file: Annotated[Optional[Path], typer.Option("--out", help=_c("Write the plan as JSON."))] = None,
          cache_dir: CacheOpt = Path(".positivesum-cache"),
-         data: DataOpt = None, override: OverrideOpt = None, set_: SetOpt = None) -> None:
+         data: DataOpt = None, override: OverrideOpt = None, set_: SetOpt = None,
+         quiet: QuietOpt = False, as_json: JsonOpt = False) -> None:
     from . import plan_services
 
     ld = services.load(data, override, set_)
     with _progress_bar() as bar:
-        task = bar.add_task(_c("fitting the deterrence surrogate"), total=plan_services.surrogate_work(ld))
+        task = bar.add_task(_c("fitting the deterrence surrogate"), total=plan_services.surrogate_work(ld), visible=not quiet)
         result = plan_services.run_plan(ld, regime, budgets=budget, split=split, receiver=receiver, seed=seed, reps=reps,
                                         cache_dir=cache_dir, progress=lambda k: bar.advance(task, k))
+    if out_file:
+        services.write_json(out_file, result)
+    if as_json or quiet:
+        if as_json:
+            _print_json(result)
+        return
     table = Table(title=_c("{regime} plan: {n} options, {cost} M USD").format(
         regime=regime, n=len(result["portfolio"]), cost=f"{result['total_cost_musd']:,.0f}"))
     for col in (_c("actor"), _c("option"), _c("start year"), _c("category"), _c("M USD")):
@@ -434,7 +454,6 @@ def plan(regime: Annotated[str, typer.Option("--regime", help="joint | spending-
     for note in result["notes"]:
         out.print(_c("note: {note}").format(note=note), markup=False)
     if out_file:
-        services.write_json(out_file, result)
         out.print(_c("wrote {path}").format(path=out_file), markup=False)
 
 
@@ -447,17 +466,24 @@ def compare_regimes(budget: BudgetOpt = None,
                     seed: Annotated[int, typer.Option("--seed", help=_c("Seed of the random streams."))] = 20260101,
                     out_file: Annotated[Optional[Path], typer.Option("--out", help=_c("Write the comparison as JSON."))] = None,
                     cache_dir: CacheOpt = Path(".positivesum-cache"),
-                    data: DataOpt = None, override: OverrideOpt = None, set_: SetOpt = None) -> None:
+                    data: DataOpt = None, override: OverrideOpt = None, set_: SetOpt = None,
+                    quiet: QuietOpt = False, as_json: JsonOpt = False) -> None:
     from . import plan_services
 
     ld = services.load(data, override, set_)
     with _progress_bar() as bar:
-        task = bar.add_task(_c("fitting the deterrence surrogate"), total=plan_services.surrogate_work(ld))
+        task = bar.add_task(_c("fitting the deterrence surrogate"), total=plan_services.surrogate_work(ld), visible=not quiet)
         result = plan_services.compare_regimes(ld, budgets=budget, split=split, seed=seed, reps=reps, cache_dir=cache_dir,
                                                progress=lambda k: bar.advance(task, k))
-    _print_regimes(result)
     if out_file:
         services.write_json(out_file, result)
+    if as_json:
+        _print_json(result)
+        return
+    if quiet:
+        return
+    _print_regimes(result)
+    if out_file:
         out.print(_c("wrote {path}").format(path=out_file), markup=False)
 
 

@@ -74,6 +74,7 @@ def runs(cache_dir, out_dir) -> dict[str, subprocess.CompletedProcess]:
     commands = {
         "compare": ("compare-regimes", *common, "--out", out_dir / "x.json"),
         "joint": ("plan", "--regime", "joint", *common, "--out", out_dir / "y.json"),
+        "json": ("plan", "--regime", "spending-target", *common, "--json", "--quiet"),
         "typo": ("plan", "--regime", "jointt", *common),
         "no_split": ("plan", "--regime", "negotiated", *common),
         "bad_split": ("plan", "--regime", "negotiated", "--split", "USA=0.7,JPN=0.7", *common),
@@ -207,3 +208,11 @@ def test_split_must_sum_to_one(runs, name):
 def test_budget_format(runs):
     text = _exit2(runs["bad_budget"])
     assert "cannot read 'JPN=abc'" in text and "ACTOR=SHARE@YEAR" in text and "JPN=0.035@2035" in text
+
+
+def test_plan_json_for_scripts(runs):
+    """--json prints the plan as JSON on stdout and nothing else (progress bars are off with --quiet)."""
+    r = runs["json"]
+    assert r.returncode == 0, r.stderr
+    plan = json.loads(r.stdout)
+    assert plan["regime"] == "spending-target" and "portfolio" in plan and "simulated" in plan
