@@ -60,7 +60,8 @@ def _f(x, digits: int = 3) -> str:
 def fair_shares_cmd(players: Annotated[Optional[str], typer.Option("--players", help=_c("Comma-separated allies, e.g. USA,JPN,KOR (default: the treaty allies with a planning budget)."))] = None,
                     reps: RepsOpt = 300, seed: SeedOpt = 20260101, cache_dir: CacheOpt = Path(".positivesum-cache"),
                     data: DataOpt = None, override: OverrideOpt = None, set_: SetOpt = None,
-                    out_file: OutOpt = None, as_json: JsonOpt = False, quiet: QuietOpt = False) -> None:
+                    out_file: OutOpt = None, as_json: JsonOpt = False, quiet: QuietOpt = False,
+                    refit: Annotated[bool, typer.Option("--refit-surrogates", help=_c("Fit a surrogate in each coalition's own scenarios (exact planning guidance; about a minute per coalition)."))] = False) -> None:
     """Who contributes what to joint deterrence: Shapley, nucleolus, core and Nash shares against GDP and spending shares."""
     ld = services.load(data, override, set_)
     _module("plan_services")._need_planning(ld)
@@ -68,7 +69,8 @@ def fair_shares_cmd(players: Annotated[Optional[str], typer.Option("--players", 
     ctx = _context(ld, seed, cache_dir, quiet)
     with _progress_bar() as bar:
         task = bar.add_task(_c("planning and simulating every coalition"), total=_module("fairshare_services").fair_share_work(chosen), visible=not quiet)
-        result = _module("fairshare_services").fair_shares(ld, ctx, players=chosen, reps=reps, seed=seed, progress=lambda k: bar.advance(task, k))
+        result = _module("fairshare_services").fair_shares(ld, ctx, players=chosen, reps=reps, seed=seed, refit_surrogates=refit,
+                                                           progress=lambda k: bar.advance(task, k))
     _finish(result, out_file, as_json, _print_fair_shares)
 
 

@@ -72,11 +72,12 @@ def parse_players(ld: LoadedDataset, text: str | None) -> list[str]:
 
 
 def fair_shares(ld: LoadedDataset, ctx: PlanningContext, *, players: list[str], reps: int = 300, seed: int = 20260101,
-                host: str = "JPN", user: str = "USA", gap: float = 1e-3, progress=None) -> dict[str, Any]:
+                host: str = "JPN", user: str = "USA", gap: float = 1e-3, refit_surrogates: bool = False,
+                progress=None) -> dict[str, Any]:
     """Coalition values, allocations of v(N), and their comparison with GDP and spending shares."""
     ds = ld.dataset
     study = study_coalitions(ld, ctx, players, reps=reps, seed=seed, gap=gap, access_host=host, access_user=user,
-                             progress=progress)
+                             refit_surrogates=refit_surrogates, progress=progress)
     game = Game.from_function(players, lambda s: study.value(s), kind="value")
     allocations = {rule: allocate(game, rule) for rule in ("shapley", "nucleolus", "nash", "core")}
     gdp = {p: usd_bn(ds.actors[p], ds.actors[p].gdp_local_bn) for p in players}
@@ -96,6 +97,7 @@ def fair_shares(ld: LoadedDataset, ctx: PlanningContext, *, players: list[str], 
             row[f"{rule}_pct"] = 100 * alloc[p] / grand if grand else None
         rows.append(row)
     coalitions = [{"members": sorted(o.members), "deterrence": o.weighted_deterrence, "value": study.value(o.members), "options": len(o.choices),
+                   "portfolio": [{"actor": a, "option": opt, "start_plan_year": t} for a, opt, t in o.choices],
                    "lifecycle_cost_musd": o.lifecycle_cost_musd, "by_scenario": o.by_scenario, "note": o.note, "adopted_from": list(o.adopted_from) if o.adopted_from else None}
                   for o in study.outcomes.values()]
     access = None
@@ -117,6 +119,7 @@ def fair_shares(ld: LoadedDataset, ctx: PlanningContext, *, players: list[str], 
             "in_core": {k: in_core(game, a.as_array(), tol=1e-9 * max(1.0, abs(grand))) for k, a in allocations.items()},
             "least_core_epsilon": core.diagnostics["least_core_epsilon"],
             "superadditive": _superadditive(game), "basing_access": access,
+            "coalition_surrogates": "refitted per coalition" if refit_surrogates else "the full alliance's",
             "seed": seed, "replications": reps, "provenance": ld.provenance()}
 
 

@@ -27,6 +27,7 @@ def runs(tmp_path_factory):
     commands = {
         "fair": ("fair-shares", "--players", "USA,JPN", *common, "--out", out / "fair.json"),
         "matrix": ("intervention-matrix", *common, "--json"),
+        "fair_refit": ("fair-shares", "--players", "USA,JPN", "--refit-surrogates", *common, "--json"),
         "roles": ("roles", "--cache-dir", cache, "--quiet", *SET_ARGS, "--json"),
         "command": ("command-structures", "--reps", "30", "--scenario", "taiwan_base", "--scenario", "nansei_seizure", "--json"),
         "bad_player": ("fair-shares", "--players", "USA,JPNN", *common),
@@ -60,11 +61,22 @@ def test_fair_shares_allocations_are_efficient_and_consistent(runs):
     for row in r["shares"]:
         assert row["shapley"] == pytest.approx(row["alone"] + r["surplus"] / 2, abs=1e-9)
     for c in r["coalitions"]:
+        assert {p["actor"] for p in c["portfolio"]} <= set(c["members"])
         if c["adopted_from"]:
             assert set(c["adopted_from"]) < set(c["members"])     # only a sub-coalition's portfolio can be adopted
     assert r["basing_access"]["host"] == "JPN" and r["basing_access"]["user"] == "USA"
     assert r["seed"] == 20260101 and r["provenance"]["sets"]
     assert "Shapley" in runs["fair"].stdout and "wrote" in runs["fair"].stdout
+
+
+def test_fair_shares_with_surrogates_refitted_per_coalition(runs):
+    _ok(runs["fair_refit"])
+    r = json.loads(runs["fair_refit"].stdout)
+    assert r["coalition_surrogates"] == "refitted per coalition"
+    assert sum(r["allocations"]["shapley"]["shares"].values()) == pytest.approx(r["grand_value"], abs=1e-9)
+    for c in r["coalitions"]:
+        assert len(c["portfolio"]) == c["options"]
+        assert {p["actor"] for p in c["portfolio"]} <= set(c["members"])   # a coalition buys only its members' options
 
 
 def test_intervention_matrix_covers_every_level(runs):

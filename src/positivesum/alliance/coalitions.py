@@ -29,7 +29,8 @@ from ..plan.catalogue import apply_portfolio
 from ..plan.levers import scale_adversary
 from ..plan.milp import Plan, PlanInputs
 from ..plan.regimes import RegimeSpec, plan_regime
-from ..plan.surrogate import deterrence
+from ..plan.surrogate import deterrence, fit_surrogate
+from ..plan.workflow import participation
 from ..sim.runner import simulate_setup
 from ..sim.setup import build_setup
 
@@ -131,12 +132,29 @@ def _plan_for(inp: PlanInputs, actors: list[str], members: frozenset[str], gap: 
     return plan_regime(sub, RegimeSpec("joint"), gap)
 
 
+def coalition_planning_inputs(ld: LoadedDataset, ctx, tree: dict, seed: int) -> PlanInputs:
+    """Planning inputs with a surrogate fitted in the coalition's own scenarios (``refit_surrogates``).
+
+    The options' levels (q) stay those of the full dataset, so a purchase means the same capital in
+    every coalition; only the deterrence response (the surrogate) and participation are the coalition's."""
+    ds = validate_tree(tree, ld.lines, files=list(ld.files)).dataset
+    pp = ds.planning
+    scenarios = [s for s in ctx.scenarios if s in ds.scenarios]
+    sur = fit_surrogate(ds, scenarios, list(ctx.inputs.sur.areas), reps=int(pp.surrogate_replications.value), seed=seed,
+                        stalemate_weight=pp.stalemate_weight.value, threat_factor=ctx.threat_factor)
+    return replace(ctx.inputs, sur=sur, weights={s: ctx.inputs.weights.get(s, 0.0) for s in scenarios},
+                   participation=participation(ds, scenarios, ctx.actors))
+
+
 def study_coalitions(ld: LoadedDataset, ctx, players: list[str], *, reps: int, seed: int, gap: float = 1e-3,
-                     access_host: str | None = None, access_user: str | None = None, progress=None) -> CoalitionStudy:
+                     access_host: str | None = None, access_user: str | None = None, refit_surrogates: bool = False,
+                     progress=None) -> CoalitionStudy:
     """Plan and simulate every coalition of ``players`` (2^n of them, the empty one included).
 
     With ``access_host``/``access_user`` (e.g. JPN/USA) one more case is run: the user alone with
-    the host's bases open, which prices the host's basing access on its own.
+    the host's bases open, which prices the host's basing access on its own. With
+    ``refit_surrogates`` each coalition plans with a surrogate fitted in its own scenarios (exact
+    guidance; one surrogate fit per coalition) instead of the full alliance's.
     """
     ds = ld.dataset
     pp = ds.planning
@@ -147,7 +165,10 @@ def study_coalitions(ld: LoadedDataset, ctx, players: list[str], *, reps: int, s
 
     def run(members: frozenset, keep: frozenset = frozenset()) -> CoalitionOutcome:
         if members not in plans:
-            plans[members] = _plan_for(ctx.inputs, ctx.actors, members, gap)
+            inputs = ctx.inputs
+            if refit_surrogates and members:
+                inputs = coalition_planning_inputs(ld, ctx, coalition_tree(ld.raw, players, members), seed)
+            plans[members] = _plan_for(inputs, ctx.actors, members, gap)
         plan = plans[members]
         choices = plan.choices if plan else []
         tree = coalition_tree(ld.raw, players, members, keep_access_of=keep)
