@@ -163,21 +163,31 @@ def study_coalitions(ld: LoadedDataset, ctx, players: list[str], *, reps: int, s
     outcomes: dict[frozenset, CoalitionOutcome] = {}
     plans: dict[frozenset, Plan | None] = {}
 
-    def run(members: frozenset, keep: frozenset = frozenset()) -> CoalitionOutcome:
-        if members not in plans:
-            inputs = ctx.inputs
-            if refit_surrogates and members:
-                inputs = coalition_planning_inputs(ld, ctx, coalition_tree(ld.raw, players, members), seed)
-            plans[members] = _plan_for(inputs, ctx.actors, members, gap)
-        plan = plans[members]
-        choices = plan.choices if plan else []
+    def simulate(members: frozenset, plan: Plan | None, keep: frozenset) -> tuple[dict[str, float], float]:
         tree = coalition_tree(ld.raw, players, members, keep_access_of=keep)
-        by_s, total = simulate_coalition(ld, tree, choices, ctx.scenarios, weights, ctx.threat_factor, reps, seed,
-                                         pp.stalemate_weight.value, horizon)
+        return simulate_coalition(ld, tree, plan.choices if plan else [], ctx.scenarios, weights, ctx.threat_factor, reps,
+                                  seed, pp.stalemate_weight.value, horizon)
+
+    def run(members: frozenset, keep: frozenset = frozenset()) -> CoalitionOutcome:
+        note = ""
+        if members not in plans:
+            plans[members] = _plan_for(ctx.inputs, ctx.actors, members, gap)
+            if refit_surrogates and members:
+                # Plan with the coalition's own surrogate; keep the full-alliance-guided plan if simulation rates it
+                # higher (both surrogates are estimates; the simulation decides, with common random numbers).
+                inputs = coalition_planning_inputs(ld, ctx, coalition_tree(ld.raw, players, members), seed)
+                refit = _plan_for(inputs, ctx.actors, members, gap)
+                if refit is not None and plans[members] is not None:
+                    if simulate(members, refit, keep)[1] >= simulate(members, plans[members], keep)[1]:
+                        plans[members] = refit
+                    else:
+                        note = "kept the plan guided by the full alliance's surrogate, which simulation rates higher"
+        plan = plans[members]
+        by_s, total = simulate(members, plan, keep)
         if progress:
             progress(1)
-        return CoalitionOutcome(members, choices, plan.lifecycle_cost_musd if plan else 0.0, by_s, total,
-                                "" if plan else "no money or options of its own: existing forces only")
+        return CoalitionOutcome(members, plan.choices if plan else [], plan.lifecycle_cost_musd if plan else 0.0, by_s, total,
+                                note or ("" if plan else "no money or options of its own: existing forces only"))
 
     def adopt_better_subplans(key: frozenset) -> None:
         """A coalition can always carry out any sub-coalition's portfolio (paid with a subset of its money):
