@@ -112,6 +112,30 @@ def _print_json(payload) -> None:
     sys.stdout.write(json.dumps(json_safe(payload), indent=2, ensure_ascii=False, default=str) + "\n")
 
 
+def _emit(result: dict, out_file: Path | None, as_json: bool, quiet: bool, printer) -> None:
+    """The end of every command that returns a result: write --out (JSON), then JSON on stdout, nothing
+    (--quiet), or the tables followed by where the file went."""
+    if out_file:
+        services.write_json(out_file, result)
+    if as_json:
+        _print_json(result)
+        return
+    if quiet:
+        return
+    printer(result)
+    if out_file:
+        out.print(_c("wrote {path}").format(path=out_file), markup=False)
+
+
+def _with_surrogate_progress(ld, quiet: bool, run):
+    """Run a planning step, ``run(progress)``, under a progress bar counting the surrogate's simulations."""
+    from . import plan_services
+
+    with _progress_bar() as bar:
+        task = bar.add_task(_c("fitting the deterrence surrogate"), total=plan_services.surrogate_work(ld), visible=not quiet)
+        return run(lambda k: bar.advance(task, k))
+
+
 def _report_input_error(e: InputError) -> None:
     err.print(_c("error: {n} problem(s) in the input:").format(n=len(e.problems)), style="bold red", markup=False)
     for p in e.problems:
@@ -431,16 +455,12 @@ def plan(regime: Annotated[str, typer.Option("--regime", help="joint | spending-
     from . import plan_services
 
     ld = services.load(data, override, set_)
-    with _progress_bar() as bar:
-        task = bar.add_task(_c("fitting the deterrence surrogate"), total=plan_services.surrogate_work(ld), visible=not quiet)
-        result = plan_services.run_plan(ld, regime, budgets=budget, split=split, receiver=receiver, seed=seed, reps=reps,
-                                        cache_dir=cache_dir, progress=lambda k: bar.advance(task, k))
-    if out_file:
-        services.write_json(out_file, result)
-    if as_json or quiet:
-        if as_json:
-            _print_json(result)
-        return
+    result = _with_surrogate_progress(ld, quiet, lambda progress: plan_services.run_plan(
+        ld, regime, budgets=budget, split=split, receiver=receiver, seed=seed, reps=reps, cache_dir=cache_dir, progress=progress))
+    _emit(result, out_file, as_json, quiet, lambda r: _print_plan(regime, r))
+
+
+def _print_plan(regime: str, result: dict) -> None:
     table = Table(title=_c("{regime} plan: {n} options, {cost} M USD").format(
         regime=regime, n=len(result["portfolio"]), cost=f"{result['total_cost_musd']:,.0f}"))
     for col in (_c("actor"), _c("option"), _c("start year"), _c("category"), _c("M USD")):
@@ -453,8 +473,6 @@ def plan(regime: Annotated[str, typer.Option("--regime", help="joint | spending-
         surrogate=f"{result['surrogate']['weighted_deterrence']:.3f}", simulated=f"{sim['weighted_deterrence']:.3f}"), markup=False)
     for note in result["notes"]:
         out.print(_c("note: {note}").format(note=note), markup=False)
-    if out_file:
-        out.print(_c("wrote {path}").format(path=out_file), markup=False)
 
 
 @app.command("compare-regimes", help=_c("Compare joint (positive-sum) planning with zero-sum regimes at equal money: the "
@@ -471,20 +489,9 @@ def compare_regimes(budget: BudgetOpt = None,
     from . import plan_services
 
     ld = services.load(data, override, set_)
-    with _progress_bar() as bar:
-        task = bar.add_task(_c("fitting the deterrence surrogate"), total=plan_services.surrogate_work(ld), visible=not quiet)
-        result = plan_services.compare_regimes(ld, budgets=budget, split=split, seed=seed, reps=reps, cache_dir=cache_dir,
-                                               progress=lambda k: bar.advance(task, k))
-    if out_file:
-        services.write_json(out_file, result)
-    if as_json:
-        _print_json(result)
-        return
-    if quiet:
-        return
-    _print_regimes(result)
-    if out_file:
-        out.print(_c("wrote {path}").format(path=out_file), markup=False)
+    result = _with_surrogate_progress(ld, quiet, lambda progress: plan_services.compare_regimes(
+        ld, budgets=budget, split=split, seed=seed, reps=reps, cache_dir=cache_dir, progress=progress))
+    _emit(result, out_file, as_json, quiet, _print_regimes)
 
 
 def _print_regimes(result: dict) -> None:

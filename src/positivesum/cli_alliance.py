@@ -6,8 +6,6 @@ fairshare_services.py and architecture_services.py.
 
 from __future__ import annotations
 
-import json
-import sys
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -15,7 +13,7 @@ import typer
 from rich.table import Table
 
 from . import services
-from .cli import CacheOpt, DataOpt, OverrideOpt, SetOpt, _c, _progress_bar, app, err, guarded, out
+from .cli import CacheOpt, DataOpt, OverrideOpt, SetOpt, _c, _emit, _progress_bar, _with_surrogate_progress, app, err, guarded, out
 
 def _module(name: str):
     """Planning and alliance modules load linopy, SciPy and the planner: import them when a command runs,
@@ -33,22 +31,8 @@ QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help=_c("No progress ba
 
 
 def _context(ld, seed: int, cache_dir: Path, quiet: bool):
-    with _progress_bar() as bar:
-        task = bar.add_task(_c("planning: fitting the deterrence surrogate"), total=_module("plan_services").surrogate_work(ld), visible=not quiet)
-        return _module("plan_services").context(ld, None, seed, cache_dir, progress=lambda k: bar.advance(task, k))
-
-
-def _finish(result: dict, out_file: Path | None, as_json: bool, printer) -> None:
-    if out_file:
-        services.write_json(out_file, result)
-    if as_json:
-        from .sim.results import json_safe
-
-        sys.stdout.write(json.dumps(json_safe(result), indent=2, ensure_ascii=False, default=str) + "\n")
-        return
-    printer(result)
-    if out_file:
-        out.print(_c("wrote {path}").format(path=out_file), markup=False)
+    return _with_surrogate_progress(ld, quiet, lambda progress: _module("plan_services").context(ld, None, seed, cache_dir,
+                                                                                                progress=progress))
 
 
 def _f(x, digits: int = 3) -> str:
@@ -71,7 +55,7 @@ def fair_shares_cmd(players: Annotated[Optional[str], typer.Option("--players", 
         task = bar.add_task(_c("planning and simulating every coalition"), total=_module("fairshare_services").fair_share_work(chosen), visible=not quiet)
         result = _module("fairshare_services").fair_shares(ld, ctx, players=chosen, reps=reps, seed=seed, refit_surrogates=refit,
                                                            progress=lambda k: bar.advance(task, k))
-    _finish(result, out_file, as_json, _print_fair_shares)
+    _emit(result, out_file, as_json, False, _print_fair_shares)
 
 
 def _print_fair_shares(r: dict) -> None:
@@ -119,7 +103,7 @@ def intervention_matrix_cmd(scenario: Annotated[str, typer.Option("--scenario", 
         task = bar.add_task(_c("planning for each intervention level"), total=5, visible=not quiet)
         result = _module("architecture_services").intervention_matrix(ld, ctx, base_scenario=scenario, actor=actor, reps=reps, seed=seed,
                                           progress=lambda k: bar.advance(task, k))
-    _finish(result, out_file, as_json, _print_intervention)
+    _emit(result, out_file, as_json, False, _print_intervention)
 
 
 def _print_intervention(r: dict) -> None:
@@ -157,7 +141,7 @@ def roles_cmd(regime: Annotated[str, typer.Option("--regime", help=_c("Plan whos
     arch.check_role_thresholds(primary_share)   # before the slow planning step
     ctx = _context(ld, seed, cache_dir, quiet)
     result = _module("architecture_services").roles_matrix(ld, ctx, regime=regime, baseline=baseline, scenario=scenario, primary_share=primary_share)
-    _finish(result, out_file, as_json, _print_roles)
+    _emit(result, out_file, as_json, False, _print_roles)
 
 
 def _print_roles(r: dict) -> None:
@@ -194,7 +178,7 @@ def command_structures_cmd(structures: Annotated[Optional[list[str]], typer.Opti
         task = bar.add_task(_c("simulating each structure"), total=n, visible=not quiet)
         result = _module("architecture_services").command_comparison(ld, structures=structures, scenarios=scenarios, reps=reps, seed=seed,
                                          progress=lambda k: bar.advance(task, k))
-    _finish(result, out_file, as_json, _print_command)
+    _emit(result, out_file, as_json, False, _print_command)
 
 
 def _print_command(r: dict) -> None:
