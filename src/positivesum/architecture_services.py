@@ -117,11 +117,9 @@ def intervention_matrix(ld: LoadedDataset, ctx: PlanningContext, *, base_scenari
         if not (actor in sc.participants and sc.participants[actor].side == "blue"):
             # In the data the actor stays out at this level; the question is what it should do if it joins.
             ld_row, sid_row = _joining_variant(ld, sid, base_scenario, actor)
-            sur = fit_surrogate(ld_row.dataset, [sid_row], areas, reps=int(pp.surrogate_replications.value), seed=seed,
-                                stalemate_weight=lam, threat_factor=ctx.threat_factor)
             note = (f"in the data {actor} stays out at this level; this row is a variant in which {actor} takes part "
                     f"with its commitment in {base_scenario}")
-        if sid_row not in sur.scenarios:   # a scenario without planning weight has no fitted surrogate yet
+        if sid_row not in sur.scenarios:   # a variant, or a scenario without planning weight: fit its surrogate
             sur = fit_surrogate(ld_row.dataset, [sid_row], areas, reps=int(pp.surrogate_replications.value), seed=seed,
                                 stalemate_weight=lam, threat_factor=ctx.threat_factor)
         sc_row = ld_row.dataset.scenarios[sid_row]
