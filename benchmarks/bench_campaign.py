@@ -61,7 +61,9 @@ def main() -> None:
     print(f"{'replications':>12} {'seconds':>9} {'reps/s':>10} {'peak MB':>9}  target")
     rows = []
     for reps in args.reps:
-        proc = subprocess.run([sys.executable, "-c", CHILD, str(reps), args.scenario], capture_output=True, text=True, check=True)
+        proc = subprocess.run(
+            [sys.executable, "-c", CHILD, str(reps), args.scenario], capture_output=True, text=True, check=True
+        )
         row = json.loads(proc.stdout.strip().splitlines()[-1])
         rows.append(row)
         target = ""

@@ -13,8 +13,13 @@ once first), median over repeats; ``--strict`` exits with status 1 if a target i
 
 import os
 
-for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS",
-             "NUMEXPR_NUM_THREADS", "VECLIB_MAXIMUM_THREADS"):
+for _var in (
+    "OMP_NUM_THREADS",
+    "OPENBLAS_NUM_THREADS",
+    "MKL_NUM_THREADS",
+    "NUMEXPR_NUM_THREADS",
+    "VECLIB_MAXIMUM_THREADS",
+):
     os.environ[_var] = "1"  # must happen before numpy is imported
 
 import argparse  # noqa: E402
@@ -55,15 +60,13 @@ def cpu_model() -> str:
 
 
 def salvo_case(replications: int, rng: np.random.Generator) -> None:
-    kw = dict(scouting=0.6, launch_reliability=0.9, hit_probability=0.7,
-              intercept_probability=0.68)
+    kw = dict(scouting=0.6, launch_reliability=0.9, hit_probability=0.7, intercept_probability=0.68)
     blue, red = SalvoSide(4, 8, 6, 1.5, **kw), SalvoSide(12, 4, 2, 1, **kw)
     stochastic_salvo_battle(blue, red, n_salvos=2, replications=replications, rng=rng)
 
 
 def square_case(replications: int, rng: np.random.Generator) -> None:
-    r = stochastic_square_law(100, 80, 0.01, 0.01, dt_days=1.0, replications=replications,
-                              rng=rng)
+    r = stochastic_square_law(100, 80, 0.01, 0.01, dt_days=1.0, replications=replications, rng=rng)
     assert np.all((r.a == 0) | (r.b == 0)), "not fought to annihilation"
 
 
@@ -91,11 +94,12 @@ def main() -> int:
     ]
     print(f"platform : {platform.platform()}")
     print(f"cpu      : {cpu_model()} ({pinned}; {os.cpu_count()} logical CPUs on host)")
-    print(f"python   : {platform.python_version()}  numpy {np.__version__}  "
-          f"scipy {scipy.__version__}  threads=1  seed={SEED}  repeats={args.repeats}")
+    print(
+        f"python   : {platform.python_version()}  numpy {np.__version__}  "
+        f"scipy {scipy.__version__}  threads=1  seed={SEED}  repeats={args.repeats}"
+    )
     print()
-    header = (f"{'benchmark':<38} {'reps/call':>10} {'median reps/s':>14} {'best reps/s':>12} "
-              f"{'target':>10}  result")
+    header = f"{'benchmark':<38} {'reps/call':>10} {'median reps/s':>14} {'best reps/s':>12} {'target':>10}  result"
     print(header)
     print("-" * len(header))
     ok = True
@@ -103,8 +107,7 @@ def main() -> int:
         median, best = measure(case, reps, args.repeats)
         passed = median >= target
         ok &= passed
-        print(f"{name:<38} {reps:>10,} {median:>14,.0f} {best:>12,.0f} {target:>10,}  "
-              f"{'PASS' if passed else 'FAIL'}")
+        print(f"{name:<38} {reps:>10,} {median:>14,.0f} {best:>12,.0f} {target:>10,}  {'PASS' if passed else 'FAIL'}")
     return 0 if ok or not args.strict else 1
 
 

@@ -113,15 +113,34 @@ def replicated_inputs(n_options: int, seed: int, surrogate_file: Path | None):
     ids = [f"{real_ids[i]}~{r}" for r, i in rows]
     where = {(r, i): k for k, (r, i) in enumerate(rows)}
     src = np.array([i for _, i in rows])
-    prereq = tuple((where[(r, o)], where[(r, p)]) for r in range(rows[-1][0] + 1)
-                   for o, p in real.prerequisites if (r, o) in where and (r, p) in where)
-    excl = tuple(sorted((where[(r, o)], where[(r, e)]) for r in range(rows[-1][0] + 1)
-                        for o, e in real.exclusions if (r, o) in where and (r, e) in where))
-    fields = {"option_ids": tuple(ids), "actors": ACTORS, "horizon_years": horizon, "eligible": eligible_real[src],
-              "cost_musd": real.cost_musd[src] * cost_f[:, None, None], "in_service": real.in_service[src],
-              "personnel": real.personnel[src], "lead_years": real.lead_years[src], "prerequisites": prereq,
-              "exclusions": excl, "categories": tuple(real.categories[i] for i in src),
-              "mission_areas": tuple(real.mission_areas[i] for i in src)}
+    prereq = tuple(
+        (where[(r, o)], where[(r, p)])
+        for r in range(rows[-1][0] + 1)
+        for o, p in real.prerequisites
+        if (r, o) in where and (r, p) in where
+    )
+    excl = tuple(
+        sorted(
+            (where[(r, o)], where[(r, e)])
+            for r in range(rows[-1][0] + 1)
+            for o, e in real.exclusions
+            if (r, o) in where and (r, e) in where
+        )
+    )
+    fields = {
+        "option_ids": tuple(ids),
+        "actors": ACTORS,
+        "horizon_years": horizon,
+        "eligible": eligible_real[src],
+        "cost_musd": real.cost_musd[src] * cost_f[:, None, None],
+        "in_service": real.in_service[src],
+        "personnel": real.personnel[src],
+        "lead_years": real.lead_years[src],
+        "prerequisites": prereq,
+        "exclusions": excl,
+        "categories": tuple(real.categories[i] for i in src),
+        "mission_areas": tuple(real.mission_areas[i] for i in src),
+    }
     if hasattr(real, "lifecycle_cost_musd"):
         fields["lifecycle_cost_musd"] = real.lifecycle_cost_musd[src] * cost_f[:, None]
     cat = CatalogueArrays(**fields)
@@ -130,11 +149,20 @@ def replicated_inputs(n_options: int, seed: int, surrogate_file: Path | None):
     extra = {}
     if hasattr(workflow, "production_limits"):
         limits = workflow.production_limits(ds, list(ACTORS), real_ids, horizon)
-        extra["production_limits"] = {key: (added[src], headroom_rounds) for key, (added, headroom_rounds) in limits.items()}
-    inp = PlanInputs(cat=cat, q=q_real[src] * effect_f[:, None], sur=sur,
-                     weights={s: ds.scenarios[s].weight.value for s in sur.scenarios}, budget_musd=budgets,
-                     personnel_headroom=headroom, participation=workflow.participation(ds, sur.scenarios, list(ACTORS)),
-                     pooled_budget=True, **extra)
+        extra["production_limits"] = {
+            key: (added[src], headroom_rounds) for key, (added, headroom_rounds) in limits.items()
+        }
+    inp = PlanInputs(
+        cat=cat,
+        q=q_real[src] * effect_f[:, None],
+        sur=sur,
+        weights={s: ds.scenarios[s].weight.value for s in sur.scenarios},
+        budget_musd=budgets,
+        personnel_headroom=headroom,
+        participation=workflow.participation(ds, sur.scenarios, list(ACTORS)),
+        pooled_budget=True,
+        **extra,
+    )
     return inp, n_real, rows[-1][0] + 1
 
 
@@ -157,21 +185,29 @@ def main() -> None:
 
     print(f"platform : {platform.platform()}")
     print(f"cpu      : {cpu_name()} (pinned to CPU 0; {os.cpu_count()} logical CPUs)")
-    print(f"python   : {platform.python_version()}  numpy {numpy.__version__}  linopy {linopy.__version__}  "
-          f"highspy {metadata.version('highspy')}  threads=1")
+    print(
+        f"python   : {platform.python_version()}  numpy {numpy.__version__}  linopy {linopy.__version__}  "
+        f"highspy {metadata.version('highspy')}  threads=1"
+    )
 
     start = time.perf_counter()
     inp, n_real, copies = replicated_inputs(args.options, args.seed, args.surrogate)
     prep = time.perf_counter() - start
     cat = inp.cat
-    print(f"catalogue: {len(cat.option_ids):,} options ({n_real} real × {copies} copies, last partial), "
-          f"{len(cat.actors)} actors {'/'.join(cat.actors)}, {cat.horizon_years} years; "
-          f"{len(cat.prerequisites)} prerequisite and {len(cat.exclusions)} exclusion links; "
-          f"{len(inp.production_limits)} industrial limits")
-    print(f"surrogate: {len(inp.sur.scenarios)} weighted scenarios × {len(inp.sur.areas)} mission areas, "
-          f"{len(inp.sur.levels)} breakpoints ({'fitted: ' + str(args.surrogate) if args.surrogate else 'synthetic concave'})")
-    print(f"money    : {inp.budget_musd.sum():,.0f} M USD for new options over the plan "
-          f"({', '.join(f'{a} {inp.budget_musd[i].sum():,.0f}' for i, a in enumerate(cat.actors))}); inputs prepared in {prep:.1f} s\n")
+    print(
+        f"catalogue: {len(cat.option_ids):,} options ({n_real} real × {copies} copies, last partial), "
+        f"{len(cat.actors)} actors {'/'.join(cat.actors)}, {cat.horizon_years} years; "
+        f"{len(cat.prerequisites)} prerequisite and {len(cat.exclusions)} exclusion links; "
+        f"{len(inp.production_limits)} industrial limits"
+    )
+    print(
+        f"surrogate: {len(inp.sur.scenarios)} weighted scenarios × {len(inp.sur.areas)} mission areas, "
+        f"{len(inp.sur.levels)} breakpoints ({'fitted: ' + str(args.surrogate) if args.surrogate else 'synthetic concave'})"
+    )
+    print(
+        f"money    : {inp.budget_musd.sum():,.0f} M USD for new options over the plan "
+        f"({', '.join(f'{a} {inp.budget_musd[i].sum():,.0f}' for i, a in enumerate(cat.actors))}); inputs prepared in {prep:.1f} s\n"
+    )
 
     start = time.perf_counter()
     model, v = build(inp)
@@ -183,19 +219,29 @@ def main() -> None:
     info = highs.getInfo()
     plan = extract(model, v, inp, status)
 
-    print(f"model    : {model.variables.nvars:,} variables ({model.binaries.nvars:,} binary), {model.constraints.ncons:,} constraints "
-          f"(as passed to HiGHS: {highs.getNumCol():,} columns, {highs.getNumRow():,} rows, {highs.getNumNz():,} nonzeros)")
+    print(
+        f"model    : {model.variables.nvars:,} variables ({model.binaries.nvars:,} binary), {model.constraints.ncons:,} constraints "
+        f"(as passed to HiGHS: {highs.getNumCol():,} columns, {highs.getNumRow():,} rows, {highs.getNumNz():,} nonzeros)"
+    )
     highs_s = highs.getRunTime()
-    print(f"status   : {status[0]}/{status[1]}; gap reached {info.mip_gap:.4%} (asked {args.gap:.2%}); "
-          f"{info.mip_node_count:,} branch-and-bound nodes")
-    print(f"solve    : {highs_s:.2f} s in HiGHS, {solve_s - highs_s:.2f} s in linopy handing the model over and reading the solution")
-    print(f"plan     : {len(plan.choices)} options, {plan.total_cost_musd:,.0f} M USD in the plan years, "
-          f"surrogate weighted deterrence {plan.weighted_deterrence:.3f}\n")
+    print(
+        f"status   : {status[0]}/{status[1]}; gap reached {info.mip_gap:.4%} (asked {args.gap:.2%}); "
+        f"{info.mip_node_count:,} branch-and-bound nodes"
+    )
+    print(
+        f"solve    : {highs_s:.2f} s in HiGHS, {solve_s - highs_s:.2f} s in linopy handing the model over and reading the solution"
+    )
+    print(
+        f"plan     : {len(plan.choices)} options, {plan.total_cost_musd:,.0f} M USD in the plan years, "
+        f"surrogate weighted deterrence {plan.weighted_deterrence:.3f}\n"
+    )
     print(f"{'build s':>8} {'solve s':>8} {'total s':>8}  target")
     ok_solve = solve_s <= TARGET_S and info.mip_gap <= args.gap + 1e-9
     ok_total = build_s + solve_s <= TARGET_S and info.mip_gap <= args.gap + 1e-9
-    print(f"{build_s:>8.2f} {solve_s:>8.2f} {build_s + solve_s:>8.2f}  solve to {args.gap:.0%} gap <= {TARGET_S:g} s: "
-          f"{'PASS' if ok_solve else 'MISS'};  build + solve <= {TARGET_S:g} s: {'PASS' if ok_total else 'MISS'}")
+    print(
+        f"{build_s:>8.2f} {solve_s:>8.2f} {build_s + solve_s:>8.2f}  solve to {args.gap:.0%} gap <= {TARGET_S:g} s: "
+        f"{'PASS' if ok_solve else 'MISS'};  build + solve <= {TARGET_S:g} s: {'PASS' if ok_total else 'MISS'}"
+    )
     sys.stdout.flush()
 
 

@@ -22,11 +22,22 @@ if str(SRC) not in sys.path:
 
 def run_cli(*args: str, cwd: Path = REPO, columns: int = 250, timeout: float = 120) -> subprocess.CompletedProcess:
     """Run ``python -m positivesum.cli ARGS`` in a fresh interpreter (the real entry point)."""
-    env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(SRC), os.environ.get("PYTHONPATH", "")]),
-               COLUMNS=str(columns), NO_COLOR="1")
+    env = dict(
+        os.environ,
+        PYTHONPATH=os.pathsep.join([str(SRC), os.environ.get("PYTHONPATH", "")]),
+        COLUMNS=str(columns),
+        NO_COLOR="1",
+    )
     env.pop("POSITIVESUM_DEBUG", None)
-    return subprocess.run([sys.executable, "-m", "positivesum.cli", *map(str, args)], cwd=cwd, env=env,
-                          capture_output=True, text=True, encoding="utf-8", timeout=timeout)
+    return subprocess.run(
+        [sys.executable, "-m", "positivesum.cli", *map(str, args)],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=timeout,
+    )
 
 
 @pytest.fixture
@@ -60,18 +71,24 @@ def synthetic_surrogate(ds):
     points = {s: {m: (base[s] + values[s][m]).tolist() for m in areas} for s in scenarios}
     # a non-empty validation record: the CLI validates unvalidated surrogates by simulation, which would
     # only measure how wrong these made-up values are
-    validation = {"rmse": float("nan"), "max_abs_error": float("nan"), "samples": [],
-                  "note": "synthetic surrogate written by tests/conftest.py (synthetic_surrogate)"}
+    validation = {
+        "rmse": float("nan"),
+        "max_abs_error": float("nan"),
+        "samples": [],
+        "note": "synthetic surrogate written by tests/conftest.py (synthetic_surrogate)",
+    }
     return Surrogate(scenarios, areas, levels, base, values, points, reps=50, seed=20260101, validation=validation)
 
 
 def write_synthetic_cache(path: Path, loaded, seed: int = 20260101) -> Path:
-    """Put the synthetic surrogate where `--cache-dir path` finds it for this data and seed (key as plan_services.context)."""
+    """Put the synthetic surrogate where `--cache-dir path` finds it for this data and seed (key as services.plan.context)."""
     import hashlib
     import json
 
     key = hashlib.sha256(f"{loaded.data_hash}:{seed}".encode()).hexdigest()[:16]
-    (path / f"surrogate-{key}.json").write_text(json.dumps(synthetic_surrogate(loaded.dataset).to_dict()), encoding="utf-8")
+    (path / f"surrogate-{key}.json").write_text(
+        json.dumps(synthetic_surrogate(loaded.dataset).to_dict()), encoding="utf-8"
+    )
     return path
 
 

@@ -10,8 +10,8 @@ from __future__ import annotations
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
-from conftest import BAD, REPO, run_cli
 
+from conftest import BAD, REPO, run_cli
 from positivesum.model.errors import InputError
 from positivesum.model.loader import load_dataset
 from positivesum.model.yamlio import MAX_FILE_BYTES
@@ -36,66 +36,157 @@ CASES = [
     ("multiple_documents.yaml", 3, DOC, "file holds more than one YAML document (---)"),
     ("top_level_list.yaml", 2, DOC, "top level is a list, not a mapping"),
     # --- imports ---
-    pytest.param("circular_a.yaml", 2, "import", "circular import: tests/bad_inputs/circular_a.yaml → "
-                 "tests/bad_inputs/circular_b.yaml → tests/bad_inputs/circular_a.yaml"),
-    pytest.param("self_import.yaml", 2, "import", "circular import: tests/bad_inputs/self_import.yaml → "
-                 "tests/bad_inputs/self_import.yaml"),
+    pytest.param(
+        "circular_a.yaml",
+        2,
+        "import",
+        "circular import: tests/bad_inputs/circular_a.yaml → "
+        "tests/bad_inputs/circular_b.yaml → tests/bad_inputs/circular_a.yaml",
+    ),
+    pytest.param(
+        "self_import.yaml",
+        2,
+        "import",
+        "circular import: tests/bad_inputs/self_import.yaml → tests/bad_inputs/self_import.yaml",
+    ),
     ("missing_import.yaml", 4, "import[1]", "imported file '../fixtures/minimal/nosuch.yaml' not found"),
     ("import_not_list.yaml", 2, "import", "must be a list of file paths"),
     # --- schema ---
     ("unknown_key_top.yaml", 3, "scenario", "unknown key 'scenario' — did you mean 'scenarios'?"),
     ("unknown_key_actor.yaml", 5, "actors.JPN.curency", "unknown key 'curency' — did you mean 'currency'?"),
-    ("unknown_key_participant.yaml", 7, "scenarios.strait_invasion.participants.JPN.comitment",
-     "unknown key 'comitment' — did you mean 'commitment'?"),
+    (
+        "unknown_key_participant.yaml",
+        7,
+        "scenarios.strait_invasion.participants.JPN.comitment",
+        "unknown key 'comitment' — did you mean 'commitment'?",
+    ),
     ("unknown_key_quantity.yaml", 6, "munitions.type12.range_km.sorce", "unknown key 'sorce' — did you mean 'source'?"),
     ("missing_required_key.yaml", 4, "bases.naha.host", "missing required key 'host' — add `host:`"),
     ("wrong_type_text.yaml", 5, "scenarios.strait_invasion.duration_days.value", "expected a number, got 'thirty'"),
-    ("bare_number_quantity.yaml", 5, "scenarios.island_seizure.warning_days", "expected a mapping (key: value lines), got int 7"),
-    ("invalid_literal.yaml", 5, "scenarios.strait_invasion.us_intervention",
-     "'airsea' is not allowed — use one of: 'none', 'supplies_only', 'air_sea'"),
+    (
+        "bare_number_quantity.yaml",
+        5,
+        "scenarios.island_seizure.warning_days",
+        "expected a mapping (key: value lines), got int 7",
+    ),
+    (
+        "invalid_literal.yaml",
+        5,
+        "scenarios.strait_invasion.us_intervention",
+        "'airsea' is not allowed — use one of: 'none', 'supplies_only', 'air_sea'",
+    ),
     ("phase_without_source.yaml", 7, "scenarios.island_seizure.phases[1]", "has no `source:` or `estimate:`"),
     ("quantity_without_source.yaml", 6, "forces.JPN.fighter.yokosuka", "has no `source:` or `estimate:`"),
     ("low_above_value.yaml", 6, "forces.JPN.fighter.yokosuka", "low (3) is above value (2) — set low <= value <= high"),
     ("negative_stockpile.yaml", 7, "munitions.type12.holdings.JPN.stockpile", "is -40, below the minimum (0"),
-    ("commitment_above_one.yaml", 11, "scenarios.strait_invasion.participants.AUS.commitment",
-     "must be a fraction between 0 and 1, got 1.2"),
-    pytest.param("override_commitment_above_one.yaml", 7, "scenarios.strait_invasion.participants.USA.commitment",
-                 "must be a fraction between 0 and 1, got 1.2"),
-    ("surge_below_production.yaml", 6, "munitions.type12.holdings.PRC",
-     "surge_per_year (20) is below production_per_year (50)"),
+    (
+        "commitment_above_one.yaml",
+        11,
+        "scenarios.strait_invasion.participants.AUS.commitment",
+        "must be a fraction between 0 and 1, got 1.2",
+    ),
+    pytest.param(
+        "override_commitment_above_one.yaml",
+        7,
+        "scenarios.strait_invasion.participants.USA.commitment",
+        "must be a fraction between 0 and 1, got 1.2",
+    ),
+    (
+        "surge_below_production.yaml",
+        6,
+        "munitions.type12.holdings.PRC",
+        "surge_per_year (20) is below production_per_year (50)",
+    ),
     ("invalid_id.yaml", 4, "mission_areas.anti submarine!", "'anti submarine!' is not a valid value here"),
     ("latitude_95.yaml", 5, "theatres.east_china_sea.lat_deg", "is 95, above the maximum (90"),
     # --- sources ---
-    ("unknown_source_key.yaml", 5, "munitions.type12.unit_cost_musd.source",
-     "source key 'test_manul' is not in the `sources:` registry — did you mean 'test_manual'?"),
+    (
+        "unknown_source_key.yaml",
+        5,
+        "munitions.type12.unit_cost_musd.source",
+        "source key 'test_manul' is not in the `sources:` registry — did you mean 'test_manual'?",
+    ),
     # --- scenario consistency ---
-    ("unknown_base.yaml", 6, "scenarios.strait_invasion.reinforcements[0].origin",
-     "refers to base 'guamm', which does not exist — did you mean 'guam'?"),
-    ("unknown_theatre.yaml", 5, "scenarios.island_seizure.theatre",
-     "refers to theatre 'east_china_see', which does not exist — did you mean 'east_china_sea'?"),
-    ("unknown_actor.yaml", 6, "scenarios.strait_invasion.participants.USAA",
-     "refers to actor 'USAA', which does not exist — did you mean 'USA'?"),
-    ("reinforcement_before_start.yaml", 6, "scenarios.strait_invasion.reinforcements[0].arrival_day",
-     "arrives on day -15, before the scenario starts (day -10, i.e. -warning_days)"),
-    ("reinforcement_non_participant.yaml", 12, "scenarios.island_seizure.reinforcements[1].actor",
-     "'AUS' reinforces but does not take part in the scenario"),
-    ("phases_out_of_order.yaml", 7, "scenarios.island_seizure.phases[1].start_day",
-     "phase 'seizure' starts before the previous phase ends (day 20)"),
-    ("phase_ends_before_start.yaml", 7, "scenarios.island_seizure.phases[1].end_day",
-     "phase ends (day 8) before it starts (day 15)"),
-    ("adversary_not_participant.yaml", 11, "scenarios.quiet_blockade.participants", "the adversary 'PRC' is not a participant"),
+    (
+        "unknown_base.yaml",
+        6,
+        "scenarios.strait_invasion.reinforcements[0].origin",
+        "refers to base 'guamm', which does not exist — did you mean 'guam'?",
+    ),
+    (
+        "unknown_theatre.yaml",
+        5,
+        "scenarios.island_seizure.theatre",
+        "refers to theatre 'east_china_see', which does not exist — did you mean 'east_china_sea'?",
+    ),
+    (
+        "unknown_actor.yaml",
+        6,
+        "scenarios.strait_invasion.participants.USAA",
+        "refers to actor 'USAA', which does not exist — did you mean 'USA'?",
+    ),
+    (
+        "reinforcement_before_start.yaml",
+        6,
+        "scenarios.strait_invasion.reinforcements[0].arrival_day",
+        "arrives on day -15, before the scenario starts (day -10, i.e. -warning_days)",
+    ),
+    (
+        "reinforcement_non_participant.yaml",
+        12,
+        "scenarios.island_seizure.reinforcements[1].actor",
+        "'AUS' reinforces but does not take part in the scenario",
+    ),
+    (
+        "phases_out_of_order.yaml",
+        7,
+        "scenarios.island_seizure.phases[1].start_day",
+        "phase 'seizure' starts before the previous phase ends (day 20)",
+    ),
+    (
+        "phase_ends_before_start.yaml",
+        7,
+        "scenarios.island_seizure.phases[1].end_day",
+        "phase ends (day 8) before it starts (day 15)",
+    ),
+    (
+        "adversary_not_participant.yaml",
+        11,
+        "scenarios.quiet_blockade.participants",
+        "the adversary 'PRC' is not a participant",
+    ),
     # --- command structures ---
-    ("command_link_missing_node.yaml", 12, "command_structures.parallel.links[6].to_hq",
-     "link names node 'jpn_hqq', which is not in this structure — did you mean 'jpn_hq'?"),
-    ("command_no_path.yaml", 6, "command_structures.parallel.nodes.jpn_sea",
-     "no command path from JPN's national authority to component 'jpn_sea'"),
-    ("command_cycle.yaml", 5, "command_structures.parallel.links",
-     "command links form a cycle: usa_nca → usa_hq → usa_air → usa_nca"),
+    (
+        "command_link_missing_node.yaml",
+        12,
+        "command_structures.parallel.links[6].to_hq",
+        "link names node 'jpn_hqq', which is not in this structure — did you mean 'jpn_hq'?",
+    ),
+    (
+        "command_no_path.yaml",
+        6,
+        "command_structures.parallel.nodes.jpn_sea",
+        "no command path from JPN's national authority to component 'jpn_sea'",
+    ),
+    (
+        "command_cycle.yaml",
+        5,
+        "command_structures.parallel.links",
+        "command links form a cycle: usa_nca → usa_hq → usa_air → usa_nca",
+    ),
     # --- options ---
-    ("option_prerequisite_cycle.yaml", 5, "options.more_missiles.prerequisites",
-     "prerequisites form a cycle: more_missiles → missile_factory → more_missiles"),
-    ("option_prerequisite_is_exclusion.yaml", 4, "options.missile_factory",
-     "'more_missiles' is both a prerequisite and an exclusion"),
+    (
+        "option_prerequisite_cycle.yaml",
+        5,
+        "options.more_missiles.prerequisites",
+        "prerequisites form a cycle: more_missiles → missile_factory → more_missiles",
+    ),
+    (
+        "option_prerequisite_is_exclusion.yaml",
+        4,
+        "options.missile_factory",
+        "'more_missiles' is both a prerequisite and an exclusion",
+    ),
 ]
 LOCATED_IN = {"circular_a.yaml": "circular_b.yaml"}
 HELPERS = {"circular_b.yaml"}  # imported by circular_a.yaml; not a case of its own
@@ -159,8 +250,10 @@ def test_file_over_10_mb_is_refused(tmp_path):
     assert big.stat().st_size == MAX_FILE_BYTES + 1
     proc = run_cli("validate", big)
     line = _check_rejected(proc, str(big.resolve()), None, DOC, "file is 10.5 MB, over the 10 MB limit")
-    assert line == (f"{big.resolve()}: (document): file is 10.5 MB, over the 10 MB limit — "
-                    "split the data into several files joined with `import:`")
+    assert line == (
+        f"{big.resolve()}: (document): file is 10.5 MB, over the 10 MB limit — "
+        "split the data into several files joined with `import:`"
+    )
 
 
 def test_missing_file_on_the_command_line(tmp_path):
@@ -171,36 +264,27 @@ def test_missing_file_on_the_command_line(tmp_path):
 # --- exact text of representative messages (Problem.format()) -----------------------------
 
 EXACT = {
-    "unknown_key_actor.yaml":
-        "tests/bad_inputs/unknown_key_actor.yaml:5: actors.JPN.curency: unknown key 'curency' — "
-        "did you mean 'currency'? (see docs/reference/schema.md#actor)",
-    "quantity_without_source.yaml":
-        "tests/bad_inputs/quantity_without_source.yaml:6: forces.JPN.fighter.yokosuka: has no `source:` or "
-        "`estimate:` — add a citation (source) or the reasoning behind it (estimate)",
-    "reinforcement_before_start.yaml":
-        "tests/bad_inputs/reinforcement_before_start.yaml:6: scenarios.strait_invasion.reinforcements[0].arrival_day: "
-        "arrives on day -15, before the scenario starts (day -10, i.e. -warning_days) — forces present from the "
-        "start belong in `forces:`; otherwise use a later day",
-    "unknown_base.yaml":
-        "tests/bad_inputs/unknown_base.yaml:6: scenarios.strait_invasion.reinforcements[0].origin: refers to base "
-        "'guamm', which does not exist — did you mean 'guam'? or define base 'guamm'",
-    "alias_bomb.yaml":
-        "tests/bad_inputs/alias_bomb.yaml:7: (document): aliases expand this document to more than 200,000 values "
-        "(an alias bomb?) — write the data out without nested anchors/aliases",
-    "unknown_source_key.yaml":
-        "tests/bad_inputs/unknown_source_key.yaml:5: munitions.type12.unit_cost_musd.source: source key 'test_manul' "
-        "is not in the `sources:` registry — did you mean 'test_manual'? or add it under `sources:` (or write a "
-        "full citation with a URL)",
-    "duplicate_key.yaml":
-        "tests/bad_inputs/duplicate_key.yaml:7: scenarios.strait_invasion.warning_days: duplicate key (first defined "
-        "on line 5) — keep one definition; later copies would silently win",
-    "missing_import.yaml":
-        "tests/bad_inputs/missing_import.yaml:4: import[1]: imported file '../fixtures/minimal/nosuch.yaml' not found "
-        "(looked in tests/bad_inputs) — fix the path; imports are relative to the importing file",
-    "command_no_path.yaml":
-        "tests/bad_inputs/command_no_path.yaml:6: command_structures.parallel.nodes.jpn_sea: no command path from "
-        "JPN's national authority to component 'jpn_sea' — add a command link ending at 'jpn_sea' from a "
-        "headquarters under jpn_nca",
+    "unknown_key_actor.yaml": "tests/bad_inputs/unknown_key_actor.yaml:5: actors.JPN.curency: unknown key 'curency' — "
+    "did you mean 'currency'? (see docs/reference/schema.md#actor)",
+    "quantity_without_source.yaml": "tests/bad_inputs/quantity_without_source.yaml:6: forces.JPN.fighter.yokosuka: has no `source:` or "
+    "`estimate:` — add a citation (source) or the reasoning behind it (estimate)",
+    "reinforcement_before_start.yaml": "tests/bad_inputs/reinforcement_before_start.yaml:6: scenarios.strait_invasion.reinforcements[0].arrival_day: "
+    "arrives on day -15, before the scenario starts (day -10, i.e. -warning_days) — forces present from the "
+    "start belong in `forces:`; otherwise use a later day",
+    "unknown_base.yaml": "tests/bad_inputs/unknown_base.yaml:6: scenarios.strait_invasion.reinforcements[0].origin: refers to base "
+    "'guamm', which does not exist — did you mean 'guam'? or define base 'guamm'",
+    "alias_bomb.yaml": "tests/bad_inputs/alias_bomb.yaml:7: (document): aliases expand this document to more than 200,000 values "
+    "(an alias bomb?) — write the data out without nested anchors/aliases",
+    "unknown_source_key.yaml": "tests/bad_inputs/unknown_source_key.yaml:5: munitions.type12.unit_cost_musd.source: source key 'test_manul' "
+    "is not in the `sources:` registry — did you mean 'test_manual'? or add it under `sources:` (or write a "
+    "full citation with a URL)",
+    "duplicate_key.yaml": "tests/bad_inputs/duplicate_key.yaml:7: scenarios.strait_invasion.warning_days: duplicate key (first defined "
+    "on line 5) — keep one definition; later copies would silently win",
+    "missing_import.yaml": "tests/bad_inputs/missing_import.yaml:4: import[1]: imported file '../fixtures/minimal/nosuch.yaml' not found "
+    "(looked in tests/bad_inputs) — fix the path; imports are relative to the importing file",
+    "command_no_path.yaml": "tests/bad_inputs/command_no_path.yaml:6: command_structures.parallel.nodes.jpn_sea: no command path from "
+    "JPN's national authority to component 'jpn_sea' — add a command link ending at 'jpn_sea' from a "
+    "headquarters under jpn_nca",
 }
 
 
@@ -220,10 +304,12 @@ def test_exact_circular_import_message(in_repo):
     assert _problems("circular_a.yaml") == [
         "tests/bad_inputs/circular_b.yaml:2: import: circular import: tests/bad_inputs/circular_a.yaml → "
         "tests/bad_inputs/circular_b.yaml → tests/bad_inputs/circular_a.yaml — remove one of the imports so that "
-        "no file imports itself, directly or indirectly"]
+        "no file imports itself, directly or indirectly"
+    ]
 
 
 def test_encoding_error_names_file_like_other_errors(in_repo):
     assert _problems("non_utf8.yaml") == [
         "tests/bad_inputs/non_utf8.yaml:2: (document): byte 0xe9 at offset 49 is not valid UTF-8 — save the file "
-        "as UTF-8 (most editors: 'Save with encoding')"]
+        "as UTF-8 (most editors: 'Save with encoding')"
+    ]

@@ -7,8 +7,8 @@ import math
 import re
 
 import pytest
-from conftest import MINIMAL, REPO, run_cli
 
+from conftest import MINIMAL, run_cli
 from positivesum.model.loader import load_dataset
 
 DATA = ["--data", "tests/fixtures/minimal/minimal.yaml"]
@@ -39,13 +39,24 @@ def test_validate_minimal_fixture(cli):
         assert count in out
 
 
-@pytest.mark.parametrize("kind, ids, shown", [
-    ("scenarios", ["strait_invasion", "island_seizure"], ["Strait invasion", "海峡侵攻", "Island seizure", "supplies_only"]),
-    ("actors", ["USA", "JPN", "PRC"], ["United States", "アメリカ合衆国", "Japan", "日本", "People's Republic of China"]),
-    ("bases", ["kadena", "yokosuka", "guam", "fuzhou"], ["Kadena Air Base", "嘉手納基地", "Andersen AFB"]),
-    ("munitions", ["type12"], ["Type 12 SSM", "12式地対艦誘導弾", "anti_ship", "JPN:400, USA:100"]),
-    ("options", ["more_missiles"], ["More anti-ship missiles", "対艦ミサイル増強", "missiles"]),
-])
+@pytest.mark.parametrize(
+    "kind, ids, shown",
+    [
+        (
+            "scenarios",
+            ["strait_invasion", "island_seizure"],
+            ["Strait invasion", "海峡侵攻", "Island seizure", "supplies_only"],
+        ),
+        (
+            "actors",
+            ["USA", "JPN", "PRC"],
+            ["United States", "アメリカ合衆国", "Japan", "日本", "People's Republic of China"],
+        ),
+        ("bases", ["kadena", "yokosuka", "guam", "fuzhou"], ["Kadena Air Base", "嘉手納基地", "Andersen AFB"]),
+        ("munitions", ["type12"], ["Type 12 SSM", "12式地対艦誘導弾", "anti_ship", "JPN:400, USA:100"]),
+        ("options", ["more_missiles"], ["More anti-ship missiles", "対艦ミサイル増強", "missiles"]),
+    ],
+)
 def test_list(cli, kind, ids, shown):
     table = _ok(cli("list", kind, *DATA))
     for text in ids + shown:
@@ -54,10 +65,16 @@ def test_list(cli, kind, ids, shown):
     assert [r["id"] for r in rows] == ids
 
 
-@pytest.mark.parametrize("kind, fix", [
-    ("widgets", f"known keys: actors, bases, capability_classes, command_structures, munitions, options, scenarios (one of: {KINDS})"),
-    ("scenario", f"did you mean 'scenarios'? (one of: {KINDS})"),
-])
+@pytest.mark.parametrize(
+    "kind, fix",
+    [
+        (
+            "widgets",
+            f"known keys: actors, bases, capability_classes, command_structures, munitions, options, scenarios (one of: {KINDS})",
+        ),
+        ("scenario", f"did you mean 'scenarios'? (one of: {KINDS})"),
+    ],
+)
 def test_list_unknown_kind(cli, kind, fix):
     assert _rejected(cli("list", kind, *DATA)) == [f"<command line>: kind: cannot list '{kind}' — {fix}"]
 
@@ -74,18 +91,31 @@ def test_show_json_resolves_scenario(cli, in_repo):
     sc = res["scenario"]
     assert (sc["theatre"], sc["adversary"], sc["us_intervention"]) == ("taiwan_strait", "PRC", "air_sea")
     assert sc["name"] == {"en": "Strait invasion", "ja": "海峡侵攻"}
-    assert sc["warning_days"] == {"value": 10.0, "low": 5.0, "high": 20.0, "estimate": "test fixture", "confidence": "notional"}
+    assert sc["warning_days"] == {
+        "value": 10.0,
+        "low": 5.0,
+        "high": 20.0,
+        "estimate": "test fixture",
+        "confidence": "notional",
+    }
     assert list(sc["participants"]) == ["USA", "JPN", "PRC"]
     assert sc["reinforcements"][0]["origin"] == "guam" and sc["reinforcements"][0]["arrival_day"] == 3.0
     derived = res["derived"]
-    assert derived["committed_forces"] == {"USA": {"destroyer": 1.5, "fighter": 3.0}, "JPN": {"destroyer": 3.2, "fighter": 4.8},
-                                           "PRC": {"amphib": 5.0, "fighter": 20.0}}
+    assert derived["committed_forces"] == {
+        "USA": {"destroyer": 1.5, "fighter": 3.0},
+        "JPN": {"destroyer": 3.2, "fighter": 4.8},
+        "PRC": {"amphib": 5.0, "fighter": 20.0},
+    }
     # national decision + (link + node decision) along nca → hq → component
     assert derived["command_latency_hours"] == {"usa_air": 14.0, "jpn_air": 21.0, "prc_air": 7.5}
     assert derived["bases"]["kadena"]["distance_km"] == _haversine(26.35, 127.77, 24.0, 120.0)
     assert list(derived["bases"]) == ["fuzhou", "kadena", "yokosuka", "guam"]  # nearest first
-    assert res["provenance"] == {"files": MINIMAL_FILES, "overrides": [], "sets": [],
-                                 "data_sha256": load_dataset([MINIMAL]).data_hash}
+    assert res["provenance"] == {
+        "files": MINIMAL_FILES,
+        "overrides": [],
+        "sets": [],
+        "data_sha256": load_dataset([MINIMAL]).data_hash,
+    }
 
 
 def test_show_reports_allied_access_to_restricted_host(cli):
@@ -102,40 +132,90 @@ def test_show_text(cli):
 
 
 def test_show_with_set_and_override(cli):
-    res = json.loads(_ok(cli("show", "strait_invasion", "--json", *DATA, "--set", "scenarios.strait_invasion.warning_days=12",
-                             "--set", "scenarios.strait_invasion.participants.USA.commitment=1")))
+    res = json.loads(
+        _ok(
+            cli(
+                "show",
+                "strait_invasion",
+                "--json",
+                *DATA,
+                "--set",
+                "scenarios.strait_invasion.warning_days=12",
+                "--set",
+                "scenarios.strait_invasion.participants.USA.commitment=1",
+            )
+        )
+    )
     assert res["scenario"]["warning_days"] == {
-        "value": 12.0, "estimate": "set on the command line: --set scenarios.strait_invasion.warning_days=12", "confidence": "notional"}
+        "value": 12.0,
+        "estimate": "set on the command line: --set scenarios.strait_invasion.warning_days=12",
+        "confidence": "notional",
+    }
     assert res["derived"]["committed_forces"]["USA"] == {"destroyer": 3.0, "fighter": 6.0}
-    assert res["provenance"]["sets"] == ["scenarios.strait_invasion.warning_days=12",
-                                         "scenarios.strait_invasion.participants.USA.commitment=1"]
+    assert res["provenance"]["sets"] == [
+        "scenarios.strait_invasion.warning_days=12",
+        "scenarios.strait_invasion.participants.USA.commitment=1",
+    ]
     res = json.loads(_ok(cli("show", "strait_invasion", "--json", *DATA, "--override", "short_warning")))
     assert res["scenario"]["warning_days"]["value"] == 3.0
     assert res["provenance"]["overrides"] == ["short_warning"]
-    assert "Applied: overrides ['short_warning'], --set []" in _ok(cli("show", "strait_invasion", *DATA, "-o", "short_warning"))
+    assert "Applied: overrides ['short_warning'], --set []" in _ok(
+        cli("show", "strait_invasion", *DATA, "-o", "short_warning")
+    )
 
 
-@pytest.mark.parametrize("name, fix", [
-    ("nosuch", "known keys: island_seizure, strait_invasion (run `positivesum list scenarios`)"),
-    ("strait_invasio", "did you mean 'strait_invasion'? (run `positivesum list scenarios`)"),
-])
+@pytest.mark.parametrize(
+    "name, fix",
+    [
+        ("nosuch", "known keys: island_seizure, strait_invasion (run `positivesum list scenarios`)"),
+        ("strait_invasio", "did you mean 'strait_invasion'? (run `positivesum list scenarios`)"),
+    ],
+)
 def test_show_unknown_scenario(cli, name, fix):
-    assert _rejected(cli("show", name, *DATA)) == [f"<command line>: SCENARIO: no scenario '{name}' in the dataset — {fix}"]
+    assert _rejected(cli("show", name, *DATA)) == [
+        f"<command line>: SCENARIO: no scenario '{name}' in the dataset — {fix}"
+    ]
 
 
 def test_show_bad_set_is_clean_error(cli):
     assert _rejected(cli("show", "strait_invasion", *DATA, "--set", "scenarios.strait_invasion.warnin_days=3")) == [
         "--set: scenarios.strait_invasion.warnin_days: no such key in the dataset — did you mean 'warning_days'? "
-        "(--set changes existing values; add new entries in a YAML file)"]
+        "(--set changes existing values; add new entries in a YAML file)"
+    ]
 
 
-SCENARIO_DIFF = sorted([
-    "basing_access.JPN", "description", "duration_days.value", "fait_accompli_window_days.value", "name.en", "name.ja",
-    "objective", "objective_troops_ashore", "participants.PRC.commitment.value", "participants.USA.commitment.value",
-    "phases[0].end_day", "phases[0].name", "phases[0].start_day", "phases[1].end_day", "phases[1].name",
-    "phases[1].start_day", "reinforcements[0].actor", "reinforcements[0].arrival_day", "reinforcements[0].capability",
-    "reinforcements[0].count", "reinforcements[0].origin", "theatre", "us_intervention", "warning_days.confidence",
-    "warning_days.high", "warning_days.low", "warning_days.value", "weight.value"])
+SCENARIO_DIFF = sorted(
+    [
+        "basing_access.JPN",
+        "description",
+        "duration_days.value",
+        "fait_accompli_window_days.value",
+        "name.en",
+        "name.ja",
+        "objective",
+        "objective_troops_ashore",
+        "participants.PRC.commitment.value",
+        "participants.USA.commitment.value",
+        "phases[0].end_day",
+        "phases[0].name",
+        "phases[0].start_day",
+        "phases[1].end_day",
+        "phases[1].name",
+        "phases[1].start_day",
+        "reinforcements[0].actor",
+        "reinforcements[0].arrival_day",
+        "reinforcements[0].capability",
+        "reinforcements[0].count",
+        "reinforcements[0].origin",
+        "theatre",
+        "us_intervention",
+        "warning_days.confidence",
+        "warning_days.high",
+        "warning_days.low",
+        "warning_days.value",
+        "weight.value",
+    ]
+)
 
 
 def test_diff_two_scenarios(cli):
@@ -143,7 +223,12 @@ def test_diff_two_scenarios(cli):
     assert (res["comparing"], res["a"], res["b"]) == ("scenarios", "strait_invasion", "island_seizure")
     assert sorted(c["path"] for c in res["changes"]) == SCENARIO_DIFF
     by_path = {c["path"]: c for c in res["changes"]}
-    assert by_path["theatre"] == {"path": "theatre", "kind": "changed", "before": "taiwan_strait", "after": "east_china_sea"}
+    assert by_path["theatre"] == {
+        "path": "theatre",
+        "kind": "changed",
+        "before": "taiwan_strait",
+        "after": "east_china_sea",
+    }
     assert (by_path["weight.value"]["before"], by_path["weight.value"]["after"]) == (2.0, 1.0)
     table = _ok(cli("diff", "strait_invasion", "island_seizure", *DATA))
     assert "28 difference(s): strait_invasion → island_seizure" in table
@@ -153,13 +238,17 @@ def test_diff_two_scenarios(cli):
 
 def test_diff_two_dataset_files(cli, tmp_path):
     other = tmp_path / "other.yaml"
-    other.write_text(f"import: [{MINIMAL}]\nscenarios:\n  strait_invasion:\n    warning_days: {{value: 12}}\n"
-                     "theatres:\n  okinawa: {name: {en: Okinawa, ja: 沖縄}, lat_deg: 26.5, lon_deg: 128, estimate: x}\n",
-                     encoding="utf-8")
+    other.write_text(
+        f"import: [{MINIMAL}]\nscenarios:\n  strait_invasion:\n    warning_days: {{value: 12}}\n"
+        "theatres:\n  okinawa: {name: {en: Okinawa, ja: 沖縄}, lat_deg: 26.5, lon_deg: 128, estimate: x}\n",
+        encoding="utf-8",
+    )
     res = json.loads(_ok(cli("diff", MINIMAL, other, "--json")))
     assert res["comparing"] == "datasets"
     assert [(c["path"], c["kind"]) for c in res["changes"]] == [
-        ("scenarios.strait_invasion.warning_days.value", "changed"), ("theatres.okinawa", "added")]
+        ("scenarios.strait_invasion.warning_days.value", "changed"),
+        ("theatres.okinawa", "added"),
+    ]
     assert (res["changes"][0]["before"], res["changes"][0]["after"]) == (10.0, 12.0)
     assert "No differences between datasets" in _ok(cli("diff", MINIMAL, MINIMAL))
 
@@ -167,7 +256,8 @@ def test_diff_two_dataset_files(cli, tmp_path):
 def test_diff_unknown_names(cli):
     assert _rejected(cli("diff", "strait_invasion", "island_seizur", *DATA)) == [
         "<command line>: island_seizur: 'island_seizur' is neither a file nor a scenario id — did you mean "
-        "'island_seizure'? (pass two scenario ids or two dataset files)"]
+        "'island_seizure'? (pass two scenario ids or two dataset files)"
+    ]
 
 
 def _new(cli, tmp_path, name="my_scn", *extra):
@@ -206,11 +296,20 @@ def test_new_scenario_on_default_data(cli, tmp_path):
     assert _ok(cli("validate", target)).startswith("valid: ")
 
 
-@pytest.mark.parametrize("args, line", [
-    (["strait_invasion"], "<command line>: NAME: scenario 'strait_invasion' already exists — choose another name, or "
-                          "edit that scenario's file"),
-    (["bad name!"], "<command line>: NAME: 'bad name!' is not a valid id — use letters, digits, '_' and '-', starting with a letter"),
-])
+@pytest.mark.parametrize(
+    "args, line",
+    [
+        (
+            ["strait_invasion"],
+            "<command line>: NAME: scenario 'strait_invasion' already exists — choose another name, or "
+            "edit that scenario's file",
+        ),
+        (
+            ["bad name!"],
+            "<command line>: NAME: 'bad name!' is not a valid id — use letters, digits, '_' and '-', starting with a letter",
+        ),
+    ],
+)
 def test_new_scenario_rejects_bad_names(cli, tmp_path, args, line):
     target, proc = _new(cli, tmp_path, args[0], *DATA)
     assert _rejected(proc) == [line]
@@ -219,8 +318,10 @@ def test_new_scenario_rejects_bad_names(cli, tmp_path, args, line):
 
 def test_new_scenario_unknown_source(cli, tmp_path):
     proc = cli("new", "scenario", "x", "--from", "strait_invasio", "--out", tmp_path / "x.yaml", *DATA)
-    assert _rejected(proc) == ["<command line>: SCENARIO: no scenario 'strait_invasio' in the dataset — did you mean "
-                               "'strait_invasion'? (run `positivesum list scenarios`)"]
+    assert _rejected(proc) == [
+        "<command line>: SCENARIO: no scenario 'strait_invasio' in the dataset — did you mean "
+        "'strait_invasion'? (run `positivesum list scenarios`)"
+    ]
 
 
 def _commands(cli, *group) -> list[str]:

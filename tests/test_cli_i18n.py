@@ -25,14 +25,26 @@ JAPANESE = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]")
 
 
 def run(*args: str, lang: str | None = None) -> subprocess.CompletedProcess:
-    env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(SRC), os.environ.get("PYTHONPATH", "")]),
-               COLUMNS="200", NO_COLOR="1", LANG="C.UTF-8")
+    env = dict(
+        os.environ,
+        PYTHONPATH=os.pathsep.join([str(SRC), os.environ.get("PYTHONPATH", "")]),
+        COLUMNS="200",
+        NO_COLOR="1",
+        LANG="C.UTF-8",
+    )
     env.pop("POSITIVESUM_DEBUG", None)
     env.pop("POSITIVESUM_LANG", None)
     if lang is not None:
         env["POSITIVESUM_LANG"] = lang
-    return subprocess.run([sys.executable, "-m", "positivesum.cli", *map(str, args)], cwd=REPO, env=env,
-                          capture_output=True, text=True, encoding="utf-8", timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "positivesum.cli", *map(str, args)],
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=120,
+    )
 
 
 def _msgids(path: Path) -> dict[str, str]:
@@ -94,9 +106,11 @@ def test_unknown_language_in_the_environment():
 
 
 def test_cli_pot_is_up_to_date_with_the_sources():
-    extracted = {msg[1] if isinstance(msg[1], str) else msg[1][0]
-                 for path in sorted(PKG.glob("cli*.py"))       # cli.py, cli_alliance.py, cli_report.py (babel-cli.cfg)
-                 for msg in extract_from_file("python", str(path), keywords=KEYWORDS)}
+    extracted = {
+        msg[1] if isinstance(msg[1], str) else msg[1][0]
+        for path in sorted((PKG / "cli").glob("*.py"))  # the cli package (babel-cli.cfg)
+        for msg in extract_from_file("python", str(path), keywords=KEYWORDS)
+    }
     pot = set(_msgids(LOCALE / "cli.pot"))
     assert extracted - pot == set(), "re-extract: see the header of babel-cli.cfg"
     assert pot - extracted == set(), "cli.pot has messages no longer in cli.py: re-extract"

@@ -14,8 +14,8 @@ from collections import defaultdict
 from pathlib import Path
 
 import pytest
-from conftest import SRC
 
+from conftest import SRC
 from positivesum.model.dataset import Dataset
 from positivesum.model.errors import dotted
 from positivesum.model.loader import default_data_dir, load_dataset
@@ -62,8 +62,17 @@ def test_every_data_file_is_imported(loaded):
     assert not missing, f"data files not reachable from default.yaml's `import:`: {missing}"
 
 
-@pytest.mark.parametrize("name", ["short_warning", "japan_counterstrike_2027", "low_recruitment", "usfj_jfhq",
-                                  "combined_command", "complementary_roles"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "short_warning",
+        "japan_counterstrike_2027",
+        "low_recruitment",
+        "usfj_jfhq",
+        "combined_command",
+        "complementary_roles",
+    ],
+)
 def test_named_override_exists_and_validates(loaded, name):
     assert name in loaded.available_overrides
     again = load_dataset(overrides=[name])
@@ -77,10 +86,14 @@ def test_every_named_override_validates(loaded):
 
 def test_overrides_change_what_they_say(ds):
     short = load_dataset(overrides=["short_warning"]).dataset
-    assert all(sc.warning_days.value < ds.scenarios[sid].warning_days.value or sc.warning_days.value <= 1
-               for sid, sc in short.scenarios.items())
-    assert all(sc.warning_days.estimate and "short_warning" in sc.warning_days.estimate
-               and sc.warning_days.source is None for sc in short.scenarios.values())
+    assert all(
+        sc.warning_days.value < ds.scenarios[sid].warning_days.value or sc.warning_days.value <= 1
+        for sid, sc in short.scenarios.items()
+    )
+    assert all(
+        sc.warning_days.estimate and "short_warning" in sc.warning_days.estimate and sc.warning_days.source is None
+        for sc in short.scenarios.values()
+    )
     strike = load_dataset(overrides=["japan_counterstrike_2027"]).dataset
     assert strike.munitions["tomahawk"].holdings["JPN"].stockpile == 400
     fjhq = load_dataset(overrides=["usfj_jfhq"]).dataset
@@ -95,8 +108,18 @@ def test_at_least_ten_scenarios(ds):
 
 
 def test_required_scenarios(ds):
-    required = {"taiwan_base", "taiwan_no_us", "taiwan_supplies_only", "taiwan_air_sea_ground", "taiwan_escalation",
-                "taiwan_jp_restricted", "taiwan_jp_denied", "nansei_seizure", "taiwan_blockade", "korea_contingency"}
+    required = {
+        "taiwan_base",
+        "taiwan_no_us",
+        "taiwan_supplies_only",
+        "taiwan_air_sea_ground",
+        "taiwan_escalation",
+        "taiwan_jp_restricted",
+        "taiwan_jp_denied",
+        "nansei_seizure",
+        "taiwan_blockade",
+        "korea_contingency",
+    }
     assert required <= set(ds.scenarios)
 
 
@@ -113,7 +136,9 @@ def test_japan_actor_in_full(ds):
     assert jpn.currency == "JPY"
     assert 140 <= jpn.local_per_usd.value <= 160
     assert {"JFY2023", "JFY2024", "JFY2025", "JFY2026"} <= set(jpn.defence_budget_local_bn)
-    assert all(q.note for q in jpn.defence_budget_local_bn.values()), "each budget year must say which definition it uses"
+    assert all(q.note for q in jpn.defence_budget_local_bn.values()), (
+        "each budget year must say which definition it uses"
+    )
     assert jpn.social_security_local_bn and jpn.social_security_growth_local_bn_per_year and jpn.debt_pct_gdp
     assert jpn.personnel is not None and {"JFY2023", "JFY2024"} <= set(jpn.personnel.recruitment)
     assert jpn.budget_share_of_gdp_target.value == 0.02
@@ -143,39 +168,126 @@ def test_fact_sheet_values_are_carried_exactly(ds):
     assert sum(q.value for q in prc["amphibious_ship"].values()) == 12  # 8 Type 071 + 4 Type 075 (§7)
     assert sum(q.value for q in prc["landing_ship_tank"].values()) == 32
     assert sum(q.value for q in ds.forces["TWN"]["surface_combatant"].values()) == 26  # calibration.md
-    for q in (jpn.defence_budget_local_bn["JFY2025"], jpn.personnel.authorised, ds.munitions["type12_upgraded"].range_km):
+    for q in (
+        jpn.defence_budget_local_bn["JFY2025"],
+        jpn.personnel.authorised,
+        ds.munitions["type12_upgraded"].range_km,
+    ):
         assert q.source and q.confidence == "H"
 
 
 def test_required_munitions(ds):
-    required = {"tomahawk", "type12_upgraded", "lrasm", "jassm_er", "sm6", "pac3_mse", "amraam",
-                "df21d", "df26", "df15_16", "yj18", "pl15", "hq9"}
+    required = {
+        "tomahawk",
+        "type12_upgraded",
+        "lrasm",
+        "jassm_er",
+        "sm6",
+        "pac3_mse",
+        "amraam",
+        "df21d",
+        "df26",
+        "df15_16",
+        "yj18",
+        "pl15",
+        "hq9",
+    }
     assert required <= set(ds.munitions)
     assert {"USA", "JPN"} <= set(ds.munitions["tomahawk"].holdings)
     assert "JPN" in ds.munitions["type12_upgraded"].holdings
 
 
 def test_required_mission_areas(ds):
-    assert {"air_defence", "ballistic_missile_defence", "maritime_defence", "anti_submarine", "island_defence",
-            "strike", "isr", "amphibious_interdiction", "logistics_support", "c2"} <= set(ds.mission_areas)
+    assert {
+        "air_defence",
+        "ballistic_missile_defence",
+        "maritime_defence",
+        "anti_submarine",
+        "island_defence",
+        "strike",
+        "isr",
+        "amphibious_interdiction",
+        "logistics_support",
+        "c2",
+    } <= set(ds.mission_areas)
 
 
 def test_required_theatres_and_bases(ds):
     assert {"taiwan_strait", "nansei", "korea"} <= set(ds.theatres)
-    required = {"kadena", "misawa", "yokota", "iwakuni", "yokosuka", "sasebo", "futenma", "camp_hansen", "camp_schwab",
-                "camp_zama", "naha", "nyutabaru", "tsuiki", "komatsu", "chitose", "hyakuri", "kure", "maizuru", "kengun",
-                "yonaguni", "ishigaki", "miyako", "amami", "andersen", "naval_base_guam", "pearl_harbor", "conus",
-                "hualien", "chiayi", "cck", "tsoying", "osan", "humphreys"}
+    required = {
+        "kadena",
+        "misawa",
+        "yokota",
+        "iwakuni",
+        "yokosuka",
+        "sasebo",
+        "futenma",
+        "camp_hansen",
+        "camp_schwab",
+        "camp_zama",
+        "naha",
+        "nyutabaru",
+        "tsuiki",
+        "komatsu",
+        "chitose",
+        "hyakuri",
+        "kure",
+        "maizuru",
+        "kengun",
+        "yonaguni",
+        "ishigaki",
+        "miyako",
+        "amami",
+        "andersen",
+        "naval_base_guam",
+        "pearl_harbor",
+        "conus",
+        "hualien",
+        "chiayi",
+        "cck",
+        "tsoying",
+        "osan",
+        "humphreys",
+    }
     assert required <= set(ds.bases)
     assert ds.bases["conus"].kind == "source"
     assert sum(1 for b in ds.bases.values() if b.host == "PRC") >= 4
 
 
 def test_required_capability_classes(ds):
-    required = {"f35a", "f35b", "f15ex", "f16", "f15j", "f2", "fa18", "b1", "b52", "p8", "p1", "aegis_destroyer",
-                "surface_combatant", "cvn", "ssn", "jmsdf_ss", "amphibious_ship", "roro_ferry", "plan_surface_combatant",
-                "plan_submarine", "pla_fighter", "j20", "pla_bomber", "srbm_launcher", "mrbm_launcher", "type12_battery",
-                "patriot_battery", "marine_littoral_regiment", "ground_brigade", "us_army_brigade", "mq9"}
+    required = {
+        "f35a",
+        "f35b",
+        "f15ex",
+        "f16",
+        "f15j",
+        "f2",
+        "fa18",
+        "b1",
+        "b52",
+        "p8",
+        "p1",
+        "aegis_destroyer",
+        "surface_combatant",
+        "cvn",
+        "ssn",
+        "jmsdf_ss",
+        "amphibious_ship",
+        "roro_ferry",
+        "plan_surface_combatant",
+        "plan_submarine",
+        "pla_fighter",
+        "j20",
+        "pla_bomber",
+        "srbm_launcher",
+        "mrbm_launcher",
+        "type12_battery",
+        "patriot_battery",
+        "marine_littoral_regiment",
+        "ground_brigade",
+        "us_army_brigade",
+        "mq9",
+    }
     assert required <= set(ds.capability_classes)
 
 
@@ -187,8 +299,9 @@ def test_required_command_structures(ds):
             assert (actor, "national") in kinds and (actor, "component") in kinds
     today = ds.command_structures["indopacom_direct"]
     assert {"indopacom", "usfj", "jjoc", "jasdf", "jmsdf", "gsdf"} <= set(today.nodes)
-    assert not any(link.kind == "command" and link.from_hq == "usfj" for link in today.links), \
+    assert not any(link.kind == "command" and link.from_hq == "usfj" for link in today.links), (
         "today USFJ is an administrative HQ without operational command"
+    )
     upgraded = ds.command_structures["usfj_jfhq_jjoc"]
     assert any(link.kind == "command" and link.from_hq == "usfj" for link in upgraded.links)
 
@@ -257,13 +370,18 @@ def test_commitments_keep_single_units(ds):
             c = part.commitment.value
             if c == 0 or aid == "JPN":  # JPN's low commitments (restricted access) are deliberate
                 continue
-            singles = [(cls, b) for cls, by_base in ds.forces.get(aid, {}).items() for b, q in by_base.items() if q.value == 1]
+            singles = [
+                (cls, b) for cls, by_base in ds.forces.get(aid, {}).items() for b, q in by_base.items() if q.value == 1
+            ]
             assert not singles or c > 0.5, f"{sid}: {aid} commitment {c} drops single units {singles[:3]}"
 
 
 HOST_BOXES = {  # generous lat/lon boxes that catch swapped or mistyped coordinates
-    "JPN": (24.0, 46.0, 122.0, 146.0), "TWN": (21.5, 26.5, 119.0, 122.5), "PRC": (18.0, 42.0, 108.0, 124.0),
-    "KOR": (33.0, 38.7, 124.5, 130.0), "PRK": (37.5, 43.1, 124.0, 131.0),
+    "JPN": (24.0, 46.0, 122.0, 146.0),
+    "TWN": (21.5, 26.5, 119.0, 122.5),
+    "PRC": (18.0, 42.0, 108.0, 124.0),
+    "KOR": (33.0, 38.7, 124.5, 130.0),
+    "PRK": (37.5, 43.1, 124.0, 131.0),
 }
 
 
@@ -273,7 +391,9 @@ def test_base_coordinates_are_in_their_host_country(ds):
         if box is None:  # US territory spans the Pacific; the at-sea station is notional
             continue
         lat0, lat1, lon0, lon1 = box
-        assert lat0 <= base.lat_deg <= lat1 and lon0 <= base.lon_deg <= lon1, f"bases.{bid}: ({base.lat_deg}, {base.lon_deg})"
+        assert lat0 <= base.lat_deg <= lat1 and lon0 <= base.lon_deg <= lon1, (
+            f"bases.{bid}: ({base.lat_deg}, {base.lon_deg})"
+        )
 
 
 def test_air_bases_have_runway_data(ds):
@@ -314,8 +434,11 @@ def _records(obj, path=()):
 @pytest.mark.parametrize("path", DATA_FILES, ids=_rel)
 def test_notional_and_weak_values_explain_themselves(path):
     """A value marked notional or L must carry its reasoning (`estimate:`), not just a bare citation."""
-    bad = [dotted(p) for p, rec in _records(_raw(path))
-           if rec.get("confidence") in ("notional", "L") and not rec.get("estimate") and not rec.get("note")]
+    bad = [
+        dotted(p)
+        for p, rec in _records(_raw(path))
+        if rec.get("confidence") in ("notional", "L") and not rec.get("estimate") and not rec.get("note")
+    ]
     assert not bad, f"{_rel(path)}: notional/L values without an estimate or note at: " + ", ".join(bad)
 
 
@@ -328,8 +451,17 @@ def test_every_label_is_bilingual(ds):
 
 
 def test_every_named_entity_has_a_label(ds):
-    for kind in ("actors", "bases", "theatres", "capability_classes", "munitions", "mission_areas", "scenarios",
-                 "command_structures", "roles"):
+    for kind in (
+        "actors",
+        "bases",
+        "theatres",
+        "capability_classes",
+        "munitions",
+        "mission_areas",
+        "scenarios",
+        "command_structures",
+        "roles",
+    ):
         for eid, obj in getattr(ds, kind).items():
             assert obj.name.en and obj.name.ja, f"{kind}.{eid}"
     for cid, cs in ds.command_structures.items():

@@ -10,13 +10,15 @@ DOCS = Path(__file__).resolve().parent.parent / "docs"
 
 
 def test_schema_reference_is_current():
-    assert (DOCS / "reference" / "schema.md").read_text(encoding="utf-8") == schema_markdown(), \
+    assert (DOCS / "reference" / "schema.md").read_text(encoding="utf-8") == schema_markdown(), (
         "docs/reference/schema.md is stale: run `python -m positivesum.docgen docs`"
+    )
 
 
 def test_data_sources_are_current():
-    assert (DOCS / "data-sources.md").read_text(encoding="utf-8") == sources_markdown(), \
+    assert (DOCS / "data-sources.md").read_text(encoding="utf-8") == sources_markdown(), (
         "docs/data-sources.md is stale: run `python -m positivesum.docgen docs`"
+    )
 
 
 def test_every_model_has_documented_fields():

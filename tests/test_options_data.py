@@ -10,12 +10,11 @@ from __future__ import annotations
 
 import itertools
 from collections import Counter, defaultdict
-from pathlib import Path
 from typing import get_args
 
 import pytest
-from conftest import SRC
 
+from conftest import SRC
 from positivesum.model.loader import default_data_file, load_dataset
 from positivesum.model.options import Option
 from positivesum.model.yamlio import load_yaml_file
@@ -87,10 +86,21 @@ def test_every_category_has_at_least_five_options(options):
 
 
 def test_each_file_holds_its_own_category():
-    by_file = {"air": "air", "sea": "sea", "undersea": "undersea", "missiles": "missiles",
-               "munitions": "munitions_production", "drones": "drones", "isr": "isr",
-               "air_missile_defence": "air_missile_defence", "hardening": "hardening_dispersal_repair",
-               "c2": "c2", "logistics": "logistics", "personnel": "personnel_automation", "posture": "posture"}
+    by_file = {
+        "air": "air",
+        "sea": "sea",
+        "undersea": "undersea",
+        "missiles": "missiles",
+        "munitions": "munitions_production",
+        "drones": "drones",
+        "isr": "isr",
+        "air_missile_defence": "air_missile_defence",
+        "hardening": "hardening_dispersal_repair",
+        "c2": "c2",
+        "logistics": "logistics",
+        "personnel": "personnel_automation",
+        "posture": "posture",
+    }
     assert sorted(by_file) == sorted(p.stem for p in OPTION_FILES)
     for path in OPTION_FILES:
         for oid, rec in load_yaml_file(path, path.name).data["options"].items():
@@ -143,8 +153,9 @@ def test_most_options_have_effects(options):
     without = [oid for oid, opt in options.items() if not opt.effects]
     assert len(without) <= 0.15 * len(options), f"{len(without)} options without effects: {without}"
     for oid in without:
-        assert options[oid].category in ("personnel_automation", "posture", "sea", "logistics"), \
+        assert options[oid].category in ("personnel_automation", "posture", "sea", "logistics"), (
             f"{oid}: only personnel, enabling and cost-transfer options may have no effect"
+        )
 
 
 def test_every_effect_target_exists(loaded, options):
@@ -152,7 +163,7 @@ def test_every_effect_target_exists(loaded, options):
     actor, capability class and base all exist (the planner creates the entry)."""
     ds, raw = loaded.dataset, loaded.raw
     for oid, opt in options.items():
-        for eff, path in _targets(opt):
+        for _eff, path in _targets(opt):
             try:
                 node = _resolve(raw, path)
             except KeyError:
@@ -171,12 +182,14 @@ def test_effect_operations_are_sensible(options):
         for eff in opt.effects:
             if eff.operation == "multiply":
                 assert 0 < eff.value <= 2, f"{oid}: factor {eff.value} on {eff.target}"
-            if eff.target.endswith(("runway_repair_days", "decision_latency_hours", "lead_time_months",
-                                    "political_decision_delay_days")):
+            if eff.target.endswith(
+                ("runway_repair_days", "decision_latency_hours", "lead_time_months", "political_decision_delay_days")
+            ):
                 assert eff.operation == "multiply", f"{oid}: {eff.target} should be scaled, not {eff.operation}"
             if eff.value < 0:
-                assert eff.operation == "add" and eff.target.startswith("forces."), \
+                assert eff.operation == "add" and eff.target.startswith("forces."), (
                     f"{oid}: only force moves may subtract ({eff.target})"
+                )
 
 
 def test_moves_take_no_more_than_the_base_holds(loaded, options):
@@ -191,7 +204,9 @@ def test_moves_take_no_more_than_the_base_holds(loaded, options):
                     held = _value(_resolve(raw, path))
                 except KeyError:
                     pytest.fail(f"{oid}: removes units from '{path}', which holds none")
-                assert held is not None and held + eff.value >= 0, f"{oid}: removes {-eff.value:g} from {path} ({held:g})"
+                assert held is not None and held + eff.value >= 0, (
+                    f"{oid}: removes {-eff.value:g} from {path} ({held:g})"
+                )
                 draws[path][oid] = draws[path].get(oid, 0) - eff.value
     for path, by_option in draws.items():
         held = _value(_resolve(raw, path))
@@ -257,10 +272,15 @@ def test_required_brief_options_exist(options):
     assert "usa_f35a_kadena_sqn1" in options["usa_f35a_kadena_sqn2"].prerequisites
     assert "usa_keep_marines_okinawa" in options["usa_marines_to_guam"].exclusions
     assert "usa_kadena_has_ph1" in options["usa_kadena_has_ph2"].prerequisites
-    assert any(e.target.startswith("command_structures.usfj_jfhq_jjoc.nodes.usfj")
-               for e in options["usa_usfj_jfhq_ph2"].effects)
-    mlr = [oid for oid, o in options.items() if o.category == "posture"
-           and any(".marine_littoral_regiment." in e.target and e.value > 0 for e in o.effects)]
+    assert any(
+        e.target.startswith("command_structures.usfj_jfhq_jjoc.nodes.usfj")
+        for e in options["usa_usfj_jfhq_ph2"].effects
+    )
+    mlr = [
+        oid
+        for oid, o in options.items()
+        if o.category == "posture" and any(".marine_littoral_regiment." in e.target and e.value > 0 for e in o.effects)
+    ]
     assert mlr, "no Marine Littoral Regiment posture option"
 
 

@@ -30,7 +30,7 @@ import io
 import math
 import os
 from contextvars import ContextVar
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -44,8 +44,16 @@ _current: ContextVar[str] = ContextVar("positivesum_lang", default="")
 def _bad_language(lang: str, where: str):
     from .model.errors import InputError, Location, Problem
 
-    return InputError([Problem(Location("<command line>", 0), where, f"unknown language '{lang}'",
-                               f"use one of: {', '.join(LANGUAGES)}")])
+    return InputError(
+        [
+            Problem(
+                Location("<command line>", 0),
+                where,
+                f"unknown language '{lang}'",
+                f"use one of: {', '.join(LANGUAGES)}",
+            )
+        ]
+    )
 
 
 def normalise(lang: str) -> str | None:
@@ -70,7 +78,7 @@ def resolve_language(explicit: str | None = None) -> str:
     return "ja" if os.environ.get("LANG", "").lower().startswith("ja") else "en"
 
 
-@lru_cache(maxsize=None)
+@cache
 def translations(lang: str) -> _gettext.NullTranslations:
     """The catalogue of ``lang`` (compiled from the .po file in memory, cached)."""
     code = normalise(lang)

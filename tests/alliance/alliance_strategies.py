@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 from hypothesis import strategies as st
 
-from positivesum.alliance import Game
+from positivesum.games import Game
 
 NAMES = ("A", "B", "C", "D", "E", "F")
 

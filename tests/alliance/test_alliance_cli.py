@@ -11,11 +11,11 @@ import json
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
-from conftest import REPO, run_cli
 from typer.testing import CliRunner
 
-from positivesum.alliance_services import RULES_BY_TYPE
+from conftest import REPO, run_cli
 from positivesum.cli import app
+from positivesum.services.games import RULES_BY_TYPE
 
 EXAMPLES = "docs/examples/games"
 BAD = "tests/alliance/bad_games"
@@ -84,12 +84,15 @@ def test_core_reports_epsilon_and_checks_an_allocation(in_repo):
     assert payload["allocation"]["diagnostics"]["core_empty"] is False
 
 
-@pytest.mark.parametrize("args, fragment", [
-    (["--rule", "talmud"], "<command line>: --rule: rule 'talmud' does not apply to tabular games"),
-    (["--check", "USA=1,JPN=1,AUS=1"], "<command line>: --check: --check tests an allocation against the core"),
-    (["--rule", "core", "--check", "USA=1,JPN=1"], "<command line>: --check: no share for AUS"),
-    (["--rule", "core", "--check", "USA=1,JPN=x,AUS=1"], "share 'x' for JPN is not a number"),
-])
+@pytest.mark.parametrize(
+    "args, fragment",
+    [
+        (["--rule", "talmud"], "<command line>: --rule: rule 'talmud' does not apply to tabular games"),
+        (["--check", "USA=1,JPN=1,AUS=1"], "<command line>: --check: --check tests an allocation against the core"),
+        (["--rule", "core", "--check", "USA=1,JPN=1"], "<command line>: --check: no share for AUS"),
+        (["--rule", "core", "--check", "USA=1,JPN=x,AUS=1"], "share 'x' for JPN is not a number"),
+    ],
+)
 def test_bad_options(in_repo, args, fragment):
     result = invoke(f"{EXAMPLES}/us_japan_australia_deterrence.yaml", *args)
     assert result.exit_code == 2 and fragment in result.stderr and "Traceback" not in result.output
@@ -143,9 +146,13 @@ def test_missing_file(in_repo):
 
 def test_real_entry_point():
     with ThreadPoolExecutor(2) as pool:  # two fresh interpreters at once: start-up dominates
-        bad, good = pool.map(lambda args: run_cli("allocate", *args),
-                             [(f"{BAD}/unknown_player.yaml",), (f"{EXAMPLES}/us_japan_australia_deterrence.yaml", "--json")])
+        bad, good = pool.map(
+            lambda args: run_cli("allocate", *args),
+            [(f"{BAD}/unknown_player.yaml",), (f"{EXAMPLES}/us_japan_australia_deterrence.yaml", "--json")],
+        )
     assert bad.returncode == 2 and "Traceback" not in bad.stderr and bad.stdout == ""
     assert f"{BAD}/unknown_player.yaml:7: values[2].coalition[1]: unknown player 'KOR'" in bad.stderr
     assert good.returncode == 0, good.stderr
-    assert json.loads(good.stdout)["allocation"]["shares"] == pytest.approx({"USA": 23 / 3, "JPN": 41 / 12, "AUS": 23 / 12})
+    assert json.loads(good.stdout)["allocation"]["shares"] == pytest.approx(
+        {"USA": 23 / 3, "JPN": 41 / 12, "AUS": 23 / 12}
+    )

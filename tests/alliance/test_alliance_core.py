@@ -8,8 +8,8 @@ from alliance_strategies import convex_games, games
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from positivesum.alliance import (Game, GameError, allocate, core_violations, in_core, least_core, nucleolus, shapley)
-from positivesum.alliance.games import subset_sums
+from positivesum.games import Game, GameError, allocate, core_violations, in_core, least_core, nucleolus, shapley
+from positivesum.games.games import subset_sums
 
 
 def _max_excess(game: Game, x) -> float:
@@ -76,8 +76,18 @@ def test_textbook_nucleolus():
 
 
 def test_core_check_reports_violations_largest_first():
-    game = Game.from_table(("USA", "JPN", "AUS"), {("USA",): 6, ("JPN",): 2, ("AUS",): 1, ("USA", "JPN"): 10,
-                                                  ("USA", "AUS"): 8, ("JPN", "AUS"): 3.5, ("USA", "JPN", "AUS"): 13})
+    game = Game.from_table(
+        ("USA", "JPN", "AUS"),
+        {
+            ("USA",): 6,
+            ("JPN",): 2,
+            ("AUS",): 1,
+            ("USA", "JPN"): 10,
+            ("USA", "AUS"): 8,
+            ("JPN", "AUS"): 3.5,
+            ("USA", "JPN", "AUS"): 13,
+        },
+    )
     report = allocate(game, "core", check={"USA": 5, "JPN": 4, "AUS": 4})
     assert not report.diagnostics["checked_in_core"]
     violations = report.diagnostics["violations"]

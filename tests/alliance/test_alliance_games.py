@@ -7,11 +7,18 @@ import pytest
 from alliance_strategies import convex_games
 from hypothesis import given, settings
 
-from positivesum.alliance import Allocation, Game, GameError, allocate, is_convex, is_superadditive, nash, surplus
+from positivesum.games import Allocation, Game, GameError, allocate, is_convex, is_superadditive, nash, surplus
 
 THREE = ("USA", "JPN", "AUS")
-TABLE = {("USA",): 6, ("JPN",): 2, ("AUS",): 1, ("USA", "JPN"): 10, ("USA", "AUS"): 8, ("JPN", "AUS"): 3.5,
-         ("USA", "JPN", "AUS"): 13}
+TABLE = {
+    ("USA",): 6,
+    ("JPN",): 2,
+    ("AUS",): 1,
+    ("USA", "JPN"): 10,
+    ("USA", "AUS"): 8,
+    ("JPN", "AUS"): 3.5,
+    ("USA", "JPN", "AUS"): 13,
+}
 
 
 def test_from_table_function_and_array_agree():
@@ -30,14 +37,17 @@ def test_missing_coalition_is_named():
         Game.from_table(THREE, table)
 
 
-@pytest.mark.parametrize("players, values, message", [
-    (("A", "A"), [0, 1, 1, 2], "listed twice"),
-    ((), [0], "at least one player"),
-    (("A", "B"), [0, 1, 2], "expected 4 coalition values"),
-    (("A",), [1, 2], "empty coalition must be worth 0"),
-    (("A",), [0, np.inf], "not finite"),
-    (tuple(f"p{i}" for i in range(21)), [0], "at most 20"),
-])
+@pytest.mark.parametrize(
+    "players, values, message",
+    [
+        (("A", "A"), [0, 1, 1, 2], "listed twice"),
+        ((), [0], "at least one player"),
+        (("A", "B"), [0, 1, 2], "expected 4 coalition values"),
+        (("A",), [1, 2], "empty coalition must be worth 0"),
+        (("A",), [0, np.inf], "not finite"),
+        (tuple(f"p{i}" for i in range(21)), [0], "at most 20"),
+    ],
+)
 def test_bad_games_are_rejected(players, values, message):
     with pytest.raises(GameError, match=message):
         Game.from_array(players, values)

@@ -11,7 +11,7 @@ from alliance_strategies import NAMES, games
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from positivesum.alliance import Game, GameError, shapley, shapley_sampled
+from positivesum.games import Game, GameError, shapley, shapley_sampled
 
 
 def _by_orders(game: Game) -> np.ndarray:
@@ -121,8 +121,9 @@ def test_sampled_scales_past_exact_limits():
     """A 90-player weighted voting game given as a function: efficient, symmetric weights close."""
     weights = {f"p{i}": 1 + i % 3 for i in range(90)}
     quota = sum(weights.values()) / 2
-    alloc = shapley_sampled(lambda s: float(sum(weights[p] for p in s) > quota), np.random.default_rng(1), 150,
-                            players=list(weights))
+    alloc = shapley_sampled(
+        lambda s: float(sum(weights[p] for p in s) > quota), np.random.default_rng(1), 150, players=list(weights)
+    )
     assert alloc.total == pytest.approx(1.0)
     shares = alloc.as_array()
     assert shares[2::3].mean() > shares[0::3].mean()  # heavier players get more

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from positivesum.alliance import AirportGame, BankruptcyProblem, GameError, in_core, nucleolus, shapley
+from positivesum.games import AirportGame, BankruptcyProblem, GameError, in_core, nucleolus, shapley
 
 
 @st.composite
@@ -68,11 +68,14 @@ def test_airport_rejects_bad_input():
         AirportGame(("a",), np.array([21]), np.array([1.0])).to_game()
 
 
-@pytest.mark.parametrize("estate, talmud, cea, cel, prop", [
-    (100, (100 / 3,) * 3, (100 / 3,) * 3, (0, 0, 100), (50 / 3, 100 / 3, 50)),
-    (200, (50, 75, 75), (200 / 3,) * 3, (0, 50, 150), (100 / 3, 200 / 3, 100)),
-    (300, (50, 100, 150), (100, 100, 100), (0, 100, 200), (50, 100, 150)),
-])
+@pytest.mark.parametrize(
+    "estate, talmud, cea, cel, prop",
+    [
+        (100, (100 / 3,) * 3, (100 / 3,) * 3, (0, 0, 100), (50 / 3, 100 / 3, 50)),
+        (200, (50, 75, 75), (200 / 3,) * 3, (0, 50, 150), (100 / 3, 200 / 3, 100)),
+        (300, (50, 100, 150), (100, 100, 100), (0, 100, 200), (50, 100, 150)),
+    ],
+)
 def test_talmud_numbers(estate, talmud, cea, cel, prop):
     """Ketubot 93a as analysed by Aumann & Maschler (1985): claims 100, 200, 300."""
     problem = BankruptcyProblem.from_mapping(estate, {"w1": 100, "w2": 200, "w3": 300})
@@ -87,7 +90,9 @@ def test_talmud_numbers(estate, talmud, cea, cel, prop):
 def bankruptcies(draw, max_claimants: int = 5) -> BankruptcyProblem:
     claims = draw(st.lists(st.integers(0, 60), min_size=2, max_size=max_claimants).filter(lambda c: sum(c) > 0))
     share = draw(st.floats(0, 1))
-    return BankruptcyProblem(tuple(f"c{i}" for i in range(len(claims))), np.array(claims, dtype=float), share * sum(claims))
+    return BankruptcyProblem(
+        tuple(f"c{i}" for i in range(len(claims))), np.array(claims, dtype=float), share * sum(claims)
+    )
 
 
 @given(bankruptcies())

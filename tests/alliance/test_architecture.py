@@ -7,11 +7,11 @@ import copy
 import pytest
 
 from positivesum.alliance.coalitions import coalition_tree
-from positivesum.alliance.roles import derive_roles, diff_roles, duplicates, gaps, capital_by_actor_area
+from positivesum.alliance.roles import capital_by_actor_area, derive_roles, diff_roles, duplicates, gaps
 from positivesum.alliance.structures import domain_latencies_hours, initial_response_hours, role_command_problems
-from positivesum.architecture_services import level_scenarios
 from positivesum.model.dataset import CommandStructure
 from positivesum.model.loader import load_dataset, validate_tree
+from positivesum.services.alliance import level_scenarios
 
 
 @pytest.fixture(scope="module")
@@ -26,8 +26,8 @@ def test_coalition_tree_removes_non_members_and_their_bases(ld):
     assert base["basing_access"]["JPN"] == "denied"
     assert all(r["actor"] != "JPN" for sc in tree["scenarios"].values() for r in sc.get("reinforcements", []))
     assert all(b.get("access_exceptions", {}) == {} for b in tree["bases"].values() if b["host"] == "JPN")
-    assert ld.raw["scenarios"]["taiwan_base"]["participants"].get("JPN") is not None   # the original is untouched
-    validate_tree(tree, ld.lines, files=list(ld.files))   # still a valid dataset
+    assert ld.raw["scenarios"]["taiwan_base"]["participants"].get("JPN") is not None  # the original is untouched
+    validate_tree(tree, ld.lines, files=list(ld.files))  # still a valid dataset
 
 
 def test_coalition_without_the_intervening_actor_has_no_intervention(ld):
@@ -46,24 +46,32 @@ def test_undefended_scenarios_are_left_out(ld):
 
 def test_keep_access_leaves_the_host_bases_open(ld):
     tree = coalition_tree(ld.raw, ["USA", "JPN"], frozenset({"USA"}), keep_access_of=frozenset({"JPN"}))
-    assert tree["scenarios"]["taiwan_base"]["basing_access"]["JPN"] == ld.raw["scenarios"]["taiwan_base"]["basing_access"]["JPN"]
+    assert (
+        tree["scenarios"]["taiwan_base"]["basing_access"]["JPN"]
+        == ld.raw["scenarios"]["taiwan_base"]["basing_access"]["JPN"]
+    )
 
 
 def test_derive_roles_exact_shares():
-    capital = {"USA": {"a": 80.0, "b": 10.0, "c": 0.0, "d": 50.0}, "JPN": {"a": 20.0, "b": 90.0, "c": 0.0, "d": 50.0},
-               "AUS": {"a": 0.0, "b": 0.0, "c": 0.0, "d": 0.0}}
+    capital = {
+        "USA": {"a": 80.0, "b": 10.0, "c": 0.0, "d": 50.0},
+        "JPN": {"a": 20.0, "b": 90.0, "c": 0.0, "d": 50.0},
+        "AUS": {"a": 0.0, "b": 0.0, "c": 0.0, "d": 0.0},
+    }
     roles, shares = derive_roles(capital, ["a", "b", "c", "d"], primary_share=0.4, supporting_share=0.05)
     assert roles["a"] == {"USA": "primary", "JPN": "supporting", "AUS": "none"}
     assert roles["b"] == {"USA": "supporting", "JPN": "primary", "AUS": "none"}
-    assert roles["c"] == {"USA": "none", "JPN": "none", "AUS": "none"}           # nobody has capital: a gap
+    assert roles["c"] == {"USA": "none", "JPN": "none", "AUS": "none"}  # nobody has capital: a gap
     assert roles["d"] == {"USA": "primary", "JPN": "primary", "AUS": "none"}
     assert shares["a"]["USA"] == pytest.approx(0.8)
     assert gaps(roles, ["a", "b", "c"]) == ["c"]
     dup = duplicates(roles, {"d": 0.0})
     assert dup == [{"area": "d", "actors": ["JPN", "USA"], "marginal_deterrence_per_level": 0.0, "needed": False}]
     assert duplicates(roles, {"d": 0.02})[0]["needed"] is True
-    cells = {(c.area, c.actor): c for c in diff_roles({"a": {"JPN": "primary", "USA": "supporting"}}, roles, shares,
-                                                      ["USA", "JPN"], ["a"])}
+    cells = {
+        (c.area, c.actor): c
+        for c in diff_roles({"a": {"JPN": "primary", "USA": "supporting"}}, roles, shares, ["USA", "JPN"], ["a"])
+    }
     assert cells[("a", "JPN")].change == "smaller" and cells[("a", "USA")].change == "larger"
 
 
@@ -71,7 +79,7 @@ def test_capital_in_a_scenario_counts_only_committed_domains(ld):
     ds = ld.dataset
     areas = list(ds.mission_areas)
     none_level = capital_by_actor_area(ds, ["USA", "JPN"], areas, "taiwan_supplies_only")
-    assert all(v == 0.0 for v in none_level["USA"].values())      # supplies only: no US combat capital
+    assert all(v == 0.0 for v in none_level["USA"].values())  # supplies only: no US combat capital
     air_sea = capital_by_actor_area(ds, ["USA", "JPN"], areas, "taiwan_base")
     assert air_sea["USA"]["strike"] > 0
     overall = capital_by_actor_area(ds, ["USA"], areas)
@@ -80,8 +88,12 @@ def test_capital_in_a_scenario_counts_only_committed_domains(ld):
 
 def test_level_scenarios_of_the_taiwan_family(ld):
     assert level_scenarios(ld.dataset, "taiwan_base") == {
-        "none": "taiwan_no_us", "supplies_only": "taiwan_supplies_only", "air_sea": "taiwan_base",
-        "air_sea_ground": "taiwan_air_sea_ground", "escalation": "taiwan_escalation"}
+        "none": "taiwan_no_us",
+        "supplies_only": "taiwan_supplies_only",
+        "air_sea": "taiwan_base",
+        "air_sea_ground": "taiwan_air_sea_ground",
+        "escalation": "taiwan_escalation",
+    }
     assert level_scenarios(ld.dataset, "nansei_seizure")["none"] is None
 
 

@@ -10,8 +10,8 @@ import json
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
-from conftest import run_cli, write_synthetic_cache
 
+from conftest import run_cli, write_synthetic_cache
 from positivesum.model.loader import load_dataset
 from positivesum.model.scenarios import INTERVENTION_LEVELS
 
@@ -29,7 +29,16 @@ def runs(tmp_path_factory):
         "matrix": ("intervention-matrix", *common, "--json"),
         "fair_refit": ("fair-shares", "--players", "USA,JPN", "--refit-surrogates", *common, "--json"),
         "roles": ("roles", "--cache-dir", cache, "--quiet", *SET_ARGS, "--json"),
-        "command": ("command-structures", "--reps", "30", "--scenario", "taiwan_base", "--scenario", "nansei_seizure", "--json"),
+        "command": (
+            "command-structures",
+            "--reps",
+            "30",
+            "--scenario",
+            "taiwan_base",
+            "--scenario",
+            "nansei_seizure",
+            "--json",
+        ),
         "bad_player": ("fair-shares", "--players", "USA,JPNN", *common),
         "bad_scenario": ("intervention-matrix", "--scenario", "taiwan_bse", *common),
         "bad_baseline": ("roles", "--baseline", "guidelines_2051", "--cache-dir", cache, *SET_ARGS),
@@ -39,7 +48,9 @@ def runs(tmp_path_factory):
     with ThreadPoolExecutor(max_workers=2) as pool:
         futures = {k: pool.submit(run_cli, *v, timeout=900) for k, v in commands.items()}
         results = {k: f.result() for k, f in futures.items()}
-    results["fair_json"] = json.loads((out / "fair.json").read_text(encoding="utf-8")) if (out / "fair.json").exists() else None
+    results["fair_json"] = (
+        json.loads((out / "fair.json").read_text(encoding="utf-8")) if (out / "fair.json").exists() else None
+    )
     return results
 
 
@@ -53,7 +64,7 @@ def test_fair_shares_allocations_are_efficient_and_consistent(runs):
     r = runs["fair_json"]
     assert r["players"] == ["USA", "JPN"]
     values = {"+".join(c["members"]): c["value"] for c in r["coalitions"]}
-    assert values[""] == 0.0                                        # v(∅) = 0 by construction
+    assert values[""] == 0.0  # v(∅) = 0 by construction
     assert r["grand_value"] == pytest.approx(values["JPN+USA"])
     for rule in ("shapley", "nucleolus", "nash", "proportional_to_gdp", "proportional_to_defence_spending"):
         assert sum(r["allocations"][rule]["shares"].values()) == pytest.approx(r["grand_value"], abs=1e-9), rule
@@ -63,7 +74,7 @@ def test_fair_shares_allocations_are_efficient_and_consistent(runs):
     for c in r["coalitions"]:
         assert {p["actor"] for p in c["portfolio"]} <= set(c["members"])
         if c["adopted_from"]:
-            assert set(c["adopted_from"]) < set(c["members"])     # only a sub-coalition's portfolio can be adopted
+            assert set(c["adopted_from"]) < set(c["members"])  # only a sub-coalition's portfolio can be adopted
     assert r["basing_access"]["host"] == "JPN" and r["basing_access"]["user"] == "USA"
     assert r["seed"] == 20260101 and r["provenance"]["sets"]
     assert "Shapley" in runs["fair"].stdout and "wrote" in runs["fair"].stdout
@@ -76,7 +87,7 @@ def test_fair_shares_with_surrogates_refitted_per_coalition(runs):
     assert sum(r["allocations"]["shapley"]["shares"].values()) == pytest.approx(r["grand_value"], abs=1e-9)
     for c in r["coalitions"]:
         assert len(c["portfolio"]) == c["options"]
-        assert {p["actor"] for p in c["portfolio"]} <= set(c["members"])   # a coalition buys only its members' options
+        assert {p["actor"] for p in c["portfolio"]} <= set(c["members"])  # a coalition buys only its members' options
 
 
 def test_intervention_matrix_covers_every_level(runs):
@@ -88,7 +99,7 @@ def test_intervention_matrix_covers_every_level(runs):
         assert 0.0 <= row["outcome_with_plan"]["deterrence"] <= 1.0
         spent = sum(p["acquisition_musd"] for p in row["portfolio"])
         assert spent == pytest.approx(row["acquisition_musd"])
-        assert all(p["actor"] == "JPN" for p in row["portfolio"])    # Japan's own options only
+        assert all(p["actor"] == "JPN" for p in row["portfolio"])  # Japan's own options only
     none = r["levels"][0]
     assert none["simulated_scenario"].endswith("__jpn_joins") and "stays out" in none["note"]
 
@@ -116,9 +127,16 @@ def test_command_structures_compared(runs):
         assert all(p == [] for p in s["role_command_problems"].values())
 
 
-@pytest.mark.parametrize("name,key", [("bad_player", "--players"), ("bad_scenario", "--scenario"),
-                                      ("bad_baseline", "--baseline"), ("bad_structure", "--structures"),
-                                      ("bad_share", "--primary-share")])
+@pytest.mark.parametrize(
+    "name,key",
+    [
+        ("bad_player", "--players"),
+        ("bad_scenario", "--scenario"),
+        ("bad_baseline", "--baseline"),
+        ("bad_structure", "--structures"),
+        ("bad_share", "--primary-share"),
+    ],
+)
 def test_bad_input_is_a_clean_error(runs, name, key):
     r = runs[name]
     assert r.returncode == 2, r.stderr

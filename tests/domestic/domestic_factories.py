@@ -40,19 +40,28 @@ def make_actor(**overrides) -> Actor:
 
 def make_munition(holding: dict | None = None) -> Munition:
     """A munition held by actor TST: P0 = 100/yr, surge 200/yr, 12-month lead time."""
-    holding = holding or {"stockpile": 500, "production_per_year": 100, "surge_per_year": 200,
-                          "lead_time_months": 12}
-    return Munition.model_validate({
-        "name": {"en": "Test missile", "ja": "試験ミサイル"}, "role": "anti_ship",
-        "range_km": q(100), "unit_cost_musd": q(1),
-        "holdings": {"TST": dict(holding, estimate="test")},
-    })
+    holding = holding or {"stockpile": 500, "production_per_year": 100, "surge_per_year": 200, "lead_time_months": 12}
+    return Munition.model_validate(
+        {
+            "name": {"en": "Test missile", "ja": "試験ミサイル"},
+            "role": "anti_ship",
+            "range_km": q(100),
+            "unit_cost_musd": q(1),
+            "holdings": {"TST": dict(holding, estimate="test")},
+        }
+    )
 
 
 def make_option(personnel: float, lead_time_years: float) -> Option:
     """An option that needs ``personnel`` once in service, ``lead_time_years`` after the decision."""
-    return Option.model_validate({
-        "name": {"en": "Test option", "ja": "試験案"}, "category": "personnel_automation",
-        "eligible_actors": ["TST"], "cost": {"acquisition_musd": [10.0], "operating_musd_per_year": 1.0},
-        "personnel": personnel, "lead_time_years": lead_time_years, "estimate": "test",
-    })
+    return Option.model_validate(
+        {
+            "name": {"en": "Test option", "ja": "試験案"},
+            "category": "personnel_automation",
+            "eligible_actors": ["TST"],
+            "cost": {"acquisition_musd": [10.0], "operating_musd_per_year": 1.0},
+            "personnel": personnel,
+            "lead_time_years": lead_time_years,
+            "estimate": "test",
+        }
+    )

@@ -22,8 +22,9 @@ def test_japan_share_of_gdp_today(ds):
 
 
 def test_two_percent_of_fy2022_gdp_is_about_11_trillion_yen(ds):
-    path = budget_path_share_of_gdp("JPN", ds.actors["JPN"], target_share=0.02, target_year=2027,
-                                    reference_gdp_year=2022)
+    path = budget_path_share_of_gdp(
+        "JPN", ds.actors["JPN"], target_share=0.02, target_year=2027, reference_gdp_year=2022
+    )
     reached = path.frame.set_index("year").loc[2027, "budget_local_bn"]
     assert reached == pytest.approx(11000, rel=0.05)  # fact sheet §1b: ~¥11 tn
     assert reached == pytest.approx(0.02 * 566000)
@@ -39,8 +40,11 @@ def test_us_asks_give_ordered_paths(ds):
 
 
 def test_every_actor_with_data_has_a_series_path(ds):
-    paths = [budget_path_from_series(a, actor) for a, actor in ds.actors.items()
-             if actor.gdp_local_bn and actor.defence_budget_local_bn]
+    paths = [
+        budget_path_from_series(a, actor)
+        for a, actor in ds.actors.items()
+        if actor.gdp_local_bn and actor.defence_budget_local_bn
+    ]
     frame = budget_frame(paths)
     assert {"USA", "JPN"} <= set(frame["actor"])
     assert np.isfinite(frame.select_dtypes("number").to_numpy()).all()
@@ -48,8 +52,12 @@ def test_every_actor_with_data_has_a_series_path(ds):
 
 def test_japan_fiscal_tradeoff_runs(ds):
     j = ds.actors["JPN"]
-    f = fiscal_tradeoff("JPN", j, budget_path_share_of_gdp("JPN", j, target_share=0.035, target_year=2035),
-                        revenue_base_local_bn=122309.2).frame  # JFY2026 draft general account (fact sheet §1a)
+    f = fiscal_tradeoff(
+        "JPN",
+        j,
+        budget_path_share_of_gdp("JPN", j, target_share=0.035, target_year=2035),
+        revenue_base_local_bn=122309.2,
+    ).frame  # JFY2026 draft general account (fact sheet §1a)
     assert (f["ss_natural_increase_local_bn"] == 400).all()
     assert (f["funding_need_local_bn"] > 0).all() and (f["debt_pct_gdp"] >= 232.7).all()
 

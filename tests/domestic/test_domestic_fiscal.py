@@ -48,14 +48,16 @@ def test_explicit_revenue_gain_and_pure_identity():
 
 def test_revenue_elasticity():
     f = fiscal_tradeoff("TST", make_actor(), path(), revenue_base_local_bn=100, revenue_elasticity=2).frame
-    assert f["revenue_gain_local_bn"].tolist() == pytest.approx([21, 100 * (1.1 ** 4 - 1)])
+    assert f["revenue_gain_local_bn"].tolist() == pytest.approx([21, 100 * (1.1**4 - 1)])
 
 
 def test_baselines():
     today_share = fiscal_tradeoff("TST", make_actor(), path(), baseline="today_share").frame
     assert today_share["baseline_defence_local_bn"].tolist() == pytest.approx([13.2, 14.52])
     assert today_share["extra_defence_local_bn"].tolist() == pytest.approx([-0.2, -0.52])
-    series = budget_path_from_series("TST", make_actor(), base_year=2026, horizon_years=2, nominal_gdp_growth_per_year=G)
+    series = budget_path_from_series(
+        "TST", make_actor(), base_year=2026, horizon_years=2, nominal_gdp_growth_per_year=G
+    )
     against_series = fiscal_tradeoff("TST", make_actor(), path(), baseline=series).frame
     assert against_series["extra_defence_local_bn"].tolist() == pytest.approx([-0.2, -0.52])
     with pytest.raises(ValueError, match="same actor and years"):
@@ -76,12 +78,22 @@ def test_social_security_extension_and_errors():
 
 
 @settings(max_examples=150, deadline=None)
-@given(budgets=st.lists(st.floats(0, 100), min_size=1, max_size=12), revenue=st.floats(0, 1000),
-       ss_growth=st.floats(0, 50), rate=st.floats(0, 0.1))
+@given(
+    budgets=st.lists(st.floats(0, 100), min_size=1, max_size=12),
+    revenue=st.floats(0, 1000),
+    ss_growth=st.floats(0, 50),
+    rate=st.floats(0, 0.1),
+)
 def test_accounting_invariants(budgets, revenue, ss_growth, rate):
     p = budget_path_from_list("TST", make_actor(), budgets, base_year=2026, nominal_gdp_growth_per_year=G)
-    f = fiscal_tradeoff("TST", make_actor(), p, revenue_base_local_bn=revenue,
-                        social_security_growth_local_bn_per_year=ss_growth, interest_rate_per_year=rate).frame
+    f = fiscal_tradeoff(
+        "TST",
+        make_actor(),
+        p,
+        revenue_base_local_bn=revenue,
+        social_security_growth_local_bn_per_year=ss_growth,
+        interest_rate_per_year=rate,
+    ).frame
     gap = f["funding_need_local_bn"] - f["revenue_gain_local_bn"]
     assert np.allclose(f["crowding_out_local_bn"] - f["fiscal_room_local_bn"], gap)
     assert (f["crowding_out_local_bn"] >= 0).all() and (f["fiscal_room_local_bn"] >= 0).all()

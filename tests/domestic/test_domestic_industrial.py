@@ -35,8 +35,9 @@ def test_profile_from_data():
 
 
 def test_schedule_frame():
-    s = delivery_schedule("TSTM", make_munition(), "TST", make_actor(industrial_capacity=CAPACITY), base_year=2026,
-                          horizon_years=4)
+    s = delivery_schedule(
+        "TSTM", make_munition(), "TST", make_actor(industrial_capacity=CAPACITY), base_year=2026, horizon_years=4
+    )
     f = s.frame
     assert f["year"].tolist() == [2027, 2028, 2029, 2030]
     assert f["extra_rounds"].tolist() == pytest.approx([0, 50, 150, 200])
@@ -64,8 +65,13 @@ def test_checks_name_the_binding_limit_with_numbers():
         check_extra_production(p, 10, 0)
 
 
-profiles = st.builds(lambda p0, extra, lead, ramp: RampProfile(p0, p0 + extra, lead, ramp),
-                     st.floats(0, 2000), st.floats(0, 3000), st.floats(0, 5), st.floats(0, 8))
+profiles = st.builds(
+    lambda p0, extra, lead, ramp: RampProfile(p0, p0 + extra, lead, ramp),
+    st.floats(0, 2000),
+    st.floats(0, 3000),
+    st.floats(0, 5),
+    st.floats(0, 8),
+)
 
 
 @settings(max_examples=200, deadline=None)
@@ -79,8 +85,9 @@ def test_deliveries_monotone_and_bounded(profile, horizon):
     assert np.all(d >= profile.production_per_year - tol) and np.all(d <= profile.max_per_year + tol)
     assert c[-1] == pytest.approx(float(profile.cumulative_rounds(horizon)), rel=1e-9, abs=1e-6)
     t = profile.lead_time_years + profile.ramp_up_years + 1.0  # closed form after the ramp
-    expected = profile.production_per_year * t + profile.max_extra_per_year * (t - profile.lead_time_years
-                                                                               - profile.ramp_up_years / 2)
+    expected = profile.production_per_year * t + profile.max_extra_per_year * (
+        t - profile.lead_time_years - profile.ramp_up_years / 2
+    )
     assert float(profile.cumulative_rounds(t)) == pytest.approx(expected, rel=1e-9, abs=1e-6)
 
 
@@ -92,12 +99,12 @@ def test_check_consistent_with_schedule(profile, share, year):
     horizon = max(year, profile.full_rate_plan_year()) + 1
     extra = profile.deliveries_by_year(horizon) - profile.production_per_year
     slack = 1e-6 * max(1.0, profile.max_per_year)
-    meets_from_year = bool(np.all(extra[year - 1:] >= want - slack))
+    meets_from_year = bool(np.all(extra[year - 1 :] >= want - slack))
     if check.feasible:
         assert meets_from_year
     elif check.binding == "max":
         assert want > profile.max_extra_per_year
     else:
-        assert not np.all(extra[year - 1:] >= want + slack)
+        assert not np.all(extra[year - 1 :] >= want + slack)
         k = check.earliest_feasible_plan_year
         assert k > year and extra[k - 1] >= want - slack and extra[k - 2] < want + slack

@@ -31,7 +31,9 @@ def test_achievement_rates_exact():
 
 
 def test_headroom_exact_without_pool():
-    h = personnel_headroom("TST", make_actor(), base_year=2026, horizon_years=2, attrition_rate_per_year=0.05, pool=None)
+    h = personnel_headroom(
+        "TST", make_actor(), base_year=2026, horizon_years=2, attrition_rate_per_year=0.05, pool=None
+    )
     f = h.frame
     assert f["intake_persons"].tolist() == pytest.approx([60, 60])  # 80 planned × 75%
     assert f["attrition_persons"].tolist() == pytest.approx([45, 45.75])  # 5% of 900, then of 915
@@ -45,10 +47,18 @@ def test_headroom_exact_without_pool():
 def test_headroom_scales_intake_with_the_pool():
     pool = RecruitmentPool("test", ((2025, 100.0), (2035, 50.0)), "test")
     assert pool.persons([2030])[0] == pytest.approx(100 / math.sqrt(2))
-    h = personnel_headroom("TST", make_actor(), base_year=2026, horizon_years=2, pool=pool, planned_persons_per_year=100,
-                           achievement=0.5, attrition_rate_per_year=0.0)
-    assert h.frame["pool_factor"].tolist() == pytest.approx([0.5 ** 0.2, 0.5 ** 0.3])  # relative to JFY2025 record
-    assert h.frame["intake_persons"].tolist() == pytest.approx([50 * 0.5 ** 0.2, 50 * 0.5 ** 0.3])
+    h = personnel_headroom(
+        "TST",
+        make_actor(),
+        base_year=2026,
+        horizon_years=2,
+        pool=pool,
+        planned_persons_per_year=100,
+        achievement=0.5,
+        attrition_rate_per_year=0.0,
+    )
+    assert h.frame["pool_factor"].tolist() == pytest.approx([0.5**0.2, 0.5**0.3])  # relative to JFY2025 record
+    assert h.frame["intake_persons"].tolist() == pytest.approx([50 * 0.5**0.2, 50 * 0.5**0.3])
 
 
 def test_fact_sheet_pools_log_linear():
@@ -98,12 +108,24 @@ def test_errors():
 
 
 @settings(max_examples=150, deadline=None)
-@given(strength=st.floats(100, 3e5), rate=st.just(0.0) | st.floats(1e-6, 0.2), surplus=st.floats(1.0, 3.0),
-       horizon=st.integers(1, 20))
+@given(
+    strength=st.floats(100, 3e5),
+    rate=st.just(0.0) | st.floats(1e-6, 0.2),
+    surplus=st.floats(1.0, 3.0),
+    horizon=st.integers(1, 20),
+)
 def test_headroom_never_negative_when_intake_covers_attrition(strength, rate, surplus, horizon):
     intake = rate * strength * surplus  # intake >= attrition at the start, constant pool
-    h = personnel_headroom("TST", make_actor(), horizon_years=horizon, planned_persons_per_year=intake,
-                           achievement=1.0, attrition_rate_per_year=rate, pool=None, strength_persons=strength)
+    h = personnel_headroom(
+        "TST",
+        make_actor(),
+        horizon_years=horizon,
+        planned_persons_per_year=intake,
+        achievement=1.0,
+        attrition_rate_per_year=rate,
+        pool=None,
+        strength_persons=strength,
+    )
     f = h.frame
     assert (f["headroom_persons"] >= -1e-9).all()
     assert np.all(np.diff(f["strength_persons"]) >= -1e-9)

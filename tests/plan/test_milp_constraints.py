@@ -53,7 +53,7 @@ OPTIONS = (
     ("ssn", ("USA",), (90, 90, 90), 5, 4, 135, (), (), (0.00, 1.20)),
     ("automation", ("JPN",), (10,), 0, 0, -80, (), (), (0.00, 0.05)),
     ("mines", ("JPN",), (25, 25), 1, 2, 60, ("automation",), (), (0.00, 0.50)),
-    ("carrier", ("USA", "JPN"), (50,), 5, 6, 300, (), (), (0.50, 0.50)),       # never in service within 5 years
+    ("carrier", ("USA", "JPN"), (50,), 5, 6, 300, (), (), (0.50, 0.50)),  # never in service within 5 years
     ("missiles", ("USA", "JPN"), (35,), 2, 1, 30, (), ("drones",), (0.35, 0.35)),
     ("drones", ("JPN",), (15, 15), 1, 0, 20, (), (), (0.25, 0.25)),
 )
@@ -85,10 +85,20 @@ def make_catalogue(options=OPTIONS, actors=ACTORS, horizon=HORIZON, cost_scale=N
     prereq = tuple((ids.index(o[0]), ids.index(p)) for o in options for p in o[6])
     excl = tuple(sorted({tuple(sorted((ids.index(o[0]), ids.index(e)))) for o in options for e in o[7]}))
     eligible = np.array([[a in o[1] for a in actors] for o in options], dtype=bool)
-    fields = {"option_ids": tuple(ids), "actors": tuple(actors), "horizon_years": horizon, "eligible": eligible,
-              "cost_musd": cost, "in_service": service, "personnel": np.array([o[5] for o in options], dtype=float),
-              "lead_years": np.array([o[4] for o in options], dtype=float), "prerequisites": prereq, "exclusions": excl,
-              "categories": tuple("air" for _ in options), "mission_areas": tuple(AREAS for _ in options)}
+    fields = {
+        "option_ids": tuple(ids),
+        "actors": tuple(actors),
+        "horizon_years": horizon,
+        "eligible": eligible,
+        "cost_musd": cost,
+        "in_service": service,
+        "personnel": np.array([o[5] for o in options], dtype=float),
+        "lead_years": np.array([o[4] for o in options], dtype=float),
+        "prerequisites": prereq,
+        "exclusions": excl,
+        "categories": tuple("air" for _ in options),
+        "mission_areas": tuple(AREAS for _ in options),
+    }
     if "lifecycle_cost_musd" in CatalogueArrays.__dataclass_fields__:
         # all acquisition (even beyond the horizon) plus operating money within it
         acq = np.array([sum(o[2]) for o in options]) * scale
@@ -109,18 +119,35 @@ def lifecycle_cost(inp: PlanInputs, choices) -> float:
 def make_surrogate() -> Surrogate:
     """Two scenarios, two areas, concave non-decreasing pieces on breakpoints 0, 0.5, 1, 2."""
     levels = np.array([0.0, 0.5, 1.0, 2.0])
-    values = {"s1": {"air": np.array([0.0, 0.15, 0.25, 0.35]), "sea": np.array([0.0, 0.10, 0.18, 0.30])},
-              "s2": {"air": np.array([0.0, 0.05, 0.08, 0.10]), "sea": np.array([0.0, 0.20, 0.30, 0.38])}}
-    return Surrogate(list(SCENARIOS), list(AREAS), levels, {"s1": 0.30, "s2": 0.40}, values,
-                     {s: {m: list(v) for m, v in d.items()} for s, d in values.items()}, reps=0, seed=0)
+    values = {
+        "s1": {"air": np.array([0.0, 0.15, 0.25, 0.35]), "sea": np.array([0.0, 0.10, 0.18, 0.30])},
+        "s2": {"air": np.array([0.0, 0.05, 0.08, 0.10]), "sea": np.array([0.0, 0.20, 0.30, 0.38])},
+    }
+    return Surrogate(
+        list(SCENARIOS),
+        list(AREAS),
+        levels,
+        {"s1": 0.30, "s2": 0.40},
+        values,
+        {s: {m: list(v) for m, v in d.items()} for s, d in values.items()},
+        reps=0,
+        seed=0,
+    )
 
 
 def synthetic_inputs(budget_scale=(1.0, 1.0), headroom_scale=1.0, cost_scale=None, options=OPTIONS, **kw) -> PlanInputs:
     cat = make_catalogue(options, cost_scale=cost_scale)
     q = np.array([o[8] for o in options], dtype=float)
-    return PlanInputs(cat=cat, q=q, sur=make_surrogate(), weights=dict(WEIGHTS),
-                      budget_musd=BUDGET * np.asarray(budget_scale, dtype=float)[:, None],
-                      personnel_headroom=HEADROOM * headroom_scale, participation=PARTICIPATION.copy(), **kw)
+    return PlanInputs(
+        cat=cat,
+        q=q,
+        sur=make_surrogate(),
+        weights=dict(WEIGHTS),
+        budget_musd=BUDGET * np.asarray(budget_scale, dtype=float)[:, None],
+        personnel_headroom=HEADROOM * headroom_scale,
+        participation=PARTICIPATION.copy(),
+        **kw,
+    )
 
 
 # ---------------------------------------------------------------- independent checks
@@ -166,8 +193,9 @@ def weighted(inp: PlanInputs, det: dict[str, float]) -> float:
     return sum(inp.weights.get(s, 0.0) / total * det[s] for s in inp.sur.scenarios)
 
 
-def check_plan(inp: PlanInputs, plan, *, budget: np.ndarray | None = None, pooled: bool = False,
-               allowed: np.ndarray | None = None) -> None:
+def check_plan(
+    inp: PlanInputs, plan, *, budget: np.ndarray | None = None, pooled: bool = False, allowed: np.ndarray | None = None
+) -> None:
     """Every constraint family, checked on the plan's choices against the arrays."""
     cat = inp.cat
     budget = inp.budget_musd if budget is None else budget
@@ -181,7 +209,9 @@ def check_plan(inp: PlanInputs, plan, *, budget: np.ndarray | None = None, poole
         i = cat.index(o)
         # eligibility / regime: only allowed options; in service by the last year
         assert allowed[i, cat.actors.index(a)], f"{a} may not buy {o}"
-        assert cat.in_service[i, t - 1, -1] == 1, f"{o} started in year {t} is not in service by year {cat.horizon_years}"
+        assert cat.in_service[i, t - 1, -1] == 1, (
+            f"{o} started in year {t} is not in service by year {cat.horizon_years}"
+        )
         assert t + math.ceil(cat.lead_years[i]) <= cat.horizon_years
     # budget: per actor per year, or the pooled total per year
     spend = spending(inp, choices)
@@ -205,11 +235,15 @@ def check_plan(inp: PlanInputs, plan, *, budget: np.ndarray | None = None, poole
     # exclusions: never both, whichever allies buy them (they describe one posture)
     bought = {o for _, o in pairs}
     for o, e in cat.exclusions:
-        assert not {cat.option_ids[o], cat.option_ids[e]} <= bought, f"{cat.option_ids[o]} and {cat.option_ids[e]} both bought"
+        assert not {cat.option_ids[o], cat.option_ids[e]} <= bought, (
+            f"{cat.option_ids[o]} and {cat.option_ids[e]} both bought"
+        )
     # production: rounds/year an actor's options add to one munition ≤ its industry's headroom
     for (a, munition), (added, headroom) in inp.production_limits.items():
         total = sum(added[cat.index(o)] for aa, o in pairs if aa == cat.actors[a])
-        assert total <= headroom + TOL, f"{cat.actors[a]} adds {total} rounds/year of {munition}, industry can add {headroom}"
+        assert total <= headroom + TOL, (
+            f"{cat.actors[a]} adds {total} rounds/year of {munition}, industry can add {headroom}"
+        )
     # requirements
     for a, o in inp.required:
         assert (cat.actors[a], cat.option_ids[o]) in pairs, f"required {cat.actors[a]}/{cat.option_ids[o]} not bought"
@@ -219,7 +253,9 @@ def check_plan(inp: PlanInputs, plan, *, budget: np.ndarray | None = None, poole
         for m in inp.sur.areas:
             assert plan.levels[s][m] == pytest.approx(lv[s][m], abs=TOL), (s, m)
         assert plan.deterrence[s] == pytest.approx(inp.sur.predict(s, lv[s]), abs=TOL)
-    assert plan.weighted_deterrence == pytest.approx(weighted(inp, {s: inp.sur.predict(s, lv[s]) for s in inp.sur.scenarios}), abs=TOL)
+    assert plan.weighted_deterrence == pytest.approx(
+        weighted(inp, {s: inp.sur.predict(s, lv[s]) for s in inp.sur.scenarios}), abs=TOL
+    )
 
 
 def regime_checks(inp: PlanInputs, spec: RegimeSpec) -> dict:
@@ -244,9 +280,12 @@ def regime_budget(inp: PlanInputs, spec: RegimeSpec) -> tuple[np.ndarray, bool, 
     return shares[:, None] * inp.budget_musd.sum(axis=0)[None, :], False, cat.eligible
 
 
-SPECS = {"joint": RegimeSpec("joint"), "spending-target": RegimeSpec("spending-target"),
-         "cost-transfer": RegimeSpec("cost-transfer", receiver="USA"),
-         "negotiated": RegimeSpec("negotiated", split={"USA": 0.55, "JPN": 0.45})}
+SPECS = {
+    "joint": RegimeSpec("joint"),
+    "spending-target": RegimeSpec("spending-target"),
+    "cost-transfer": RegimeSpec("cost-transfer", receiver="USA"),
+    "negotiated": RegimeSpec("negotiated", split={"USA": 0.55, "JPN": 0.45}),
+}
 
 
 def solve_raw(inp: PlanInputs, gap: float = 0.0):
@@ -266,14 +305,27 @@ def test_synthetic_catalogue_matches_build_catalogue_conventions():
     np.testing.assert_array_equal(cat.in_service[sam, 0], [0, 0, 1, 1, 1])
     np.testing.assert_array_equal(cat.cost_musd[sam, 3], [0, 0, 0, 40, 0])  # start in year 4: never in service
     assert not (cat.in_service[cat.index(NEVER_IN_SERVICE)] > 0).any()
-    assert cat.exclusions == ((cat.index("fighter"), cat.index("rotation")), (cat.index("missiles"), cat.index("drones")))
+    assert cat.exclusions == (
+        (cat.index("fighter"), cat.index("rotation")),
+        (cat.index("missiles"), cat.index("drones")),
+    )
 
 
 def test_synthetic_catalogue_equals_build_catalogue():
     """The hand-built arrays are what build_catalogue makes of the same options (a duck-typed dataset)."""
-    opts = {o[0]: SimpleNamespace(lead_time_years=o[4], cost=SimpleNamespace(acquisition_musd=list(o[2]), operating_musd_per_year=o[3]),
-                                  eligible_actors=list(o[1]), personnel=o[5], prerequisites=list(o[6]), exclusions=list(o[7]),
-                                  category="air", mission_areas=list(AREAS)) for o in OPTIONS}
+    opts = {
+        o[0]: SimpleNamespace(
+            lead_time_years=o[4],
+            cost=SimpleNamespace(acquisition_musd=list(o[2]), operating_musd_per_year=o[3]),
+            eligible_actors=list(o[1]),
+            personnel=o[5],
+            prerequisites=list(o[6]),
+            exclusions=list(o[7]),
+            category="air",
+            mission_areas=list(AREAS),
+        )
+        for o in OPTIONS
+    }
     real = build_catalogue(SimpleNamespace(options=opts), list(ACTORS), HORIZON)
     mine = make_catalogue()
     assert real.option_ids == mine.option_ids and real.actors == mine.actors
@@ -292,7 +344,9 @@ def test_raw_milp_respects_every_constraint_and_its_objective_is_the_surrogate()
     d = v["d"].solution.values
     for i, s in enumerate(inp.sur.scenarios):
         assert d[i] == pytest.approx(plan.deterrence[s], abs=TOL)
-    assert model.objective.value == pytest.approx(plan.weighted_deterrence - COST_TIEBREAK_PER_MUSD * lifecycle_cost(inp, plan.choices), abs=1e-9)
+    assert model.objective.value == pytest.approx(
+        plan.weighted_deterrence - COST_TIEBREAK_PER_MUSD * lifecycle_cost(inp, plan.choices), abs=1e-9
+    )
     assert NEVER_IN_SERVICE not in {o for _, o, _ in plan.choices}
 
 
@@ -309,15 +363,18 @@ def test_raw_milp_with_requirements_and_production_limits():
     usa, jpn = ACTORS.index("USA"), ACTORS.index("JPN")
     # industry: JPN can add 150 rounds/year of 'sm6': 'missiles' adds 100 and 'mines' 80, so not both; USA can add none
     limits = {(jpn, "sm6"): (rounds(missiles=100, mines=80), 150.0), (usa, "sm6"): (rounds(missiles=100), 0.0)}
-    inp = synthetic_inputs(budget_scale=(2.0, 2.0), required=[(jpn, cat.index("mines")), (usa, cat.index("rotation"))],
-                           production_limits=limits)
+    inp = synthetic_inputs(
+        budget_scale=(2.0, 2.0),
+        required=[(jpn, cat.index("mines")), (usa, cat.index("rotation"))],
+        production_limits=limits,
+    )
     _, _, status, plan = solve_raw(inp)
     assert status[1] == "optimal"
     check_plan(inp, plan)
     bought = {(a, o) for a, o, _ in plan.choices}
     assert {("JPN", "mines"), ("JPN", "automation"), ("USA", "rotation")} <= bought  # mines needs automation first
-    assert "fighter" not in {o for _, o in bought}                                  # excluded by the required rotation
-    assert "missiles" not in {o for _, o in bought}                                 # no industrial headroom left
+    assert "fighter" not in {o for _, o in bought}  # excluded by the required rotation
+    assert "missiles" not in {o for _, o in bought}  # no industrial headroom left
 
 
 def test_production_limit_binds_where_it_should():
@@ -403,7 +460,9 @@ costs = st.lists(st.floats(0.5, 1.5), min_size=len(OPTIONS), max_size=len(OPTION
 
 
 @settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(budget_scale=budgets, cost_scale=costs, headroom_scale=st.floats(0.0, 2.0), how=st.sampled_from(("raw", *REGIMES)))
+@given(
+    budget_scale=budgets, cost_scale=costs, headroom_scale=st.floats(0.0, 2.0), how=st.sampled_from(("raw", *REGIMES))
+)
 def test_random_inputs_every_constraint_family(budget_scale, cost_scale, headroom_scale, how):
     """Random budgets, costs and manning headroom; the raw MILP (per-actor budgets) or one regime."""
     inp = synthetic_inputs(budget_scale=budget_scale, cost_scale=cost_scale, headroom_scale=headroom_scale)
@@ -411,7 +470,9 @@ def test_random_inputs_every_constraint_family(budget_scale, cost_scale, headroo
         model, _, status, plan = solve_raw(inp)
         assert status[1] == "optimal"
         check_plan(inp, plan)
-        assert model.objective.value == pytest.approx(plan.weighted_deterrence - COST_TIEBREAK_PER_MUSD * lifecycle_cost(inp, plan.choices), abs=1e-9)
+        assert model.objective.value == pytest.approx(
+            plan.weighted_deterrence - COST_TIEBREAK_PER_MUSD * lifecycle_cost(inp, plan.choices), abs=1e-9
+        )
         return
     spec = SPECS[how]
     plan = plan_regime(inp, spec, gap=0.0)

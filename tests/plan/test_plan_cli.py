@@ -27,8 +27,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from positivesum.model.loader import load_dataset
 from conftest import synthetic_surrogate
+from positivesum.model.loader import load_dataset
 
 REPO = Path(__file__).resolve().parents[2]
 SRC = REPO / "src"
@@ -40,11 +40,24 @@ SETS = () if FULL else ("planning.horizon_years=3",)
 
 
 def cli(*args) -> subprocess.CompletedProcess:
-    env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(SRC), os.environ.get("PYTHONPATH", "")]),
-               COLUMNS="200", NO_COLOR="1", OPENBLAS_NUM_THREADS="1")
+    env = dict(
+        os.environ,
+        PYTHONPATH=os.pathsep.join([str(SRC), os.environ.get("PYTHONPATH", "")]),
+        COLUMNS="200",
+        NO_COLOR="1",
+        OPENBLAS_NUM_THREADS="1",
+    )
     env.pop("POSITIVESUM_DEBUG", None)
-    return subprocess.run([sys.executable, "-m", "positivesum.cli", *map(str, args)], cwd=REPO, env=env,
-                          capture_output=True, text=True, encoding="utf-8", timeout=900, check=False)
+    return subprocess.run(
+        [sys.executable, "-m", "positivesum.cli", *map(str, args)],
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=900,
+        check=False,
+    )
 
 
 @pytest.fixture(scope="session")
@@ -58,8 +71,10 @@ def cache_dir(tmp_path_factory, dataset) -> Path:
     """A --cache-dir shared by every command of the session, holding the surrogate for the packaged data."""
     path = tmp_path_factory.mktemp("plan-cache")
     if not FULL:
-        key = hashlib.sha256(f"{dataset.data_hash}:{SEED}".encode()).hexdigest()[:16]   # as plan_services.context
-        (path / f"surrogate-{key}.json").write_text(json.dumps(synthetic_surrogate(dataset.dataset).to_dict()), encoding="utf-8")
+        key = hashlib.sha256(f"{dataset.data_hash}:{SEED}".encode()).hexdigest()[:16]  # as services.plan.context
+        (path / f"surrogate-{key}.json").write_text(
+            json.dumps(synthetic_surrogate(dataset.dataset).to_dict()), encoding="utf-8"
+        )
     return path
 
 
@@ -82,7 +97,7 @@ def runs(cache_dir, out_dir) -> dict[str, subprocess.CompletedProcess]:
         "bad_budget": ("plan", "--budget", "JPN=abc", *common),
     }
     if FULL:
-        first = {"compare": cli(*commands.pop("compare"))}   # fits and caches the surrogate once
+        first = {"compare": cli(*commands.pop("compare"))}  # fits and caches the surrogate once
     else:
         first = {}
     with ThreadPoolExecutor(max_workers=2) as pool:
@@ -119,7 +134,9 @@ def test_compare_regimes_json(comparison, dataset):
         assert set(res["simulated"]["scenarios"]) == scenarios
         assert all(0 <= v["deterrence"] <= 1 for v in res["simulated"]["scenarios"].values())
         assert 0 <= res["simulated"]["weighted_deterrence"] <= 1
-        assert set(res["spending_musd"]) == set(comparison["budgets"]) and all(len(v) == horizon for v in res["spending_musd"].values())
+        assert set(res["spending_musd"]) == set(comparison["budgets"]) and all(
+            len(v) == horizon for v in res["spending_musd"].values()
+        )
         for item in res["portfolio"]:
             assert item["actor"] in ds.options[item["option"]].eligible_actors, (name, item)
         pairs = [(i["actor"], i["option"]) for i in res["portfolio"]]
@@ -156,7 +173,8 @@ def test_joint_simulated_deterrence_at_least_every_other_regime(comparison):
     for name in REGIMES[1:]:
         assert joint >= regimes[name]["simulated"]["weighted_deterrence"] - 1e-12, name
         assert comparison["cooperation_dividend"][name]["deterrence_gain_at_equal_money"] == pytest.approx(
-            joint - regimes[name]["simulated"]["weighted_deterrence"])
+            joint - regimes[name]["simulated"]["weighted_deterrence"]
+        )
     if "adopted_from" in regimes["joint"]:
         assert regimes["joint"]["adopted_from"] in REGIMES[1:] and "milp_plan_simulated" in regimes["joint"]
 
@@ -170,16 +188,29 @@ def test_compare_regimes_prints_the_tables(runs):
 
 def test_plan_joint(joint_plan, comparison, runs):
     assert joint_plan["regime"] == "joint"
-    for key in ("portfolio", "spending_musd", "personnel_in_service", "simulated", "surrogate", "budgets", "provenance"):
+    for key in (
+        "portfolio",
+        "spending_musd",
+        "personnel_in_service",
+        "simulated",
+        "surrogate",
+        "budgets",
+        "provenance",
+    ):
         assert key in joint_plan
-    assert joint_plan["total_cost_musd"] == pytest.approx(sum(sum(v) for v in joint_plan["spending_musd"].values()), abs=1.0)
+    assert joint_plan["total_cost_musd"] == pytest.approx(
+        sum(sum(v) for v in joint_plan["spending_musd"].values()), abs=1.0
+    )
     assert "weighted deterrence: surrogate" in runs["joint"].stdout
     # same data, seed and cache: the same MILP plan as compare-regimes' joint regime (before any adoption)
     joint = comparison["regimes"]["joint"]
     milp_sim = joint.get("milp_plan_simulated", joint["simulated"])
     assert joint_plan["simulated"]["weighted_deterrence"] == pytest.approx(milp_sim["weighted_deterrence"])
     if "adopted_from" not in joint:
-        key = lambda p: sorted((i["actor"], i["option"], i["start_plan_year"]) for i in p)
+
+        def key(p):
+            return sorted((i["actor"], i["option"], i["start_plan_year"]) for i in p)
+
         assert key(joint_plan["portfolio"]) == key(joint["portfolio"])
 
 

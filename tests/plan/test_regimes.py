@@ -84,7 +84,9 @@ def test_cooperation_dividend_money_saved_is_consistent():
     plan = default_regime_plan("spending-target")
     out = money_saved(ctx, plan, gap=0.0)
     assert out["regime_cost_musd"] == pytest.approx(plan.total_cost_musd)
-    assert out["joint_cost_at_equal_deterrence_musd"] == pytest.approx(default_min_cost("spending-target").total_cost_musd, abs=1e-6)
+    assert out["joint_cost_at_equal_deterrence_musd"] == pytest.approx(
+        default_min_cost("spending-target").total_cost_musd, abs=1e-6
+    )
     assert out["saved_musd"] == pytest.approx(out["regime_cost_musd"] - out["joint_cost_at_equal_deterrence_musd"])
     assert out["saved_musd"] >= -1e-6
     assert "note" not in out
@@ -122,14 +124,20 @@ def test_spending_target_uses_each_actors_own_budget_and_options():
         own = CAT.eligible & (np.arange(len(ACTORS)) == a)[None, :]
         budget = np.zeros_like(inp.budget_musd)
         budget[a] = inp.budget_musd[a]
-        alone = plan_regime(replace(inp, allowed=own, budget_musd=budget, weights=national_weights(inp, a)), RegimeSpec("joint"), gap=0.0)
-        assert sorted((o, t) for aa, o, t in plan.choices if aa == actor) == sorted((o, t) for _, o, t in alone.choices), actor
+        alone = plan_regime(
+            replace(inp, allowed=own, budget_musd=budget, weights=national_weights(inp, a)),
+            RegimeSpec("joint"),
+            gap=0.0,
+        )
+        assert sorted((o, t) for aa, o, t in plan.choices if aa == actor) == sorted(
+            (o, t) for _, o, t in alone.choices
+        ), actor
 
 
 def test_national_weights_follow_participation():
     inp = synthetic_inputs()
     assert national_weights(inp, USA) == {"s1": 0.6, "s2": 0.4}
-    assert national_weights(inp, JPN) == {"s1": 0.6, "s2": 0.0}   # JPN takes no part in s2
+    assert national_weights(inp, JPN) == {"s1": 0.6, "s2": 0.0}  # JPN takes no part in s2
 
 
 def test_negotiated_uses_the_split():
@@ -158,12 +166,31 @@ def _required(pairs, **kw):
 
 INFEASIBLE = {
     # name: (required pairs, inputs, key path of the problem, message fragments)
-    "budget": ([("USA", "ssn")], {"budget_scale": (0.3, 0.3)}, "budget.", ("required options cost", "M USD by plan year")),
-    "personnel": ([("USA", "fighter")], {"headroom_scale": 0.0}, "personnel.USA", ("can man only", "persons in plan year")),
-    "exclusion": ([("USA", "fighter"), ("USA", "rotation")], {"budget_scale": (3.0, 3.0)}, "require",
-                  ("exclude each other", "'fighter'", "'rotation'")),
+    "budget": (
+        [("USA", "ssn")],
+        {"budget_scale": (0.3, 0.3)},
+        "budget.",
+        ("required options cost", "M USD by plan year"),
+    ),
+    "personnel": (
+        [("USA", "fighter")],
+        {"headroom_scale": 0.0},
+        "personnel.USA",
+        ("can man only", "persons in plan year"),
+    ),
+    "exclusion": (
+        [("USA", "fighter"), ("USA", "rotation")],
+        {"budget_scale": (3.0, 3.0)},
+        "require",
+        ("exclude each other", "'fighter'", "'rotation'"),
+    ),
     "ineligible": ([("USA", "sam")], {}, "require.USA.sam", ("may not buy", "'sam'", "eligible: JPN")),
-    "lead_time": ([("JPN", "carrier")], {"budget_scale": (3.0, 3.0)}, "require.JPN.carrier", ("cannot enter service", "lead time 6")),
+    "lead_time": (
+        [("JPN", "carrier")],
+        {"budget_scale": (3.0, 3.0)},
+        "require.JPN.carrier",
+        ("cannot enter service", "lead time 6"),
+    ),
 }
 
 
@@ -182,7 +209,7 @@ def test_infeasible_requirement_names_the_binding_family(case, capfd):
         assert noise not in text
     assert all(p.fix for p in err.problems)
     out, errout = capfd.readouterr()
-    assert out == "" and errout == ""   # diagnosed before the solver: nothing printed
+    assert out == "" and errout == ""  # diagnosed before the solver: nothing printed
 
 
 def test_precheck_collects_every_problem_at_once():
@@ -219,7 +246,7 @@ def test_unreachable_deterrence_floor():
 def test_money_saved_with_an_unreachable_floor_returns_none_and_a_note():
     inp = synthetic_inputs()
     ctx = PlanningContext(inp, list(ACTORS), list(inp.sur.scenarios), 1.0, {})
-    plan = replace(default_regime_plan("cost-transfer"), weighted_deterrence=0.99)   # more than any plan can reach
+    plan = replace(default_regime_plan("cost-transfer"), weighted_deterrence=0.99)  # more than any plan can reach
     out = money_saved(ctx, plan)
     assert out["saved_musd"] is None and out["joint_cost_at_equal_deterrence_musd"] is None
     assert out["regime_cost_musd"] == pytest.approx(plan.total_cost_musd)
@@ -239,22 +266,25 @@ def _feasible_in_the_milp(inp) -> bool:
     model, v = build(inp)
     status = solve(model, 0.0)
     plan = extract(model, v, inp, status)
-    return status[1] == "optimal" and all((inp.cat.actors[a], inp.cat.option_ids[o]) in {(x, y) for x, y, _ in plan.choices}
-                                          for a, o in inp.required)
+    return status[1] == "optimal" and all(
+        (inp.cat.actors[a], inp.cat.option_ids[o]) in {(x, y) for x, y, _ in plan.choices} for a, o in inp.required
+    )
 
 
 def test_precheck_accepts_a_requirement_funded_later():
     """Regression: precheck once priced required options as if started in year 1, rejecting money that comes later."""
     inp = replace(_required([("USA", "rotation")]), budget_musd=np.array([[0.0, 0, 0, 0, 40], [40, 40, 50, 50, 50]]))
-    assert _feasible_in_the_milp(inp)   # start in year 5: 20 + 10 ≤ 40
+    assert _feasible_in_the_milp(inp)  # start in year 5: 20 + 10 ≤ 40
     precheck(inp)
 
 
 def test_precheck_accepts_a_requirement_manned_later():
     """Regression: precheck once counted persons as if required options started in year 1."""
-    inp = replace(_required([("JPN", "drones")], budget_scale=(1.0, 3.0)),
-                  personnel_headroom=np.array([[150.0, 250, 350, 400, 400], [0, 0, 0, 0, 20]]))
-    assert _feasible_in_the_milp(inp)   # drones (20 persons, lead 0) started in year 5
+    inp = replace(
+        _required([("JPN", "drones")], budget_scale=(1.0, 3.0)),
+        personnel_headroom=np.array([[150.0, 250, 350, 400, 400], [0, 0, 0, 0, 20]]),
+    )
+    assert _feasible_in_the_milp(inp)  # drones (20 persons, lead 0) started in year 5
     precheck(inp)
 
 
@@ -266,7 +296,11 @@ def test_joint_precheck_uses_the_pooled_money():
     assert ("JPN", "missiles") in {(a, o) for a, o, _ in plan.choices}
 
 
-CROSS = tuple((o[0], ("USA",) if o[0] == "missiles" else o[1], *o[2:]) for o in OPTIONS if o[0] in ("missiles", "drones", "rotation"))
+CROSS = tuple(
+    (o[0], ("USA",) if o[0] == "missiles" else o[1], *o[2:])
+    for o in OPTIONS
+    if o[0] in ("missiles", "drones", "rotation")
+)
 
 
 def test_spending_target_respects_exclusions_across_actors():
@@ -282,8 +316,9 @@ def test_spending_target_respects_exclusions_across_actors():
 def test_two_allies_may_buy_the_same_option_that_excludes_another():
     """'missiles' (USA or JPN) excludes 'drones'. Nothing forbids both allies buying missiles: the
     national plans do, and the joint plan, whose feasible set should contain theirs, must be able to."""
-    inp = synthetic_inputs(options=tuple(o for o in OPTIONS if o[0] in ("missiles", "drones")), budget_scale=(3.0, 3.0),
-                           headroom_scale=3.0)
+    inp = synthetic_inputs(
+        options=tuple(o for o in OPTIONS if o[0] in ("missiles", "drones")), budget_scale=(3.0, 3.0), headroom_scale=3.0
+    )
     national = plan_regime(inp, RegimeSpec("spending-target"), gap=0.0)
     assert sorted(a for a, o, _ in national.choices if o == "missiles") == ["JPN", "USA"]
     check_plan(inp, national, **regime_checks(inp, SPECS["spending-target"]))
@@ -294,9 +329,11 @@ def test_two_allies_may_buy_the_same_option_that_excludes_another():
 def test_money_saved_is_not_negative_when_a_regime_defers_acquisition():
     """JPN (20 a year) can only afford 'late_big' started in year 5 (10 now, 100 after the plan); the pooled joint
     fund buys 'cheap_now' (60, same capability), cheaper over its life but dearer inside the plan."""
-    opts = (("late_big", ("JPN",), (10, 100), 0, 0, 0, (), (), (0.5, 0.5)),
-            ("cheap_now", ("JPN",), (60,), 0, 0, 0, (), (), (0.5, 0.5)),
-            ("usa_dear", ("USA",), (1000,), 0, 0, 0, (), (), (0.0, 0.0)))
+    opts = (
+        ("late_big", ("JPN",), (10, 100), 0, 0, 0, (), (), (0.5, 0.5)),
+        ("cheap_now", ("JPN",), (60,), 0, 0, 0, (), (), (0.5, 0.5)),
+        ("usa_dear", ("USA",), (1000,), 0, 0, 0, (), (), (0.0, 0.0)),
+    )
     inp = replace(synthetic_inputs(options=opts), budget_musd=np.array([[50.0] * 5, [20.0] * 5]))
     plan = plan_regime(inp, RegimeSpec("spending-target"), gap=0.0)
     assert plan.choices == [("JPN", "late_big", 5)]

@@ -148,15 +148,24 @@ def test_single_convex_kink_pooled():
 def _surrogate() -> Surrogate:
     levels = np.array([0.0, 0.5, 1.0, 2.0])
     return Surrogate(
-        scenarios=["s1", "s2", "neg"], areas=["air", "sea"], levels=levels,
+        scenarios=["s1", "s2", "neg"],
+        areas=["air", "sea"],
+        levels=levels,
         base={"s1": 0.3, "s2": 0.9, "neg": -0.2},
-        values={"s1": {"air": np.array([0.0, 0.1, 0.15, 0.2]), "sea": np.array([0.0, 0.05, 0.1, 0.12])},
-                "s2": {"air": np.array([0.0, 0.2, 0.3, 0.4]), "sea": np.array([0.0, 0.0, 0.0, 0.0])},
-                "neg": {"air": np.array([0.0, 0.05, 0.1, 0.15]), "sea": np.array([0.0, 0.0, 0.0, 0.0])}},
-        points={"s1": {"air": [0.3, 0.4, 0.45, 0.5], "sea": [0.3, 0.35, 0.4, 0.42]},
-                "s2": {"air": [0.9, 1.0, 1.0, 1.0], "sea": [0.9, 0.9, 0.9, 0.9]},
-                "neg": {"air": [0.0, 0.0, 0.0, 0.0], "sea": [0.0, 0.0, 0.0, 0.0]}},
-        reps=50, seed=7, validation={"rmse": 0.01, "max_abs_error": 0.03, "samples": []})
+        values={
+            "s1": {"air": np.array([0.0, 0.1, 0.15, 0.2]), "sea": np.array([0.0, 0.05, 0.1, 0.12])},
+            "s2": {"air": np.array([0.0, 0.2, 0.3, 0.4]), "sea": np.array([0.0, 0.0, 0.0, 0.0])},
+            "neg": {"air": np.array([0.0, 0.05, 0.1, 0.15]), "sea": np.array([0.0, 0.0, 0.0, 0.0])},
+        },
+        points={
+            "s1": {"air": [0.3, 0.4, 0.45, 0.5], "sea": [0.3, 0.35, 0.4, 0.42]},
+            "s2": {"air": [0.9, 1.0, 1.0, 1.0], "sea": [0.9, 0.9, 0.9, 0.9]},
+            "neg": {"air": [0.0, 0.0, 0.0, 0.0], "sea": [0.0, 0.0, 0.0, 0.0]},
+        },
+        reps=50,
+        seed=7,
+        validation={"rmse": 0.01, "max_abs_error": 0.03, "samples": []},
+    )
 
 
 def test_predict_at_zero_is_the_base():
@@ -182,10 +191,10 @@ def test_predict_capped_at_last_breakpoint():
 
 def test_predict_clipped_to_unit_interval():
     sur = _surrogate()
-    assert sur.predict("s2", {"air": 2.0}) == 1.0          # 0.9 + 0.4 → 1
-    assert sur.predict("neg", {}) == 0.0                    # -0.2 → 0
-    assert sur.predict("neg", {"air": 1.0}) == 0.0          # -0.1 → 0
-    assert sur.predict("neg", {"air": 10.0}) == 0.0         # capped: -0.05 → 0
+    assert sur.predict("s2", {"air": 2.0}) == 1.0  # 0.9 + 0.4 → 1
+    assert sur.predict("neg", {}) == 0.0  # -0.2 → 0
+    assert sur.predict("neg", {"air": 1.0}) == 0.0  # -0.1 → 0
+    assert sur.predict("neg", {"air": 10.0}) == 0.0  # capped: -0.05 → 0
 
 
 def test_slopes():

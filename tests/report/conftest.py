@@ -17,17 +17,31 @@ ARTIFACTS = REPO / "test-artifacts"
 SCENARIOS = ["taiwan_base", "taiwan_no_us"]
 REPS = 60
 SEED = 7
-SECTION_IDS = ["executive_summary", "scenario_outcomes", "losses_munitions", "budgets", "portfolios", "cooperation_dividend",
-               "fair_shares", "intervention_matrix", "roles", "command",
-               "assumptions", "calibration", "data_sources", "reproducibility"]
+SECTION_IDS = [
+    "executive_summary",
+    "scenario_outcomes",
+    "losses_munitions",
+    "budgets",
+    "portfolios",
+    "cooperation_dividend",
+    "fair_shares",
+    "intervention_matrix",
+    "roles",
+    "command",
+    "assumptions",
+    "calibration",
+    "data_sources",
+    "reproducibility",
+]
 
 
 def reduced_sets() -> list[str]:
     from positivesum.model.loader import load_dataset
 
     ds = load_dataset().dataset
-    return (["planning.horizon_years=3", "planning.surrogate_replications=20"]
-            + [f"scenarios.{s}.weight.value=0" for s in ds.scenarios if s not in SCENARIOS])
+    return ["planning.horizon_years=3", "planning.surrogate_replications=20"] + [
+        f"scenarios.{s}.weight.value=0" for s in ds.scenarios if s not in SCENARIOS
+    ]
 
 
 def chromium_or_skip() -> str:
@@ -56,7 +70,7 @@ def loaded():
 @pytest.fixture(scope="session")
 def analysis(loaded, cache_dir):
     os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
-    from positivesum.report_services import build_analysis
+    from positivesum.services.report import build_analysis
 
     return build_analysis(loaded, SCENARIOS, REPS, SEED, cache_dir=cache_dir, command_line=["pytest", "tests/report"])
 
@@ -65,7 +79,7 @@ def analysis(loaded, cache_dir):
 def written(analysis, tmp_path_factory) -> dict[str, dict[str, Path]]:
     """{lang: paths} for the report written in English and Japanese (PDF only if Chromium is there)."""
     from positivesum.model.errors import InputError
-    from positivesum.report_services import write_report
+    from positivesum.services.report import write_report
 
     out = {}
     for lang in ("en", "ja"):
@@ -73,8 +87,13 @@ def written(analysis, tmp_path_factory) -> dict[str, dict[str, Path]]:
         try:
             out[lang] = write_report(analysis, lang, target)
         except InputError:  # no Chromium: everything but the PDF is written
-            out[lang] = {"html": target / "briefing.html", "xlsx": target / "briefing.xlsx", "tables": target / "tables",
-                         "analysis": target / "analysis.json", "pdf": target / "briefing.pdf"}
+            out[lang] = {
+                "html": target / "briefing.html",
+                "xlsx": target / "briefing.xlsx",
+                "tables": target / "tables",
+                "analysis": target / "analysis.json",
+                "pdf": target / "briefing.pdf",
+            }
     return out
 
 

@@ -22,8 +22,10 @@ def _msgids(path: Path) -> dict[str, str]:
 
 
 def test_pot_is_up_to_date_with_the_sources():
-    extracted = {msg[2] if isinstance(msg[2], str) else msg[2][0]
-                 for msg in extract_from_dir(str(PKG), method_map=[("**.py", "python")], keywords=KEYWORDS)}
+    extracted = {
+        msg[2] if isinstance(msg[2], str) else msg[2][0]
+        for msg in extract_from_dir(str(PKG), method_map=[("**.py", "python")], keywords=KEYWORDS)
+    }
     pot = set(_msgids(PKG / "locale" / "positivesum.pot"))
     assert extracted - pot == set(), "run the pybabel extract command of docs/reference/report.md"
     assert pot - extracted == set(), "the .pot has messages no longer in the sources: re-extract"

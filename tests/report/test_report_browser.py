@@ -8,8 +8,15 @@ import pytest
 
 from .conftest import SECTION_IDS, chromium_or_skip
 
-FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-         "--disable-component-update", "--disable-sync"]
+FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 
 @pytest.fixture(scope="module")
@@ -18,8 +25,9 @@ def browser():
     from playwright.sync_api import sync_playwright
 
     with tempfile.TemporaryDirectory(prefix="positivesum-test-chromium-") as profile, sync_playwright() as p:
-        context = p.chromium.launch_persistent_context(profile, executable_path=binary, headless=True, args=FLAGS,
-                                                       viewport={"width": 1100, "height": 900})
+        context = p.chromium.launch_persistent_context(
+            profile, executable_path=binary, headless=True, args=FLAGS, viewport={"width": 1100, "height": 900}
+        )
         yield context
         context.close()
 
@@ -31,19 +39,26 @@ def test_report_renders_in_a_browser(browser, written, reports, artifacts, lang)
     page.on("pageerror", lambda e: errors.append(str(e)))
     page.on("request", lambda r: requests.append(r.url))
     page.goto(written[lang]["html"].resolve().as_uri())
-    page.wait_for_function("document.querySelectorAll('figure.chart').length > 0 && "
-                           "[...document.querySelectorAll('figure.chart')].every(f => f.classList.contains('rendered') "
-                           "|| f.classList.contains('failed'))", timeout=60_000)
+    page.wait_for_function(
+        "document.querySelectorAll('figure.chart').length > 0 && "
+        "[...document.querySelectorAll('figure.chart')].every(f => f.classList.contains('rendered') "
+        "|| f.classList.contains('failed'))",
+        timeout=60_000,
+    )
     assert page.evaluate("document.documentElement.lang") == lang
     ids = page.evaluate("[...document.querySelectorAll('main > section')].map(s => s.id)")
     assert ids == SECTION_IDS
-    headings = page.evaluate("Object.fromEntries([...document.querySelectorAll('main > section')].map(s => [s.id, s.querySelector('h2').textContent]))")
+    headings = page.evaluate(
+        "Object.fromEntries([...document.querySelectorAll('main > section')].map(s => [s.id, s.querySelector('h2').textContent]))"
+    )
     for section in reports[lang].sections:
         assert headings[section.id] == section.title
     if lang == "ja":
         assert headings["executive_summary"] == "要旨" and headings["cooperation_dividend"] == "協力の配当"
-    charts = page.evaluate("[...document.querySelectorAll('figure.chart')].map(f => [f.id, f.className, "
-                           "f.querySelectorAll('.interactive svg, .interactive canvas').length])")
+    charts = page.evaluate(
+        "[...document.querySelectorAll('figure.chart')].map(f => [f.id, f.className, "
+        "f.querySelectorAll('.interactive svg, .interactive canvas').length])"
+    )
     assert len(charts) == len(reports[lang].charts())
     for chart_id, classes, drawn in charts:
         assert "rendered" in classes and drawn >= 1, (chart_id, classes)

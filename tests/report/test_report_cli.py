@@ -23,8 +23,25 @@ def test_report_json(cli, tmp_path, cache_dir, written):
     chromium_or_skip()
     os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
     sets = [a for s in reduced_sets() for a in ("--set", s)]
-    res = cli("report", "--scenarios", "taiwan_base", "--reps", "40", "--seed", "7", "--lang", "ja", "--out",
-                  str(tmp_path / "rep"), "--cache-dir", str(cache_dir), "--json", "-q", "--no-alliance", *sets)
+    res = cli(
+        "report",
+        "--scenarios",
+        "taiwan_base",
+        "--reps",
+        "40",
+        "--seed",
+        "7",
+        "--lang",
+        "ja",
+        "--out",
+        str(tmp_path / "rep"),
+        "--cache-dir",
+        str(cache_dir),
+        "--json",
+        "-q",
+        "--no-alliance",
+        *sets,
+    )
     assert res.returncode == 0, res.stderr
     payload = json.loads(res.stdout)
     assert payload["lang"] == "ja"
@@ -32,7 +49,14 @@ def test_report_json(cli, tmp_path, cache_dir, written):
         assert os.path.exists(payload["paths"][kind]), kind
     oc = payload["key_numbers"]["outcomes"]["taiwan_base"]
     assert abs(oc["adversary_success"] + oc["denied"] + oc["stalemate"] - 1) < 1e-9
-    assert set(payload["key_numbers"]["weighted_deterrence"]) == {"joint", "spending-target", "cost-transfer", "negotiated"}
+    assert set(payload["key_numbers"]["weighted_deterrence"]) == {
+        "joint",
+        "spending-target",
+        "cost-transfer",
+        "negotiated",
+    }
     html = (tmp_path / "rep" / "briefing.html").read_text(encoding="utf-8")
     assert '<html lang="ja">' in html
-    assert 'id="fair_shares"' not in html   # --no-alliance leaves the alliance sections out (the session report has them)
+    assert (
+        'id="fair_shares"' not in html
+    )  # --no-alliance leaves the alliance sections out (the session report has them)

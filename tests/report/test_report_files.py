@@ -36,7 +36,9 @@ def test_html_has_every_section_in_order_with_translated_headings(written, repor
         assert doc.sections[section.id].strip() == section.title
     if lang == "ja":
         assert doc.sections["executive_summary"] == "要旨" and doc.sections["scenario_outcomes"] == "シナリオの結果"
-    assert "https://" not in re.sub(r"<td>[^<]*</td>", "", html.split("<script")[0]), "no external resources outside tables"
+    assert "https://" not in re.sub(r"<td>[^<]*</td>", "", html.split("<script")[0]), (
+        "no external resources outside tables"
+    )
     assert "<script src=" not in html and "<link " not in html
     assert html.count('class="chart"') == len(reports[lang].charts()) >= 4
     assert html.count("<svg") >= len(reports[lang].charts()), "every chart has a static SVG"
@@ -72,7 +74,7 @@ def test_numbers_shown_match_the_values(written):
         text = cell["text"].replace(",", "")
         shown = float(text.rstrip("%")) / (100 if text.endswith("%") else 1)
         decimals = len(text.rstrip("%").partition(".")[2]) + (2 if text.endswith("%") else 0)
-        assert shown == pytest.approx(float(cell["value"]), abs=0.51 * 10 ** -decimals), cell
+        assert shown == pytest.approx(float(cell["value"]), abs=0.51 * 10**-decimals), cell
 
 
 def test_csv_and_parquet_of_every_table(written, reports):
@@ -112,7 +114,7 @@ def test_pdf_contains_every_section_heading(written, reports, lang):
 
 def test_missing_chromium_is_an_input_error_and_the_html_is_still_written(analysis, tmp_path, monkeypatch):
     from positivesum.model.errors import InputError
-    from positivesum.report_services import write_report
+    from positivesum.services.report import write_report
 
     monkeypatch.setenv("POSITIVESUM_CHROMIUM", str(tmp_path / "no-such-browser"))
     with pytest.raises(InputError) as err:

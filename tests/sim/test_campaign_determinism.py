@@ -58,7 +58,9 @@ def test_same_seed_same_numbers():
     assert_identical(r1, r2)
     assert r1.meta == r2.meta  # including the data hash: the same inputs hash alike
     # summaries hold NaN (no run-out day, ...), which never compares equal: compare their JSON text
-    assert json.dumps(r1.summary(), sort_keys=True, default=str) == json.dumps(r2.summary(), sort_keys=True, default=str)
+    assert json.dumps(r1.summary(), sort_keys=True, default=str) == json.dumps(
+        r2.summary(), sort_keys=True, default=str
+    )
 
 
 def test_different_seeds_give_different_numbers(setup):

@@ -59,7 +59,9 @@ def munition_bound(setup) -> np.ndarray:
     """Per pool: stock, plus any one-off delivery (supplies_only transfers), plus the most production adds."""
     duration = setup.steps * setup.dt_days
     transfer = getattr(setup, "transfer_rounds", 0.0)
-    return setup.pools.stock0 + transfer + np.maximum(setup.pools.production_per_day, setup.pools.surge_per_day) * duration
+    return (
+        setup.pools.stock0 + transfer + np.maximum(setup.pools.production_per_day, setup.pools.surge_per_day) * duration
+    )
 
 
 def check_invariants(setup, result) -> None:
@@ -75,7 +77,9 @@ def check_invariants(setup, result) -> None:
     for actor in worst["actor"].values:
         for cap in worst["capability"].values:
             lost = float(worst.sel(actor=actor, capability=cap))
-            assert lost <= inv.get((str(actor), str(cap)), 0.0) + 1e-9, f"{actor} {cap}: lost {lost} > {inv.get((actor, cap), 0)}"
+            assert lost <= inv.get((str(actor), str(cap)), 0.0) + 1e-9, (
+                f"{actor} {cap}: lost {lost} > {inv.get((actor, cap), 0)}"
+            )
     # munitions: never negative, never more than stock + production
     expended = d["munitions_expended"].values
     assert list(d["pool"].values) == list(setup.pools.label)
@@ -153,9 +157,13 @@ def test_default_scenario_invariants(scenario):
 
 
 @settings(max_examples=6, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(scenario=st.sampled_from(SCENARIOS), seed=st.integers(0, 2**32 - 1),
-       k_force=st.sampled_from([0.0, 0.25, 0.5, 2.0, 3.0]), k_stock=st.sampled_from([0.0, 0.1, 0.5, 2.0, 5.0]),
-       side=st.sampled_from([0, 1]))
+@given(
+    scenario=st.sampled_from(SCENARIOS),
+    seed=st.integers(0, 2**32 - 1),
+    k_force=st.sampled_from([0.0, 0.25, 0.5, 2.0, 3.0]),
+    k_stock=st.sampled_from([0.0, 0.1, 0.5, 2.0, 5.0]),
+    side=st.sampled_from([0, 1]),
+)
 def test_invariants_hold_when_one_side_is_rescaled(scenario, seed, k_force, k_stock, side):
     """Conservation holds far from the calibrated data: one side's forces and stocks scaled up or down."""
     setup = copy.deepcopy(default_run(scenario)[0])
@@ -203,11 +211,15 @@ def test_supplies_only_gets_rounds_to_the_allies_within_the_campaign():
     setup, result = default_run(sc_id)
     allies = {a for a, p in sc.participants.items() if p.side == "blue" and a != sc.intervening_actor}
     duration = setup.steps * setup.dt_days
-    own_rate = [max(h.production_per_year, h.surge_per_year) / 365.0
-                for h in (ds.munitions[m].holdings[setup.actors[a]] for a, m in zip(setup.pools.actor, setup.pools.munition))]
+    own_rate = [
+        max(h.production_per_year, h.surge_per_year) / 365.0
+        for h in (ds.munitions[m].holdings[setup.actors[a]] for a, m in zip(setup.pools.actor, setup.pools.munition))
+    ]
     own = setup.pools.stock0 + np.array(own_rate) * duration
     fired = result.data["munitions_expended"].values.max(axis=0)
-    beyond = [label for label, f, o in zip(setup.pools.label, fired, own) if label.split(":")[0] in allies and f > o + 1e-6]
+    beyond = [
+        label for label, f, o in zip(setup.pools.label, fired, own) if label.split(":")[0] in allies and f > o + 1e-6
+    ]
     assert beyond, "no ally ever fired a round it did not own or produce: the supplies never arrived"
 
 
@@ -240,8 +252,10 @@ def noise(p1: float, p2: float, n: int = MONO_REPS) -> float:
 
 def most_uncertain(points: list[tuple[float, dict]], key: str) -> tuple[float, dict]:
     inner = [(k, p) for k, p in points if 0.05 < p[key] < 0.95]
-    assert inner, (f"no uncertain regime found for P({key}) in the scan {[(k, p[key]) for k, p in points]}: "
-                   "the data changed; widen the scan so the monotonicity tests are not vacuous")
+    assert inner, (
+        f"no uncertain regime found for P({key}) in the scan {[(k, p[key]) for k, p in points]}: "
+        "the data changed; widen the scan so the monotonicity tests are not vacuous"
+    )
     return min(inner, key=lambda kp: abs(kp[1][key] - 0.5))
 
 
@@ -266,18 +280,26 @@ def test_more_blue_munitions_never_lower_denial(stock_scan):
     most_uncertain(points, "denied")
     for (k1, p1), (k2, p2) in itertools.pairwise(points):
         assert p2["denied"] >= p1["denied"] - noise(p1["denied"], p2["denied"]), f"stock x{k1} -> x{k2}: {p1} -> {p2}"
-        assert p2["adversary_success"] <= p1["adversary_success"] + noise(p1["adversary_success"], p2["adversary_success"])
-    assert points[-1][1]["denied"] > points[0][1]["denied"] + noise(points[0][1]["denied"], points[-1][1]["denied"]), \
+        assert p2["adversary_success"] <= p1["adversary_success"] + noise(
+            p1["adversary_success"], p2["adversary_success"]
+        )
+    assert points[-1][1]["denied"] > points[0][1]["denied"] + noise(points[0][1]["denied"], points[-1][1]["denied"]), (
         f"x{points[-1][0]} the blue munitions should make a real difference"
+    )
 
 
-@pytest.mark.parametrize("domains", [("ground",), ("subsurface",), ("surface",), ("missile",), ("air",), ("air_defence",), None],
-                         ids=lambda d: "all" if d is None else d[0])
+@pytest.mark.parametrize(
+    "domains",
+    [("ground",), ("subsurface",), ("surface",), ("missile",), ("air",), ("air_defence",), None],
+    ids=lambda d: "all" if d is None else d[0],
+)
 def test_more_blue_forces_never_lower_denial(stock_scan, domains):
     base, points = stock_scan
     k, p0 = most_uncertain(points, "denied")
     p1 = probs(rescaled(base, k_stock=k, k_force=1.5, domains=domains))
-    assert p1["denied"] >= p0["denied"] - noise(p0["denied"], p1["denied"]), f"blue {domains} x1.5 at stock x{k}: {p0} -> {p1}"
+    assert p1["denied"] >= p0["denied"] - noise(p0["denied"], p1["denied"]), (
+        f"blue {domains} x1.5 at stock x{k}: {p0} -> {p1}"
+    )
     assert p1["adversary_success"] <= p0["adversary_success"] + noise(p0["adversary_success"], p1["adversary_success"])
 
 
@@ -297,15 +319,20 @@ def test_more_blue_forces_through_the_data_never_lower_denial(stock_scan):
     base, points = stock_scan
     k, p_setup = most_uncertain(points, "denied")
     ds = DATA.dataset
-    stock_sets = [f"munitions.{m}.holdings.TWN.stockpile={mun.holdings['TWN'].stockpile * k!r}"
-                  for m, mun in ds.munitions.items() if "TWN" in mun.holdings]
+    stock_sets = [
+        f"munitions.{m}.holdings.TWN.stockpile={mun.holdings['TWN'].stockpile * k!r}"
+        for m, mun in ds.munitions.items()
+        if "TWN" in mun.holdings
+    ]
     more = {(cls, b): q.value * 2 for cls in ("ground_brigade", "ssk") for b, q in ds.forces["TWN"][cls].items()}
     ld = load_dataset(sets=stock_sets + [f"forces.TWN.{cls}.{b}={v!r}" for (cls, b), v in more.items()])
     # the data path builds the experiment the rescaled setup describes: same stocks, the named groups doubled
     variant = build_setup(ld.dataset, INVASION)
     np.testing.assert_array_equal(variant.pools.stock0, rescaled(base, k_stock=k).pools.stock0)
     g0, g1 = base.groups["ground"], variant.groups["ground"]
-    assert (g1.count0 * g1.attrs["troops"])[g1.side == BLUE].sum() == 2 * (g0.count0 * g0.attrs["troops"])[g0.side == BLUE].sum()
+    assert (g1.count0 * g1.attrs["troops"])[g1.side == BLUE].sum() == 2 * (g0.count0 * g0.attrs["troops"])[
+        g0.side == BLUE
+    ].sum()
     p0 = p_setup["denied"]
     p1 = services.simulate(ld, INVASION, MONO_REPS, MONO_SEED).outcome_probabilities()["denied"]["p"]
     assert p1 >= p0 - noise(p0, p1), f"doubling TWN brigades and submarines: P(denied) {p0} -> {p1}"
@@ -319,8 +346,9 @@ def test_more_blue_ground_forces_never_raise_adversary_success():
     points = [(k, probs(rescaled(base, k_force=k, domains=("ground",)))) for k in (1.0, 1.5, 2.0, 3.0)]
     most_uncertain(points, "adversary_success")
     for (k1, p1), (k2, p2) in itertools.pairwise(points):
-        assert p2["adversary_success"] <= p1["adversary_success"] + noise(p1["adversary_success"], p2["adversary_success"]), \
-            f"blue ground x{k1} -> x{k2}: {p1} -> {p2}"
+        assert p2["adversary_success"] <= p1["adversary_success"] + noise(
+            p1["adversary_success"], p2["adversary_success"]
+        ), f"blue ground x{k1} -> x{k2}: {p1} -> {p2}"
         assert p2["denied"] >= p1["denied"] - noise(p1["denied"], p2["denied"])
 
 
@@ -328,8 +356,11 @@ def test_more_blue_ground_forces_never_raise_adversary_success():
 def _never_arriving_sets(sc_id: str) -> list[str]:
     """Push every ground reinforcement of a scenario to the last day: none arrives within the campaign."""
     sc = DATA.dataset.scenarios[sc_id]
-    return [f"scenarios.{sc_id}.reinforcements.{i}.arrival_day={sc.duration_days.value:g}"
-            for i, rf in enumerate(sc.reinforcements) if DATA.dataset.capability_classes[rf.capability].domain == "ground"]
+    return [
+        f"scenarios.{sc_id}.reinforcements.{i}.arrival_day={sc.duration_days.value:g}"
+        for i, rf in enumerate(sc.reinforcements)
+        if DATA.dataset.capability_classes[rf.capability].domain == "ground"
+    ]
 
 
 def _red_ground_reinforcement_sets(sc_id: str) -> list[str]:
@@ -340,14 +371,21 @@ def _red_ground_reinforcement_sets(sc_id: str) -> list[str]:
     origin, n = next((b, q.value) for b, q in ds.forces[red]["ground_brigade"].items())
     dest = next(b for b, x in ds.bases.items() if x.host == red and b != origin)
     pre = f"scenarios.{sc_id}.reinforcements.0"
-    return [f"{pre}.actor={red}", f"{pre}.capability=ground_brigade", f"{pre}.origin={origin}",
-            f"{pre}.destination={dest}", f"{pre}.count={int(n // 3)}", f"{pre}.arrival_day=0.5"]
+    return [
+        f"{pre}.actor={red}",
+        f"{pre}.capability=ground_brigade",
+        f"{pre}.origin={origin}",
+        f"{pre}.destination={dest}",
+        f"{pre}.count={int(n // 3)}",
+        f"{pre}.arrival_day=0.5",
+    ]
 
 
 @functools.lru_cache(maxsize=1)
 def bug_data():
     """One dataset carrying both reproductions below (one load instead of two)."""
     return load_dataset(sets=_never_arriving_sets("taiwan_air_sea_ground") + _red_ground_reinforcement_sets(LAND))
+
 
 def test_reinforcements_that_never_arrive_are_not_counted_as_lost():
     """Regression: troops lost were once counted from all scheduled troops, arrived or not."""

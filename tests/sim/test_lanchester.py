@@ -95,8 +95,7 @@ def test_square_closed_form_matches_ode(a0, b0, alpha, beta):
         return  # near parity annihilation is ill-conditioned; covered by the draw test
     out = square_law_outcome(a0, b0, alpha, beta)
     t_eval = np.linspace(0, out.time_days, 7)[:-1]
-    ode = integrate_square_law(a0, b0, alpha, beta, t_max_days=10 * out.time_days,
-                               t_eval_days=t_eval)
+    ode = integrate_square_law(a0, b0, alpha, beta, t_max_days=10 * out.time_days, t_eval_days=t_eval)
     assert ode.winner == out.winner
     assert ode.t_end_days == pytest.approx(out.time_days, rel=1e-6)
     a_cf, b_cf = square_law_state(ode.t_days, a0, b0, alpha, beta)
@@ -143,8 +142,9 @@ def test_same_seed_same_result_and_different_seed_differs():
 
 def test_first_step_mean_is_the_euler_step():
     # E[loss_A] = beta*dt*B0 exactly (no clipping possible: B0*beta*dt << A0).
-    r = stochastic_square_law(1000, 800, 0.02, 0.01, dt_days=1.0, replications=200_000,
-                              rng=np.random.default_rng(1), n_steps=1)
+    r = stochastic_square_law(
+        1000, 800, 0.02, 0.01, dt_days=1.0, replications=200_000, rng=np.random.default_rng(1), n_steps=1
+    )
     se_a = math.sqrt(800 * 0.01 * 0.99 / 200_000)
     se_b = math.sqrt(1000 * 0.02 * 0.98 / 200_000)
     assert abs((1000 - r.a.mean()) - 8.0) < 5 * se_a
@@ -165,8 +165,16 @@ def test_stochastic_converges_to_deterministic(law):
             al = be = 0.01 / n
             run, state = stochastic_linear_law, linear_law_state
             horizon_days = 100.0
-        r = run(a0, b0, al, be, dt_days=0.1, replications=300,
-                rng=np.random.default_rng(11), n_steps=int(horizon_days / 0.1))
+        r = run(
+            a0,
+            b0,
+            al,
+            be,
+            dt_days=0.1,
+            replications=300,
+            rng=np.random.default_rng(11),
+            n_steps=int(horizon_days / 0.1),
+        )
         a_det, b_det = state(horizon_days, a0, b0, al, be)
         errors[n] = np.mean(np.abs(r.a / a_det - 1))
         if n == 10_000:  # mean within 1% of the ODE at large forces
@@ -176,8 +184,7 @@ def test_stochastic_converges_to_deterministic(law):
 
 
 def test_fought_to_annihilation_matches_closed_form_at_scale():
-    r = stochastic_square_law(10_000, 8_000, 0.01, 0.01, dt_days=0.1, replications=200,
-                              rng=np.random.default_rng(5))
+    r = stochastic_square_law(10_000, 8_000, 0.01, 0.01, dt_days=0.1, replications=200, rng=np.random.default_rng(5))
     out = square_law_outcome(10_000, 8_000, 0.01, 0.01)
     assert np.all(r.a_wins)
     assert r.a.mean() == pytest.approx(out.survivors_a, rel=0.01)
@@ -185,31 +192,34 @@ def test_fought_to_annihilation_matches_closed_form_at_scale():
 
 
 def test_annihilation_and_step_cap():
-    r = stochastic_square_law(100, 80, 0.01, 0.01, dt_days=1.0, replications=5000,
-                              rng=np.random.default_rng(2))
+    r = stochastic_square_law(100, 80, 0.01, 0.01, dt_days=1.0, replications=5000, rng=np.random.default_rng(2))
     assert np.all((r.a == 0) | (r.b == 0))
     assert np.all(r.a_wins | r.b_wins | ((r.a == 0) & (r.b == 0)))
-    capped = stochastic_square_law(100, 80, 0.01, 0.01, dt_days=1.0, replications=5000,
-                                   rng=np.random.default_rng(2), max_steps=30)
+    capped = stochastic_square_law(
+        100, 80, 0.01, 0.01, dt_days=1.0, replications=5000, rng=np.random.default_rng(2), max_steps=30
+    )
     assert capped.steps.max() == 30 and not np.any(capped.a_wins | capped.b_wins)
 
 
 @settings(max_examples=30, deadline=None)
-@given(a0=st.integers(0, 60), b0=st.integers(0, 60), alpha=st.floats(0.001, 1.0),
-       beta=st.floats(0.001, 1.0), seed=st.integers(0, 2**32 - 1),
-       law=st.sampled_from(["square", "linear"]))
+@given(
+    a0=st.integers(0, 60),
+    b0=st.integers(0, 60),
+    alpha=st.floats(0.001, 1.0),
+    beta=st.floats(0.001, 1.0),
+    seed=st.integers(0, 2**32 - 1),
+    law=st.sampled_from(["square", "linear"]),
+)
 def test_stochastic_losses_never_exceed_forces(a0, b0, alpha, beta, seed, law):
     run = stochastic_square_law if law == "square" else stochastic_linear_law
-    r = run(a0, b0, alpha, beta, dt_days=1.0, replications=64, rng=np.random.default_rng(seed),
-            max_steps=100_000)
+    r = run(a0, b0, alpha, beta, dt_days=1.0, replications=64, rng=np.random.default_rng(seed), max_steps=100_000)
     assert np.all((0 <= r.a) & (r.a <= a0)) and np.all((0 <= r.b) & (r.b <= b0))
     assert np.all((r.a == 0) | (r.b == 0))  # every replication fought to annihilation
 
 
 def test_heterogeneous_initial_forces_per_replication():
     a0 = np.array([10, 0, 50, 5])
-    r = stochastic_square_law(a0, 20, 0.1, 0.1, dt_days=1.0, replications=4,
-                              rng=np.random.default_rng(0))
+    r = stochastic_square_law(a0, 20, 0.1, 0.1, dt_days=1.0, replications=4, rng=np.random.default_rng(0))
     assert r.a[1] == 0 and r.b[1] == 20 and r.steps[1] == 0
     assert np.all(r.a <= a0)
 
@@ -218,11 +228,9 @@ def test_validation_collects_problems():
     with pytest.raises(ValueError, match="numpy.random.Generator"):
         stochastic_square_law(10, 10, 0.1, 0.1, dt_days=1.0, replications=5, rng=42)
     with pytest.raises(ValueError, match="reduce dt_days"):
-        stochastic_square_law(10, 10, 0.5, 0.1, dt_days=3.0, replications=5,
-                              rng=np.random.default_rng(0))
+        stochastic_square_law(10, 10, 0.5, 0.1, dt_days=3.0, replications=5, rng=np.random.default_rng(0))
     with pytest.raises(ValueError, match="whole units"):
-        stochastic_square_law(10.5, 10, 0.1, 0.1, dt_days=1.0, replications=5,
-                              rng=np.random.default_rng(0))
+        stochastic_square_law(10.5, 10, 0.1, 0.1, dt_days=1.0, replications=5, rng=np.random.default_rng(0))
 
 
 # --- the fast binomial sampler --------------------------------------------------------------
@@ -243,8 +251,7 @@ def test_binomial_table_matches_exact_pmf(n, p):
 def test_binomial_table_edges_and_fallback():
     rng = np.random.default_rng(0)
     np.testing.assert_array_equal(BinomialTable(10, 0.0).sample(np.arange(11), rng), 0)
-    np.testing.assert_array_equal(BinomialTable(10, 1.0).sample(np.arange(11), rng),
-                                  np.arange(11))
+    np.testing.assert_array_equal(BinomialTable(10, 1.0).sample(np.arange(11), rng), np.arange(11))
     assert BinomialTable(5, 0.3).sample(np.zeros((3, 2), dtype=int), rng).shape == (3, 2)
     with pytest.raises(ValueError):
         BinomialTable(5, 0.3).sample(np.array([6]), rng)

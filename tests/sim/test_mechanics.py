@@ -280,7 +280,7 @@ def test_sortie_range_factor_exact():
     distance = np.array([0.0, 1300.0, 1300.0 + 500.0, 1300.0 + 1000.0, 1300.0 + 250.0, 10.0])
     f = sortie_range_factor(distance, radius, 1.3, 500.0)
     # reach = 1000*1.3 = 1300 km: 1 within reach, halves every 500 km beyond, 0 without a radius
-    np.testing.assert_allclose(f, [1.0, 1.0, 0.5, 0.25, 2 ** -0.5, 0.0], rtol=1e-12, atol=0)
+    np.testing.assert_allclose(f, [1.0, 1.0, 0.5, 0.25, 2**-0.5, 0.0], rtol=1e-12, atol=0)
 
 
 @FEW
@@ -295,11 +295,22 @@ def test_sortie_range_factor_bounds(distance, radius, tanker, decay):
 
 
 # --- base_strike --------------------------------------------------------------------------------------
-def _strike(missiles, aircraft, shelters, *, reliability=1.0, intercept=0.0, pk_int=0.68, per_missile=2.0, pk_shel=1.0, seed=11):
+def _strike(
+    missiles, aircraft, shelters, *, reliability=1.0, intercept=0.0, pk_int=0.68, per_missile=2.0, pk_shel=1.0, seed=11
+):
     m = np.atleast_2d(np.asarray(missiles, dtype=float))
     a = np.atleast_2d(np.asarray(aircraft, dtype=float))
-    return base_strike(m, reliability, np.full(m.shape, float(intercept)), pk_int, a, np.asarray(shelters, dtype=float),
-                       per_missile, pk_shel, rng(seed))
+    return base_strike(
+        m,
+        reliability,
+        np.full(m.shape, float(intercept)),
+        pk_int,
+        a,
+        np.asarray(shelters, dtype=float),
+        per_missile,
+        pk_shel,
+        rng(seed),
+    )
 
 
 def test_base_strike_exact_hand_computed():
@@ -329,8 +340,9 @@ def test_base_strike_interceptors_and_reliability():
 
 
 def test_base_strike_without_missiles_destroys_nothing():
-    killed, pen, shots = _strike(np.zeros((3, 4)), np.full((3, 4), 25.0), np.array([0.0, 5.0, 30.0, 0.0]),
-                                 reliability=0.9, intercept=3.0)
+    killed, pen, shots = _strike(
+        np.zeros((3, 4)), np.full((3, 4), 25.0), np.array([0.0, 5.0, 30.0, 0.0]), reliability=0.9, intercept=3.0
+    )
     assert np.all(killed == 0) and np.all(pen == 0) and np.all(shots == 0)
 
 
@@ -342,9 +354,17 @@ def test_base_strike_never_destroys_more_than_present(data):
     aircraft = data.draw(hnp.arrays(float, (r, b), elements=st.floats(0, 200)))
     shelters = data.draw(hnp.arrays(float, (b,), elements=st.integers(0, 100).map(float)))
     intercept = data.draw(hnp.arrays(float, (r, b), elements=st.floats(0, 100)))
-    killed, pen, shots = base_strike(missiles, data.draw(st.floats(0, 1)), intercept, data.draw(st.floats(0, 1)),
-                                     aircraft, shelters, data.draw(st.floats(0.5, 4)), data.draw(st.floats(0, 1)),
-                                     rng(data.draw(st.integers(0, 1000))))
+    killed, pen, shots = base_strike(
+        missiles,
+        data.draw(st.floats(0, 1)),
+        intercept,
+        data.draw(st.floats(0, 1)),
+        aircraft,
+        shelters,
+        data.draw(st.floats(0.5, 4)),
+        data.draw(st.floats(0, 1)),
+        rng(data.draw(st.integers(0, 1000))),
+    )
     assert np.all(killed >= 0) and np.all(killed <= aircraft + 1e-9)
     assert np.all(pen >= 0) and np.all(pen <= np.ceil(missiles))
     assert np.all(shots >= 0) and np.all(shots <= intercept)
@@ -353,8 +373,15 @@ def test_base_strike_never_destroys_more_than_present(data):
 def test_base_strike_mean_with_reliability_and_intercepts():
     # 50 missiles, reliability 0.8 -> 40 arrive (Binomial); 10 interceptors at pk 0.5 -> E[penetrating] = 40 - 5 = 35
     n = 20_000
-    killed, pen, shots = _strike(np.full((n, 1), 50.0), np.full((n, 1), 1000.0), [0.0],
-                                 reliability=0.8, intercept=10.0, pk_int=0.5, per_missile=1.0)
+    killed, pen, shots = _strike(
+        np.full((n, 1), 50.0),
+        np.full((n, 1), 1000.0),
+        [0.0],
+        reliability=0.8,
+        intercept=10.0,
+        pk_int=0.5,
+        per_missile=1.0,
+    )
     assert np.all(shots == 10.0)
     # var = 50*0.8*0.2 (arrivals) + 10*0.25 (intercepts) = 10.5; every penetrator kills one aircraft in the open
     assert abs(pen.mean() - 35.0) < 5 * math.sqrt(10.5 / n)

@@ -21,8 +21,7 @@ from positivesum.sim.classic.salvo import (
     stochastic_salvo_battle,
 )
 
-TIAH = dict(scouting=0.6, launch_reliability=0.9, hit_probability=0.7,
-            intercept_probability=0.68)
+TIAH = dict(scouting=0.6, launch_reliability=0.9, hit_probability=0.7, intercept_probability=0.68)
 
 
 def tiah_a3(scale: int = 1):
@@ -53,8 +52,7 @@ def test_worked_example_hand_check_exact():
     assert traj.red_ships[2] == pytest.approx(8.12928 - 0.12928 * 8 * 0.378 * 0.32, abs=1e-12)
     # Red's 12.2915 hitting missiles swamp Blue's 0.776 interceptors: the excess passes.
     hitting = 8.12928 * 4 * 0.378
-    assert leaked_hits(hitting, 0.12928 * 6, 0.68) == pytest.approx(
-        hitting - 0.68 * 0.12928 * 6, abs=1e-12)
+    assert leaked_hits(hitting, 0.12928 * 6, 0.68) == pytest.approx(hitting - 0.68 * 0.12928 * 6, abs=1e-12)
     assert traj.blue_ships[2] == 0.0
 
 
@@ -81,10 +79,8 @@ prob = st.floats(0.0, 1.0)
 
 
 @settings(max_examples=200, deadline=None)
-@given(a=ships, b=ships, alpha=per_ship, beta=per_ship, a1=staying, b1=staying, a3=per_ship,
-       b3=per_ship)
-def test_basic_equals_extended_with_certain_fire_and_is_clipped(a, b, alpha, beta, a1, b1, a3,
-                                                                  b3):
+@given(a=ships, b=ships, alpha=per_ship, beta=per_ship, a1=staying, b1=staying, a3=per_ship, b3=per_ship)
+def test_basic_equals_extended_with_certain_fire_and_is_clipped(a, b, alpha, beta, a1, b1, a3, b3):
     loss_a, loss_b = basic_salvo_losses(a, b, alpha, beta, a1, b1, a3, b3)
     assert 0.0 <= loss_a <= a and 0.0 <= loss_b <= b
     ext_a, ext_b = salvo_losses(SalvoSide(a, alpha, a3, a1), SalvoSide(b, beta, b3, b1))
@@ -93,8 +89,17 @@ def test_basic_equals_extended_with_certain_fire_and_is_clipped(a, b, alpha, bet
 
 
 @settings(max_examples=200, deadline=None)
-@given(a=ships, b=ships, alpha=per_ship, beta=per_ship, a1=staying, b1=staying, a3=per_ship,
-       b3=per_ship, probs=st.lists(prob, min_size=8, max_size=8))
+@given(
+    a=ships,
+    b=ships,
+    alpha=per_ship,
+    beta=per_ship,
+    a1=staying,
+    b1=staying,
+    a3=per_ship,
+    b3=per_ship,
+    probs=st.lists(prob, min_size=8, max_size=8),
+)
 def test_extended_losses_clipped_and_monotone(a, b, alpha, beta, a1, b1, a3, b3, probs):
     blue = SalvoSide(a, alpha, a3, a1, *probs[:4])
     red = SalvoSide(b, beta, b3, b1, *probs[4:])
@@ -106,8 +111,7 @@ def test_extended_losses_clipped_and_monotone(a, b, alpha, beta, a1, b1, a3, b3,
 
 
 @settings(max_examples=200, deadline=None)
-@given(n=st.floats(0.5, 50.0), alpha=per_ship, a3=per_ship, a1=staying,
-       probs=st.lists(prob, min_size=4, max_size=4))
+@given(n=st.floats(0.5, 50.0), alpha=per_ship, a3=per_ship, a1=staying, probs=st.lists(prob, min_size=4, max_size=4))
 def test_hughes_three_to_one_parity(n, alpha, a3, a1, probs):
     """Hughes (1995): a side outnumbered 3:1 with three times the offensive, defensive and
     staying power per ship suffers the same fractional losses as its opponent."""
@@ -115,8 +119,7 @@ def test_hughes_three_to_one_parity(n, alpha, a3, a1, probs):
     many = SalvoSide(3 * n, alpha, a3, a1, *probs)
     loss_few, loss_many = salvo_losses(few, many)
     assert loss_few / n == pytest.approx(loss_many / (3 * n), rel=1e-9, abs=1e-12)
-    basic_few, basic_many = basic_salvo_losses(n, 3 * n, 3 * alpha, alpha, 3 * a1, a1,
-                                               3 * a3, a3)
+    basic_few, basic_many = basic_salvo_losses(n, 3 * n, 3 * alpha, alpha, 3 * a1, a1, 3 * a3, a3)
     assert basic_few / n == pytest.approx(basic_many / (3 * n), rel=1e-9, abs=1e-12)
 
 
@@ -136,8 +139,9 @@ def test_validation_messages():
     with pytest.raises(ValueError, match="hits_to_kill must be > 0"):
         SalvoSide(4, 8, 6, 0.0)
     with pytest.raises(ValueError, match="whole number"):
-        stochastic_salvo_battle(SalvoSide(4, 7.5, 6, 1.5), SalvoSide(4, 4, 2, 1), n_salvos=1,
-                                replications=2, rng=np.random.default_rng(0))
+        stochastic_salvo_battle(
+            SalvoSide(4, 7.5, 6, 1.5), SalvoSide(4, 4, 2, 1), n_salvos=1, replications=2, rng=np.random.default_rng(0)
+        )
     with pytest.raises(ValueError, match="numpy.random.Generator"):
         stochastic_salvo_battle(*tiah_a3(), n_salvos=1, replications=2, rng=1)
 
@@ -164,8 +168,7 @@ def _landed_moments(missiles, hit_fraction, interceptors, q):
 
 
 def test_stochastic_first_salvo_mean_hits_exact():
-    r = stochastic_salvo_battle(*tiah_a3(), n_salvos=1, replications=200_000,
-                                rng=np.random.default_rng(9))
+    r = stochastic_salvo_battle(*tiah_a3(), n_salvos=1, replications=200_000, rng=np.random.default_rng(9))
     # On Red: 32 missiles, 24 interceptors; saturation is rare, so the mean is within 1e-4 of
     # the deterministic 32 * 0.378 * 0.32 = 3.87072.
     mean, var = _landed_moments(32, 0.378, 24, 0.68)
@@ -179,8 +182,7 @@ def test_stochastic_first_salvo_mean_hits_exact():
 
 
 def test_stochastic_hits_to_kill_rule():
-    r = stochastic_salvo_battle(*tiah_a3(), n_salvos=3, replications=20_000,
-                                rng=np.random.default_rng(4))
+    r = stochastic_salvo_battle(*tiah_a3(), n_salvos=3, replications=20_000, rng=np.random.default_rng(4))
     # Blue needs 1.5 hits per frigate: 3 hits put exactly 2 frigates out of action.
     expected_blue = np.maximum(4 - np.floor(r.blue_hits_taken / 1.5 + 1e-9), 0)
     np.testing.assert_array_equal(r.blue_ships, expected_blue)
@@ -192,26 +194,33 @@ def test_stochastic_converges_to_deterministic_as_forces_grow():
     det = salvo_battle(*tiah_a3(), n_salvos=2)
     errors = {}
     for scale in (1, 1000):
-        r = stochastic_salvo_battle(*tiah_a3(scale), n_salvos=2, replications=2000,
-                                    rng=np.random.default_rng(scale))
+        r = stochastic_salvo_battle(*tiah_a3(scale), n_salvos=2, replications=2000, rng=np.random.default_rng(scale))
         frac_blue = r.blue_ships.mean(axis=1) / (4 * scale)
         frac_red = r.red_ships.mean(axis=1) / (12 * scale)
-        errors[scale] = max(np.max(np.abs(frac_blue - det.blue_ships / 4)),
-                            np.max(np.abs(frac_red - det.red_ships / 12)))
+        errors[scale] = max(
+            np.max(np.abs(frac_blue - det.blue_ships / 4)), np.max(np.abs(frac_red - det.red_ships / 12))
+        )
     assert errors[1000] < 0.002  # within 0.2% of the starting force after each salvo
     assert errors[1] > 10 * errors[1000]
 
 
 @settings(max_examples=40, deadline=None)
-@given(nb=st.integers(0, 12), nr=st.integers(0, 12), mb=st.integers(0, 8),
-       mr=st.integers(0, 8), ib=st.integers(0, 6), ir=st.integers(0, 6),
-       hb=st.floats(0.5, 3.0), hr=st.floats(0.5, 3.0),
-       probs=st.lists(prob, min_size=8, max_size=8), seed=st.integers(0, 2**32 - 1))
+@given(
+    nb=st.integers(0, 12),
+    nr=st.integers(0, 12),
+    mb=st.integers(0, 8),
+    mr=st.integers(0, 8),
+    ib=st.integers(0, 6),
+    ir=st.integers(0, 6),
+    hb=st.floats(0.5, 3.0),
+    hr=st.floats(0.5, 3.0),
+    probs=st.lists(prob, min_size=8, max_size=8),
+    seed=st.integers(0, 2**32 - 1),
+)
 def test_stochastic_clipping_invariants(nb, nr, mb, mr, ib, ir, hb, hr, probs, seed):
     blue = SalvoSide(nb, mb, ib, hb, *probs[:4])
     red = SalvoSide(nr, mr, ir, hr, *probs[4:])
-    r = stochastic_salvo_battle(blue, red, n_salvos=3, replications=200,
-                                rng=np.random.default_rng(seed))
+    r = stochastic_salvo_battle(blue, red, n_salvos=3, replications=200, rng=np.random.default_rng(seed))
     for ships, n0 in ((r.blue_ships, nb), (r.red_ships, nr)):
         assert np.all((ships >= 0) & (ships <= n0))
         assert np.all(np.diff(ships, axis=0) <= 0)  # out of action stays out of action

@@ -23,11 +23,24 @@ OUTCOMES = ("adversary_success", "denied", "stalemate")
 
 
 def cli(*args, cwd: Path = REPO) -> subprocess.CompletedProcess:
-    env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(SRC), os.environ.get("PYTHONPATH", "")]),
-               COLUMNS="250", NO_COLOR="1", OPENBLAS_NUM_THREADS="1")
+    env = dict(
+        os.environ,
+        PYTHONPATH=os.pathsep.join([str(SRC), os.environ.get("PYTHONPATH", "")]),
+        COLUMNS="250",
+        NO_COLOR="1",
+        OPENBLAS_NUM_THREADS="1",
+    )
     env.pop("POSITIVESUM_DEBUG", None)
-    return subprocess.run([sys.executable, "-m", "positivesum.cli", *map(str, args)], cwd=cwd, env=env,
-                          check=False, capture_output=True, text=True, encoding="utf-8", timeout=300)
+    return subprocess.run(
+        [sys.executable, "-m", "positivesum.cli", *map(str, args)],
+        cwd=cwd,
+        env=env,
+        check=False,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=300,
+    )
 
 
 def _scenario_ids() -> list[str]:
@@ -63,7 +76,10 @@ def runs(out_dir) -> dict[str, subprocess.CompletedProcess]:
         "zero_reps": (*base, "--reps", 0),
         "bad_set": (*base, "--reps", 10, "--set", "engine.decisive_force_ratio=abc"),
         # the sweep over every scenario also writes the three file formats in turn
-        **{f"scenario:{s}": ("simulate", s, "--reps", 200, "--quiet", "--out", out_dir / sweep_file(s)) for s in SCENARIOS},
+        **{
+            f"scenario:{s}": ("simulate", s, "--reps", 200, "--quiet", "--out", out_dir / sweep_file(s))
+            for s in SCENARIOS
+        },
     }
     with ThreadPoolExecutor(max_workers=2) as pool:
         futures = {name: pool.submit(cli, *args) for name, args in commands.items()}
@@ -82,8 +98,17 @@ def test_json_summary_schema(runs, out_dir):
     assert f"wrote {out_dir / 'a.json'}" in " ".join(proc.stdout.split())
     assert "probability" not in proc.stdout  # --quiet: no tables
     doc = json.loads((out_dir / "a.json").read_text(encoding="utf-8"))
-    assert {"meta", "outcomes", "decided_day", "losses", "losses_by_domain", "participants", "munitions",
-            "peak_troops_ashore", "adversary_lift_remaining"} <= set(doc)
+    assert {
+        "meta",
+        "outcomes",
+        "decided_day",
+        "losses",
+        "losses_by_domain",
+        "participants",
+        "munitions",
+        "peak_troops_ashore",
+        "adversary_lift_remaining",
+    } <= set(doc)
 
     meta = doc["meta"]
     assert meta["scenario"] == "taiwan_base" and meta["seed"] == 3 and meta["replications"] == 500
@@ -121,12 +146,12 @@ def test_json_summary_schema(runs, out_dir):
             is_stat(s)
             assert s["mean"] >= 0
             assert cls in meta["class_domains"]
-    for actor, per_dom in doc["losses_by_domain"].items():
+    for per_dom in doc["losses_by_domain"].values():
         assert "ground" not in per_dom  # ground losses are troops, reported per participant
         for s in per_dom.values():
             is_stat(s)
     assert set(doc["participants"]) >= set(doc["losses"])
-    for actor, p in doc["participants"].items():
+    for p in doc["participants"].values():
         assert set(p) == {"aircraft_lost_on_ground", "casualties", "troops_lost"}
         for s in p.values():
             is_stat(s)
@@ -185,8 +210,17 @@ def test_table_output(runs):
     proc = runs["table"]
     assert proc.returncode == 0, proc.stderr
     text = proc.stdout
-    for needle in ("taiwan_blockade: 200 replications, seed 3", "adversary denied", "adversary succeeds", "stalemate",
-                   "fait accompli", "95% CI", "decided on day", "Losses", "Munitions"):
+    for needle in (
+        "taiwan_blockade: 200 replications, seed 3",
+        "adversary denied",
+        "adversary succeeds",
+        "stalemate",
+        "fait accompli",
+        "95% CI",
+        "decided on day",
+        "Losses",
+        "Munitions",
+    ):
         assert needle in text, needle
 
 

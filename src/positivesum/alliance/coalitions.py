@@ -25,17 +25,16 @@ from itertools import combinations
 import numpy as np
 
 from ..model.loader import LoadedDataset, validate_tree
-from ..plan.catalogue import apply_portfolio
-from ..plan.levers import scale_adversary
 from ..plan.milp import Plan, PlanInputs
 from ..plan.regimes import RegimeSpec, plan_regime
-from ..plan.surrogate import deterrence, fit_surrogate
+from ..plan.surrogate import fit_surrogate
+from ..plan.verify import verify_portfolio
 from ..plan.workflow import participation
-from ..sim.runner import simulate_setup
-from ..sim.setup import build_setup
 
 
-def coalition_tree(raw: dict, players: list[str], members: frozenset[str], *, keep_access_of: frozenset[str] = frozenset()) -> dict:
+def coalition_tree(
+    raw: dict, players: list[str], members: frozenset[str], *, keep_access_of: frozenset[str] = frozenset()
+) -> dict:
     """A copy of the raw dataset in which the players outside ``members`` take no part.
 
     ``keep_access_of``: non-member hosts whose bases stay open as in the original scenario
@@ -56,8 +55,11 @@ def coalition_tree(raw: dict, players: list[str], members: frozenset[str], *, ke
         if sc.get("intervening_actor", "USA") in out:
             sc["us_intervention"] = "none"
     # A scenario nobody defends cannot be validated (or simulated): it is left out, and scored 0.
-    undefended = [sid for sid, sc in data.get("scenarios", {}).items()
-                  if not any(p.get("side") == "blue" for p in sc.get("participants", {}).values())]
+    undefended = [
+        sid
+        for sid, sc in data.get("scenarios", {}).items()
+        if not any(p.get("side") == "blue" for p in sc.get("participants", {}).values())
+    ]
     for sid in undefended:
         del data["scenarios"][sid]
     for base in data.get("bases", {}).values():
@@ -73,8 +75,14 @@ def coalition_inputs(inp: PlanInputs, actors: list[str], members: frozenset[str]
     mask = np.array([a in members for a in actors], dtype=bool)
     allowed = (inp.allowed if inp.allowed is not None else inp.cat.eligible) & mask[None, :]
     part = inp.participation if inp.participation is not None else np.ones((len(inp.sur.scenarios), len(actors)))
-    return replace(inp, allowed=allowed, budget_musd=inp.budget_musd * mask[:, None], participation=part * mask[None, :],
-                   required=[(a, o) for a, o in inp.required if mask[a]], pooled_budget=True)
+    return replace(
+        inp,
+        allowed=allowed,
+        budget_musd=inp.budget_musd * mask[:, None],
+        participation=part * mask[None, :],
+        required=[(a, o) for a, o in inp.required if mask[a]],
+        pooled_budget=True,
+    )
 
 
 @dataclass
@@ -106,23 +114,34 @@ class CoalitionStudy:
         return self.outcomes[frozenset(members)].weighted_deterrence - self.outcomes[frozenset()].weighted_deterrence
 
 
-def simulate_coalition(ld: LoadedDataset, tree: dict, choices: list[tuple[str, str, int]], scenarios: list[str],
-                       weights: dict[str, float], threat_factor: float, reps: int, seed: int, stalemate_weight: float,
-                       horizon_years: int) -> tuple[dict[str, float], float]:
-    """Deterrence per scenario and weighted, for a coalition's tree with its plan applied."""
-    ds0 = ld.dataset
-    in_service = [(a, o) for a, o, t in choices if t + np.ceil(ds0.options[o].lead_time_years) <= horizon_years]
-    raw = apply_portfolio(tree, ds0, in_service, note=" (coalition plan)")
-    ds = validate_tree(raw, ld.lines, files=list(ld.files)).dataset
-    by_scenario = {}
-    for sid in scenarios:
-        if sid not in ds.scenarios:
-            by_scenario[sid] = 0.0  # nobody opposes the adversary
-            continue
-        result = simulate_setup(scale_adversary(build_setup(ds, sid), threat_factor), reps, seed)
-        by_scenario[sid] = deterrence(result, stalemate_weight)
-    total = sum(weights.get(s, 0.0) for s in scenarios) or 1.0
-    return by_scenario, sum(weights.get(s, 0.0) / total * by_scenario[s] for s in scenarios)
+def simulate_coalition(
+    ld: LoadedDataset,
+    tree: dict,
+    choices: list[tuple[str, str, int]],
+    scenarios: list[str],
+    weights: dict[str, float],
+    threat_factor: float,
+    reps: int,
+    seed: int,
+    stalemate_weight: float,
+    horizon_years: int,
+) -> tuple[dict[str, float], float]:
+    """Deterrence per scenario and weighted, for a coalition's tree with its plan applied; a scenario the
+    coalition's world no longer holds (nobody opposes the adversary) scores 0."""
+    del horizon_years  # the planning horizon of the data applies (plan.verify.in_service)
+    scored = verify_portfolio(
+        ld,
+        choices,
+        scenarios,
+        threat_factor=threat_factor,
+        reps=reps,
+        seed=seed,
+        stalemate_weight=stalemate_weight,
+        weights=weights,
+        tree=tree,
+        note=" (coalition plan)",
+    )
+    return {s: r["deterrence"] for s, r in scored["scenarios"].items()}, scored["weighted_deterrence"]
 
 
 def _plan_for(inp: PlanInputs, actors: list[str], members: frozenset[str], gap: float) -> Plan | None:
@@ -140,15 +159,36 @@ def coalition_planning_inputs(ld: LoadedDataset, ctx, tree: dict, seed: int) -> 
     ds = validate_tree(tree, ld.lines, files=list(ld.files)).dataset
     pp = ds.planning
     scenarios = [s for s in ctx.scenarios if s in ds.scenarios]
-    sur = fit_surrogate(ds, scenarios, list(ctx.inputs.sur.areas), reps=int(pp.surrogate_replications.value), seed=seed,
-                        stalemate_weight=pp.stalemate_weight.value, threat_factor=ctx.threat_factor)
-    return replace(ctx.inputs, sur=sur, weights={s: ctx.inputs.weights.get(s, 0.0) for s in scenarios},
-                   participation=participation(ds, scenarios, ctx.actors))
+    sur = fit_surrogate(
+        ds,
+        scenarios,
+        list(ctx.inputs.sur.areas),
+        reps=int(pp.surrogate_replications.value),
+        seed=seed,
+        stalemate_weight=pp.stalemate_weight.value,
+        threat_factor=ctx.threat_factor,
+    )
+    return replace(
+        ctx.inputs,
+        sur=sur,
+        weights={s: ctx.inputs.weights.get(s, 0.0) for s in scenarios},
+        participation=participation(ds, scenarios, ctx.actors),
+    )
 
 
-def study_coalitions(ld: LoadedDataset, ctx, players: list[str], *, reps: int, seed: int, gap: float = 1e-3,
-                     access_host: str | None = None, access_user: str | None = None, refit_surrogates: bool = False,
-                     progress=None) -> CoalitionStudy:
+def study_coalitions(
+    ld: LoadedDataset,
+    ctx,
+    players: list[str],
+    *,
+    reps: int,
+    seed: int,
+    gap: float = 1e-3,
+    access_host: str | None = None,
+    access_user: str | None = None,
+    refit_surrogates: bool = False,
+    progress=None,
+) -> CoalitionStudy:
     """Plan and simulate every coalition of ``players`` (2^n of them, the empty one included).
 
     With ``access_host``/``access_user`` (e.g. JPN/USA) one more case is run: the user alone with
@@ -165,8 +205,18 @@ def study_coalitions(ld: LoadedDataset, ctx, players: list[str], *, reps: int, s
 
     def simulate(members: frozenset, plan: Plan | None, keep: frozenset) -> tuple[dict[str, float], float]:
         tree = coalition_tree(ld.raw, players, members, keep_access_of=keep)
-        return simulate_coalition(ld, tree, plan.choices if plan else [], ctx.scenarios, weights, ctx.threat_factor, reps,
-                                  seed, pp.stalemate_weight.value, horizon)
+        return simulate_coalition(
+            ld,
+            tree,
+            plan.choices if plan else [],
+            ctx.scenarios,
+            weights,
+            ctx.threat_factor,
+            reps,
+            seed,
+            pp.stalemate_weight.value,
+            horizon,
+        )
 
     def run(members: frozenset, keep: frozenset = frozenset()) -> CoalitionOutcome:
         note = ""
@@ -186,8 +236,14 @@ def study_coalitions(ld: LoadedDataset, ctx, players: list[str], *, reps: int, s
         by_s, total = simulate(members, plan, keep)
         if progress:
             progress(1)
-        return CoalitionOutcome(members, plan.choices if plan else [], plan.lifecycle_cost_musd if plan else 0.0, by_s, total,
-                                note or ("" if plan else "no money or options of its own: existing forces only"))
+        return CoalitionOutcome(
+            members,
+            plan.choices if plan else [],
+            plan.lifecycle_cost_musd if plan else 0.0,
+            by_s,
+            total,
+            note or ("" if plan else "no money or options of its own: existing forces only"),
+        )
 
     def adopt_better_subplans(key: frozenset) -> None:
         """A coalition can always carry out any sub-coalition's portfolio (paid with a subset of its money):
@@ -203,12 +259,28 @@ def study_coalitions(ld: LoadedDataset, ctx, players: list[str], *, reps: int, s
                 continue
             tried.add(found)
             tree = tree if tree is not None else coalition_tree(ld.raw, players, key)
-            by_s, total = simulate_coalition(ld, tree, sub.choices, ctx.scenarios, weights, ctx.threat_factor, reps, seed,
-                                             pp.stalemate_weight.value, horizon)
+            by_s, total = simulate_coalition(
+                ld,
+                tree,
+                sub.choices,
+                ctx.scenarios,
+                weights,
+                ctx.threat_factor,
+                reps,
+                seed,
+                pp.stalemate_weight.value,
+                horizon,
+            )
             if total > best.weighted_deterrence + 1e-12:
-                best = CoalitionOutcome(key, list(sub.choices), sub.lifecycle_cost_musd, by_s, total,
-                                        f"adopted the portfolio of {'+'.join(sorted(sub.members))}, which simulation rates higher",
-                                        tuple(sorted(sub.members)))
+                best = CoalitionOutcome(
+                    key,
+                    list(sub.choices),
+                    sub.lifecycle_cost_musd,
+                    by_s,
+                    total,
+                    f"adopted the portfolio of {'+'.join(sorted(sub.members))}, which simulation rates higher",
+                    tuple(sorted(sub.members)),
+                )
         outcomes[key] = best
 
     for size in range(0, len(players) + 1):

@@ -30,7 +30,9 @@ DEFAULT_SUPPORTING_SHARE = 0.05
 NEED_THRESHOLD = 1e-3
 
 
-def capital_by_actor_area(ds: Dataset, actors: list[str], areas: list[str], scenario_id: str | None = None) -> dict[str, dict[str, float]]:
+def capital_by_actor_area(
+    ds: Dataset, actors: list[str], areas: list[str], scenario_id: str | None = None
+) -> dict[str, dict[str, float]]:
     """Capital (million USD at unit value) per actor and mission area; committed forces only in a scenario."""
     sc = ds.scenarios[scenario_id] if scenario_id else None
     out = {a: {m: 0.0 for m in areas} for a in actors}
@@ -55,8 +57,13 @@ def capital_by_actor_area(ds: Dataset, actors: list[str], areas: list[str], scen
     return out
 
 
-def derive_roles(capital: dict[str, dict[str, float]], areas: list[str], *, primary_share: float = DEFAULT_PRIMARY_SHARE,
-                 supporting_share: float = DEFAULT_SUPPORTING_SHARE) -> tuple[dict[str, dict[str, str]], dict[str, dict[str, float]]]:
+def derive_roles(
+    capital: dict[str, dict[str, float]],
+    areas: list[str],
+    *,
+    primary_share: float = DEFAULT_PRIMARY_SHARE,
+    supporting_share: float = DEFAULT_SUPPORTING_SHARE,
+) -> tuple[dict[str, dict[str, str]], dict[str, dict[str, float]]]:
     """(roles area → actor → role, shares area → actor → share) from capital."""
     roles, shares = {}, {}
     for m in areas:
@@ -89,11 +96,21 @@ class RoleCell:
         return "larger" if ROLE_ORDER[self.derived] > ROLE_ORDER[self.baseline] else "smaller"
 
 
-def diff_roles(baseline: dict[str, dict[str, str]], derived: dict[str, dict[str, str]], shares: dict[str, dict[str, float]],
-               actors: list[str], areas: list[str]) -> list[RoleCell]:
+def diff_roles(
+    baseline: dict[str, dict[str, str]],
+    derived: dict[str, dict[str, str]],
+    shares: dict[str, dict[str, float]],
+    actors: list[str],
+    areas: list[str],
+) -> list[RoleCell]:
     """Cell-by-cell comparison; cells missing from a matrix count as 'none'."""
-    return [RoleCell(m, a, baseline.get(m, {}).get(a, "none"), derived.get(m, {}).get(a, "none"), shares.get(m, {}).get(a, 0.0))
-            for m in areas for a in actors]
+    return [
+        RoleCell(
+            m, a, baseline.get(m, {}).get(a, "none"), derived.get(m, {}).get(a, "none"), shares.get(m, {}).get(a, 0.0)
+        )
+        for m in areas
+        for a in actors
+    ]
 
 
 def gaps(roles: dict[str, dict[str, str]], needed_areas: list[str]) -> list[str]:
@@ -101,18 +118,24 @@ def gaps(roles: dict[str, dict[str, str]], needed_areas: list[str]) -> list[str]
     return [m for m in needed_areas if not any(r == "primary" for r in roles.get(m, {}).values())]
 
 
-def duplicates(roles: dict[str, dict[str, str]], marginal_value: dict[str, float], threshold: float = NEED_THRESHOLD) -> list[dict]:
+def duplicates(
+    roles: dict[str, dict[str, str]], marginal_value: dict[str, float], threshold: float = NEED_THRESHOLD
+) -> list[dict]:
     """Areas with several primaries; ``needed`` is False when more capability adds no deterrence."""
     out = []
     for m, cell in roles.items():
         primaries = sorted(a for a, r in cell.items() if r == "primary")
         if len(primaries) >= 2:
             value = marginal_value.get(m, 0.0)
-            out.append({"area": m, "actors": primaries, "marginal_deterrence_per_level": value, "needed": value > threshold})
+            out.append(
+                {"area": m, "actors": primaries, "marginal_deterrence_per_level": value, "needed": value > threshold}
+            )
     return out
 
 
-def marginal_value(sur, weights: dict[str, float], levels: dict[str, dict[str, float]], step: float = 0.05) -> dict[str, float]:
+def marginal_value(
+    sur, weights: dict[str, float], levels: dict[str, dict[str, float]], step: float = 0.05
+) -> dict[str, float]:
     """Weighted deterrence gained per unit of level in each area, at the plan's levels (surrogate slope)."""
     total = sum(weights.get(s, 0.0) for s in sur.scenarios) or 1.0
     out = {}

@@ -3,7 +3,7 @@
 * Initial-response latency of an actor in a structure: the hours from its national
   authority to the slowest of the components its initial response needs (one per domain
   the actor fights in: air, surface, missile, ...), each reached by its quickest command
-  path (alliance/command.py). The slowest component sets the pace of a joint response.
+  path (sim/command.py). The slowest component sets the pace of a joint response.
 * Simulated effect: every scenario is re-run with the structure in force (same seed, so the
   comparison uses common random numbers; docs/methodology/alliance.md §6).
 * Consistency: each primary role (mission area × actor) needs, for every domain of the
@@ -17,7 +17,7 @@ import math
 
 from ..model.dataset import Dataset
 from ..plan.levers import area_classes
-from .command import component_latencies_hours
+from ..sim.command import component_latencies_hours
 
 #: Domains whose components act in the first days (the initial response that denies a fait accompli).
 INITIAL_RESPONSE_DOMAINS = ("air", "surface", "subsurface", "missile", "air_defence", "isr")
@@ -37,8 +37,11 @@ def domain_latencies_hours(structure) -> dict[str, dict[str, float]]:
 
 def actor_domains(ds: Dataset, actor: str) -> set[str]:
     """Domains in which the actor has listed forces."""
-    return {ds.capability_classes[c].domain for c, by_base in ds.forces.get(actor, {}).items()
-            if c in ds.capability_classes and any(q.value > 0 for q in by_base.values())}
+    return {
+        ds.capability_classes[c].domain
+        for c, by_base in ds.forces.get(actor, {}).items()
+        if c in ds.capability_classes and any(q.value > 0 for q in by_base.values())
+    }
 
 
 def initial_response_hours(ds: Dataset, structure, actor: str) -> tuple[float, str | None]:
@@ -62,13 +65,24 @@ def role_command_problems(ds: Dataset, structure, roles: dict[str, dict[str, str
         for actor, role in cell.items():
             if role != "primary":
                 continue
-            domains = sorted({ds.capability_classes[c].domain for c in classes
-                              if any(q.value > 0 for q in ds.forces.get(actor, {}).get(c, {}).values())})
+            domains = sorted(
+                {
+                    ds.capability_classes[c].domain
+                    for c in classes
+                    if any(q.value > 0 for q in ds.forces.get(actor, {}).get(c, {}).values())
+                }
+            )
             for d in domains:
                 hours = lat.get(actor, {}).get(d, math.inf)
                 if not math.isfinite(hours):
-                    out.append({"area": area, "actor": actor, "domain": d,
-                                "problem": f"{actor} is primary for {area}, but no {actor} component that commands "
-                                           f"'{d}' forces is reachable from {actor}'s national authority",
-                                "fix": f"add a {actor} component with '{d}' in commands_domains and a command link to it"})
+                    out.append(
+                        {
+                            "area": area,
+                            "actor": actor,
+                            "domain": d,
+                            "problem": f"{actor} is primary for {area}, but no {actor} component that commands "
+                            f"'{d}' forces is reachable from {actor}'s national authority",
+                            "fix": f"add a {actor} component with '{d}' in commands_domains and a command link to it",
+                        }
+                    )
     return out

@@ -42,8 +42,17 @@ FALLBACK_NOMINAL_GDP_GROWTH_PER_YEAR = 0.03
 """ASSUMPTION for actors not in :data:`DEFAULT_NOMINAL_GDP_GROWTH_PER_YEAR`: 3%/yr nominal."""
 
 Method = Literal["series", "share_of_gdp", "list"]
-COLUMNS = ["actor", "plan_year", "year", "gdp_local_bn", "budget_local_bn", "budget_musd", "share_of_gdp",
-           "increment_local_bn", "increment_musd"]
+COLUMNS = [
+    "actor",
+    "plan_year",
+    "year",
+    "gdp_local_bn",
+    "budget_local_bn",
+    "budget_musd",
+    "share_of_gdp",
+    "increment_local_bn",
+    "increment_musd",
+]
 
 
 def default_nominal_gdp_growth_per_year(actor_id: str) -> float:
@@ -59,16 +68,19 @@ def local_per_usd(actor_id: str, actor: Actor) -> float:
         return float(actor.local_per_usd.value)
     if actor.currency == "USD":
         return 1.0
-    raise ValueError(f"actors.{actor_id}: no local_per_usd for currency {actor.currency} — add "
-                     f"`local_per_usd: {{value: N, source: ...}}` to convert its budget to USD")
+    raise ValueError(
+        f"actors.{actor_id}: no local_per_usd for currency {actor.currency} — add "
+        f"`local_per_usd: {{value: N, source: ...}}` to convert its budget to USD"
+    )
 
 
 def _budget_prefix(actor: Actor) -> str | None:
     return dominant_prefix(actor.defence_budget_local_bn)
 
 
-def nominal_gdp_local_bn(actor_id: str, actor: Actor, years: Iterable[int], *,
-                         growth_per_year: float | None = None) -> np.ndarray:
+def nominal_gdp_local_bn(
+    actor_id: str, actor: Actor, years: Iterable[int], *, growth_per_year: float | None = None
+) -> np.ndarray:
     """Nominal GDP (bn local currency) at ``years``.
 
     GDP_y = GDP_L (1+g)^(y-L) beyond the latest data year L (constant-growth projection);
@@ -81,13 +93,16 @@ def nominal_gdp_local_bn(actor_id: str, actor: Actor, years: Iterable[int], *,
     return extend_geometric(points, list(years), growth)
 
 
-def series_budget_local_bn(actor_id: str, actor: Actor, years: Iterable[int], *,
-                           nominal_gdp_growth_per_year: float | None = None) -> np.ndarray:
+def series_budget_local_bn(
+    actor_id: str, actor: Actor, years: Iterable[int], *, nominal_gdp_growth_per_year: float | None = None
+) -> np.ndarray:
     """The ``defence_budget_local_bn`` series at ``years``: data where given, linear between
     data years, and budget_y = budget_L · GDP_y / GDP_L beyond them (constant share of GDP)."""
     if not actor.defence_budget_local_bn:
-        raise ValueError(f"actors.{actor_id}: no defence_budget_local_bn values — add the budget series, "
-                         f"or build the path with budget_path_from_list")
+        raise ValueError(
+            f"actors.{actor_id}: no defence_budget_local_bn values — add the budget series, "
+            f"or build the path with budget_path_from_list"
+        )
     points = yearly_points(actor.defence_budget_local_bn)
 
     def gdp(year: int) -> float:
@@ -137,31 +152,47 @@ class BudgetPath:
     def increment_musd(self) -> pd.Series:
         """Money for new options by plan year 1..H (million USD, base-year prices; may be negative)."""
         plan = self.plan()
-        return pd.Series(plan["increment_musd"].to_numpy(), index=pd.Index(plan["plan_year"], name="plan_year"),
-                         name=f"{self.actor_id}_increment_musd")
+        return pd.Series(
+            plan["increment_musd"].to_numpy(),
+            index=pd.Index(plan["plan_year"], name="plan_year"),
+            name=f"{self.actor_id}_increment_musd",
+        )
 
 
-def _assemble(actor_id: str, actor: Actor, method: Method, base_year: int, budgets_local_bn: np.ndarray,
-              gdp_local_bn_: np.ndarray, inflation_per_year: float, assumptions: dict) -> BudgetPath:
+def _assemble(
+    actor_id: str,
+    actor: Actor,
+    method: Method,
+    base_year: int,
+    budgets_local_bn: np.ndarray,
+    gdp_local_bn_: np.ndarray,
+    inflation_per_year: float,
+    assumptions: dict,
+) -> BudgetPath:
     if inflation_per_year <= -1:
         raise ValueError(f"budget path for {actor_id}: inflation_per_year={inflation_per_year} must be above -1")
     if np.any(budgets_local_bn < 0) or not np.all(np.isfinite(budgets_local_bn)):
-        raise ValueError(f"budget path for {actor_id}: budgets must be finite and >= 0, got {budgets_local_bn.tolist()}")
+        raise ValueError(
+            f"budget path for {actor_id}: budgets must be finite and >= 0, got {budgets_local_bn.tolist()}"
+        )
     plan_years = np.arange(len(budgets_local_bn))
     fx = local_per_usd(actor_id, actor)
     deflator = (1.0 + inflation_per_year) ** plan_years
     increment_local_bn = budgets_local_bn / deflator - budgets_local_bn[0]
-    frame = pd.DataFrame({
-        "actor": actor_id,
-        "plan_year": plan_years,
-        "year": base_year + plan_years,
-        "gdp_local_bn": gdp_local_bn_,
-        "budget_local_bn": budgets_local_bn,
-        "budget_musd": budgets_local_bn * 1000.0 / fx,
-        "share_of_gdp": budgets_local_bn / gdp_local_bn_,
-        "increment_local_bn": increment_local_bn,
-        "increment_musd": increment_local_bn * 1000.0 / fx,
-    }, columns=COLUMNS)
+    frame = pd.DataFrame(
+        {
+            "actor": actor_id,
+            "plan_year": plan_years,
+            "year": base_year + plan_years,
+            "gdp_local_bn": gdp_local_bn_,
+            "budget_local_bn": budgets_local_bn,
+            "budget_musd": budgets_local_bn * 1000.0 / fx,
+            "share_of_gdp": budgets_local_bn / gdp_local_bn_,
+            "increment_local_bn": increment_local_bn,
+            "increment_musd": increment_local_bn * 1000.0 / fx,
+        },
+        columns=COLUMNS,
+    )
     assumptions = dict(assumptions, local_per_usd=fx, inflation_per_year=inflation_per_year)
     return BudgetPath(actor_id, method, int(base_year), frame, assumptions)
 
@@ -173,20 +204,35 @@ def _years_and_gdp(actor_id, actor, base_year, horizon_years, growth, where):
     return years, growth, nominal_gdp_local_bn(actor_id, actor, years, growth_per_year=growth)
 
 
-def budget_path_from_series(actor_id: str, actor: Actor, *, base_year: int = DEFAULT_BASE_YEAR,
-                            horizon_years: int = DEFAULT_HORIZON_YEARS,
-                            nominal_gdp_growth_per_year: float | None = None,
-                            inflation_per_year: float = 0.0) -> BudgetPath:
+def budget_path_from_series(
+    actor_id: str,
+    actor: Actor,
+    *,
+    base_year: int = DEFAULT_BASE_YEAR,
+    horizon_years: int = DEFAULT_HORIZON_YEARS,
+    nominal_gdp_growth_per_year: float | None = None,
+    inflation_per_year: float = 0.0,
+) -> BudgetPath:
     """(a) The actor's own budget series, extended beyond its last year by nominal GDP growth."""
-    years, growth, gdp = _years_and_gdp(actor_id, actor, base_year, horizon_years, nominal_gdp_growth_per_year,
-                                        f"budget_path_from_series({actor_id})")
+    years, growth, gdp = _years_and_gdp(
+        actor_id, actor, base_year, horizon_years, nominal_gdp_growth_per_year, f"budget_path_from_series({actor_id})"
+    )
     budgets = series_budget_local_bn(actor_id, actor, years, nominal_gdp_growth_per_year=growth)
-    return _assemble(actor_id, actor, "series", base_year, budgets, gdp, inflation_per_year,
-                     {"nominal_gdp_growth_per_year": growth, "last_data_year": max(yearly_points(actor.defence_budget_local_bn))})
+    return _assemble(
+        actor_id,
+        actor,
+        "series",
+        base_year,
+        budgets,
+        gdp,
+        inflation_per_year,
+        {"nominal_gdp_growth_per_year": growth, "last_data_year": max(yearly_points(actor.defence_budget_local_bn))},
+    )
 
 
-def share_ramp(base_share: float, target_share: float, base_year: int, target_year: int,
-               years: Sequence[int]) -> np.ndarray:
+def share_ramp(
+    base_share: float, target_share: float, base_year: int, target_year: int, years: Sequence[int]
+) -> np.ndarray:
     """Linear ramp in the share of GDP: s_y = s_0 + (s_T - s_0) · clip((y - y_0)/(T - y_0), 0, 1).
 
     The base year keeps today's share; a target year at or before the base year is reached in
@@ -197,11 +243,19 @@ def share_ramp(base_share: float, target_share: float, base_year: int, target_ye
     return base_share + (target_share - base_share) * progress
 
 
-def budget_path_share_of_gdp(actor_id: str, actor: Actor, *, target_share: float, target_year: int,
-                             base_year: int = DEFAULT_BASE_YEAR, horizon_years: int = DEFAULT_HORIZON_YEARS,
-                             reference_gdp_year: int | None = None, base_budget_local_bn: float | None = None,
-                             nominal_gdp_growth_per_year: float | None = None,
-                             inflation_per_year: float = 0.0) -> BudgetPath:
+def budget_path_share_of_gdp(
+    actor_id: str,
+    actor: Actor,
+    *,
+    target_share: float,
+    target_year: int,
+    base_year: int = DEFAULT_BASE_YEAR,
+    horizon_years: int = DEFAULT_HORIZON_YEARS,
+    reference_gdp_year: int | None = None,
+    base_budget_local_bn: float | None = None,
+    nominal_gdp_growth_per_year: float | None = None,
+    inflation_per_year: float = 0.0,
+) -> BudgetPath:
     """(b) A linear ramp from today's share of GDP to ``target_share`` by ``target_year``.
 
     budget_y = s_y · GDP^basis_y up to the target year, where GDP^basis is current-year GDP, or
@@ -212,11 +266,14 @@ def budget_path_share_of_gdp(actor_id: str, actor: Actor, *, target_share: float
     year is reached in plan year 1."""
     where = f"budget_path_share_of_gdp({actor_id})"
     if not 0 <= target_share <= 1:
-        raise ValueError(f"{where}: target_share={target_share} must be a fraction of GDP between 0 and 1 — write 0.035 for 3.5%")
+        raise ValueError(
+            f"{where}: target_share={target_share} must be a fraction of GDP between 0 and 1 — write 0.035 for 3.5%"
+        )
     years, growth, gdp = _years_and_gdp(actor_id, actor, base_year, horizon_years, nominal_gdp_growth_per_year, where)
     if base_budget_local_bn is None:
-        base_budget_local_bn = float(series_budget_local_bn(actor_id, actor, [base_year],
-                                                            nominal_gdp_growth_per_year=growth)[0])
+        base_budget_local_bn = float(
+            series_budget_local_bn(actor_id, actor, [base_year], nominal_gdp_growth_per_year=growth)[0]
+        )
     if reference_gdp_year is None:
         basis = gdp
     else:
@@ -229,15 +286,34 @@ def budget_path_share_of_gdp(actor_id: str, actor: Actor, *, target_share: float
         anchor = years.index(anchor_year)
         after = np.asarray(years) > anchor_year
         budgets[after] = budgets[anchor] * gdp[after] / gdp[anchor]
-    return _assemble(actor_id, actor, "share_of_gdp", base_year, budgets, gdp, inflation_per_year,
-                     {"nominal_gdp_growth_per_year": growth, "target_share": target_share, "target_year": target_year,
-                      "reference_gdp_year": reference_gdp_year, "base_budget_local_bn": base_budget_local_bn})
+    return _assemble(
+        actor_id,
+        actor,
+        "share_of_gdp",
+        base_year,
+        budgets,
+        gdp,
+        inflation_per_year,
+        {
+            "nominal_gdp_growth_per_year": growth,
+            "target_share": target_share,
+            "target_year": target_year,
+            "reference_gdp_year": reference_gdp_year,
+            "base_budget_local_bn": base_budget_local_bn,
+        },
+    )
 
 
-def budget_path_from_list(actor_id: str, actor: Actor, budget_local_bn: Sequence[float], *,
-                          base_year: int = DEFAULT_BASE_YEAR, base_budget_local_bn: float | None = None,
-                          nominal_gdp_growth_per_year: float | None = None,
-                          inflation_per_year: float = 0.0) -> BudgetPath:
+def budget_path_from_list(
+    actor_id: str,
+    actor: Actor,
+    budget_local_bn: Sequence[float],
+    *,
+    base_year: int = DEFAULT_BASE_YEAR,
+    base_budget_local_bn: float | None = None,
+    nominal_gdp_growth_per_year: float | None = None,
+    inflation_per_year: float = 0.0,
+) -> BudgetPath:
     """(c) Budgets given by the user for plan years 1..len(budget_local_bn).
 
     Today's budget (plan year 0) is the series value at the base year unless
@@ -246,11 +322,20 @@ def budget_path_from_list(actor_id: str, actor: Actor, budget_local_bn: Sequence
     values = [float(v) for v in budget_local_bn]
     _years, growth, gdp = _years_and_gdp(actor_id, actor, base_year, len(values), nominal_gdp_growth_per_year, where)
     if base_budget_local_bn is None:
-        base_budget_local_bn = float(series_budget_local_bn(actor_id, actor, [base_year],
-                                                            nominal_gdp_growth_per_year=growth)[0])
+        base_budget_local_bn = float(
+            series_budget_local_bn(actor_id, actor, [base_year], nominal_gdp_growth_per_year=growth)[0]
+        )
     budgets = np.array([base_budget_local_bn] + values)
-    return _assemble(actor_id, actor, "list", base_year, budgets, gdp, inflation_per_year,
-                     {"nominal_gdp_growth_per_year": growth, "base_budget_local_bn": base_budget_local_bn})
+    return _assemble(
+        actor_id,
+        actor,
+        "list",
+        base_year,
+        budgets,
+        gdp,
+        inflation_per_year,
+        {"nominal_gdp_growth_per_year": growth, "base_budget_local_bn": base_budget_local_bn},
+    )
 
 
 def budget_frame(paths: Iterable[BudgetPath]) -> pd.DataFrame:

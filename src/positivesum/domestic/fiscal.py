@@ -43,11 +43,26 @@ DEFAULT_REVENUE_ELASTICITY = 1.0
 """ASSUMPTION: revenue grows one-for-one with nominal GDP (tax buoyancy 1)."""
 
 Baseline = Literal["today_nominal", "today_share"]
-COLUMNS = ["actor", "plan_year", "year", "gdp_local_bn", "defence_local_bn", "baseline_defence_local_bn",
-           "extra_defence_local_bn", "social_security_local_bn", "ss_natural_increase_local_bn",
-           "ss_increase_over_base_local_bn", "funding_need_local_bn", "funding_need_pct_gdp",
-           "revenue_gain_local_bn", "crowding_out_local_bn", "fiscal_room_local_bn", "extra_debt_local_bn",
-           "debt_pct_gdp", "debt_ratio_change_pct_points"]
+COLUMNS = [
+    "actor",
+    "plan_year",
+    "year",
+    "gdp_local_bn",
+    "defence_local_bn",
+    "baseline_defence_local_bn",
+    "extra_defence_local_bn",
+    "social_security_local_bn",
+    "ss_natural_increase_local_bn",
+    "ss_increase_over_base_local_bn",
+    "funding_need_local_bn",
+    "funding_need_pct_gdp",
+    "revenue_gain_local_bn",
+    "crowding_out_local_bn",
+    "fiscal_room_local_bn",
+    "extra_debt_local_bn",
+    "debt_pct_gdp",
+    "debt_ratio_change_pct_points",
+]
 
 
 @dataclass(frozen=True)
@@ -71,14 +86,17 @@ class FiscalTradeoff:
         return float(self.frame["debt_ratio_change_pct_points"].iloc[-1])
 
 
-def social_security_local_bn(actor_id: str, actor: Actor, years: Sequence[int], *,
-                             growth_local_bn_per_year: float | None = None) -> np.ndarray:
+def social_security_local_bn(
+    actor_id: str, actor: Actor, years: Sequence[int], *, growth_local_bn_per_year: float | None = None
+) -> np.ndarray:
     """Social-security spending at ``years``: data where given, linear between data years, and
     beyond them the nearest value plus the natural increase per year."""
     growth = _ss_growth(actor_id, actor, growth_local_bn_per_year)
     if not actor.social_security_local_bn:
-        raise ValueError(f"actors.{actor_id}: no social_security_local_bn values — add the series "
-                         f"(e.g. 社会保障関係費 by JFY) to compute the fiscal trade-off")
+        raise ValueError(
+            f"actors.{actor_id}: no social_security_local_bn values — add the series "
+            f"(e.g. 社会保障関係費 by JFY) to compute the fiscal trade-off"
+        )
     return extend_linear(yearly_points(actor.social_security_local_bn), list(years), growth)
 
 
@@ -86,8 +104,10 @@ def _ss_growth(actor_id: str, actor: Actor, given: float | None) -> float:
     if given is not None:
         return float(given)
     if actor.social_security_growth_local_bn_per_year is None:
-        raise ValueError(f"actors.{actor_id}: no social_security_growth_local_bn_per_year — add it to the data "
-                         f"or pass growth_local_bn_per_year / social_security_growth_local_bn_per_year")
+        raise ValueError(
+            f"actors.{actor_id}: no social_security_growth_local_bn_per_year — add it to the data "
+            f"or pass growth_local_bn_per_year / social_security_growth_local_bn_per_year"
+        )
     return float(actor.social_security_growth_local_bn_per_year.value)
 
 
@@ -96,8 +116,10 @@ def _baseline_defence(path: BudgetPath, baseline: Baseline | BudgetPath) -> np.n
     if isinstance(baseline, BudgetPath):
         other = baseline.plan()
         if baseline.actor_id != path.actor_id or list(other["year"]) != list(plan["year"]):
-            raise ValueError(f"fiscal_tradeoff: baseline path ({baseline.actor_id}, years {list(other['year'])}) must "
-                             f"cover the same actor and years as the path ({path.actor_id}, {list(plan['year'])})")
+            raise ValueError(
+                f"fiscal_tradeoff: baseline path ({baseline.actor_id}, years {list(other['year'])}) must "
+                f"cover the same actor and years as the path ({path.actor_id}, {list(plan['year'])})"
+            )
         return other["budget_local_bn"].to_numpy(dtype=float)
     if baseline == "today_nominal":
         return np.full(len(plan), path.base_budget_local_bn)
@@ -119,14 +141,19 @@ def bond_financed_debt_local_bn(gap_local_bn: Sequence[float], interest_rate_per
     return np.array(out)
 
 
-def fiscal_tradeoff(actor_id: str, actor: Actor, path: BudgetPath, *,
-                    baseline: Baseline | BudgetPath = "today_nominal",
-                    social_security_growth_local_bn_per_year: float | None = None,
-                    revenue_base_local_bn: float | None = None,
-                    revenue_elasticity: float = DEFAULT_REVENUE_ELASTICITY,
-                    revenue_gain_local_bn: Sequence[float] | None = None,
-                    interest_rate_per_year: float = DEFAULT_INTEREST_RATE_PER_YEAR,
-                    debt_pct_gdp: float | None = None) -> FiscalTradeoff:
+def fiscal_tradeoff(
+    actor_id: str,
+    actor: Actor,
+    path: BudgetPath,
+    *,
+    baseline: Baseline | BudgetPath = "today_nominal",
+    social_security_growth_local_bn_per_year: float | None = None,
+    revenue_base_local_bn: float | None = None,
+    revenue_elasticity: float = DEFAULT_REVENUE_ELASTICITY,
+    revenue_gain_local_bn: Sequence[float] | None = None,
+    interest_rate_per_year: float = DEFAULT_INTEREST_RATE_PER_YEAR,
+    debt_pct_gdp: float | None = None,
+) -> FiscalTradeoff:
     """The fiscal trade-off of a budget path, per plan year 1..H.
 
     ``baseline``: defence spending without the path — 'today_nominal' (today's budget held flat,
@@ -139,8 +166,10 @@ def fiscal_tradeoff(actor_id: str, actor: Actor, path: BudgetPath, *,
     if path.actor_id != actor_id:
         raise ValueError(f"fiscal_tradeoff: the path belongs to {path.actor_id}, not {actor_id}")
     if revenue_base_local_bn is not None and revenue_gain_local_bn is not None:
-        raise ValueError("fiscal_tradeoff: give revenue_base_local_bn (revenue grows with GDP) OR "
-                         "revenue_gain_local_bn (explicit increases), not both")
+        raise ValueError(
+            "fiscal_tradeoff: give revenue_base_local_bn (revenue grows with GDP) OR "
+            "revenue_gain_local_bn (explicit increases), not both"
+        )
     plan = path.plan()
     years = plan["year"].to_numpy(dtype=int)
     t = plan["plan_year"].to_numpy(dtype=float)
@@ -159,8 +188,10 @@ def fiscal_tradeoff(actor_id: str, actor: Actor, path: BudgetPath, *,
     if revenue_gain_local_bn is not None:
         gain = np.asarray([float(v) for v in revenue_gain_local_bn])
         if gain.shape != need.shape:
-            raise ValueError(f"fiscal_tradeoff: revenue_gain_local_bn has {gain.size} values; the path has "
-                             f"{need.size} plan years — give one value per plan year")
+            raise ValueError(
+                f"fiscal_tradeoff: revenue_gain_local_bn has {gain.size} values; the path has "
+                f"{need.size} plan years — give one value per plan year"
+            )
         revenue_mode = "explicit"
     elif revenue_base_local_bn is not None:
         gain = revenue_base_local_bn * ((gdp / gdp0) ** revenue_elasticity - 1.0)
@@ -176,20 +207,38 @@ def fiscal_tradeoff(actor_id: str, actor: Actor, path: BudgetPath, *,
             raise ValueError(f"actors.{actor_id}: no debt_pct_gdp — add it to the data or pass debt_pct_gdp")
         debt_pct_gdp = float(actor.debt_pct_gdp.value)
     ratio_change = 100.0 * extra_debt / gdp
-    frame = pd.DataFrame({
-        "actor": actor_id, "plan_year": plan["plan_year"].to_numpy(), "year": years, "gdp_local_bn": gdp,
-        "defence_local_bn": defence, "baseline_defence_local_bn": base_defence, "extra_defence_local_bn": extra_defence,
-        "social_security_local_bn": ss, "ss_natural_increase_local_bn": np.full(len(t), growth_ss),
-        "ss_increase_over_base_local_bn": ss_increase, "funding_need_local_bn": need,
-        "funding_need_pct_gdp": 100.0 * need / gdp, "revenue_gain_local_bn": gain,
-        "crowding_out_local_bn": np.maximum(gap, 0.0), "fiscal_room_local_bn": np.maximum(-gap, 0.0),
-        "extra_debt_local_bn": extra_debt, "debt_pct_gdp": debt_pct_gdp + ratio_change,
-        "debt_ratio_change_pct_points": ratio_change,
-    }, columns=COLUMNS)
-    assumptions = {"baseline": baseline if isinstance(baseline, str) else f"path:{baseline.method}",
-                   "social_security_growth_local_bn_per_year": growth_ss, "social_security_base_local_bn": ss0,
-                   "revenue_mode": revenue_mode, "revenue_base_local_bn": revenue_base_local_bn,
-                   "revenue_elasticity": revenue_elasticity, "interest_rate_per_year": interest_rate_per_year,
-                   "base_debt_pct_gdp": debt_pct_gdp,
-                   "debt_baseline": "debt ratio held at today's value; the gaps add to it"}
+    frame = pd.DataFrame(
+        {
+            "actor": actor_id,
+            "plan_year": plan["plan_year"].to_numpy(),
+            "year": years,
+            "gdp_local_bn": gdp,
+            "defence_local_bn": defence,
+            "baseline_defence_local_bn": base_defence,
+            "extra_defence_local_bn": extra_defence,
+            "social_security_local_bn": ss,
+            "ss_natural_increase_local_bn": np.full(len(t), growth_ss),
+            "ss_increase_over_base_local_bn": ss_increase,
+            "funding_need_local_bn": need,
+            "funding_need_pct_gdp": 100.0 * need / gdp,
+            "revenue_gain_local_bn": gain,
+            "crowding_out_local_bn": np.maximum(gap, 0.0),
+            "fiscal_room_local_bn": np.maximum(-gap, 0.0),
+            "extra_debt_local_bn": extra_debt,
+            "debt_pct_gdp": debt_pct_gdp + ratio_change,
+            "debt_ratio_change_pct_points": ratio_change,
+        },
+        columns=COLUMNS,
+    )
+    assumptions = {
+        "baseline": baseline if isinstance(baseline, str) else f"path:{baseline.method}",
+        "social_security_growth_local_bn_per_year": growth_ss,
+        "social_security_base_local_bn": ss0,
+        "revenue_mode": revenue_mode,
+        "revenue_base_local_bn": revenue_base_local_bn,
+        "revenue_elasticity": revenue_elasticity,
+        "interest_rate_per_year": interest_rate_per_year,
+        "base_debt_pct_gdp": debt_pct_gdp,
+        "debt_baseline": "debt ratio held at today's value; the gaps add to it",
+    }
     return FiscalTradeoff(actor_id, path.base_year, frame, assumptions)

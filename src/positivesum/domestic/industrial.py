@@ -54,8 +54,10 @@ class RampProfile:
         if bad:
             raise ValueError("RampProfile: " + ", ".join(bad) + " must be finite and >= 0")
         if self.max_per_year < self.production_per_year:
-            raise ValueError(f"RampProfile: max_per_year ({self.max_per_year:g}) is below production_per_year "
-                             f"({self.production_per_year:g}) — the ceiling cannot be below today's rate")
+            raise ValueError(
+                f"RampProfile: max_per_year ({self.max_per_year:g}) is below production_per_year "
+                f"({self.production_per_year:g}) — the ceiling cannot be below today's rate"
+            )
 
     @property
     def max_extra_per_year(self) -> float:
@@ -96,9 +98,15 @@ class RampProfile:
         return math.ceil(self.lead_time_years + self.ramp_up_years) + 1
 
 
-def ramp_profile(munition_id: str, munition: Munition, actor_id: str, actor: Actor, *,
-                 ramp_includes_lead_time: bool = False,
-                 default_ramp_up_years: float = DEFAULT_RAMP_UP_YEARS_WITHOUT_CAPACITY) -> RampProfile:
+def ramp_profile(
+    munition_id: str,
+    munition: Munition,
+    actor_id: str,
+    actor: Actor,
+    *,
+    ramp_includes_lead_time: bool = False,
+    default_ramp_up_years: float = DEFAULT_RAMP_UP_YEARS_WITHOUT_CAPACITY,
+) -> RampProfile:
     """The ramp of ``actor_id``'s production of ``munition_id`` from the data.
 
     ``ramp_includes_lead_time``: read ``ramp_up_years`` as counted from the decision (as the
@@ -106,9 +114,11 @@ def ramp_profile(munition_id: str, munition: Munition, actor_id: str, actor: Act
     max(0, R - ℓ) after the lead time."""
     holding = munition.holdings.get(actor_id)
     if holding is None:
-        raise ValueError(f"munitions.{munition_id}.holdings has no {actor_id} — add "
-                         f"`{actor_id}: {{stockpile: .., production_per_year: .., surge_per_year: .., "
-                         f"lead_time_months: .., source: ..}}`")
+        raise ValueError(
+            f"munitions.{munition_id}.holdings has no {actor_id} — add "
+            f"`{actor_id}: {{stockpile: .., production_per_year: .., surge_per_year: .., "
+            f"lead_time_months: .., source: ..}}`"
+        )
     lead = holding.lead_time_months / 12.0
     capacity = actor.industrial_capacity.get(munition_id)
     if capacity is not None:
@@ -136,41 +146,74 @@ class DeliverySchedule:
     frame: pd.DataFrame
 
 
-def delivery_schedule(munition_id: str, munition: Munition, actor_id: str, actor: Actor, *,
-                      base_year: int = DEFAULT_BASE_YEAR, horizon_years: int = DEFAULT_HORIZON_YEARS,
-                      ramp_includes_lead_time: bool = False,
-                      default_ramp_up_years: float = DEFAULT_RAMP_UP_YEARS_WITHOUT_CAPACITY) -> DeliverySchedule:
+def delivery_schedule(
+    munition_id: str,
+    munition: Munition,
+    actor_id: str,
+    actor: Actor,
+    *,
+    base_year: int = DEFAULT_BASE_YEAR,
+    horizon_years: int = DEFAULT_HORIZON_YEARS,
+    ramp_includes_lead_time: bool = False,
+    default_ramp_up_years: float = DEFAULT_RAMP_UP_YEARS_WITHOUT_CAPACITY,
+) -> DeliverySchedule:
     """Deliveries by plan year if the actor orders full expansion at the start of plan year 1."""
     check_plan(base_year, horizon_years, f"delivery_schedule({munition_id}, {actor_id})")
-    profile = ramp_profile(munition_id, munition, actor_id, actor, ramp_includes_lead_time=ramp_includes_lead_time,
-                           default_ramp_up_years=default_ramp_up_years)
+    profile = ramp_profile(
+        munition_id,
+        munition,
+        actor_id,
+        actor,
+        ramp_includes_lead_time=ramp_includes_lead_time,
+        default_ramp_up_years=default_ramp_up_years,
+    )
     plan_years = np.arange(1, int(horizon_years) + 1)
     deliveries = profile.deliveries_by_year(horizon_years)
     cumulative = np.cumsum(deliveries)
     stockpile = float(munition.holdings[actor_id].stockpile)
-    frame = pd.DataFrame({
-        "actor": actor_id, "munition": munition_id, "plan_year": plan_years, "year": int(base_year) + plan_years,
-        "rate_end_per_year": profile.rate_per_year(plan_years), "deliveries_rounds": deliveries,
-        "extra_rounds": deliveries - profile.production_per_year, "cumulative_rounds": cumulative,
-        "stock_if_unused_rounds": stockpile + cumulative,
-    })
+    frame = pd.DataFrame(
+        {
+            "actor": actor_id,
+            "munition": munition_id,
+            "plan_year": plan_years,
+            "year": int(base_year) + plan_years,
+            "rate_end_per_year": profile.rate_per_year(plan_years),
+            "deliveries_rounds": deliveries,
+            "extra_rounds": deliveries - profile.production_per_year,
+            "cumulative_rounds": cumulative,
+            "stock_if_unused_rounds": stockpile + cumulative,
+        }
+    )
     return DeliverySchedule(munition_id, actor_id, int(base_year), profile, stockpile, frame)
 
 
-def delivery_schedules(dataset: Dataset, *, actor_ids: Iterable[str] | None = None,
-                       base_year: int = DEFAULT_BASE_YEAR, horizon_years: int = DEFAULT_HORIZON_YEARS,
-                       ramp_includes_lead_time: bool = False,
-                       default_ramp_up_years: float = DEFAULT_RAMP_UP_YEARS_WITHOUT_CAPACITY) -> pd.DataFrame:
+def delivery_schedules(
+    dataset: Dataset,
+    *,
+    actor_ids: Iterable[str] | None = None,
+    base_year: int = DEFAULT_BASE_YEAR,
+    horizon_years: int = DEFAULT_HORIZON_YEARS,
+    ramp_includes_lead_time: bool = False,
+    default_ramp_up_years: float = DEFAULT_RAMP_UP_YEARS_WITHOUT_CAPACITY,
+) -> pd.DataFrame:
     """Delivery schedules of every holding (optionally only some actors) in one tidy frame."""
     wanted = None if actor_ids is None else set(actor_ids)
     frames = []
     for munition_id, munition in dataset.munitions.items():
         for actor_id in munition.holdings:
             if (wanted is None or actor_id in wanted) and actor_id in dataset.actors:
-                frames.append(delivery_schedule(munition_id, munition, actor_id, dataset.actors[actor_id],
-                                                base_year=base_year, horizon_years=horizon_years,
-                                                ramp_includes_lead_time=ramp_includes_lead_time,
-                                                default_ramp_up_years=default_ramp_up_years).frame)
+                frames.append(
+                    delivery_schedule(
+                        munition_id,
+                        munition,
+                        actor_id,
+                        dataset.actors[actor_id],
+                        base_year=base_year,
+                        horizon_years=horizon_years,
+                        ramp_includes_lead_time=ramp_includes_lead_time,
+                        default_ramp_up_years=default_ramp_up_years,
+                    ).frame
+                )
     return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
 
 
@@ -200,8 +243,9 @@ def _meets(extra: float, requested: float) -> bool:
     return extra >= requested - _TOL * max(1.0, abs(requested))
 
 
-def check_extra_production(profile: RampProfile, extra_rounds_per_year: float, from_plan_year: int, *,
-                           label: str = "") -> ProductionCheck:
+def check_extra_production(
+    profile: RampProfile, extra_rounds_per_year: float, from_plan_year: int, *, label: str = ""
+) -> ProductionCheck:
     """Is ``extra_rounds_per_year`` over today's rate deliverable in every plan year from
     ``from_plan_year`` on? Yearly deliveries never fall (r is non-decreasing), so it is iff
     year ``from_plan_year`` delivers it. Binding limit if not: 'max' if the request exceeds
@@ -217,24 +261,57 @@ def check_extra_production(profile: RampProfile, extra_rounds_per_year: float, f
     name = f"{label}: " if label else ""
     head = f"{name}+{want:g} rounds/year from plan year {y}"
     if _meets(extra, want):
-        return ProductionCheck(want, y, True, "none", extra, profile.max_extra_per_year, y, profile.lead_time_years,
-                               profile.ramp_up_years, f"{head} is feasible ({extra:g} extra deliverable in year {y}).")
+        return ProductionCheck(
+            want,
+            y,
+            True,
+            "none",
+            extra,
+            profile.max_extra_per_year,
+            y,
+            profile.lead_time_years,
+            profile.ramp_up_years,
+            f"{head} is feasible ({extra:g} extra deliverable in year {y}).",
+        )
     if not _meets(profile.max_extra_per_year, want):
-        return ProductionCheck(want, y, False, "max", extra, profile.max_extra_per_year, None, profile.lead_time_years,
-                               profile.ramp_up_years,
-                               f"{head} is not feasible: the ceiling binds — at most {profile.max_extra_per_year:g} "
-                               f"extra ({profile.production_per_year:g} today, {profile.max_per_year:g} max per year).")
+        return ProductionCheck(
+            want,
+            y,
+            False,
+            "max",
+            extra,
+            profile.max_extra_per_year,
+            None,
+            profile.lead_time_years,
+            profile.ramp_up_years,
+            f"{head} is not feasible: the ceiling binds — at most {profile.max_extra_per_year:g} "
+            f"extra ({profile.production_per_year:g} today, {profile.max_per_year:g} max per year).",
+        )
     earliest = next(k for k in range(y, profile.full_rate_plan_year() + 1) if _meets(_extra_in_year(profile, k), want))
     p0, ceiling = profile.production_per_year, profile.max_per_year
     without_lead = _meets(_extra_in_year(RampProfile(p0, ceiling, 0.0, profile.ramp_up_years), y), want)
     without_ramp = _meets(_extra_in_year(RampProfile(p0, ceiling, profile.lead_time_years, 0.0), y), want)
     both = not without_lead and not without_ramp
-    binding: Binding = ("lead_time" if without_lead or (both and y <= profile.lead_time_years) else "ramp")
+    binding: Binding = "lead_time" if without_lead or (both and y <= profile.lead_time_years) else "ramp"
     lead_text = f"extra deliveries start {profile.lead_time_years:g} years after the decision"
     ramp_text = f"the rate climbs from {p0:g} to {ceiling:g} over {profile.ramp_up_years:g} years after the lead time"
-    detail = (f"the lead time and the ramp both bind — {lead_text}, then {ramp_text}" if both else
-              f"the lead time binds — {lead_text}" if binding == "lead_time" else f"the ramp binds — {ramp_text}")
-    return ProductionCheck(want, y, False, binding, extra, profile.max_extra_per_year, earliest, profile.lead_time_years,
-                           profile.ramp_up_years,
-                           f"{head} is not feasible: {detail}; year {y} delivers only {extra:g} extra; "
-                           f"earliest feasible plan year {earliest}.")
+    detail = (
+        f"the lead time and the ramp both bind — {lead_text}, then {ramp_text}"
+        if both
+        else f"the lead time binds — {lead_text}"
+        if binding == "lead_time"
+        else f"the ramp binds — {ramp_text}"
+    )
+    return ProductionCheck(
+        want,
+        y,
+        False,
+        binding,
+        extra,
+        profile.max_extra_per_year,
+        earliest,
+        profile.lead_time_years,
+        profile.ramp_up_years,
+        f"{head} is not feasible: {detail}; year {y} delivers only {extra:g} extra; "
+        f"earliest feasible plan year {earliest}.",
+    )

@@ -66,18 +66,21 @@ class RecruitmentPool:
 
 
 JAPAN_RECRUITMENT_POOL_18_26 = RecruitmentPool(
-    "18-26", ((1994, 17.43e6), (2018, 11.05e6)),
-    "Asahi (ajw articles/14758814), fact sheet §5 (H): 17.43 M (FY1994 peak) to 11.05 M (FY2018)")
+    "18-26",
+    ((1994, 17.43e6), (2018, 11.05e6)),
+    "Asahi (ajw articles/14758814), fact sheet §5 (H): 17.43 M (FY1994 peak) to 11.05 M (FY2018)",
+)
 JAPAN_RECRUITMENT_POOL_18_32 = RecruitmentPool(
-    "18-32", ((2018, 18.81e6), (2058, 12.41e6)),
+    "18-32",
+    ((2018, 18.81e6), (2058, 12.41e6)),
     "Taro Kono blog citing MOD, fact sheet §5 (M): 18.81 M (FY2018) to 12.41 M projected (FY2058); "
-    "the recruiting age cap was raised to 32 in Oct 2018")
+    "the recruiting age cap was raised to 32 in Oct 2018",
+)
 DEFAULT_RECRUITMENT_POOLS: dict[str, RecruitmentPool] = {"JPN": JAPAN_RECRUITMENT_POOL_18_32}
 """Pools applied by default (actor id → pool). Actors without one keep a constant pool."""
 
 
-def implied_attrition_rate(strength_start_persons: float, strength_end_persons: float,
-                           intake_persons: float) -> float:
+def implied_attrition_rate(strength_start_persons: float, strength_end_persons: float, intake_persons: float) -> float:
     """Outflow over a year as a fraction of opening strength: (intake - Δstrength) / strength_start
     (stock-flow identity strength_end = strength_start + intake - outflow)."""
     if strength_start_persons <= 0:
@@ -88,8 +91,10 @@ def implied_attrition_rate(strength_start_persons: float, strength_end_persons: 
 def _records(actor_id: str, personnel: Personnel):
     records = sorted(((year_of(k), r) for k, r in personnel.recruitment.items() if r.planned > 0), key=lambda x: x[0])
     if not records:
-        raise ValueError(f"actors.{actor_id}.personnel.recruitment: no year with planned > 0 — add records like "
-                         f"`JFY2024: {{planned: 14900, achieved: 9724, source: ...}}`")
+        raise ValueError(
+            f"actors.{actor_id}.personnel.recruitment: no year with planned > 0 — add records like "
+            f"`JFY2024: {{planned: 14900, achieved: 9724, source: ...}}`"
+        )
     return records
 
 
@@ -128,12 +133,18 @@ class PersonnelHeadroom:
         return self.frame["cumulative_headroom_persons"].to_numpy(dtype=float)
 
 
-def personnel_headroom(actor_id: str, actor: Actor, *, base_year: int = DEFAULT_BASE_YEAR,
-                       horizon_years: int = DEFAULT_HORIZON_YEARS, achievement: Achievement | float = "latest",
-                       planned_persons_per_year: float | None = None,
-                       attrition_rate_per_year: float = DEFAULT_ATTRITION_RATE_PER_YEAR,
-                       pool: RecruitmentPool | None | Literal["default"] = "default",
-                       strength_persons: float | None = None) -> PersonnelHeadroom:
+def personnel_headroom(
+    actor_id: str,
+    actor: Actor,
+    *,
+    base_year: int = DEFAULT_BASE_YEAR,
+    horizon_years: int = DEFAULT_HORIZON_YEARS,
+    achievement: Achievement | float = "latest",
+    planned_persons_per_year: float | None = None,
+    attrition_rate_per_year: float = DEFAULT_ATTRITION_RATE_PER_YEAR,
+    pool: RecruitmentPool | None | Literal["default"] = "default",
+    strength_persons: float | None = None,
+) -> PersonnelHeadroom:
     """Headroom per plan year. Planned recruitment defaults to the latest record's plan; the
     pool factor is taken relative to the year of the latest record; the starting strength is
     the actor's latest ``actual`` unless ``strength_persons`` is given."""
@@ -164,16 +175,30 @@ def personnel_headroom(actor_id: str, actor: Actor, *, base_year: int = DEFAULT_
         level = level + intake[k] - out
         strength.append(level)
     strength_arr = np.array(strength)
-    frame = pd.DataFrame({
-        "actor": actor_id, "plan_year": plan_years, "year": years, "pool_factor": factor,
-        "intake_persons": intake, "attrition_persons": np.array(attrition), "headroom_persons": np.array(headroom),
-        "strength_persons": strength_arr, "cumulative_headroom_persons": strength_arr - strength0,
-        "vacancy_persons": float(actor.personnel.authorised.value) - strength_arr,
-    })
-    assumptions = {"achievement": achievement, "achievement_rate": rate, "planned_persons_per_year": planned,
-                   "intake_base_persons_per_year": planned * rate, "recruitment_reference_year": reference_year,
-                   "attrition_rate_per_year": attrition_rate_per_year, "strength_start_persons": strength0,
-                   "pool": None if chosen_pool is None else f"{chosen_pool.age_band}: {chosen_pool.source}"}
+    frame = pd.DataFrame(
+        {
+            "actor": actor_id,
+            "plan_year": plan_years,
+            "year": years,
+            "pool_factor": factor,
+            "intake_persons": intake,
+            "attrition_persons": np.array(attrition),
+            "headroom_persons": np.array(headroom),
+            "strength_persons": strength_arr,
+            "cumulative_headroom_persons": strength_arr - strength0,
+            "vacancy_persons": float(actor.personnel.authorised.value) - strength_arr,
+        }
+    )
+    assumptions = {
+        "achievement": achievement,
+        "achievement_rate": rate,
+        "planned_persons_per_year": planned,
+        "intake_base_persons_per_year": planned * rate,
+        "recruitment_reference_year": reference_year,
+        "attrition_rate_per_year": attrition_rate_per_year,
+        "strength_start_persons": strength0,
+        "pool": None if chosen_pool is None else f"{chosen_pool.age_band}: {chosen_pool.source}",
+    }
     return PersonnelHeadroom(actor_id, int(base_year), frame, assumptions)
 
 
@@ -189,7 +214,7 @@ def option_personnel_in_service_persons(choices: Iterable[tuple[Option, int]], h
             raise ValueError(f"decision plan year {decided!r} must be a whole number >= 1")
         first = int(decided) + math.floor(float(option.lead_time_years))
         if first <= horizon_years:
-            required[first - 1:] += float(option.personnel)
+            required[first - 1 :] += float(option.personnel)
     return required
 
 
@@ -206,8 +231,9 @@ class PersonnelNetting:
     largest_shortfall_persons: float
 
 
-def net_option_personnel(headroom: PersonnelHeadroom, required_persons: Sequence[float], *,
-                         floor_available_at_zero: bool = False) -> PersonnelNetting:
+def net_option_personnel(
+    headroom: PersonnelHeadroom, required_persons: Sequence[float], *, floor_available_at_zero: bool = False
+) -> PersonnelNetting:
     """remaining_t = available_t - required_t, with available_t the cumulative headroom.
 
     ``required_persons``: personnel of new options in service per plan year (negative figures —
@@ -216,16 +242,28 @@ def net_option_personnel(headroom: PersonnelHeadroom, required_persons: Sequence
     deficit new capabilities must also cover."""
     required = np.asarray([float(v) for v in required_persons])
     if required.size != len(headroom.frame):
-        raise ValueError(f"net_option_personnel: {required.size} values of required_persons; the headroom has "
-                         f"{len(headroom.frame)} plan years — give one value per plan year")
+        raise ValueError(
+            f"net_option_personnel: {required.size} values of required_persons; the headroom has "
+            f"{len(headroom.frame)} plan years — give one value per plan year"
+        )
     available = headroom.cumulative_headroom_persons()
     if floor_available_at_zero:
         available = np.maximum(available, 0.0)
     remaining = available - required
     short = np.flatnonzero(remaining < -1e-9)
-    frame = pd.DataFrame({"plan_year": headroom.frame["plan_year"], "year": headroom.frame["year"],
-                          "available_persons": available, "required_persons": required,
-                          "remaining_persons": remaining})
-    return PersonnelNetting(headroom.actor_id, frame, short.size == 0,
-                            int(headroom.frame["plan_year"].iloc[short[0]]) if short.size else None,
-                            float(max(0.0, -remaining.min())))
+    frame = pd.DataFrame(
+        {
+            "plan_year": headroom.frame["plan_year"],
+            "year": headroom.frame["year"],
+            "available_persons": available,
+            "required_persons": required,
+            "remaining_persons": remaining,
+        }
+    )
+    return PersonnelNetting(
+        headroom.actor_id,
+        frame,
+        short.size == 0,
+        int(headroom.frame["plan_year"].iloc[short[0]]) if short.size else None,
+        float(max(0.0, -remaining.min())),
+    )

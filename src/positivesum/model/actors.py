@@ -51,9 +51,13 @@ class Actor(Strict):
     """Exchange rate used to express local-currency money in USD."""
     gdp_local_bn: dict[str, NonNegative] = Field(default_factory=dict, json_schema_extra={"unit": "bn local currency"})
     """Nominal GDP by year (key: year label)."""
-    defence_budget_local_bn: dict[str, NonNegative] = Field(default_factory=dict, json_schema_extra={"unit": "bn local currency"})
+    defence_budget_local_bn: dict[str, NonNegative] = Field(
+        default_factory=dict, json_schema_extra={"unit": "bn local currency"}
+    )
     """Defence budget path by year; the ``note`` says which definition is used."""
-    social_security_local_bn: dict[str, NonNegative] = Field(default_factory=dict, json_schema_extra={"unit": "bn local currency"})
+    social_security_local_bn: dict[str, NonNegative] = Field(
+        default_factory=dict, json_schema_extra={"unit": "bn local currency"}
+    )
     """Central-government social-security spending by year (where relevant)."""
     social_security_growth_local_bn_per_year: NonNegative | None = unit("bn local currency/year", default=None)
     """Yearly 'natural increase' of social-security spending."""

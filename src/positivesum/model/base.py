@@ -34,7 +34,9 @@ class Sourced(Strict):
     @model_validator(mode="after")
     def _needs_provenance(self):
         if not self.source and not self.estimate:
-            raise ValueError("has no `source:` or `estimate:` — add a citation (source) or the reasoning behind it (estimate)")
+            raise ValueError(
+                "has no `source:` or `estimate:` — add a citation (source) or the reasoning behind it (estimate)"
+            )
         return self
 
 

@@ -11,8 +11,8 @@ import re
 from collections.abc import Iterator
 
 from .dataset import Dataset
-from .errors import Location, Problem, dotted
-from .merge import _suggest, locate
+from .errors import Location, Problem, dotted, suggest
+from .merge import locate
 
 _URLISH = re.compile(r"[\s/:]")
 
@@ -26,8 +26,11 @@ class _Ctx:
 
     def ref(self, path: tuple, value: str, pool, what: str) -> Iterator[Problem]:
         if value not in pool:
-            yield self.problem(path, f"refers to {what} '{value}', which does not exist",
-                               f"{_suggest(value, pool)} or define {what} '{value}'" if pool else f"define {what} '{value}'")
+            yield self.problem(
+                path,
+                f"refers to {what} '{value}', which does not exist",
+                f"{suggest(value, pool)} or define {what} '{value}'" if pool else f"define {what} '{value}'",
+            )
 
 
 def check_references(c: _Ctx) -> Iterator[Problem]:
@@ -69,8 +72,11 @@ def check_references(c: _Ctx) -> Iterator[Problem]:
                 yield from c.ref(("options", oid, field, i), other, ds.options, "option")
         if set(opt.prerequisites) & set(opt.exclusions):
             both = sorted(set(opt.prerequisites) & set(opt.exclusions))[0]
-            yield c.problem(("options", oid), f"'{both}' is both a prerequisite and an exclusion",
-                            "an option cannot require and exclude the same option; remove one")
+            yield c.problem(
+                ("options", oid),
+                f"'{both}' is both a prerequisite and an exclusion",
+                "an option cannot require and exclude the same option; remove one",
+            )
 
 
 def check_sources(c: _Ctx) -> Iterator[Problem]:
@@ -80,8 +86,11 @@ def check_sources(c: _Ctx) -> Iterator[Problem]:
         if isinstance(obj, dict):
             src = obj.get("source")
             if isinstance(src, str) and src and not _URLISH.search(src) and src not in c.ds.sources:
-                yield c.problem(path + ("source",), f"source key '{src}' is not in the `sources:` registry",
-                                f"{_suggest(src, c.ds.sources)} or add it under `sources:` (or write a full citation with a URL)")
+                yield c.problem(
+                    path + ("source",),
+                    f"source key '{src}' is not in the `sources:` registry",
+                    f"{suggest(src, c.ds.sources)} or add it under `sources:` (or write a full citation with a URL)",
+                )
             for k, v in obj.items():
                 yield from walk(v, path + (k,))
         elif isinstance(obj, list):
@@ -103,31 +112,51 @@ def check_scenarios(c: _Ctx) -> Iterator[Problem]:
         yield from c.ref(p + ("roles",), sc.roles, ds.roles, "roles matrix")
         for aid in sc.basing_access:
             yield from c.ref(p + ("basing_access", aid), aid, ds.actors, "actor")
-        for aid, part in sc.participants.items():
+        for aid, _part in sc.participants.items():
             yield from c.ref(p + ("participants", aid), aid, ds.actors, "actor")
         if sc.adversary not in sc.participants:
-            yield c.problem(p + ("participants",), f"the adversary '{sc.adversary}' is not a participant",
-                            f"add `{sc.adversary}: {{side: red, commitment: ...}}` under participants")
+            yield c.problem(
+                p + ("participants",),
+                f"the adversary '{sc.adversary}' is not a participant",
+                f"add `{sc.adversary}: {{side: red, commitment: ...}}` under participants",
+            )
         elif sc.participants[sc.adversary].side != "red":
-            yield c.problem(p + ("participants", sc.adversary, "side"), "the adversary must be on the red side", "set `side: red`")
+            yield c.problem(
+                p + ("participants", sc.adversary, "side"), "the adversary must be on the red side", "set `side: red`"
+            )
         if not any(part.side == "blue" for part in sc.participants.values()):
-            yield c.problem(p + ("participants",), "no blue participant", "add at least one defending actor with `side: blue`")
+            yield c.problem(
+                p + ("participants",), "no blue participant", "add at least one defending actor with `side: blue`"
+            )
         start, end = -sc.warning_days.value, sc.duration_days.value
         if sc.fait_accompli_window_days.value > end:
-            yield c.problem(p + ("fait_accompli_window_days",), f"window ({sc.fait_accompli_window_days.value:g} days) is longer than "
-                            f"the campaign ({end:g} days)", "lengthen duration_days or shorten the window")
+            yield c.problem(
+                p + ("fait_accompli_window_days",),
+                f"window ({sc.fait_accompli_window_days.value:g} days) is longer than the campaign ({end:g} days)",
+                "lengthen duration_days or shorten the window",
+            )
         last_end = None
         for i, ph in enumerate(sc.phases):
             pp = p + ("phases", i)
             if ph.end_day < ph.start_day:
-                yield c.problem(pp + ("end_day",), f"phase ends (day {ph.end_day:g}) before it starts (day {ph.start_day:g})",
-                                "swap start_day and end_day")
+                yield c.problem(
+                    pp + ("end_day",),
+                    f"phase ends (day {ph.end_day:g}) before it starts (day {ph.start_day:g})",
+                    "swap start_day and end_day",
+                )
             if ph.start_day < start or ph.end_day > end:
-                yield c.problem(pp, f"phase '{ph.name}' (days {ph.start_day:g}..{ph.end_day:g}) lies outside the scenario "
-                                f"(days {start:g}..{end:g})", "keep phases between -warning_days and duration_days")
+                yield c.problem(
+                    pp,
+                    f"phase '{ph.name}' (days {ph.start_day:g}..{ph.end_day:g}) lies outside the scenario "
+                    f"(days {start:g}..{end:g})",
+                    "keep phases between -warning_days and duration_days",
+                )
             if last_end is not None and ph.start_day < last_end:
-                yield c.problem(pp + ("start_day",), f"phase '{ph.name}' starts before the previous phase ends (day {last_end:g})",
-                                "list phases in time order without overlap")
+                yield c.problem(
+                    pp + ("start_day",),
+                    f"phase '{ph.name}' starts before the previous phase ends (day {last_end:g})",
+                    "list phases in time order without overlap",
+                )
             last_end = ph.end_day
         for i, rf in enumerate(sc.reinforcements):
             rp = p + ("reinforcements", i)
@@ -136,16 +165,30 @@ def check_scenarios(c: _Ctx) -> Iterator[Problem]:
             yield from c.ref(rp + ("origin",), rf.origin, ds.bases, "base")
             yield from c.ref(rp + ("destination",), rf.destination, ds.bases, "base")
             if rf.actor not in sc.participants:
-                yield c.problem(rp + ("actor",), f"'{rf.actor}' reinforces but does not take part in the scenario",
-                                f"add '{rf.actor}' to participants or remove the reinforcement")
+                yield c.problem(
+                    rp + ("actor",),
+                    f"'{rf.actor}' reinforces but does not take part in the scenario",
+                    f"add '{rf.actor}' to participants or remove the reinforcement",
+                )
             if rf.arrival_day < start:
-                yield c.problem(rp + ("arrival_day",), f"arrives on day {rf.arrival_day:g}, before the scenario starts (day {start:g}, "
-                                "i.e. -warning_days)", "forces present from the start belong in `forces:`; otherwise use a later day")
+                yield c.problem(
+                    rp + ("arrival_day",),
+                    f"arrives on day {rf.arrival_day:g}, before the scenario starts (day {start:g}, "
+                    "i.e. -warning_days)",
+                    "forces present from the start belong in `forces:`; otherwise use a later day",
+                )
             elif rf.arrival_day > end:
-                yield c.problem(rp + ("arrival_day",), f"arrives on day {rf.arrival_day:g}, after the scenario ends (day {end:g})",
-                                "drop it or lengthen duration_days")
+                yield c.problem(
+                    rp + ("arrival_day",),
+                    f"arrives on day {rf.arrival_day:g}, after the scenario ends (day {end:g})",
+                    "drop it or lengthen duration_days",
+                )
             if rf.origin == rf.destination:
-                yield c.problem(rp + ("destination",), "origin and destination are the same base", "name the base the forces move to")
+                yield c.problem(
+                    rp + ("destination",),
+                    "origin and destination are the same base",
+                    "name the base the forces move to",
+                )
 
 
 def check_command_structures(c: _Ctx) -> Iterator[Problem]:
@@ -162,8 +205,11 @@ def check_command_structures(c: _Ctx) -> Iterator[Problem]:
                 target = getattr(link, field)
                 if target not in cs.nodes:
                     ok = False
-                    yield c.problem(p + ("links", i, field), f"link names node '{target}', which is not in this structure",
-                                    f"{_suggest(target, cs.nodes)} or add '{target}' under nodes")
+                    yield c.problem(
+                        p + ("links", i, field),
+                        f"link names node '{target}', which is not in this structure",
+                        f"{suggest(target, cs.nodes)} or add '{target}' under nodes",
+                    )
             if ok and link.kind == "command":
                 children[link.from_hq].append(link.to_hq)
         for nid, node in cs.nodes.items():
@@ -171,16 +217,25 @@ def check_command_structures(c: _Ctx) -> Iterator[Problem]:
                 continue
             roots = [r for r, n in cs.nodes.items() if n.kind == "national" and n.actor == node.actor]
             if not roots:
-                yield c.problem(p + ("nodes", nid), f"component '{nid}' belongs to '{node.actor}', which has no national node",
-                                f"add a node with kind: national and actor: {node.actor}")
+                yield c.problem(
+                    p + ("nodes", nid),
+                    f"component '{nid}' belongs to '{node.actor}', which has no national node",
+                    f"add a node with kind: national and actor: {node.actor}",
+                )
                 continue
             if not any(nid in _reachable(children, r) for r in roots):
-                yield c.problem(p + ("nodes", nid), f"no command path from {node.actor}'s national authority to component '{nid}'",
-                                f"add a command link ending at '{nid}' from a headquarters under {roots[0]}")
+                yield c.problem(
+                    p + ("nodes", nid),
+                    f"no command path from {node.actor}'s national authority to component '{nid}'",
+                    f"add a command link ending at '{nid}' from a headquarters under {roots[0]}",
+                )
         cycle = _find_cycle(children)
         if cycle:
-            yield c.problem(p + ("links",), "command links form a cycle: " + " → ".join(cycle),
-                            "command authority must flow one way; make one of these links kind: coordination")
+            yield c.problem(
+                p + ("links",),
+                "command links form a cycle: " + " → ".join(cycle),
+                "command authority must flow one way; make one of these links kind: coordination",
+            )
 
 
 def _reachable(children: dict[str, list[str]], root: str) -> set[str]:
@@ -202,7 +257,7 @@ def _find_cycle(children: dict[str, list[str]]) -> list[str] | None:
         stack.append(n)
         for m in children.get(n, []):
             if state.get(m) == 1:
-                return stack[stack.index(m):] + [m]
+                return stack[stack.index(m) :] + [m]
             if m not in state and (found := visit(m)):
                 return found
         state[n] = 2
@@ -220,8 +275,11 @@ def check_options(c: _Ctx) -> Iterator[Problem]:
     graph = {oid: list(opt.prerequisites) for oid, opt in c.ds.options.items()}
     cycle = _find_cycle(graph)
     if cycle:
-        yield c.problem(("options", cycle[0], "prerequisites"), "prerequisites form a cycle: " + " → ".join(cycle),
-                        "remove one prerequisite so that some option in the chain can be chosen first")
+        yield c.problem(
+            ("options", cycle[0], "prerequisites"),
+            "prerequisites form a cycle: " + " → ".join(cycle),
+            "remove one prerequisite so that some option in the chain can be chosen first",
+        )
 
 
 CHECKS = (check_references, check_sources, check_scenarios, check_command_structures, check_options)

@@ -7,6 +7,8 @@ validation collect *all* problems and raise once with :class:`InputError`.
 
 from __future__ import annotations
 
+import difflib
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 
@@ -59,3 +61,29 @@ def dotted(path: tuple) -> str:
         else:
             out += ("." if out else "") + str(part)
     return out
+
+
+#: Where a command-line option's problem is reported (no file, no line).
+COMMAND_LINE = Location("<command line>", 0)
+
+
+def suggest(word: object, choices: Iterable[object]) -> str:
+    """The "did you mean" half of a fix: the closest known name, else the first known names.
+
+    One helper for every command and every file check, so that the same mistake gets the same advice
+    wherever it is made (``difflib.get_close_matches``, cutoff 0.6)."""
+    names = [str(c) for c in choices]
+    close = difflib.get_close_matches(str(word), names, n=1)
+    return f"did you mean '{close[0]}'?" if close else f"known keys: {', '.join(sorted(names)[:12])}"
+
+
+def option_error(option: str, what: str, fix: str) -> InputError:
+    """An :class:`InputError` for one command-line option (``<command line>: --option: what — fix``)."""
+    return InputError([Problem(COMMAND_LINE, option, what, fix)])
+
+
+def check_known(kind: str, value: str, known: Iterable[str], option: str) -> None:
+    """Raise a did-you-mean error naming ``option`` unless ``value`` is one of ``known``."""
+    names = list(known)
+    if value not in names:
+        raise option_error(option, f"no {kind} '{value}'", f"{suggest(value, names)} (known: {', '.join(names)})")

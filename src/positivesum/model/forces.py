@@ -8,7 +8,9 @@ from pydantic import Field, model_validator
 
 from .base import Fraction, Identifier, Label, NonNegative, Sourced, Strict, unit
 
-Domain = Literal["air", "surface", "subsurface", "amphibious", "ground", "missile", "air_defence", "isr", "logistics", "c2"]
+Domain = Literal[
+    "air", "surface", "subsurface", "amphibious", "ground", "missile", "air_defence", "isr", "logistics", "c2"
+]
 
 
 class MissionArea(Strict):
@@ -116,8 +118,10 @@ class Holding(Sourced):
     @model_validator(mode="after")
     def _surge_at_least_production(self):
         if self.surge_per_year < self.production_per_year:
-            raise ValueError(f"surge_per_year ({self.surge_per_year:g}) is below production_per_year "
-                             f"({self.production_per_year:g}) — surge cannot be slower than peacetime output")
+            raise ValueError(
+                f"surge_per_year ({self.surge_per_year:g}) is below production_per_year "
+                f"({self.production_per_year:g}) — surge cannot be slower than peacetime output"
+            )
         return self
 
 

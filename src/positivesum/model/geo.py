@@ -17,6 +17,10 @@ def great_circle_km(lat1_deg: float, lon1_deg: float, lat2_deg: float, lon2_deg:
 
 def base_theatre_distances_km(dataset) -> dict[str, dict[str, float]]:
     """Distance from every base to every theatre's reference point (derived from sourced coordinates)."""
-    return {bid: {tid: round(great_circle_km(b.lat_deg, b.lon_deg, t.lat_deg, t.lon_deg), 1)
-                  for tid, t in dataset.theatres.items()}
-            for bid, b in dataset.bases.items()}
+    return {
+        bid: {
+            tid: round(great_circle_km(b.lat_deg, b.lon_deg, t.lat_deg, t.lon_deg), 1)
+            for tid, t in dataset.theatres.items()
+        }
+        for bid, b in dataset.bases.items()
+    }

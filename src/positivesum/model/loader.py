@@ -18,8 +18,8 @@ from pydantic import ValidationError
 
 from .checks import run_checks
 from .dataset import Dataset
-from .errors import InputError, Location, Problem, dotted
-from .merge import _suggest, apply_set, locate, merge_into
+from .errors import InputError, Location, Problem, dotted, suggest
+from .merge import apply_set, locate, merge_into
 from .pydantic_errors import translate_validation_error
 from .sources import unsourced_numbers
 from .yamlio import load_yaml_file
@@ -55,14 +55,21 @@ class _Tree:
     files: list[Path] = field(default_factory=list)
 
 
-def _read_tree(path: Path, stack: list[Path], tree: _Tree, problems: list[Problem],
-               imported_at: Location | None = None) -> None:
+def _read_tree(
+    path: Path, stack: list[Path], tree: _Tree, problems: list[Problem], imported_at: Location | None = None
+) -> None:
     """Read one file and its imports depth-first, merging into ``tree``."""
     path = path.resolve()
     if path in stack:
-        chain = " → ".join(display(p) for p in stack[stack.index(path):] + [path])
-        problems.append(Problem(imported_at or Location(display(stack[-1]), 1), "import", f"circular import: {chain}",
-                                "remove one of the imports so that no file imports itself, directly or indirectly"))
+        chain = " → ".join(display(p) for p in stack[stack.index(path) :] + [path])
+        problems.append(
+            Problem(
+                imported_at or Location(display(stack[-1]), 1),
+                "import",
+                f"circular import: {chain}",
+                "remove one of the imports so that no file imports itself, directly or indirectly",
+            )
+        )
         return
     try:
         doc = load_yaml_file(path, display(path))
@@ -75,23 +82,40 @@ def _read_tree(path: Path, stack: list[Path], tree: _Tree, problems: list[Proble
     if isinstance(imports, str):
         imports = [imports]
     if not isinstance(imports, list) or not all(isinstance(i, str) for i in imports):
-        problems.append(Problem(doc.lines.get(("import",)), "import", "must be a list of file paths",
-                                "write e.g. `import: [actors.yaml, bases.yaml]`"))
+        problems.append(
+            Problem(
+                doc.lines.get(("import",)),
+                "import",
+                "must be a list of file paths",
+                "write e.g. `import: [actors.yaml, bases.yaml]`",
+            )
+        )
         imports = []
     for index, rel in enumerate(imports):
         # `positivesum:default` names the packaged default dataset, so that user
         # files can build on it wherever the package is installed.
         target = default_data_file() if rel == PACKAGED_DEFAULT else (path.parent / rel)
         if not target.exists():
-            problems.append(Problem(doc.lines.get(("import", index), Location(name, 1)), f"import[{index}]",
-                                    f"imported file '{rel}' not found (looked in {display(path.parent)})",
-                                    "fix the path; imports are relative to the importing file"))
+            problems.append(
+                Problem(
+                    doc.lines.get(("import", index), Location(name, 1)),
+                    f"import[{index}]",
+                    f"imported file '{rel}' not found (looked in {display(path.parent)})",
+                    "fix the path; imports are relative to the importing file",
+                )
+            )
             continue
         _read_tree(target, stack + [path], tree, problems, doc.lines.get(("import", index), Location(name, 1)))
     overrides = data.pop("overrides", {})
     if not isinstance(overrides, dict) or not all(isinstance(v, dict) for v in overrides.values()):
-        problems.append(Problem(doc.lines.get(("overrides",)), "overrides", "must map override names to mappings",
-                                "write e.g. `overrides: {short_warning: {scenarios: {taiwan_base: {warning_days: {value: 3}}}}}`"))
+        problems.append(
+            Problem(
+                doc.lines.get(("overrides",)),
+                "overrides",
+                "must map override names to mappings",
+                "write e.g. `overrides: {short_warning: {scenarios: {taiwan_base: {warning_days: {value: 3}}}}}`",
+            )
+        )
         overrides = {}
     for oname, body in overrides.items():
         tree.overrides[str(oname)] = (body, doc.lines, ("overrides", oname))
@@ -119,12 +143,17 @@ class LoadedDataset:
 
     def provenance(self) -> dict[str, Any]:
         """What travels with every result: files, overrides, --set values, data hash."""
-        return {"files": list(self.files), "overrides": list(self.overrides_applied),
-                "sets": list(self.sets_applied), "data_sha256": self.data_hash}
+        return {
+            "files": list(self.files),
+            "overrides": list(self.overrides_applied),
+            "sets": list(self.sets_applied),
+            "data_sha256": self.data_hash,
+        }
 
 
-def load_dataset(paths: list[Path] | None = None, overrides: list[str] | None = None,
-                 sets: list[str] | None = None) -> LoadedDataset:
+def load_dataset(
+    paths: list[Path] | None = None, overrides: list[str] | None = None, sets: list[str] | None = None
+) -> LoadedDataset:
     """Read, merge, override and validate; raise :class:`InputError` listing every problem."""
     paths = list(paths) if paths else [default_data_file()]
     problems: list[Problem] = []
@@ -136,8 +165,14 @@ def load_dataset(paths: list[Path] | None = None, overrides: list[str] | None = 
     applied: list[str] = []
     for name in overrides or []:
         if name not in tree.overrides:
-            problems.append(Problem(Location("--override", 0), name, "no override of that name",
-                                    _suggest(name, tree.overrides) if tree.overrides else "this dataset defines no `overrides:`"))
+            problems.append(
+                Problem(
+                    Location("--override", 0),
+                    name,
+                    "no override of that name",
+                    suggest(name, tree.overrides) if tree.overrides else "this dataset defines no `overrides:`",
+                )
+            )
             continue
         body, lines, prefix = tree.overrides[name]
         merge_into(tree.data, tree.lines, body, lines, prefix)
@@ -145,16 +180,35 @@ def load_dataset(paths: list[Path] | None = None, overrides: list[str] | None = 
     if problems:
         raise InputError(problems)
     set_texts = [apply_set(tree.data, tree.lines, s) for s in sets or []]
-    return validate_tree(tree.data, tree.lines, files=[display(f) for f in tree.files], overrides_applied=applied,
-                         sets_applied=set_texts, available_overrides=sorted(tree.overrides))
+    return validate_tree(
+        tree.data,
+        tree.lines,
+        files=[display(f) for f in tree.files],
+        overrides_applied=applied,
+        sets_applied=set_texts,
+        available_overrides=sorted(tree.overrides),
+    )
 
 
-def validate_tree(data: dict, lines: dict[tuple, Location], *, files: list[str], overrides_applied: list[str] = (),
-                  sets_applied: list[str] = (), available_overrides: list[str] = ()) -> LoadedDataset:
+def validate_tree(
+    data: dict,
+    lines: dict[tuple, Location],
+    *,
+    files: list[str],
+    overrides_applied: list[str] = (),
+    sets_applied: list[str] = (),
+    available_overrides: list[str] = (),
+) -> LoadedDataset:
     """Validate merged data: sourcing, schema, then semantic consistency."""
-    problems = [Problem(locate(lines, p), dotted(p), "number has no `source:` or `estimate:`",
-                        "write it as `{value: N, source: KEY}` or add `estimate: \"reasoning\"` to the record that holds it")
-                for p in unsourced_numbers(data)]
+    problems = [
+        Problem(
+            locate(lines, p),
+            dotted(p),
+            "number has no `source:` or `estimate:`",
+            'write it as `{value: N, source: KEY}` or add `estimate: "reasoning"` to the record that holds it',
+        )
+        for p in unsourced_numbers(data)
+    ]
     try:
         dataset = Dataset.model_validate(data)
     except ValidationError as err:
@@ -167,8 +221,15 @@ def validate_tree(data: dict, lines: dict[tuple, Location], *, files: list[str],
     problems.extend(run_checks(dataset, lines))
     if problems:
         raise InputError(_unique(problems))
-    return LoadedDataset(dataset, data, dict(lines), tuple(files), tuple(overrides_applied), tuple(sets_applied),
-                         tuple(available_overrides))
+    return LoadedDataset(
+        dataset,
+        data,
+        dict(lines),
+        tuple(files),
+        tuple(overrides_applied),
+        tuple(sets_applied),
+        tuple(available_overrides),
+    )
 
 
 def _within(path: str, prefix: str) -> bool:

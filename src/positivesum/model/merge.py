@@ -14,12 +14,11 @@ Mappings merge key by key; lists and scalars are replaced whole.
 from __future__ import annotations
 
 import copy
-import difflib
 from typing import Any
 
 import yaml
 
-from .errors import InputError, Location, Problem, dotted
+from .errors import InputError, Location, Problem, dotted, suggest
 
 
 def _drop_lines(lines: dict[tuple, Location], prefix: tuple) -> None:
@@ -28,8 +27,14 @@ def _drop_lines(lines: dict[tuple, Location], prefix: tuple) -> None:
         del lines[key]
 
 
-def merge_into(base: dict, base_lines: dict[tuple, Location], top: dict, top_lines: dict[tuple, Location],
-               top_prefix: tuple = (), path: tuple = ()) -> None:
+def merge_into(
+    base: dict,
+    base_lines: dict[tuple, Location],
+    top: dict,
+    top_lines: dict[tuple, Location],
+    top_prefix: tuple = (),
+    path: tuple = (),
+) -> None:
     """Merge ``top`` into ``base`` in place; ``top_lines`` keys are relative to ``top_prefix``."""
     for key, value in top.items():
         here = path + (key,)
@@ -48,11 +53,6 @@ def merge_into(base: dict, base_lines: dict[tuple, Location], top: dict, top_lin
                 base_lines[here + k[n:]] = loc
 
 
-def _suggest(word: str, choices) -> str:
-    close = difflib.get_close_matches(str(word), [str(c) for c in choices], n=1)
-    return f"did you mean '{close[0]}'?" if close else f"known keys: {', '.join(sorted(map(str, choices))[:12])}"
-
-
 def apply_set(data: dict, lines: dict[tuple, Location], assignment: str) -> str:
     """Apply one ``dotted.path=value`` assignment; return the normalised assignment text.
 
@@ -61,7 +61,16 @@ def apply_set(data: dict, lines: dict[tuple, Location], assignment: str) -> str:
     """
     where = Location("--set", 0)
     if "=" not in assignment:
-        raise InputError([Problem(where, assignment, "missing '='", "write --set dotted.path=value, e.g. --set scenarios.taiwan_base.warning_days=10")])
+        raise InputError(
+            [
+                Problem(
+                    where,
+                    assignment,
+                    "missing '='",
+                    "write --set dotted.path=value, e.g. --set scenarios.taiwan_base.warning_days=10",
+                )
+            ]
+        )
     path_text, raw_value = assignment.split("=", 1)
     parts = [p for p in path_text.strip().split(".") if p]
     if not parts:
@@ -78,17 +87,36 @@ def apply_set(data: dict, lines: dict[tuple, Location], assignment: str) -> str:
             continue
         if not isinstance(node, dict) or key not in node:
             choices = node.keys() if isinstance(node, dict) else range(len(node)) if isinstance(node, list) else []
-            raise InputError([Problem(where, ".".join(parts[: i + 1]), "no such key in the dataset", _suggest(part, choices))])
+            raise InputError(
+                [Problem(where, ".".join(parts[: i + 1]), "no such key in the dataset", suggest(part, choices))]
+            )
         node = node[key]
     last: Any = parts[-1]
     if isinstance(node, list) and last.isdigit():
         last = int(last)
         if last >= len(node):
-            raise InputError([Problem(where, path_text, f"index {last} is out of range (list has {len(node)} items)", "use an existing index")])
+            raise InputError(
+                [
+                    Problem(
+                        where,
+                        path_text,
+                        f"index {last} is out of range (list has {len(node)} items)",
+                        "use an existing index",
+                    )
+                ]
+            )
     elif not isinstance(node, dict) or last not in node:
         choices = node.keys() if isinstance(node, dict) else []
-        raise InputError([Problem(where, path_text, "no such key in the dataset",
-                                  f"{_suggest(last, choices)} (--set changes existing values; add new entries in a YAML file)")])
+        raise InputError(
+            [
+                Problem(
+                    where,
+                    path_text,
+                    "no such key in the dataset",
+                    f"{suggest(last, choices)} (--set changes existing values; add new entries in a YAML file)",
+                )
+            ]
+        )
     note = f"set on the command line: --set {path_text}={raw_value}"
     target = node[last]
     if isinstance(target, dict) and "value" in target and not isinstance(value, dict):

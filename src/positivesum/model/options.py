@@ -21,7 +21,9 @@ class CostProfile(Strict):
     def _no_negative_outlay(self):
         bad = [i for i, v in enumerate(self.acquisition_musd) if v < 0]
         if bad:
-            raise ValueError(f"acquisition_musd[{bad[0]}] is negative — costs are outlays; write savings as a separate option effect")
+            raise ValueError(
+                f"acquisition_musd[{bad[0]}] is negative — costs are outlays; write savings as a separate option effect"
+            )
         return self
 
 
@@ -41,9 +43,21 @@ class Option(Sourced):
 
     name: Label
     """Display names."""
-    category: Literal["air", "sea", "undersea", "missiles", "munitions_production", "drones", "isr",
-                      "air_missile_defence", "hardening_dispersal_repair", "c2", "logistics",
-                      "personnel_automation", "posture"]
+    category: Literal[
+        "air",
+        "sea",
+        "undersea",
+        "missiles",
+        "munitions_production",
+        "drones",
+        "isr",
+        "air_missile_defence",
+        "hardening_dispersal_repair",
+        "c2",
+        "logistics",
+        "personnel_automation",
+        "posture",
+    ]
     """Investment area."""
     eligible_actors: list[Identifier]
     """Actors that may buy the option."""

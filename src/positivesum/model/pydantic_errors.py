@@ -9,8 +9,8 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from .dataset import Dataset
-from .errors import Location, Problem, dotted
-from .merge import _suggest, locate
+from .errors import Location, Problem, dotted, suggest
+from .merge import locate
 
 
 def _unwrap(annotation: Any) -> Any:
@@ -67,13 +67,20 @@ def translate_validation_error(err: ValidationError, lines: dict[tuple, Location
     """One :class:`Problem` per pydantic error, with file/line from the provenance map."""
     problems = []
     for e in err.errors(include_url=False):
-        loc = tuple(p for p in e["loc"] if not (isinstance(p, str) and (p.startswith("function-") or p in ("Quantity", "[key]"))))
+        loc = tuple(
+            p
+            for p in e["loc"]
+            if not (isinstance(p, str) and (p.startswith("function-") or p in ("Quantity", "[key]")))
+        )
         kind, given = e["type"], e.get("input")
         where = locate(lines, loc)
         if kind == "extra_forbidden":
             parent = model_at(loc[:-1])
             fields = list(parent.model_fields) if parent else []
-            what, fix = f"unknown key '{loc[-1]}'", (_suggest(loc[-1], fields) + _schema_hint(parent)) if fields else "remove it"
+            what, fix = (
+                f"unknown key '{loc[-1]}'",
+                (suggest(loc[-1], fields) + _schema_hint(parent)) if fields else "remove it",
+            )
         elif kind == "missing":
             parent = model_at(loc[:-1])
             what, fix = f"missing required key '{loc[-1]}'", f"add `{loc[-1]}:`{_schema_hint(parent)}"
@@ -86,18 +93,31 @@ def translate_validation_error(err: ValidationError, lines: dict[tuple, Location
             allowed = e.get("ctx", {}).get("expected", "")
             what, fix = f"{given!r} is not allowed", f"use one of: {allowed}"
         elif kind == "string_pattern_mismatch":
-            what, fix = f"{given!r} is not a valid value here", ("ids use letters, digits, '_' and '-', starting with a letter"
-                                                                 if "A-Za-z" in str(e.get("ctx", {}).get("pattern", "")) else
-                                                                 f"match the pattern {e.get('ctx', {}).get('pattern')}")
+            what, fix = (
+                f"{given!r} is not a valid value here",
+                (
+                    "ids use letters, digits, '_' and '-', starting with a letter"
+                    if "A-Za-z" in str(e.get("ctx", {}).get("pattern", ""))
+                    else f"match the pattern {e.get('ctx', {}).get('pattern')}"
+                ),
+            )
         elif kind in ("model_type", "model_attributes_type", "dict_type"):
-            what, fix = f"expected a mapping (key: value lines), got {type(given).__name__} {given!r}"[:160], \
-                "indent the keys under this one; a quantity is written {value: N, source: KEY}"
+            what, fix = (
+                f"expected a mapping (key: value lines), got {type(given).__name__} {given!r}"[:160],
+                "indent the keys under this one; a quantity is written {value: N, source: KEY}",
+            )
         elif kind == "list_type":
             what, fix = f"expected a list, got {type(given).__name__}", "write items as `- item` lines or [a, b]"
         elif kind in ("greater_than_equal", "greater_than"):
-            what, fix = f"is {given!r}, below the minimum ({e['ctx'].get('ge', e['ctx'].get('gt'))})", "use a value within range"
+            what, fix = (
+                f"is {given!r}, below the minimum ({e['ctx'].get('ge', e['ctx'].get('gt'))})",
+                "use a value within range",
+            )
         elif kind in ("less_than_equal", "less_than"):
-            what, fix = f"is {given!r}, above the maximum ({e['ctx'].get('le', e['ctx'].get('lt'))})", "use a value within range"
+            what, fix = (
+                f"is {given!r}, above the maximum ({e['ctx'].get('le', e['ctx'].get('lt'))})",
+                "use a value within range",
+            )
         elif kind in ("string_type",):
             what, fix = f"expected text, got {type(given).__name__} {given!r}", "quote the value"
         else:

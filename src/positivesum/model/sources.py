@@ -8,7 +8,8 @@ so coverage cannot be faked with a file-wide note.
 
 from __future__ import annotations
 
-from typing import Any, Iterator
+from collections.abc import Iterator
+from typing import Any
 
 UNSOURCED_EXEMPT_TOP_KEYS = frozenset({"sources", "title", "description"})
 

@@ -43,20 +43,32 @@ def read_text(path: Path, name: str | None = None) -> str:
     """Read a data file as UTF-8 text, refusing huge, binary or missing files."""
     name = name or str(path)
     if not path.exists():
-        raise _fail(name, 0, "", "file not found", "check the path (relative imports resolve against the importing file)")
+        raise _fail(
+            name, 0, "", "file not found", "check the path (relative imports resolve against the importing file)"
+        )
     if path.is_dir():
         raise _fail(name, 0, "", "is a directory, not a YAML file", "pass the YAML files inside it, e.g. DIR/*.yaml")
     size = path.stat().st_size
     if size > MAX_FILE_BYTES:
-        raise _fail(name, 0, "", f"file is {size / 1e6:.1f} MB, over the 10 MB limit",
-                    "split the data into several files joined with `import:`")
+        raise _fail(
+            name,
+            0,
+            "",
+            f"file is {size / 1e6:.1f} MB, over the 10 MB limit",
+            "split the data into several files joined with `import:`",
+        )
     raw = path.read_bytes()
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError as err:
         line = raw[: err.start].count(b"\n") + 1
-        raise _fail(name, line, "", f"byte 0x{raw[err.start]:02x} at offset {err.start} is not valid UTF-8",
-                    "save the file as UTF-8 (most editors: 'Save with encoding')") from None
+        raise _fail(
+            name,
+            line,
+            "",
+            f"byte 0x{raw[err.start]:02x} at offset {err.start} is not valid UTF-8",
+            "save the file as UTF-8 (most editors: 'Save with encoding')",
+        ) from None
 
 
 def _expanded_size(node: yaml.Node, memo: dict[int, int], active: set[int], file: str) -> int:
@@ -65,8 +77,13 @@ def _expanded_size(node: yaml.Node, memo: dict[int, int], active: set[int], file
     if key in memo:
         return memo[key]
     if key in active:
-        raise _fail(file, node.start_mark.line + 1, "", "recursive alias: an anchor refers to itself",
-                    "remove the self-reference; YAML data here must be a tree")
+        raise _fail(
+            file,
+            node.start_mark.line + 1,
+            "",
+            "recursive alias: an anchor refers to itself",
+            "remove the self-reference; YAML data here must be a tree",
+        )
     active.add(key)
     total = 1
     if isinstance(node, yaml.SequenceNode):
@@ -78,9 +95,13 @@ def _expanded_size(node: yaml.Node, memo: dict[int, int], active: set[int], file
     active.discard(key)
     memo[key] = total
     if total > MAX_EXPANDED_NODES:
-        raise _fail(file, node.start_mark.line + 1, "",
-                    f"aliases expand this document to more than {MAX_EXPANDED_NODES:,} values (an alias bomb?)",
-                    "write the data out without nested anchors/aliases")
+        raise _fail(
+            file,
+            node.start_mark.line + 1,
+            "",
+            f"aliases expand this document to more than {MAX_EXPANDED_NODES:,} values (an alias bomb?)",
+            "write the data out without nested anchors/aliases",
+        )
     return total
 
 
@@ -99,22 +120,38 @@ class _Builder:
             out: dict[Any, Any] = {}
             for key_node, value_node in node.value:
                 if not isinstance(key_node, yaml.ScalarNode):
-                    self.problems.append(Problem(Location(self.file, key_node.start_mark.line + 1), dotted(path),
-                                                 "a mapping key must be a plain name", "use a string key"))
+                    self.problems.append(
+                        Problem(
+                            Location(self.file, key_node.start_mark.line + 1),
+                            dotted(path),
+                            "a mapping key must be a plain name",
+                            "use a string key",
+                        )
+                    )
                     continue
                 if key_node.tag == "tag:yaml.org,2002:merge":
-                    self.problems.append(Problem(Location(self.file, key_node.start_mark.line + 1), dotted(path),
-                                                 "YAML merge keys (<<) are not supported",
-                                                 "use `import:` or a named override to share data"))
+                    self.problems.append(
+                        Problem(
+                            Location(self.file, key_node.start_mark.line + 1),
+                            dotted(path),
+                            "YAML merge keys (<<) are not supported",
+                            "use `import:` or a named override to share data",
+                        )
+                    )
                     continue
                 key = self.loader.construct_object(key_node)
                 if not isinstance(key, (str, int)) or isinstance(key, bool):
                     key = str(key_node.value)
                 child_path = path + (key,)
                 if key in out:
-                    self.problems.append(Problem(Location(self.file, key_node.start_mark.line + 1), dotted(child_path),
-                                                 f"duplicate key (first defined on line {self.lines[child_path].line})",
-                                                 "keep one definition; later copies would silently win"))
+                    self.problems.append(
+                        Problem(
+                            Location(self.file, key_node.start_mark.line + 1),
+                            dotted(child_path),
+                            f"duplicate key (first defined on line {self.lines[child_path].line})",
+                            "keep one definition; later copies would silently win",
+                        )
+                    )
                     continue
                 self.lines[child_path] = Location(self.file, key_node.start_mark.line + 1)
                 out[key] = self.build(value_node, child_path)
@@ -127,8 +164,14 @@ class _Builder:
         try:
             return self.loader.construct_object(node)
         except yaml.constructor.ConstructorError as err:
-            self.problems.append(Problem(Location(self.file, node.start_mark.line + 1), dotted(path),
-                                         f"cannot read value: {err.problem}", "write a plain number, string, list or mapping"))
+            self.problems.append(
+                Problem(
+                    Location(self.file, node.start_mark.line + 1),
+                    dotted(path),
+                    f"cannot read value: {err.problem}",
+                    "write a plain number, string, list or mapping",
+                )
+            )
             return None
 
 
@@ -168,13 +211,23 @@ def parse_yaml(text: str, file: str) -> YamlDocument:
     except yaml.MarkedYAMLError as err:
         mark = err.problem_mark or err.context_mark
         line = mark.line + 1 if mark else 1
-        raise _fail(file, line, "", f"malformed YAML: {err.problem or err.context}",
-                    "check indentation, colons and quotes near this line") from None
+        raise _fail(
+            file,
+            line,
+            "",
+            f"malformed YAML: {err.problem or err.context}",
+            "check indentation, colons and quotes near this line",
+        ) from None
     except yaml.reader.ReaderError as err:  # control characters and the like
         line = text[: err.position].count("\n") + 1
         char = f"#x{err.character:04x}" if isinstance(err.character, int) else repr(err.character)
-        raise _fail(file, line, "", f"malformed YAML: unacceptable character {char} ({err.reason})",
-                    "remove control characters; save as plain UTF-8 text") from None
+        raise _fail(
+            file,
+            line,
+            "",
+            f"malformed YAML: unacceptable character {char} ({err.reason})",
+            "remove control characters; save as plain UTF-8 text",
+        ) from None
     except yaml.YAMLError as err:
         raise _fail(file, 1, "", "malformed YAML: " + " ".join(str(err).split()), "check the file's syntax") from None
     finally:
@@ -188,8 +241,13 @@ def parse_yaml(text: str, file: str) -> YamlDocument:
     if builder.problems:
         raise InputError(builder.problems)
     if not isinstance(data, dict):
-        raise _fail(file, node.start_mark.line + 1, "", f"top level is a {type(data).__name__}, not a mapping",
-                    "start the file with keys such as `actors:`, `scenarios:` or `import:`")
+        raise _fail(
+            file,
+            node.start_mark.line + 1,
+            "",
+            f"top level is a {type(data).__name__}, not a mapping",
+            "start the file with keys such as `actors:`, `scenarios:` or `import:`",
+        )
     return YamlDocument(Path(file), data, builder.lines)
 
 

@@ -23,14 +23,14 @@ class CatalogueArrays:
     option_ids: tuple[str, ...]
     actors: tuple[str, ...]
     horizon_years: int
-    eligible: np.ndarray          # (O, A) bool
-    cost_musd: np.ndarray         # (O, T, Y) money in year y of an option started in year t
+    eligible: np.ndarray  # (O, A) bool
+    cost_musd: np.ndarray  # (O, T, Y) money in year y of an option started in year t
     lifecycle_cost_musd: np.ndarray  # (O, T) all acquisition (even beyond the horizon) + operating within it
-    in_service: np.ndarray        # (O, T, Y) 1 if started in t and in service in year y
-    personnel: np.ndarray         # (O,) persons once in service (negative: freed)
-    lead_years: np.ndarray        # (O,)
-    prerequisites: tuple[tuple[int, int], ...]   # (option, prerequisite)
-    exclusions: tuple[tuple[int, int], ...]      # (option, excluded option), each pair once
+    in_service: np.ndarray  # (O, T, Y) 1 if started in t and in service in year y
+    personnel: np.ndarray  # (O,) persons once in service (negative: freed)
+    lead_years: np.ndarray  # (O,)
+    prerequisites: tuple[tuple[int, int], ...]  # (option, prerequisite)
+    exclusions: tuple[tuple[int, int], ...]  # (option, excluded option), each pair once
     categories: tuple[str, ...]
     mission_areas: tuple[tuple[str, ...], ...]
 
@@ -38,8 +38,9 @@ class CatalogueArrays:
         return self.option_ids.index(option_id)
 
 
-def build_catalogue(ds: Dataset, actors: list[str], horizon_years: int = 10,
-                    option_ids: list[str] | None = None) -> CatalogueArrays:
+def build_catalogue(
+    ds: Dataset, actors: list[str], horizon_years: int = 10, option_ids: list[str] | None = None
+) -> CatalogueArrays:
     """Arrays of cost, service entry and eligibility for the options (all by default)."""
     ids = list(option_ids or ds.options)
     n_o, h = len(ids), horizon_years
@@ -61,13 +62,27 @@ def build_catalogue(ds: Dataset, actors: list[str], horizon_years: int = 10,
     index = {oid: i for i, oid in enumerate(ids)}
     prereq = tuple((index[o], index[p]) for o in ids for p in ds.options[o].prerequisites if p in index)
     excl = {tuple(sorted((index[o], index[e]))) for o in ids for e in ds.options[o].exclusions if e in index}
-    eligible = np.array([[a in ds.options[o].eligible_actors for a in actors] for o in ids], dtype=bool).reshape(n_o, len(actors))
+    eligible = np.array([[a in ds.options[o].eligible_actors for a in actors] for o in ids], dtype=bool).reshape(
+        n_o, len(actors)
+    )
     acquisition_total = np.array([sum(ds.options[o].cost.acquisition_musd) for o in ids])
     operating = np.array([ds.options[o].cost.operating_musd_per_year for o in ids])
     lifecycle = acquisition_total[:, None] + operating[:, None] * service.sum(axis=2)
-    return CatalogueArrays(tuple(ids), tuple(actors), h, eligible, cost, lifecycle, service,
-                           np.array([ds.options[o].personnel for o in ids], dtype=float), lead, prereq, tuple(sorted(excl)),
-                           tuple(ds.options[o].category for o in ids), tuple(tuple(ds.options[o].mission_areas) for o in ids))
+    return CatalogueArrays(
+        tuple(ids),
+        tuple(actors),
+        h,
+        eligible,
+        cost,
+        lifecycle,
+        service,
+        np.array([ds.options[o].personnel for o in ids], dtype=float),
+        lead,
+        prereq,
+        tuple(sorted(excl)),
+        tuple(ds.options[o].category for o in ids),
+        tuple(tuple(ds.options[o].mission_areas) for o in ids),
+    )
 
 
 def resolve_target(template: str, actor: str) -> list[str]:

@@ -40,7 +40,11 @@ def class_value_musd(ds: Dataset, cid: str) -> float:
     cls = ds.capability_classes[cid]
     if cls.unit_cost_musd is not None:
         return cls.unit_cost_musd.value
-    same = [c.unit_cost_musd.value for c in ds.capability_classes.values() if c.unit_cost_musd is not None and c.domain == cls.domain]
+    same = [
+        c.unit_cost_musd.value
+        for c in ds.capability_classes.values()
+        if c.unit_cost_musd is not None and c.domain == cls.domain
+    ]
     every = [c.unit_cost_musd.value for c in ds.capability_classes.values() if c.unit_cost_musd is not None]
     pool = same or every
     return float(np.median(pool)) if pool else 1.0
@@ -87,7 +91,9 @@ def option_levels(ds: Dataset, option_ids: list[str], areas: list[str]) -> np.nd
                         q[i, areas.index(m)] += value / base[m]
             elif parts[0] == "munitions" and e.operation == "add" and parts[1] in ds.munitions:
                 mun = ds.munitions[parts[1]]
-                rounds = e.value * (PRODUCTION_YEARS_COUNTED if parts[-1] in ("production_per_year", "surge_per_year") else 1.0)
+                rounds = e.value * (
+                    PRODUCTION_YEARS_COUNTED if parts[-1] in ("production_per_year", "surge_per_year") else 1.0
+                )
                 for m in areas:
                     if parts[1] in area_munitions(ds, m) and base[m] > 0:
                         q[i, areas.index(m)] += rounds * mun.unit_cost_musd.value / base[m]
@@ -112,7 +118,9 @@ def scale_setup(setup: CampaignSetup, ds: Dataset, levels: dict[str, float]) -> 
             for g in s.groups.values():
                 blue = g.side == BLUE
                 saved = g.c2_days * (1 - 1 / (1 + x))
-                g.active_step = np.where(blue, np.maximum(0, np.ceil((g.active_step * s.dt_days - saved) / s.dt_days)), g.active_step).astype(np.int64)
+                g.active_step = np.where(
+                    blue, np.maximum(0, np.ceil((g.active_step * s.dt_days - saved) / s.dt_days)), g.active_step
+                ).astype(np.int64)
             continue
         classes = area_classes(ds, area)
         for g in s.groups.values():
@@ -120,7 +128,9 @@ def scale_setup(setup: CampaignSetup, ds: Dataset, levels: dict[str, float]) -> 
             g.count0 = np.where(serve, np.round(g.count0 * (1 + x)), g.count0)
             g.arrival_count = np.where(serve, np.round(g.arrival_count * (1 + x)), g.arrival_count)
         muns = area_munitions(ds, area)
-        blue_pool = np.array([m in muns and s.actor_side[a] == BLUE for m, a in zip(s.pools.munition, s.pools.actor)], dtype=bool)
+        blue_pool = np.array(
+            [m in muns and s.actor_side[a] == BLUE for m, a in zip(s.pools.munition, s.pools.actor)], dtype=bool
+        )
         s.pools.stock0 = np.where(blue_pool, s.pools.stock0 * (1 + x), s.pools.stock0)
     return s
 

@@ -10,13 +10,12 @@ constraint family (PyPSA style). Equations: docs/methodology/planning.md §4.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 import contextlib
 import logging
 import os
 import sys
 import warnings
+from dataclasses import dataclass, field
 
 import linopy
 import numpy as np
@@ -35,18 +34,18 @@ class PlanInputs:
     """Everything one MILP needs (money in million USD, constant prices)."""
 
     cat: CatalogueArrays
-    q: np.ndarray                       # (O, M) level added per option and area
+    q: np.ndarray  # (O, M) level added per option and area
     sur: Surrogate
-    weights: dict[str, float]           # scenario weights (normalised inside)
-    budget_musd: np.ndarray             # (A, Y) money available for new options
-    personnel_headroom: np.ndarray      # (A, Y) extra persons that can be manned by year y (cumulative)
-    allowed: np.ndarray | None = None   # (O, A) options an actor may buy in this regime (default: eligibility)
+    weights: dict[str, float]  # scenario weights (normalised inside)
+    budget_musd: np.ndarray  # (A, Y) money available for new options
+    personnel_headroom: np.ndarray  # (A, Y) extra persons that can be manned by year y (cumulative)
+    allowed: np.ndarray | None = None  # (O, A) options an actor may buy in this regime (default: eligibility)
     participation: np.ndarray | None = None  # (S, A) 1 if actor a takes part on the allied side in scenario s
     # industrial capacity: (actor index, munition) -> (added rounds/year per option (O,), headroom rounds/year)
     production_limits: dict[tuple[int, str], tuple[np.ndarray, float]] = field(default_factory=dict)
     min_deterrence: float | None = None  # if set: minimise cost subject to Σ w d ≥ this
     required: list[tuple[int, int]] = field(default_factory=list)  # (actor, option) pairs that must be bought
-    pooled_budget: bool = False          # joint regime: the allies' money forms one fund each year
+    pooled_budget: bool = False  # joint regime: the allies' money forms one fund each year
 
 
 @dataclass
@@ -55,22 +54,26 @@ class Plan:
 
     status: str
     objective: float
-    choices: list[tuple[str, str, int]]            # (actor, option, start year)
-    spending_musd: pd.DataFrame                    # actor × year
-    personnel: pd.DataFrame                        # actor × year (persons in service)
-    levels: dict[str, dict[str, float]]             # scenario → area → capability level
-    deterrence: dict[str, float]                   # surrogate D̂ per scenario
+    choices: list[tuple[str, str, int]]  # (actor, option, start year)
+    spending_musd: pd.DataFrame  # actor × year
+    personnel: pd.DataFrame  # actor × year (persons in service)
+    levels: dict[str, dict[str, float]]  # scenario → area → capability level
+    deterrence: dict[str, float]  # surrogate D̂ per scenario
     weighted_deterrence: float
     total_cost_musd: float
     budget_slack_musd: pd.DataFrame
     gap: float | None = None
-    lifecycle_cost_musd: float = 0.0   # all acquisition (also after the horizon) + operating within it
+    lifecycle_cost_musd: float = 0.0  # all acquisition (also after the horizon) + operating within it
 
 
 def _coords(inp: PlanInputs):
     cat = inp.cat
-    return (pd.Index(list(cat.actors), name="actor"), pd.Index(list(cat.option_ids), name="option"),
-            pd.Index(np.arange(1, cat.horizon_years + 1), name="start"), pd.Index(np.arange(1, cat.horizon_years + 1), name="year"))
+    return (
+        pd.Index(list(cat.actors), name="actor"),
+        pd.Index(list(cat.option_ids), name="option"),
+        pd.Index(np.arange(1, cat.horizon_years + 1), name="start"),
+        pd.Index(np.arange(1, cat.horizon_years + 1), name="year"),
+    )
 
 
 def build(inp: PlanInputs) -> tuple[linopy.Model, dict]:
@@ -88,7 +91,7 @@ def _build(inp: PlanInputs) -> tuple[linopy.Model, dict]:
     allowed = cat.eligible if inp.allowed is None else inp.allowed
     h = cat.horizon_years
     # An option may start only if it is allowed for the actor and enters service within the horizon.
-    enters = cat.in_service[:, :, -1] > 0                                   # (O, T)
+    enters = cat.in_service[:, :, -1] > 0  # (O, T)
     mask = xr.DataArray(allowed.T[:, :, None] & enters[None, :, :], coords=[actors, options, starts])
     m = linopy.Model()
     y = m.add_variables(binary=True, coords=[actors, options, starts], name="y", mask=mask)
@@ -141,8 +144,10 @@ def define_choice_constraints(m: linopy.Model, v, inp: PlanInputs) -> None:
 def define_requirement_constraints(m: linopy.Model, v, inp: PlanInputs) -> None:
     """Options the user requires are bought (by the named actor)."""
     for a, o in inp.required:
-        m.add_constraints(v["y"].sel(actor=inp.cat.actors[a], option=inp.cat.option_ids[o]).sum() == 1,
-                          name=f"require_{inp.cat.actors[a]}_{inp.cat.option_ids[o]}")
+        m.add_constraints(
+            v["y"].sel(actor=inp.cat.actors[a], option=inp.cat.option_ids[o]).sum() == 1,
+            name=f"require_{inp.cat.actors[a]}_{inp.cat.option_ids[o]}",
+        )
 
 
 def define_budget_constraints(m: linopy.Model, v, inp: PlanInputs) -> None:
@@ -161,8 +166,10 @@ def define_personnel_constraints(m: linopy.Model, v, inp: PlanInputs) -> None:
     """People in service for new options ≤ the actor's manning headroom that year (automation frees people)."""
     actors, options, starts, years = _coords(inp)
     people = xr.DataArray(inp.cat.personnel[:, None, None] * inp.cat.in_service, coords=[options, starts, years])
-    m.add_constraints((v["y"] * people).sum(["option", "start"]) <= xr.DataArray(inp.personnel_headroom, coords=[actors, years]),
-                      name="personnel")
+    m.add_constraints(
+        (v["y"] * people).sum(["option", "start"]) <= xr.DataArray(inp.personnel_headroom, coords=[actors, years]),
+        name="personnel",
+    )
 
 
 def define_production_constraints(m: linopy.Model, v, inp: PlanInputs) -> None:
@@ -170,8 +177,10 @@ def define_production_constraints(m: linopy.Model, v, inp: PlanInputs) -> None:
     _, options, _, _ = _coords(inp)
     for (a, munition), (added, headroom) in inp.production_limits.items():
         coeff = xr.DataArray(added, coords=[options])
-        m.add_constraints((v["y"].sel(actor=inp.cat.actors[a]) * coeff).sum() <= headroom,
-                          name=f"industry_{inp.cat.actors[a]}_{munition}")
+        m.add_constraints(
+            (v["y"].sel(actor=inp.cat.actors[a]) * coeff).sum() <= headroom,
+            name=f"industry_{inp.cat.actors[a]}_{munition}",
+        )
 
 
 def _pair_matrix(inp: PlanInputs, pairs, sign_second: float) -> xr.DataArray:
@@ -207,8 +216,12 @@ def define_exclusion_constraints(m: linopy.Model, v, inp: PlanInputs) -> None:
     for r, (a, b) in enumerate(pairs):
         first[a, r], second[b, r] = 1.0, 1.0
     u = m.add_variables(binary=True, coords=[names], name="exclusion_side")
-    m.add_constraints((v["y"] * xr.DataArray(first, coords=[ids, names])).sum(["option", "start"]) - u <= 0, name="exclusion_first")
-    m.add_constraints((v["y"] * xr.DataArray(second, coords=[ids, names])).sum(["option", "start"]) + u <= 1, name="exclusion_second")
+    m.add_constraints(
+        (v["y"] * xr.DataArray(first, coords=[ids, names])).sum(["option", "start"]) - u <= 0, name="exclusion_first"
+    )
+    m.add_constraints(
+        (v["y"] * xr.DataArray(second, coords=[ids, names])).sum(["option", "start"]) + u <= 1, name="exclusion_second"
+    )
 
 
 def define_capability_constraints(m: linopy.Model, v, inp: PlanInputs) -> None:
@@ -223,7 +236,9 @@ def define_capability_constraints(m: linopy.Model, v, inp: PlanInputs) -> None:
     # z[a,m]: what each actor adds to each area (few dense rows); x[s,m] then sums the participants'
     # z (sparse rows). Writing x directly from y would repeat every dense row once per scenario.
     z = m.add_variables(lower=0, coords=[actors, areas], name="z")
-    contrib = xr.DataArray(inp.q[:, None, :] * inp.cat.in_service[:, :, -1][:, :, None], coords=[options, starts, areas])
+    contrib = xr.DataArray(
+        inp.q[:, None, :] * inp.cat.in_service[:, :, -1][:, :, None], coords=[options, starts, areas]
+    )
     m.add_constraints(z - (v["y"] * contrib).sum(["option", "start"]) == 0, name="actor_capability")
     x = m.add_variables(lower=0, coords=[scen, areas], name="x")
     m.add_constraints(x - (z * xr.DataArray(part, coords=[scen, actors])).sum("actor") == 0, name="capability")
@@ -252,8 +267,11 @@ def define_surrogate_constraints(m: linopy.Model, v, inp: PlanInputs) -> None:
             intercept[i, j, -1] = vals[-1]
     piece = pd.Index(np.arange(n_pieces), name="piece")
     h = m.add_variables(lower=0, coords=[scen, areas], name="h")
-    m.add_constraints(h - xr.DataArray(slope, coords=[scen, areas, piece]) * v["x"]
-                      <= xr.DataArray(intercept, coords=[scen, areas, piece]), name="surrogate_piece")
+    m.add_constraints(
+        h - xr.DataArray(slope, coords=[scen, areas, piece]) * v["x"]
+        <= xr.DataArray(intercept, coords=[scen, areas, piece]),
+        name="surrogate_piece",
+    )
     d = m.add_variables(lower=0, upper=1, coords=[scen], name="d")
     base = xr.DataArray([sur.base[s] for s in sur.scenarios], coords=[scen])
     m.add_constraints(d - h.sum("area") <= base, name="deterrence")
@@ -297,9 +315,20 @@ def extract(m: linopy.Model, v, inp: PlanInputs, status: tuple[str, str]) -> Pla
     levels = {s: {a: float(xs[i, j]) for j, a in enumerate(inp.sur.areas)} for i, s in enumerate(inp.sur.scenarios)}
     det = {s: inp.sur.predict(s, levels[s]) for s in inp.sur.scenarios}
     w = _weights(inp)
-    frame = lambda arr: pd.DataFrame(arr, index=pd.Index(cat.actors, name="actor"), columns=pd.Index(years, name="year"))  # noqa: E731
-    return Plan(status=status[1], objective=float(m.objective.value) if m.objective.value is not None else float("nan"),
-                choices=choices, spending_musd=frame(spend), personnel=frame(people), levels=levels, deterrence=det,
-                weighted_deterrence=sum(w[s] * det[s] for s in det), total_cost_musd=float(spend.sum()),
-                budget_slack_musd=frame(inp.budget_musd - spend),
-                lifecycle_cost_musd=float(sum(cat.lifecycle_cost_musd[o, t] for _, o, t in zip(*np.nonzero(ysol)))))
+
+    def frame(arr):
+        return pd.DataFrame(arr, index=pd.Index(cat.actors, name="actor"), columns=pd.Index(years, name="year"))
+
+    return Plan(
+        status=status[1],
+        objective=float(m.objective.value) if m.objective.value is not None else float("nan"),
+        choices=choices,
+        spending_musd=frame(spend),
+        personnel=frame(people),
+        levels=levels,
+        deterrence=det,
+        weighted_deterrence=sum(w[s] * det[s] for s in det),
+        total_cost_musd=float(spend.sum()),
+        budget_slack_musd=frame(inp.budget_musd - spend),
+        lifecycle_cost_musd=float(sum(cat.lifecycle_cost_musd[o, t] for _, o, t in zip(*np.nonzero(ysol)))),
+    )

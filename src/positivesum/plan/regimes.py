@@ -33,7 +33,9 @@ class RegimeSpec:
 
 def national_weights(inp: PlanInputs, actor_index: int) -> dict[str, float]:
     """An actor's own weights: the scenario weights of the scenarios it takes part in."""
-    part = inp.participation if inp.participation is not None else np.ones((len(inp.sur.scenarios), len(inp.cat.actors)))
+    part = (
+        inp.participation if inp.participation is not None else np.ones((len(inp.sur.scenarios), len(inp.cat.actors)))
+    )
     return {s: inp.weights.get(s, 0.0) * part[i, actor_index] for i, s in enumerate(inp.sur.scenarios)}
 
 
@@ -62,11 +64,19 @@ def combine(inp: PlanInputs, plans: list[Plan]) -> Plan:
     det = {s: sur.predict(s, levels[s]) for s in sur.scenarios}
     total = sum(inp.weights.get(s, 0.0) for s in sur.scenarios) or 1.0
     spend = sum(p.spending_musd for p in plans)
-    return Plan(status=", ".join(sorted({p.status for p in plans})), objective=float("nan"), choices=choices, spending_musd=spend,
-                personnel=sum(p.personnel for p in plans), levels=levels, deterrence=det,
-                weighted_deterrence=sum(inp.weights.get(s, 0.0) / total * det[s] for s in det),
-                total_cost_musd=float(spend.values.sum()), budget_slack_musd=inp.budget_musd - spend,
-                lifecycle_cost_musd=float(sum(p.lifecycle_cost_musd for p in plans)))
+    return Plan(
+        status=", ".join(sorted({p.status for p in plans})),
+        objective=float("nan"),
+        choices=choices,
+        spending_musd=spend,
+        personnel=sum(p.personnel for p in plans),
+        levels=levels,
+        deterrence=det,
+        weighted_deterrence=sum(inp.weights.get(s, 0.0) / total * det[s] for s in det),
+        total_cost_musd=float(spend.values.sum()),
+        budget_slack_musd=inp.budget_musd - spend,
+        lifecycle_cost_musd=float(sum(p.lifecycle_cost_musd for p in plans)),
+    )
 
 
 def plan_regime(inp: PlanInputs, spec: RegimeSpec, gap: float = 1e-4) -> Plan:
@@ -77,7 +87,7 @@ def plan_regime(inp: PlanInputs, spec: RegimeSpec, gap: float = 1e-4) -> Plan:
     if spec.name == "spending-target":
         plans = []
         taken: set[int] = set()
-        for a, actor in enumerate(cat.actors):
+        for a, _actor in enumerate(cat.actors):
             own = cat.eligible & (np.arange(len(cat.actors)) == a)[None, :]
             # Uncoordinated but physically consistent: an actor cannot buy what excludes an ally's earlier choice
             # (exclusions describe one posture, e.g. Marines on Okinawa or on Guam). Actors plan in budget order.
@@ -89,7 +99,11 @@ def plan_regime(inp: PlanInputs, spec: RegimeSpec, gap: float = 1e-4) -> Plan:
             budget = np.zeros_like(inp.budget_musd)
             budget[a] = inp.budget_musd[a]
             mine = [(ra, ro) for ra, ro in inp.required if ra == a]  # each actor plans only its own requirements
-            plans.append(_solve(replace(inp, allowed=own, budget_musd=budget, weights=national_weights(inp, a), required=mine), gap))
+            plans.append(
+                _solve(
+                    replace(inp, allowed=own, budget_musd=budget, weights=national_weights(inp, a), required=mine), gap
+                )
+            )
             taken |= {cat.index(oid) for _, oid, _ in plans[-1].choices}
         return combine(inp, plans)
     if spec.name == "cost-transfer":
@@ -97,7 +111,9 @@ def plan_regime(inp: PlanInputs, spec: RegimeSpec, gap: float = 1e-4) -> Plan:
         own = cat.eligible & (np.arange(len(cat.actors)) == r)[None, :]
         budget = np.zeros_like(inp.budget_musd)
         budget[r] = inp.budget_musd.sum(axis=0)
-        return combine(inp, [_solve(replace(inp, allowed=own, budget_musd=budget, weights=national_weights(inp, r)), gap)])
+        return combine(
+            inp, [_solve(replace(inp, allowed=own, budget_musd=budget, weights=national_weights(inp, r)), gap)]
+        )
     if spec.name == "negotiated":
         split = spec.split or {}
         shares = np.array([split.get(a, 0.0) for a in cat.actors])

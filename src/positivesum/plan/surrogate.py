@@ -80,19 +80,45 @@ class Surrogate:
         return min(1.0, max(0.0, total))
 
     def to_dict(self) -> dict:
-        return {"scenarios": self.scenarios, "areas": self.areas, "levels": self.levels.tolist(), "base": self.base,
-                "values": {s: {m: v.tolist() for m, v in d.items()} for s, d in self.values.items()},
-                "points": self.points, "reps": self.reps, "seed": self.seed, "validation": self.validation}
+        return {
+            "scenarios": self.scenarios,
+            "areas": self.areas,
+            "levels": self.levels.tolist(),
+            "base": self.base,
+            "values": {s: {m: v.tolist() for m, v in d.items()} for s, d in self.values.items()},
+            "points": self.points,
+            "reps": self.reps,
+            "seed": self.seed,
+            "validation": self.validation,
+        }
 
     @classmethod
-    def from_dict(cls, d: dict) -> "Surrogate":
-        return cls(d["scenarios"], d["areas"], np.array(d["levels"]), d["base"],
-                   {s: {m: np.array(v) for m, v in dd.items()} for s, dd in d["values"].items()},
-                   d["points"], d["reps"], d["seed"], d.get("validation", {}))
+    def from_dict(cls, d: dict) -> Surrogate:
+        return cls(
+            d["scenarios"],
+            d["areas"],
+            np.array(d["levels"]),
+            d["base"],
+            {s: {m: np.array(v) for m, v in dd.items()} for s, dd in d["values"].items()},
+            d["points"],
+            d["reps"],
+            d["seed"],
+            d.get("validation", {}),
+        )
 
 
-def fit_surrogate(ds: Dataset, scenarios: list[str], areas: list[str], *, levels=DEFAULT_LEVELS, reps: int = 300,
-                  seed: int = 20260101, stalemate_weight: float = 0.5, threat_factor: float = 1.0, progress=None) -> Surrogate:
+def fit_surrogate(
+    ds: Dataset,
+    scenarios: list[str],
+    areas: list[str],
+    *,
+    levels=DEFAULT_LEVELS,
+    reps: int = 300,
+    seed: int = 20260101,
+    stalemate_weight: float = 0.5,
+    threat_factor: float = 1.0,
+    progress=None,
+) -> Surrogate:
     """Simulate each (scenario, area, level) and fit the concave pieces.
 
     Two shortcuts, both exact under the model's assumptions: a scenario already at
@@ -122,13 +148,24 @@ def fit_surrogate(ds: Dataset, scenarios: list[str], areas: list[str], *, levels
 
 
 def _unchanged(a, b) -> bool:
-    same_groups = all(np.array_equal(a.groups[d].count0, b.groups[d].count0) and np.array_equal(a.groups[d].arrival_count, b.groups[d].arrival_count)
-                      and np.array_equal(a.groups[d].active_step, b.groups[d].active_step) for d in a.groups)
+    same_groups = all(
+        np.array_equal(a.groups[d].count0, b.groups[d].count0)
+        and np.array_equal(a.groups[d].arrival_count, b.groups[d].arrival_count)
+        and np.array_equal(a.groups[d].active_step, b.groups[d].active_step)
+        for d in a.groups
+    )
     return same_groups and np.array_equal(a.pools.stock0, b.pools.stock0)
 
 
-def validate(sur: Surrogate, ds: Dataset, samples: int, rng: np.random.Generator, reps: int | None = None,
-             threat_factor: float = 1.0, stalemate_weight: float = 0.5) -> dict:
+def validate(
+    sur: Surrogate,
+    ds: Dataset,
+    samples: int,
+    rng: np.random.Generator,
+    reps: int | None = None,
+    threat_factor: float = 1.0,
+    stalemate_weight: float = 0.5,
+) -> dict:
     """Simulate random multi-area level vectors and compare with the surrogate: RMSE and max error."""
     errors = []
     rows = []
@@ -137,12 +174,22 @@ def validate(sur: Surrogate, ds: Dataset, samples: int, rng: np.random.Generator
             continue  # saturated: the surrogate is exact there by construction
         setup = scale_adversary(build_setup(ds, sid), threat_factor)
         for _ in range(samples):
-            x = {m: float(v) for m, v in zip(sur.areas, rng.uniform(0, sur.levels[-1] / 2, len(sur.areas)) * (rng.random(len(sur.areas)) < 0.5))}
-            sim = deterrence(simulate_setup(scale_setup(setup, ds, x), reps or sur.reps, sur.seed + 1), stalemate_weight)
+            x = {
+                m: float(v)
+                for m, v in zip(
+                    sur.areas, rng.uniform(0, sur.levels[-1] / 2, len(sur.areas)) * (rng.random(len(sur.areas)) < 0.5)
+                )
+            }
+            sim = deterrence(
+                simulate_setup(scale_setup(setup, ds, x), reps or sur.reps, sur.seed + 1), stalemate_weight
+            )
             pred = sur.predict(sid, x)
             errors.append(pred - sim)
             rows.append({"scenario": sid, "levels": x, "simulated": sim, "surrogate": pred})
     e = np.array(errors)
-    sur.validation = {"rmse": float(np.sqrt(np.mean(e ** 2))) if e.size else float("nan"),
-                      "max_abs_error": float(np.abs(e).max()) if e.size else float("nan"), "samples": rows}
+    sur.validation = {
+        "rmse": float(np.sqrt(np.mean(e**2))) if e.size else float("nan"),
+        "max_abs_error": float(np.abs(e).max()) if e.size else float("nan"),
+        "samples": rows,
+    }
     return sur.validation

@@ -1,9 +1,9 @@
 """Briefings: a language-neutral report model, section builders, HTML/PDF/Excel writers.
 
-This package imports the engines (through the analysis dict built by
-:mod:`positivesum.report_services`); no engine imports it.
+The analysis dict comes from :mod:`positivesum.services.report`; no engine imports this package.
 """
 
-from .document import Report, ReportChart, ReportTable, Section, Translator, build_report, register_section
+from .build import Report, analysis_fragment, build_report
+from .document import ReportChart, ReportTable, Section, Translator
 
-__all__ = ["Report", "ReportChart", "ReportTable", "Section", "Translator", "build_report", "register_section"]
+__all__ = ["Report", "ReportChart", "ReportTable", "Section", "Translator", "analysis_fragment", "build_report"]

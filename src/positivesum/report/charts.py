@@ -17,18 +17,22 @@ WIDTH = 640
 
 def config(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:
     """Fonts, sizes and a white background shared by every chart."""
-    return (chart.configure(font=FONT, background="white")
-            .configure_axis(labelFontSize=11, titleFontSize=12, labelLimit=300, titleFontWeight="normal")
-            .configure_legend(labelFontSize=11, titleFontSize=12, labelLimit=320, orient="bottom", direction="vertical",
-                              columns=2)
-            .configure_title(fontSize=14, anchor="start")
-            .configure_header(labelFontSize=11, titleFontSize=12, labelLimit=300)
-            .configure_view(stroke="#ccc"))
+    return (
+        chart.configure(font=FONT, background="white")
+        .configure_axis(labelFontSize=11, titleFontSize=12, labelLimit=300, titleFontWeight="normal")
+        .configure_legend(
+            labelFontSize=11, titleFontSize=12, labelLimit=320, orient="bottom", direction="vertical", columns=2
+        )
+        .configure_title(fontSize=14, anchor="start")
+        .configure_header(labelFontSize=11, titleFontSize=12, labelLimit=300)
+        .configure_view(stroke="#ccc")
+    )
 
 
 def _colour(field: str, title: str, domain: list[str]) -> alt.Color:
-    return alt.Color(f"{field}:N", title=title, scale=alt.Scale(domain=domain, range=OKABE_ITO[:len(domain)]),
-                     sort=domain)
+    return alt.Color(
+        f"{field}:N", title=title, scale=alt.Scale(domain=domain, range=OKABE_ITO[: len(domain)]), sort=domain
+    )
 
 
 def outcomes(frame: pd.DataFrame, tr, title: str) -> alt.TopLevelMixin:
@@ -39,14 +43,23 @@ def outcomes(frame: pd.DataFrame, tr, title: str) -> alt.TopLevelMixin:
     scen = list(dict.fromkeys(frame["scenario"]))
     y = alt.Y("scenario:N", title=None, sort=scen)
     base = alt.Chart(frame).encode(y=y, yOffset=alt.YOffset("outcome:N", sort=order))
-    tooltip = [alt.Tooltip("scenario:N", title=tr("Scenario")), alt.Tooltip("outcome:N", title=tr("Outcome")),
-               alt.Tooltip("p:Q", title=tr("Probability"), format=".1%"),
-               alt.Tooltip("low:Q", title=tr("95% CI, low"), format=".1%"),
-               alt.Tooltip("high:Q", title=tr("95% CI, high"), format=".1%")]
+    tooltip = [
+        alt.Tooltip("scenario:N", title=tr("Scenario")),
+        alt.Tooltip("outcome:N", title=tr("Outcome")),
+        alt.Tooltip("p:Q", title=tr("Probability"), format=".1%"),
+        alt.Tooltip("low:Q", title=tr("95% CI, low"), format=".1%"),
+        alt.Tooltip("high:Q", title=tr("95% CI, high"), format=".1%"),
+    ]
     bars = base.mark_bar(height={"band": 1}).encode(
-        x=alt.X("p:Q", title=tr("Probability (share of replications, %)"), axis=alt.Axis(format="%"),
-                scale=alt.Scale(domain=[0, 1])),
-        color=_colour("outcome", tr("Outcome"), order), tooltip=tooltip)
+        x=alt.X(
+            "p:Q",
+            title=tr("Probability (share of replications, %)"),
+            axis=alt.Axis(format="%"),
+            scale=alt.Scale(domain=[0, 1]),
+        ),
+        color=_colour("outcome", tr("Outcome"), order),
+        tooltip=tooltip,
+    )
     errors = base.mark_rule(color="black", strokeWidth=1.2).encode(x="low:Q", x2="high:Q", tooltip=tooltip)
     height = max(160, 13 * len(order) * len(scen))
     return config(alt.layer(bars, errors).properties(width=WIDTH - 240, height=height, title=title))
@@ -57,45 +70,85 @@ def losses_over_time(frame: pd.DataFrame, tr, title: str) -> alt.TopLevelMixin:
     Columns: scenario, day, actor, kind, units."""
     order = list(dict.fromkeys(frame["actor"]))
     kinds = list(dict.fromkeys(frame["kind"]))
-    chart = alt.Chart(frame).mark_line(strokeWidth=2).encode(
-        x=alt.X("day:Q", title=tr("Day of the campaign (days from D-day)")),
-        y=alt.Y("units:Q", title=tr("Units lost, cumulative (mean per replication)")),
-        color=_colour("actor", tr("Actor"), order),
-        strokeDash=alt.StrokeDash("kind:N", sort=kinds, title=tr("Losses"),
-                                  scale=alt.Scale(domain=kinds, range=[[1, 0], [6, 3], [2, 2]][:len(kinds)])),
-        detail="kind:N",
-        tooltip=[alt.Tooltip("scenario:N", title=tr("Scenario")), alt.Tooltip("actor:N", title=tr("Actor")),
-                 alt.Tooltip("kind:N", title=tr("Losses")),
-                 alt.Tooltip("day:Q", title=tr("Day"), format=".1f"), alt.Tooltip("units:Q", title=tr("Units"), format=",.1f")])
-    return config(chart.properties(width=280, height=150)
-                  .facet(facet=alt.Facet("scenario:N", title=None, sort=list(dict.fromkeys(frame["scenario"]))), columns=2)
-                  .properties(title=title).resolve_scale(y="independent"))
+    chart = (
+        alt.Chart(frame)
+        .mark_line(strokeWidth=2)
+        .encode(
+            x=alt.X("day:Q", title=tr("Day of the campaign (days from D-day)")),
+            y=alt.Y("units:Q", title=tr("Units lost, cumulative (mean per replication)")),
+            color=_colour("actor", tr("Actor"), order),
+            strokeDash=alt.StrokeDash(
+                "kind:N",
+                sort=kinds,
+                title=tr("Losses"),
+                scale=alt.Scale(domain=kinds, range=[[1, 0], [6, 3], [2, 2]][: len(kinds)]),
+            ),
+            detail="kind:N",
+            tooltip=[
+                alt.Tooltip("scenario:N", title=tr("Scenario")),
+                alt.Tooltip("actor:N", title=tr("Actor")),
+                alt.Tooltip("kind:N", title=tr("Losses")),
+                alt.Tooltip("day:Q", title=tr("Day"), format=".1f"),
+                alt.Tooltip("units:Q", title=tr("Units"), format=",.1f"),
+            ],
+        )
+    )
+    return config(
+        chart.properties(width=280, height=150)
+        .facet(facet=alt.Facet("scenario:N", title=None, sort=list(dict.fromkeys(frame["scenario"]))), columns=2)
+        .properties(title=title)
+        .resolve_scale(y="independent")
+    )
 
 
 def stocks_over_time(frame: pd.DataFrame, tr, title: str) -> alt.TopLevelMixin:
     """Munition stock left (% of the day-0 stock), one panel per scenario. Columns: scenario, day, pool, share."""
     order = list(dict.fromkeys(frame["pool"]))
-    chart = alt.Chart(frame).mark_line(strokeWidth=2).encode(
-        x=alt.X("day:Q", title=tr("Day of the campaign (days from D-day)")),
-        y=alt.Y("share:Q", title=tr("Stock left (% of day-0 stock)"), axis=alt.Axis(format="%"), scale=alt.Scale(domain=[0, 1])),
-        color=_colour("pool", tr("Munition stock"), order),
-        tooltip=[alt.Tooltip("scenario:N", title=tr("Scenario")), alt.Tooltip("pool:N", title=tr("Munition stock")),
-                 alt.Tooltip("day:Q", title=tr("Day"), format=".1f"), alt.Tooltip("share:Q", title=tr("Stock left"), format=".0%")])
-    return config(chart.properties(width=280, height=150)
-                  .facet(facet=alt.Facet("scenario:N", title=None, sort=list(dict.fromkeys(frame["scenario"]))), columns=2)
-                  .properties(title=title))
+    chart = (
+        alt.Chart(frame)
+        .mark_line(strokeWidth=2)
+        .encode(
+            x=alt.X("day:Q", title=tr("Day of the campaign (days from D-day)")),
+            y=alt.Y(
+                "share:Q",
+                title=tr("Stock left (% of day-0 stock)"),
+                axis=alt.Axis(format="%"),
+                scale=alt.Scale(domain=[0, 1]),
+            ),
+            color=_colour("pool", tr("Munition stock"), order),
+            tooltip=[
+                alt.Tooltip("scenario:N", title=tr("Scenario")),
+                alt.Tooltip("pool:N", title=tr("Munition stock")),
+                alt.Tooltip("day:Q", title=tr("Day"), format=".1f"),
+                alt.Tooltip("share:Q", title=tr("Stock left"), format=".0%"),
+            ],
+        )
+    )
+    return config(
+        chart.properties(width=280, height=150)
+        .facet(facet=alt.Facet("scenario:N", title=None, sort=list(dict.fromkeys(frame["scenario"]))), columns=2)
+        .properties(title=title)
+    )
 
 
 def budget_share(frame: pd.DataFrame, tr, title: str) -> alt.TopLevelMixin:
     """Defence budget as % of GDP by actor and year. Columns: actor, year, share, budget_musd."""
     order = list(dict.fromkeys(frame["actor"]))
-    chart = alt.Chart(frame).mark_line(point=True, strokeWidth=2).encode(
-        x=alt.X("year:O", title=tr("Year")),
-        y=alt.Y("share:Q", title=tr("Defence budget (% of GDP)"), axis=alt.Axis(format=".1%")),
-        color=_colour("actor", tr("Actor"), order),
-        tooltip=[alt.Tooltip("actor:N", title=tr("Actor")), alt.Tooltip("year:O", title=tr("Year")),
-                 alt.Tooltip("share:Q", title=tr("% of GDP"), format=".2%"),
-                 alt.Tooltip("budget_musd:Q", title=tr("Budget (million USD)"), format=",.0f")])
+    chart = (
+        alt.Chart(frame)
+        .mark_line(point=True, strokeWidth=2)
+        .encode(
+            x=alt.X("year:O", title=tr("Year")),
+            y=alt.Y("share:Q", title=tr("Defence budget (% of GDP)"), axis=alt.Axis(format=".1%")),
+            color=_colour("actor", tr("Actor"), order),
+            tooltip=[
+                alt.Tooltip("actor:N", title=tr("Actor")),
+                alt.Tooltip("year:O", title=tr("Year")),
+                alt.Tooltip("share:Q", title=tr("% of GDP"), format=".2%"),
+                alt.Tooltip("budget_musd:Q", title=tr("Budget (million USD)"), format=",.0f"),
+            ],
+        )
+    )
     return config(chart.properties(width=WIDTH - 100, height=260, title=title))
 
 
@@ -103,12 +156,21 @@ def portfolio(frame: pd.DataFrame, tr, title: str) -> alt.TopLevelMixin:
     """Acquisition money by mission area and regime. Columns: area, regime, musd."""
     order = list(dict.fromkeys(frame["regime"]))
     areas = list(dict.fromkeys(frame["area"]))
-    chart = alt.Chart(frame).mark_bar().encode(
-        y=alt.Y("area:N", title=None, sort=areas), yOffset=alt.YOffset("regime:N", sort=order),
-        x=alt.X("musd:Q", title=tr("Acquisition cost (million USD, constant prices)")),
-        color=_colour("regime", tr("Regime"), order),
-        tooltip=[alt.Tooltip("regime:N", title=tr("Regime")), alt.Tooltip("area:N", title=tr("Mission area")),
-                 alt.Tooltip("musd:Q", title=tr("Million USD"), format=",.0f")])
+    chart = (
+        alt.Chart(frame)
+        .mark_bar()
+        .encode(
+            y=alt.Y("area:N", title=None, sort=areas),
+            yOffset=alt.YOffset("regime:N", sort=order),
+            x=alt.X("musd:Q", title=tr("Acquisition cost (million USD, constant prices)")),
+            color=_colour("regime", tr("Regime"), order),
+            tooltip=[
+                alt.Tooltip("regime:N", title=tr("Regime")),
+                alt.Tooltip("area:N", title=tr("Mission area")),
+                alt.Tooltip("musd:Q", title=tr("Million USD"), format=",.0f"),
+            ],
+        )
+    )
     return config(chart.properties(width=WIDTH - 220, height=max(160, 9 * len(order) * len(areas)), title=title))
 
 
@@ -119,7 +181,11 @@ def deterrence(frame: pd.DataFrame, tr, title: str) -> alt.TopLevelMixin:
     bars = base.mark_bar().encode(
         x=alt.X("deterrence:Q", title=tr("Weighted deterrence, simulated (0–1)"), scale=alt.Scale(domain=[0, 1])),
         color=_colour("regime", tr("Regime"), order).legend(None),
-        tooltip=[alt.Tooltip("regime:N", title=tr("Regime")), alt.Tooltip("deterrence:Q", title=tr("Deterrence"), format=".3f"),
-                 alt.Tooltip("cost_musd:Q", title=tr("Acquisition cost (million USD)"), format=",.0f")])
+        tooltip=[
+            alt.Tooltip("regime:N", title=tr("Regime")),
+            alt.Tooltip("deterrence:Q", title=tr("Deterrence"), format=".3f"),
+            alt.Tooltip("cost_musd:Q", title=tr("Acquisition cost (million USD)"), format=",.0f"),
+        ],
+    )
     text = base.mark_text(align="left", dx=4).encode(x="deterrence:Q", text=alt.Text("deterrence:Q", format=".3f"))
     return config(alt.layer(bars, text).properties(width=WIDTH - 240, height=30 * len(order), title=title))

@@ -8,13 +8,25 @@ from __future__ import annotations
 
 import shutil
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from .document import Report, ReportTable
+from .document import ReportTable
 
-EXCEL_FORMATS = {"int": "#,##0", "year": "0", "float1": "#,##0.0", "float2": "#,##0.00", "float3": "0.000",
-                 "pct": "0%", "pct1": "0.0%", "pct2": "0.00%"}
+if TYPE_CHECKING:
+    from .build import Report
+
+EXCEL_FORMATS = {
+    "int": "#,##0",
+    "year": "0",
+    "float1": "#,##0.0",
+    "float2": "#,##0.00",
+    "float3": "0.000",
+    "pct": "0%",
+    "pct1": "0.0%",
+    "pct2": "0.00%",
+}
 
 
 def sheet_names(tables: list[ReportTable]) -> list[str]:

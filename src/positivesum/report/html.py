@@ -7,16 +7,27 @@ import json
 import math
 from functools import lru_cache
 from importlib import resources
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import altair as alt
 import jinja2
 
 from .. import __version__
-from .document import Report, ReportTable, Translator
+from .document import ReportTable, Translator
 
-NUMERIC_FORMATS = {"int": ("num", 0), "year": ("year", 0), "float1": ("num", 1), "float2": ("num", 2), "float3": ("num", 3),
-                   "pct": ("pct", 0), "pct1": ("pct", 1), "pct2": ("pct", 2)}
+if TYPE_CHECKING:  # the built report type; build.py imports this module to render it
+    from .build import Report
+
+NUMERIC_FORMATS = {
+    "int": ("num", 0),
+    "year": ("year", 0),
+    "float1": ("num", 1),
+    "float2": ("num", 2),
+    "float3": ("num", 3),
+    "pct": ("pct", 0),
+    "pct1": ("pct", 1),
+    "pct2": ("pct", 2),
+}
 
 
 def _vl_version() -> str | None:
@@ -57,24 +68,44 @@ def cell(value: Any, fmt: str | None, tr: Translator) -> dict[str, Any]:
     if fmt in NUMERIC_FORMATS and (_is_number(value) or value is None):
         kind, digits = NUMERIC_FORMATS[fmt]
         missing = value is None or not math.isfinite(float(value))
-        text = "–" if missing else (str(int(value)) if kind == "year" else tr.pct(value, digits) if kind == "pct" else tr.num(value, digits))
+        text = (
+            "–"
+            if missing
+            else (
+                str(int(value)) if kind == "year" else tr.pct(value, digits) if kind == "pct" else tr.num(value, digits)
+            )
+        )
         return {"text": text, "value": "" if missing else repr(float(value)), "numeric": True}
     if _is_number(value):
         missing = not math.isfinite(float(value))
-        return {"text": "–" if missing else tr.num(value, 0 if float(value).is_integer() else 2),
-                "value": "" if missing else repr(float(value)), "numeric": True}
+        return {
+            "text": "–" if missing else tr.num(value, 0 if float(value).is_integer() else 2),
+            "value": "" if missing else repr(float(value)),
+            "numeric": True,
+        }
     return {"text": "" if value is None else str(value), "value": None, "numeric": False}
 
 
 def table_view(table: ReportTable, tr: Translator) -> dict[str, Any]:
     cols = list(table.frame.columns)
-    rows = [[cell(v, table.formats.get(c), tr) for c, v in zip(cols, row)] for row in table.frame.itertuples(index=False, name=None)]
-    return {"id": table.id, "caption": table.caption, "columns": cols, "rows": rows, "notes": table.notes,
-            "units": table.units}
+    rows = [
+        [cell(v, table.formats.get(c), tr) for c, v in zip(cols, row)]
+        for row in table.frame.itertuples(index=False, name=None)
+    ]
+    return {
+        "id": table.id,
+        "caption": table.caption,
+        "columns": cols,
+        "rows": rows,
+        "notes": table.notes,
+        "units": table.units,
+    }
 
 
 def _env() -> jinja2.Environment:
-    loader = jinja2.FunctionLoader(lambda name: resources.files(__package__).joinpath("templates", name).read_text(encoding="utf-8"))
+    loader = jinja2.FunctionLoader(
+        lambda name: resources.files(__package__).joinpath("templates", name).read_text(encoding="utf-8")
+    )
     return jinja2.Environment(loader=loader, autoescape=True, trim_blocks=True, lstrip_blocks=True)
 
 
@@ -87,17 +118,34 @@ def _context(report: Report, *, interactive: bool) -> dict[str, Any]:
             spec = chart_spec(c.chart)
             specs[c.id] = spec
             chart_views.append({"id": c.id, "title": c.title, "description": c.description, "svg": chart_svg(spec)})
-        sections.append({"id": s.id, "title": s.title, "paragraphs": s.paragraphs, "notes": s.notes, "charts": chart_views,
-                         "tables": [table_view(t, tr) for t in s.tables]})
+        sections.append(
+            {
+                "id": s.id,
+                "title": s.title,
+                "paragraphs": s.paragraphs,
+                "notes": s.notes,
+                "charts": chart_views,
+                "tables": [table_view(t, tr) for t in s.tables],
+            }
+        )
     meta = report.meta
     generated = tr("Made with positivesum {version} on {date}; seed {seed}; data SHA-256 {hash}.").format(
-        version=meta.get("version", __version__), date=(meta.get("date") or "")[:10], seed=meta.get("seed", ""),
-        hash=(meta.get("data_sha256") or "")[:12])
-    return {"lang": report.lang, "title": report.title, "sections": sections, "generated": generated,
-            "contents": tr("Contents"), "interactive": interactive,
-            "css": resources.files(__package__).joinpath("templates", "report.css").read_text(encoding="utf-8"),
-            "specs_json": json.dumps(specs, ensure_ascii=False).replace("</", "<\\/") if interactive else "",
-            "bundle": vega_bundle() if interactive and specs else ""}
+        version=meta.get("version", __version__),
+        date=(meta.get("date") or "")[:10],
+        seed=meta.get("seed", ""),
+        hash=(meta.get("data_sha256") or "")[:12],
+    )
+    return {
+        "lang": report.lang,
+        "title": report.title,
+        "sections": sections,
+        "generated": generated,
+        "contents": tr("Contents"),
+        "interactive": interactive,
+        "css": resources.files(__package__).joinpath("templates", "report.css").read_text(encoding="utf-8"),
+        "specs_json": json.dumps(specs, ensure_ascii=False).replace("</", "<\\/") if interactive else "",
+        "bundle": vega_bundle() if interactive and specs else "",
+    }
 
 
 def render_html(report: Report) -> str:
@@ -108,13 +156,3 @@ def render_html(report: Report) -> str:
 def render_fragment(report: Report) -> str:
     """The report body for a notebook (static SVG charts, no scripts)."""
     return _env().get_template("fragment.html.j2").render(**_context(report, interactive=False))
-
-
-def analysis_fragment(analysis: dict) -> str:
-    """Notebook view of an analysis: the executive summary and scenario outcomes."""
-    from .. import i18n
-    from .document import build_report
-
-    report = build_report(analysis, i18n.get_language())
-    report.sections = [s for s in report.sections if s.id in ("executive_summary", "scenario_outcomes")]
-    return render_fragment(report)

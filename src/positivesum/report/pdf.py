@@ -11,8 +11,18 @@ from pathlib import Path
 from ..model.errors import InputError, Location, Problem
 
 CANDIDATES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
-FLAGS = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-         "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage", "--hide-scrollbars")
+FLAGS = (
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-dev-shm-usage",
+    "--hide-scrollbars",
+)
 TIMEOUT_S = 180
 
 
@@ -29,9 +39,17 @@ def find_chromium() -> str | None:
 
 
 def _missing(html: Path) -> InputError:
-    return InputError([Problem(Location(str(html), 0), "pdf", "no Chromium browser found to print the PDF (the HTML was written)",
-                               "install it (Debian/Ubuntu: `sudo apt-get install chromium fonts-noto-cjk`, or `make system-deps`) "
-                               "or set POSITIVESUM_CHROMIUM to the browser's path")])
+    return InputError(
+        [
+            Problem(
+                Location(str(html), 0),
+                "pdf",
+                "no Chromium browser found to print the PDF (the HTML was written)",
+                "install it (Debian/Ubuntu: `sudo apt-get install chromium fonts-noto-cjk`, or `make system-deps`) "
+                "or set POSITIVESUM_CHROMIUM to the browser's path",
+            )
+        ]
+    )
 
 
 def chromium_command(binary: str, profile: Path, *extra: str) -> list[str]:
@@ -48,8 +66,15 @@ def write_pdf(html: Path, pdf: Path) -> Path:
     tmp = pdf.with_name(pdf.name + ".part")
     tmp.unlink(missing_ok=True)
     with tempfile.TemporaryDirectory(prefix="positivesum-chromium-") as profile:
-        cmd = chromium_command(binary, Path(profile), "--no-pdf-header-footer", "--run-all-compositor-stages-before-draw",
-                               "--virtual-time-budget=10000", f"--print-to-pdf={tmp}", Path(html).resolve().as_uri())
+        cmd = chromium_command(
+            binary,
+            Path(profile),
+            "--no-pdf-header-footer",
+            "--run-all-compositor-stages-before-draw",
+            "--virtual-time-budget=10000",
+            f"--print-to-pdf={tmp}",
+            Path(html).resolve().as_uri(),
+        )
         try:
             proc = subprocess.run(cmd, capture_output=True, text=True, timeout=TIMEOUT_S, check=False)
         except (OSError, subprocess.TimeoutExpired) as e:
@@ -57,6 +82,8 @@ def write_pdf(html: Path, pdf: Path) -> Path:
             raise RuntimeError(f"Chromium ({binary}) failed to print {html}: {e}") from e
     if proc.returncode != 0 or not tmp.exists() or tmp.stat().st_size == 0:
         tmp.unlink(missing_ok=True)
-        raise RuntimeError(f"Chromium ({binary}) failed to print {html} (exit {proc.returncode}): {proc.stderr.strip()[-800:]}")
+        raise RuntimeError(
+            f"Chromium ({binary}) failed to print {html} (exit {proc.returncode}): {proc.stderr.strip()[-800:]}"
+        )
     tmp.replace(pdf)
     return pdf

@@ -21,15 +21,21 @@ def time_series(result, stock0: dict[str, float]) -> dict[str, Any]:
     """JSON-ready series: ``day``, ``aircraft_lost``/``ships_lost`` by side and ``*_by_actor``, ``troops_ashore``,
     and per fired pool ``{"initial": stock at day 0, "stock": [...]}``."""
     trace = result.trace
-    out: dict[str, Any] = {"day": [float(d) for d in trace["day"].values],
-                           "aircraft_lost": {s: _values(trace, f"aircraft_lost_{s}") for s in ("blue", "red") if f"aircraft_lost_{s}" in trace},
-                           "ships_lost": {s: _values(trace, f"ships_lost_{s}") for s in ("blue", "red") if f"ships_lost_{s}" in trace},
-                           "aircraft_lost_by_actor": {k.split("__", 1)[1]: _values(trace, k) for k in trace.data_vars
-                                                      if str(k).startswith("aircraft_lost__")},
-                           "ships_lost_by_actor": {k.split("__", 1)[1]: _values(trace, k) for k in trace.data_vars
-                                                   if str(k).startswith("ships_lost__")},
-                           "troops_ashore": _values(trace, "troops_ashore") if "troops_ashore" in trace else [],
-                           "stocks": {}}
+    out: dict[str, Any] = {
+        "day": [float(d) for d in trace["day"].values],
+        "aircraft_lost": {
+            s: _values(trace, f"aircraft_lost_{s}") for s in ("blue", "red") if f"aircraft_lost_{s}" in trace
+        },
+        "ships_lost": {s: _values(trace, f"ships_lost_{s}") for s in ("blue", "red") if f"ships_lost_{s}" in trace},
+        "aircraft_lost_by_actor": {
+            k.split("__", 1)[1]: _values(trace, k) for k in trace.data_vars if str(k).startswith("aircraft_lost__")
+        },
+        "ships_lost_by_actor": {
+            k.split("__", 1)[1]: _values(trace, k) for k in trace.data_vars if str(k).startswith("ships_lost__")
+        },
+        "troops_ashore": _values(trace, "troops_ashore") if "troops_ashore" in trace else [],
+        "stocks": {},
+    }
     expended = result.data["munitions_expended"]
     for pool in result.data["pool"].values:
         key = f"stock__{str(pool).replace(':', '__')}"

@@ -39,7 +39,13 @@ class Target:
 TARGETS = (
     Target("prc_ships_lost", "PRC ships lost (amphibious + other)", 138, 138, "86 amphibious, 52 other"),
     Target("prc_amphibious_lost", "PRC amphibious ships lost", 86, 86),
-    Target("prc_amphibious_share_lost", "share of the PRC amphibious fleet sunk", 0.9, 1.0, "at least 90% in every run; not widened"),
+    Target(
+        "prc_amphibious_share_lost",
+        "share of the PRC amphibious fleet sunk",
+        0.9,
+        1.0,
+        "at least 90% in every run; not widened",
+    ),
     Target("prc_aircraft_lost", "PRC aircraft lost", 155, 161),
     Target("us_aircraft_lost", "US aircraft lost", 270, 283, "range over runs 168–372"),
     Target("us_share_lost_on_ground", "share of US aircraft losses on the ground", 0.9, 0.9, "about 90%"),
@@ -47,19 +53,37 @@ TARGETS = (
     Target("us_surface_combatants_lost", "US major surface combatants lost", 7, 20, "table value 17 [S]"),
     Target("jpn_aircraft_lost", "Japanese aircraft lost", 112, 122),
     Target("jpn_ships_lost", "Japanese ships lost", 26, 26, "[S]"),
-    Target("twn_surface_ships_share_lost", "share of Taiwan's 26 major surface ships lost", 1.0, 1.0, "all lost; not widened"),
+    Target(
+        "twn_surface_ships_share_lost",
+        "share of Taiwan's 26 major surface ships lost",
+        1.0,
+        1.0,
+        "all lost; not widened",
+    ),
     Target("twn_air_force_share_lost", "share of Taiwan's air force lost", 0.5, 0.5, "about half"),
     Target("us_casualties", "US personnel casualties", 6960, 6960, "about 3,200 killed"),
-    Target("decided_day", "day the campaign is decided", 10, 21, "decisive within ~10 days; ~3 weeks overall; not widened"),
+    Target(
+        "decided_day", "day the campaign is decided", 10, 21, "decisive within ~10 days; ~3 weeks overall; not widened"
+    ),
 )
 UNWIDENED = {"prc_amphibious_share_lost", "twn_surface_ships_share_lost", "decided_day"}
 
 
-def _loss(result: CampaignResult, actor: str, domains: tuple[str, ...], exclude: tuple[str, ...] = (),
-          only: tuple[str, ...] = ()) -> np.ndarray:
+def _loss(
+    result: CampaignResult,
+    actor: str,
+    domains: tuple[str, ...],
+    exclude: tuple[str, ...] = (),
+    only: tuple[str, ...] = (),
+) -> np.ndarray:
     d = result.data
-    classes = [c for c in d["capability"].values if result.meta["class_domains"].get(str(c)) in domains
-               and str(c) not in exclude and (not only or str(c) in only)]
+    classes = [
+        c
+        for c in d["capability"].values
+        if result.meta["class_domains"].get(str(c)) in domains
+        and str(c) not in exclude
+        and (not only or str(c) in only)
+    ]
     if actor not in d["actor"].values or not classes:
         return np.zeros(d.sizes["rep"])
     return d["losses"].sel(actor=actor, capability=classes).sum("capability").values
@@ -67,7 +91,11 @@ def _loss(result: CampaignResult, actor: str, domains: tuple[str, ...], exclude:
 
 def _inventory(setup, actor: str, domains: tuple[str, ...]) -> float:
     idx = setup.actors.index(actor)
-    return float(sum(((g.count0 + g.arrival_count) * (g.actor == idx)).sum() for dom, g in setup.groups.items() if dom in domains))
+    return float(
+        sum(
+            ((g.count0 + g.arrival_count) * (g.actor == idx)).sum() for dom, g in setup.groups.items() if dom in domains
+        )
+    )
 
 
 def model_values(result: CampaignResult, setup) -> dict[str, float]:
@@ -89,10 +117,16 @@ def model_values(result: CampaignResult, setup) -> dict[str, float]:
         "us_surface_combatants_lost": float(_loss(result, "USA", ("surface",), exclude=CARRIER_CLASSES).mean()),
         "jpn_aircraft_lost": float(_loss(result, "JPN", ("air",)).mean()),
         "jpn_ships_lost": float(_loss(result, "JPN", fleet).mean()),
-        "twn_surface_ships_share_lost": float(_loss(result, "TWN", ("surface",)).mean() / max(_inventory(setup, "TWN", ("surface",)), 1)),
-        "twn_air_force_share_lost": float(_loss(result, "TWN", ("air",)).mean() / max(_inventory(setup, "TWN", ("air",)), 1)),
+        "twn_surface_ships_share_lost": float(
+            _loss(result, "TWN", ("surface",)).mean() / max(_inventory(setup, "TWN", ("surface",)), 1)
+        ),
+        "twn_air_force_share_lost": float(
+            _loss(result, "TWN", ("air",)).mean() / max(_inventory(setup, "TWN", ("air",)), 1)
+        ),
         "us_casualties": float(d["casualties"].sel(participant="USA").values.mean()),
-        "decided_day": float(np.nanmean(d["decided_day"].values)) if np.isfinite(d["decided_day"].values).any() else float("nan"),
+        "decided_day": float(np.nanmean(d["decided_day"].values))
+        if np.isfinite(d["decided_day"].values).any()
+        else float("nan"),
     }
 
 
@@ -105,10 +139,27 @@ def compare(result: CampaignResult, setup) -> list[dict]:
         if t.key in ("prc_amphibious_share_lost", "twn_surface_ships_share_lost"):
             lo, hi = t.csis_low - 0.05 if t.key == "twn_surface_ships_share_lost" else t.csis_low, 1.0
         v = values[t.key]
-        rows.append({"key": t.key, "description": t.description, "csis": [t.csis_low, t.csis_high], "accepted": [lo, hi],
-                     "model": v, "ok": bool(lo <= v <= hi), "note": t.note})
+        rows.append(
+            {
+                "key": t.key,
+                "description": t.description,
+                "csis": [t.csis_low, t.csis_high],
+                "accepted": [lo, hi],
+                "model": v,
+                "ok": bool(lo <= v <= hi),
+                "note": t.note,
+            }
+        )
     outcome = result.outcome_probabilities()
-    rows.append({"key": "outcome", "description": "adversary fails (denied or stalemate)", "csis": [1, 1], "accepted": [0.95, 1.0],
-                 "model": 1 - outcome["adversary_success"]["p"], "ok": outcome["adversary_success"]["p"] <= 0.05,
-                 "note": "Chinese defeat in all base-case runs"})
+    rows.append(
+        {
+            "key": "outcome",
+            "description": "adversary fails (denied or stalemate)",
+            "csis": [1, 1],
+            "accepted": [0.95, 1.0],
+            "model": 1 - outcome["adversary_success"]["p"],
+            "ok": outcome["adversary_success"]["p"] <= 0.05,
+            "note": "Chinese defeat in all base-case runs",
+        }
+    )
     return rows

@@ -72,8 +72,9 @@ class _Block:
         self.lift0 = float((amph.count0 + amph.arrival_count) @ self.lift_weights)
 
 
-def run_block(s: CampaignSetup, reps: int, rng: np.random.Generator, trace: dict | None = None,
-              sample_parameters: bool = True) -> dict[str, np.ndarray]:
+def run_block(
+    s: CampaignSetup, reps: int, rng: np.random.Generator, trace: dict | None = None, sample_parameters: bool = True
+) -> dict[str, np.ndarray]:
     """Simulate ``reps`` replications of a scenario with generator ``rng``; return per-replication arrays.
 
     With ``sample_parameters`` each replication first draws the parameters that
@@ -84,8 +85,9 @@ def run_block(s: CampaignSetup, reps: int, rng: np.random.Generator, trace: dict
     st.P = p = sample_params(s, reps, rng, sample_parameters)
     st.A = {d: sample_attrs(g, reps, rng, sample_parameters) for d, g in s.groups.items()}
     G = s.groups
-    air, sea, amph, sub, gnd, msl, ad, isr = (G[d] for d in ("air", "surface", "amphibious", "subsurface", "ground",
-                                                           "missile", "air_defence", "isr"))
+    air, sea, amph, sub, gnd, msl, ad, isr = (
+        G[d] for d in ("air", "surface", "amphibious", "subsurface", "ground", "missile", "air_defence", "isr")
+    )
     P = len(s.pools.label)
     pm = {d: {r: FireMap(gi, pi, len(G[d]), P) for r, (gi, pi) in roles.items()} for d, roles in s.fire_pairs.items()}
     # Only bases that hold aircraft or air defences take part in base attacks: work on those columns.
@@ -95,19 +97,28 @@ def run_block(s: CampaignSetup, reps: int, rng: np.random.Generator, trace: dict
     land_air = air.attrs.get("at_sea", np.zeros(len(air))) == 0
     ad_base = onehot(ad.base, n_bases)[:, in_play]
     red_reach = s.red_reach[:, in_play]
-    base_view = BaseView(s.base_shelters[in_play], s.base_runways[in_play], s.base_repair_days[in_play], s.base_host_side[in_play])
+    base_view = BaseView(
+        s.base_shelters[in_play], s.base_runways[in_play], s.base_repair_days[in_play], s.base_host_side[in_play]
+    )
     st.cut = np.zeros((reps, len(in_play)))
     a = st.A["air"]
-    st.aa_share = np.where(a.get("air_to_air_kills_per_sortie", np.zeros(len(air))) > 0,
-                           np.where(a.get("weapons_per_sortie", np.zeros(len(air))) > 0, col(p["air_superiority_share"]), 1.0), 0.0)
-    st.range_factor = sortie_range_factor(air.distance_km, a.get("combat_radius_km", np.zeros(len(air))),
-                                          col(p["tanker_radius_factor"]), col(p["sortie_distance_decay_km"]))
+    st.aa_share = np.where(
+        a.get("air_to_air_kills_per_sortie", np.zeros(len(air))) > 0,
+        np.where(a.get("weapons_per_sortie", np.zeros(len(air))) > 0, col(p["air_superiority_share"]), 1.0),
+        0.0,
+    )
+    st.range_factor = sortie_range_factor(
+        air.distance_km,
+        a.get("combat_radius_km", np.zeros(len(air))),
+        col(p["tanker_radius_factor"]),
+        col(p["sortie_distance_decay_km"]),
+    )
     surge_from_day = s.pools.lead_time_days
     actor_of = {d: phases.actor_matrix(s, d) for d in G}
     blue_gnd = (gnd.side == BLUE).astype(float)
     for t in range(s.steps):
         day = t * dt
-        ongoing = (st.outcome == UNDECIDED)
+        ongoing = st.outcome == UNDECIDED
         if not ongoing.any():
             break
         if ongoing.sum() <= COMPACT_BELOW * len(ongoing) and len(ongoing) > 64:
@@ -133,7 +144,9 @@ def run_block(s: CampaignSetup, reps: int, rng: np.random.Generator, trace: dict
         det = {}
         for side in (BLUE, RED):
             units = (st.n["isr"] * act["isr"] * (isr.side == side) * s.isr_in_reach).sum(axis=1)
-            det[side] = 1 - (1 - p["isr_base_detection"]) * np.power(0.5, units / np.maximum(p["isr_units_half_gap"], 1e-9))
+            det[side] = 1 - (1 - p["isr_base_detection"]) * np.power(
+                0.5, units / np.maximum(p["isr_units_half_gap"], 1e-9)
+            )
 
         # 2. missile attacks on air bases: red missiles at blue bases; blue at red bases under escalation
         blue_air_at_base = (st.n["air"] * ((air.side == BLUE) & land_air)) @ air_base
@@ -143,18 +156,31 @@ def run_block(s: CampaignSetup, reps: int, rng: np.random.Generator, trace: dict
             # The attacker aims where a missile kills most: aircraft in the open count fully, sheltered
             # ones by the ratio of a shelter kill to an open-apron kill.
             sheltered = np.minimum(blue_air_at_base, base_view.shelters)
-            weights = (blue_air_at_base - sheltered) + sheltered * s.params["sheltered_kill_probability"] / max(s.params["aircraft_killed_per_missile"], 1e-9)
+            weights = (blue_air_at_base - sheltered) + sheltered * s.params["sheltered_kill_probability"] / max(
+                s.params["aircraft_killed_per_missile"], 1e-9
+            )
             denom = weights @ red_reach.T  # (R, J): aircraft each shooter–munition pair can reach
             # Launchers fire full salvos; only a share goes to air bases (the rest at ports, C2, air defences).
-            demand = st.n["missile"] * msl.attrs["launch_cells"] * s.role_share["missile"]["land_attack"] \
-                * col(p["launcher_salvos_per_day"]) * dt * act["missile"] * live
+            demand = (
+                st.n["missile"]
+                * msl.attrs["launch_cells"]
+                * s.role_share["missile"]["land_attack"]
+                * col(p["launcher_salvos_per_day"])
+                * dt
+                * act["missile"]
+                * live
+            )
             fired = fm.fire(demand, st.stock, st.expended, pair_mask=(denom > 0)) * col(p["red_missile_share_on_bases"])
             at_base = weights * ((fired / np.where(denom > 0, denom, 1.0)) @ red_reach)
-            phases.strike_bases(s, st, rng, at_base, blue_air_at_base, BLUE, air_base, land_air, ad_base, pm, act, live, base_view)
+            phases.strike_bases(
+                s, st, rng, at_base, blue_air_at_base, BLUE, air_base, land_air, ad_base, pm, act, live, base_view
+            )
         if s.mainland_strikes:
             total = phases.fire_land_attack(s, st, act, pm, dt, rng, live, share=col(p["red_missile_share_on_bases"]))
             at_base = allocate(total, red_air_at_base * (base_view.host_side == RED))
-            phases.strike_bases(s, st, rng, at_base, red_air_at_base, RED, air_base, land_air, ad_base, pm, act, live, base_view)
+            phases.strike_bases(
+                s, st, rng, at_base, red_air_at_base, RED, air_base, land_air, ad_base, pm, act, live, base_view
+            )
         runway_factor = np.clip(1 - st.cut / np.where(base_view.runways > 0, base_view.runways, 1.0), 0.0, 1.0)
         st.cut = np.maximum(0.0, st.cut - base_view.runways / base_view.repair_days * dt)
 
@@ -178,7 +204,11 @@ def run_block(s: CampaignSetup, reps: int, rng: np.random.Generator, trace: dict
         # to sorties flown, whenever the enemy is fighting in the air
         for side in (BLUE, RED):
             enemy_present = s_side[RED if side == BLUE else BLUE] > 0
-            rate = np.where(a.get("sorties_per_day", 0.0) > 0, a.get("loss_rate_per_day", 0.0) / np.maximum(a.get("sorties_per_day", 1.0), 1e-9), 0.0)
+            rate = np.where(
+                a.get("sorties_per_day", 0.0) > 0,
+                a.get("loss_rate_per_day", 0.0) / np.maximum(a.get("sorties_per_day", 1.0), 1e-9),
+                0.0,
+            )
             expected = sorties * rate * (air.side == side) * enemy_present[:, None]
             losses = np.minimum(st.n["air"], stoch_round(expected, rng))
             st.n["air"] -= losses
@@ -236,17 +266,45 @@ def run_block(s: CampaignSetup, reps: int, rng: np.random.Generator, trace: dict
 
 #: Compact the state once at most this share of the current replications is still undecided.
 COMPACT_BELOW = 0.5
-PER_REP = ("lost_on_ground", "stock", "expended", "runout_day", "cut", "troops", "troops_in", "waiting", "ashore", "red_troops_lost",
-           "peak_ashore", "supply_ratio", "blue_peak", "blockade_days", "casualties", "outcome", "decided_day", "index")
+PER_REP = (
+    "lost_on_ground",
+    "stock",
+    "expended",
+    "runout_day",
+    "cut",
+    "troops",
+    "troops_in",
+    "waiting",
+    "ashore",
+    "red_troops_lost",
+    "peak_ashore",
+    "supply_ratio",
+    "blue_peak",
+    "blockade_days",
+    "casualties",
+    "outcome",
+    "decided_day",
+    "index",
+)
 
 
 def _outputs(s: CampaignSetup, st) -> dict[str, np.ndarray]:
     """Per-replication results for the rows currently held."""
-    return {"outcome": st.outcome, "decided_day": st.decided_day, "expended": st.expended, "runout_day": st.runout_day,
-            "stock_end": st.stock, "peak_ashore": st.peak_ashore, "ashore_end": st.ashore,
-            "red_troops_lost": st.red_troops_lost, "casualties": st.casualties, "lost_on_ground": st.lost_on_ground,
-            "lift_end_fraction": (st.n["amphibious"] @ st.lift_weights) / max(st.lift0, 1e-9),
-            **{f"lost_{d}": st.lost[d] for d in s.groups}, "ground_troops_lost": phases.ground_losses(s, st)}
+    return {
+        "outcome": st.outcome,
+        "decided_day": st.decided_day,
+        "expended": st.expended,
+        "runout_day": st.runout_day,
+        "stock_end": st.stock,
+        "peak_ashore": st.peak_ashore,
+        "ashore_end": st.ashore,
+        "red_troops_lost": st.red_troops_lost,
+        "casualties": st.casualties,
+        "lost_on_ground": st.lost_on_ground,
+        "lift_end_fraction": (st.n["amphibious"] @ st.lift_weights) / max(st.lift0, 1e-9),
+        **{f"lost_{d}": st.lost[d] for d in s.groups},
+        "ground_troops_lost": phases.ground_losses(s, st),
+    }
 
 
 def _store(s: CampaignSetup, st, rows: np.ndarray) -> None:

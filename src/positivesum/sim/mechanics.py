@@ -90,8 +90,9 @@ class FireMap:
         return per_pair @ self.gmat
 
 
-def salvo_hits(would_hit: np.ndarray, intercept_capacity: np.ndarray, pk_intercept: float,
-               rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+def salvo_hits(
+    would_hit: np.ndarray, intercept_capacity: np.ndarray, pk_intercept: float, rng: np.random.Generator
+) -> tuple[np.ndarray, np.ndarray]:
     """Hughes' salvo exchange: each interceptor engages one incoming missile; the excess passes.
 
     Hughes (1995), Naval Research Logistics 42:267–289, extended form as in
@@ -109,13 +110,16 @@ def allocate(total: np.ndarray, weights: np.ndarray) -> np.ndarray:
     return np.where(denom > 0, total[:, None] * weights / np.where(denom > 0, denom, 1.0), 0.0)
 
 
-def kills_from_hits(hits: np.ndarray, count: np.ndarray, hits_to_kill: np.ndarray,
-                    rng: np.random.Generator) -> np.ndarray:
+def kills_from_hits(
+    hits: np.ndarray, count: np.ndarray, hits_to_kill: np.ndarray, rng: np.random.Generator
+) -> np.ndarray:
     """Units put out of action by hits spread over a group (Hughes' staying power a1)."""
     return np.minimum(count, stoch_round(hits / hits_to_kill, rng))
 
 
-def sortie_range_factor(distance_km: np.ndarray, radius_km: np.ndarray, tanker_factor: float, decay_km: float) -> np.ndarray:
+def sortie_range_factor(
+    distance_km: np.ndarray, radius_km: np.ndarray, tanker_factor: float, decay_km: float
+) -> np.ndarray:
     """Share of the full sortie rate a base at ``distance_km`` sustains.
 
     Within radius × tanker factor: 1. Beyond: halves every ``decay_km`` (longer
@@ -127,9 +131,17 @@ def sortie_range_factor(distance_km: np.ndarray, radius_km: np.ndarray, tanker_f
     return np.where(radius_km > 0, factor, 0.0)
 
 
-def base_strike(missiles_at_base: np.ndarray, reliability: float, intercept_capacity: np.ndarray, pk_intercept: float,
-                aircraft: np.ndarray, shelters: np.ndarray, killed_per_missile: float, pk_shelter: float,
-                rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def base_strike(
+    missiles_at_base: np.ndarray,
+    reliability: float,
+    intercept_capacity: np.ndarray,
+    pk_intercept: float,
+    aircraft: np.ndarray,
+    shelters: np.ndarray,
+    killed_per_missile: float,
+    pk_shelter: float,
+    rng: np.random.Generator,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Missile attack on air bases, shape (R, B).
 
     Missiles that arrive (reliability) meet the base's interceptors (salvo rule);
@@ -151,8 +163,9 @@ def base_strike(missiles_at_base: np.ndarray, reliability: float, intercept_capa
     return killed_open + killed_shel, penetrating, shots
 
 
-def air_exchange(kill_potential: np.ndarray, own_aa_sorties: np.ndarray, enemy_sorties: np.ndarray,
-                 rng: np.random.Generator) -> np.ndarray:
+def air_exchange(
+    kill_potential: np.ndarray, own_aa_sorties: np.ndarray, enemy_sorties: np.ndarray, rng: np.random.Generator
+) -> np.ndarray:
     """Enemy aircraft shot down: kill potential × the chance that a sweep meets an enemy.
 
     A fighter sweep meets an enemy aircraft with probability

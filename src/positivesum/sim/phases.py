@@ -27,13 +27,19 @@ def _remove(s: CampaignSetup, st, domain: str, kills: np.ndarray, actor_of: dict
         st.casualties += (kills * crew * frac) @ actor_of[domain]
 
 
-def strike_bases(s: CampaignSetup, st, rng, at_base, aircraft_at_base, victim: int, air_base, land_air, ad_base, pm, act, live,
-                 bases) -> None:
+def strike_bases(
+    s: CampaignSetup, st, rng, at_base, aircraft_at_base, victim: int, air_base, land_air, ad_base, pm, act, live, bases
+) -> None:
     """Missiles at air bases (R, B): aircraft destroyed on the ground, runways cut, interceptors spent."""
     p = st.P
     ad = s.groups["air_defence"]
     # one salvo exchange per step, as at sea (Hughes' defensive power per salvo)
-    ad_cap = st.n["air_defence"] * st.A["air_defence"].get("interceptors_per_salvo", 0.0) * act["air_defence"] * (ad.side == victim)
+    ad_cap = (
+        st.n["air_defence"]
+        * st.A["air_defence"].get("interceptors_per_salvo", 0.0)
+        * act["air_defence"]
+        * (ad.side == victim)
+    )
     cap_at_base = ad_cap @ ad_base
     expected_arrivals = at_base * col(p["missile_reliability"])
     # Interceptors are spent only on what arrives; groups without a munition pool
@@ -41,9 +47,17 @@ def strike_bases(s: CampaignSetup, st, rng, at_base, aircraft_at_base, victim: i
     want = allocate_by_base(np.minimum(expected_arrivals, cap_at_base), ad_cap, ad_base)
     fired = _intercept(pm["air_defence"]["air_defence"], want, st)
     shots_at_base = fired @ ad_base
-    killed_aircraft, penetrating, _ = base_strike(at_base, col(p["missile_reliability"]), shots_at_base,
-                                                  col(p["interceptor_kill_probability"]), aircraft_at_base, bases.shelters,
-                                                  col(p["aircraft_killed_per_missile"]), col(p["sheltered_kill_probability"]), rng)
+    killed_aircraft, penetrating, _ = base_strike(
+        at_base,
+        col(p["missile_reliability"]),
+        shots_at_base,
+        col(p["interceptor_kill_probability"]),
+        aircraft_at_base,
+        bases.shelters,
+        col(p["aircraft_killed_per_missile"]),
+        col(p["sheltered_kill_probability"]),
+        rng,
+    )
     st.cut += penetrating * col(p["runway_cut_per_missile"]) * live[:, :1]
     air = s.groups["air"]
     frac = np.where(aircraft_at_base > 0, killed_aircraft / np.where(aircraft_at_base > 0, aircraft_at_base, 1.0), 0.0)
@@ -95,7 +109,11 @@ def _launch_demand(s: CampaignSetup, st, domain: str, role: str, shooter: int, a
         armed &= s.land_attack_reach
     # launch_cells is one salvo: ships fire it once per rearm cycle, launchers reload on the spot; a launcher
     # armed for several roles splits its salvos between them
-    per_day = col(st.P["launcher_salvos_per_day"]) if domain == "missile" else 1.0 / np.maximum(col(st.P["naval_rearm_days"]), 1e-9)
+    per_day = (
+        col(st.P["launcher_salvos_per_day"])
+        if domain == "missile"
+        else 1.0 / np.maximum(col(st.P["naval_rearm_days"]), 1e-9)
+    )
     return st.n[domain] * cells * s.role_share[domain][role] * per_day * dt * act[domain] * armed
 
 
@@ -112,24 +130,43 @@ def ship_strikes(s: CampaignSetup, st, rng, shooter: int, strike_sorties, act, p
     """Anti-ship missiles of one side against the other side's ships (Hughes salvo with intercepts)."""
     p = st.P
     victim = RED if shooter == BLUE else BLUE
-    weights = {d: st.n[d] * (s.groups[d].side == victim) * _exposed(s, d, act) * st.A[d].get("hits_to_kill", 1.0)
-               * (col(p["amphibious_target_priority"]) if d == "amphibious" else 1.0) for d in FLEET}
+    weights = {
+        d: st.n[d]
+        * (s.groups[d].side == victim)
+        * _exposed(s, d, act)
+        * st.A[d].get("hits_to_kill", 1.0)
+        * (col(p["amphibious_target_priority"]) if d == "amphibious" else 1.0)
+        for d in FLEET
+    }
     present = sum(w.sum(axis=1) for w in weights.values()) > 0
     if not present.any():
         return
     expected_hits = np.zeros(st.stock.shape[0])
     air = s.groups["air"]
-    air_demand = strike_sorties * st.A["air"].get("weapons_per_sortie", 0.0) * (air.side == shooter) * s_armed(s, "air", "anti_ship")
-    sources = [("air", air_demand)] + [(d, _launch_demand(s, st, d, "anti_ship", shooter, act, dt)) for d in ("surface", "subsurface", "missile")]
+    air_demand = (
+        strike_sorties
+        * st.A["air"].get("weapons_per_sortie", 0.0)
+        * (air.side == shooter)
+        * s_armed(s, "air", "anti_ship")
+    )
+    sources = [("air", air_demand)] + [
+        (d, _launch_demand(s, st, d, "anti_ship", shooter, act, dt)) for d in ("surface", "subsurface", "missile")
+    ]
     # Fire is limited by targets: no more missiles than would put every exposed ship out of action
     # (with an overkill margin) after saturating the defenders' interceptors; all shooters hold back
     # in proportion. Without this, more launchers would empty shared stocks on too few targets.
-    cap = {d: st.n[d] * st.A[d].get("interceptors_per_salvo", 0.0) * act[d] * (s.groups[d].side == victim) for d in FLEET}
+    cap = {
+        d: st.n[d] * st.A[d].get("interceptors_per_salvo", 0.0) * act[d] * (s.groups[d].side == victim) for d in FLEET
+    }
     cap_total = cap["surface"].sum(axis=1) + cap["amphibious"].sum(axis=1)
-    hits_needed = sum((st.n[d] * (s.groups[d].side == victim) * _exposed(s, d, act) * st.A[d].get("hits_to_kill", 1.0)).sum(axis=1)
-                      for d in FLEET)
+    hits_needed = sum(
+        (st.n[d] * (s.groups[d].side == victim) * _exposed(s, d, act) * st.A[d].get("hits_to_kill", 1.0)).sum(axis=1)
+        for d in FLEET
+    )
     p_hit = s.pools.eff["ship"][s.pools.eff["ship"] > 0].mean() if (s.pools.eff["ship"] > 0).any() else 1.0
-    useful = (hits_needed * p["anti_ship_overkill"] + cap_total) / np.maximum(p_hit * det * p["missile_reliability"], 1e-9)
+    useful = (hits_needed * p["anti_ship_overkill"] + cap_total) / np.maximum(
+        p_hit * det * p["missile_reliability"], 1e-9
+    )
     wanted = sum(d.sum(axis=1) for _, d in sources)
     restraint = np.where(wanted > useful, useful / np.maximum(wanted, 1e-12), 1.0)
     for domain, demand in sources:
@@ -138,8 +175,10 @@ def ship_strikes(s: CampaignSetup, st, rng, shooter: int, strike_sorties, act, p
         # fixed launchers only fire munitions that reach the theatre from where they stand
         reach = None
         if domain == "missile" and len(fm):
-            reach = (s.pools.range_km[fm.pool_idx] * s.params["ship_missile_range_margin"]
-                     >= s.groups[domain].distance_km[fm.group_idx]).astype(float)
+            reach = (
+                s.pools.range_km[fm.pool_idx] * s.params["ship_missile_range_margin"]
+                >= s.groups[domain].distance_km[fm.group_idx]
+            ).astype(float)
         fired = fm.fire(demand, st.stock, st.expended, pair_mask=reach)
         expected_hits += (fired * s.pools.eff["ship"][fm.pool_idx]).sum(axis=1)
     would_hit = rng.poisson(expected_hits * det * p["missile_reliability"]).astype(float)
@@ -185,8 +224,13 @@ def submarines(s: CampaignSetup, st, rng, act, live, dt, actor_of) -> None:
     for shooter in (BLUE, RED):
         victim = RED if shooter == BLUE else BLUE
         mine = (sub.side == shooter).astype(float) * act["subsurface"]
-        weights = {d: st.n[d] * (s.groups[d].side == victim) * _exposed(s, d, act) *
-                   (col(p["amphibious_target_priority"]) if d == "amphibious" else 1.0) for d in FLEET}
+        weights = {
+            d: st.n[d]
+            * (s.groups[d].side == victim)
+            * _exposed(s, d, act)
+            * (col(p["amphibious_target_priority"]) if d == "amphibious" else 1.0)
+            for d in FLEET
+        }
         total_w = sum(w.sum(axis=1) for w in weights.values())
         rate = (st.n["subsurface"] * mine * st.A["subsurface"].get("ship_kills_per_day", 0.0)).sum(axis=1) * dt
         sunk = rng.poisson(rate * (total_w > 0)).astype(float) * live[:, 0]
@@ -198,8 +242,20 @@ def submarines(s: CampaignSetup, st, rng, act, live, dt, actor_of) -> None:
             if d == "amphibious" and victim == RED:
                 _troops_lost_at_sea(s, st, kills)
         enemy_ships = sum((st.n[d] * (s.groups[d].side == victim)).sum(axis=1) for d in FLEET) > 0
-        losses = np.minimum(st.n["subsurface"], stoch_round(st.n["subsurface"] * mine * st.A["subsurface"].get("loss_rate_per_day", 0.0)
-                                                            * dt * enemy_ships[:, None], rng)) * live
+        losses = (
+            np.minimum(
+                st.n["subsurface"],
+                stoch_round(
+                    st.n["subsurface"]
+                    * mine
+                    * st.A["subsurface"].get("loss_rate_per_day", 0.0)
+                    * dt
+                    * enemy_ships[:, None],
+                    rng,
+                ),
+            )
+            * live
+        )
         _remove(s, st, "subsurface", losses, actor_of)
 
 
@@ -213,16 +269,27 @@ def lodgement_strikes(s: CampaignSetup, st, rng, strike_sorties, act, pm, det, l
     # Aircraft with an anti-ship weapon fly anti-ship while enemy ships are exposed; then they too strike the lodgement.
     fleet_gone = sum((st.n[d] * (s.groups[d].side == RED) * _exposed(s, d, act)).sum(axis=1) for d in FLEET) <= 0
     anti_ship_busy = s_armed(s, "air", "anti_ship")[None, :] & ~fleet_gone[:, None]
-    air_demand = strike_sorties * st.A["air"].get("weapons_per_sortie", 0.0) * (air.side == BLUE) * \
-        ~anti_ship_busy * s_armed(s, "air", "land_attack")
+    air_demand = (
+        strike_sorties
+        * st.A["air"].get("weapons_per_sortie", 0.0)
+        * (air.side == BLUE)
+        * ~anti_ship_busy
+        * s_armed(s, "air", "land_attack")
+    )
     share = 1 - col(p["red_missile_share_on_bases"]) if s.mainland_strikes else 1.0
     effective = np.zeros_like(st.ashore)
-    sources = [("air", air_demand)] + [(d, _launch_demand(s, st, d, "land_attack", BLUE, act, dt) * share) for d in ("surface", "subsurface", "missile")]
+    sources = [("air", air_demand)] + [
+        (d, _launch_demand(s, st, d, "land_attack", BLUE, act, dt) * share)
+        for d in ("surface", "subsurface", "missile")
+    ]
     for domain, demand in sources:
         fm = pm[domain]["land_attack"]
         fired = fm.fire(demand * ashore[:, None] * live, st.stock, st.expended)
         effective += (fired * s.pools.eff["ground_troops"][fm.pool_idx]).sum(axis=1)
-    killed = np.minimum(st.ashore, rng.poisson(effective * det * p["missile_reliability"] * p["troops_killed_per_strike_weapon"]).astype(float))
+    killed = np.minimum(
+        st.ashore,
+        rng.poisson(effective * det * p["missile_reliability"] * p["troops_killed_per_strike_weapon"]).astype(float),
+    )
     st.ashore -= killed
     st.red_troops_lost += killed
     st.casualties[:, s.adversary_index] += killed
@@ -277,9 +344,13 @@ def trace_values(st, s: CampaignSetup, rows=None) -> dict[str, float]:
     # Per actor as well, so that briefings can show who loses what over time (keys "aircraft_lost:USA").
     # Sum over replications first, then by actor: cheap enough to run every step.
     n = len(s.actors)
-    air = np.bincount(np.asarray(s.groups["air"].actor, dtype=np.int64), weights=pick(st.lost["air"]).sum(axis=0), minlength=n)
-    ships = sum(np.bincount(np.asarray(s.groups[d].actor, dtype=np.int64), weights=pick(st.lost[d]).sum(axis=0), minlength=n)
-                for d in FLEET)
+    air = np.bincount(
+        np.asarray(s.groups["air"].actor, dtype=np.int64), weights=pick(st.lost["air"]).sum(axis=0), minlength=n
+    )
+    ships = sum(
+        np.bincount(np.asarray(s.groups[d].actor, dtype=np.int64), weights=pick(st.lost[d]).sum(axis=0), minlength=n)
+        for d in FLEET
+    )
     for a, actor in enumerate(s.actors):
         out[f"aircraft_lost:{actor}"] = float(air[a])
         out[f"ships_lost:{actor}"] = float(ships[a])

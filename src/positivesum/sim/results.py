@@ -60,8 +60,13 @@ def mean_ci(values: np.ndarray) -> dict[str, float]:
         return {"mean": float("nan"), "ci95": [float("nan")] * 2, "p05": float("nan"), "p95": float("nan"), "n": 0}
     m = float(v.mean())
     half = Z95 * float(v.std(ddof=1)) / math.sqrt(v.size) if v.size > 1 else 0.0
-    return {"mean": m, "ci95": [m - half, m + half], "p05": float(np.percentile(v, 5)), "p95": float(np.percentile(v, 95)),
-            "n": int(v.size)}
+    return {
+        "mean": m,
+        "ci95": [m - half, m + half],
+        "p05": float(np.percentile(v, 5)),
+        "p95": float(np.percentile(v, 95)),
+        "n": int(v.size),
+    }
 
 
 def _by_actor_class(setup, lost: dict[str, np.ndarray]) -> tuple[np.ndarray, list[str], list[str]]:
@@ -107,15 +112,31 @@ class CampaignResult:
                 "peak_troops_ashore": (("rep",), arrays["peak_ashore"]),
                 "adversary_lift_remaining": (("rep",), arrays["lift_end_fraction"]),
             },
-            coords={"rep": np.arange(reps), "actor": actors, "capability": classes, "participant": setup.actors, "pool": pools},
+            coords={
+                "rep": np.arange(reps),
+                "actor": actors,
+                "capability": classes,
+                "participant": setup.actors,
+                "pool": pools,
+            },
         )
         steps = setup.steps
-        tr = xr.Dataset({k.replace(":", "__"): (("day",), v) for k, v in trace.items()},
-                        coords={"day": (np.arange(steps) + 1) * setup.dt_days})
-        meta = {"scenario": setup.scenario_id, "seed": seed, "replications": reps, "time_step_days": setup.dt_days,
-                "duration_days": steps * setup.dt_days, "fait_accompli_window_days": setup.fait_accompli_window_days,
-                "objective": setup.objective, "us_intervention": setup.scenario.us_intervention, "notes": setup.notes,
-                "class_domains": {c: d for d, g in setup.groups.items() for c in g.cls}}
+        tr = xr.Dataset(
+            {k.replace(":", "__"): (("day",), v) for k, v in trace.items()},
+            coords={"day": (np.arange(steps) + 1) * setup.dt_days},
+        )
+        meta = {
+            "scenario": setup.scenario_id,
+            "seed": seed,
+            "replications": reps,
+            "time_step_days": setup.dt_days,
+            "duration_days": steps * setup.dt_days,
+            "fait_accompli_window_days": setup.fait_accompli_window_days,
+            "objective": setup.objective,
+            "us_intervention": setup.scenario.us_intervention,
+            "notes": setup.notes,
+            "class_domains": {c: d for d, g in setup.groups.items() for c in g.cls},
+        }
         return cls(setup.scenario_id, data, tr, meta)
 
     def outcome_probabilities(self) -> dict[str, dict[str, Any]]:
@@ -126,7 +147,9 @@ class CampaignResult:
         for name in OUTCOMES[1:]:
             k = int((outcomes == name).sum())
             res[name] = {"p": k / n, "ci95": list(wilson_interval(k, n))}
-        fa = (outcomes == "adversary_success") & (self.data["decided_day"].values <= self.meta["fait_accompli_window_days"])
+        fa = (outcomes == "adversary_success") & (
+            self.data["decided_day"].values <= self.meta["fait_accompli_window_days"]
+        )
         res["fait_accompli"] = {"p": float(fa.mean()), "ci95": list(wilson_interval(int(fa.sum()), n))}
         return res
 
@@ -148,8 +171,11 @@ class CampaignResult:
             if not exp.any():
                 continue
             runout = d["munitions_runout_day"].sel(pool=pool).values
-            munitions[str(pool)] = {"expended": mean_ci(exp), "p_runout": float((~np.isnan(runout)).mean()),
-                                    "runout_day": mean_ci(runout)}
+            munitions[str(pool)] = {
+                "expended": mean_ci(exp),
+                "p_runout": float((~np.isnan(runout)).mean()),
+                "runout_day": mean_ci(runout),
+            }
         per_participant = {}
         for actor in d["participant"].values:
             per_participant[str(actor)] = {
@@ -187,16 +213,33 @@ class CampaignResult:
         import html
 
         s = self.summary()
-        outcomes = pd.DataFrame([{"outcome": k, "p": v["p"], "ci95_low": v["ci95"][0], "ci95_high": v["ci95"][1]}
-                                 for k, v in s["outcomes"].items()])
-        losses = pd.DataFrame([{"actor": a, "domain": d, "mean": st["mean"], "p05": st["p05"], "p95": st["p95"]}
-                               for a, per in s["losses_by_domain"].items() for d, st in per.items()])
+        outcomes = pd.DataFrame(
+            [
+                {"outcome": k, "p": v["p"], "ci95_low": v["ci95"][0], "ci95_high": v["ci95"][1]}
+                for k, v in s["outcomes"].items()
+            ]
+        )
+        losses = pd.DataFrame(
+            [
+                {"actor": a, "domain": d, "mean": st["mean"], "p05": st["p05"], "p95": st["p95"]}
+                for a, per in s["losses_by_domain"].items()
+                for d, st in per.items()
+            ]
+        )
         m = self.meta
-        head = (f"<p><b>{html.escape(str(self.scenario_id))}</b>: {m.get('replications', 0):,} replications, seed {m.get('seed')}, "
-                f"decided on day {s['decided_day']['mean']:.1f} on average</p>" if s["decided_day"]["n"] else
-                f"<p><b>{html.escape(str(self.scenario_id))}</b>: {m.get('replications', 0):,} replications, seed {m.get('seed')}</p>")
-        return (head + "<p>Outcome probabilities (Wilson 95% intervals)</p>" + outcomes.to_html(index=False, float_format="{:.3f}".format)
-                + "<p>Units lost (mean, 5th and 95th percentile)</p>" + losses.to_html(index=False, float_format="{:.1f}".format))
+        head = (
+            f"<p><b>{html.escape(str(self.scenario_id))}</b>: {m.get('replications', 0):,} replications, seed {m.get('seed')}, "
+            f"decided on day {s['decided_day']['mean']:.1f} on average</p>"
+            if s["decided_day"]["n"]
+            else f"<p><b>{html.escape(str(self.scenario_id))}</b>: {m.get('replications', 0):,} replications, seed {m.get('seed')}</p>"
+        )
+        return (
+            head
+            + "<p>Outcome probabilities (Wilson 95% intervals)</p>"
+            + outcomes.to_html(index=False, float_format="{:.3f}".format)
+            + "<p>Units lost (mean, 5th and 95th percentile)</p>"
+            + losses.to_html(index=False, float_format="{:.1f}".format)
+        )
 
     def losses_table(self) -> pd.DataFrame:
         """Tidy table of mean losses by actor and capability class."""
@@ -222,8 +265,13 @@ class CampaignResult:
         """One row per replication × actor × capability with the outcome columns repeated."""
         frame = self.data["losses"].to_dataframe(name="losses").reset_index()
         frame = frame[frame["losses"] > 0] if len(frame) > 0 else frame
-        reps = pd.DataFrame({"rep": self.data["rep"].values, "outcome": self.data["outcome"].values,
-                             "decided_day": self.data["decided_day"].values})
+        reps = pd.DataFrame(
+            {
+                "rep": self.data["rep"].values,
+                "outcome": self.data["outcome"].values,
+                "decided_day": self.data["decided_day"].values,
+            }
+        )
         out = frame.merge(reps, on="rep", how="right")
         out.insert(0, "scenario", self.scenario_id)
         out["seed"] = self.meta["seed"]

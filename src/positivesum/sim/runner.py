@@ -38,13 +38,20 @@ def _run_one(args: tuple[CampaignSetup, int, np.random.SeedSequence, bool]) -> t
             values[t] = v
         # The loop stops once every replication is decided; their state is frozen, so carry it forward.
         last = max(by_step)
-        values[last + 1:] = values[last]
+        values[last + 1 :] = values[last]
         series[key] = values
     return out, series
 
 
-def simulate_setup(setup: CampaignSetup, reps: int, seed: int, *, workers: int = 1,
-                   progress: Callable[[int], None] | None = None, sample_parameters: bool = True) -> CampaignResult:
+def simulate_setup(
+    setup: CampaignSetup,
+    reps: int,
+    seed: int,
+    *,
+    workers: int = 1,
+    progress: Callable[[int], None] | None = None,
+    sample_parameters: bool = True,
+) -> CampaignResult:
     """Simulate a prepared scenario; ``progress(n)`` is called as blocks of n replications finish."""
     if reps < 1:
         raise ValueError("reps must be at least 1")

@@ -12,10 +12,10 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ..alliance.command import component_latencies_hours
 from ..model.dataset import Dataset
 from ..model.geo import great_circle_km
 from ..model.scenarios import Scenario
+from .command import component_latencies_hours
 
 #: Domains each US (intervening-actor) level commits to combat. ``supplies_only``
 #: commits no forces but resupplies allies' munitions (see ``supplier_pools``).
@@ -23,7 +23,9 @@ LEVEL_DOMAINS: dict[str, frozenset[str]] = {
     "none": frozenset(),
     "supplies_only": frozenset(),
     "air_sea": frozenset({"air", "surface", "subsurface", "missile", "air_defence", "isr", "amphibious"}),
-    "air_sea_ground": frozenset({"air", "surface", "subsurface", "missile", "air_defence", "isr", "amphibious", "ground"}),
+    "air_sea_ground": frozenset(
+        {"air", "surface", "subsurface", "missile", "air_defence", "isr", "amphibious", "ground"}
+    ),
     "escalation": frozenset({"air", "surface", "subsurface", "missile", "air_defence", "isr", "amphibious", "ground"}),
 }
 NEVER = 10**9
@@ -65,7 +67,7 @@ class Groups:
             self.attr_low.setdefault(key, []).append(low)
             self.attr_high.setdefault(key, []).append(high)
 
-    def freeze(self) -> "Groups":
+    def freeze(self) -> Groups:
         for name in ("actor", "side", "base", "arrival_step", "active_step"):
             setattr(self, name, np.asarray(getattr(self, name), dtype=np.int64))
         for name in ("count0", "arrival_count", "distance_km", "c2_days"):
@@ -172,7 +174,14 @@ def access_for(ds: Dataset, sc: Scenario, sc_id: str, base_id: str, actor: str) 
 
 ENGINE_DOMAINS = ("air", "surface", "amphibious", "subsurface", "ground", "missile", "air_defence", "isr")
 _ATTRS = {
-    "air": ("sorties_per_day", "combat_radius_km", "air_to_air_kills_per_sortie", "weapons_per_sortie", "crew", "loss_rate_per_day"),
+    "air": (
+        "sorties_per_day",
+        "combat_radius_km",
+        "air_to_air_kills_per_sortie",
+        "weapons_per_sortie",
+        "crew",
+        "loss_rate_per_day",
+    ),
     "surface": ("launch_cells", "interceptors_per_salvo", "hits_to_kill", "crew", "value"),
     "amphibious": ("lift_troops", "interceptors_per_salvo", "hits_to_kill", "crew", "value", "launch_cells"),
     "subsurface": ("ship_kills_per_day", "loss_rate_per_day", "crew", "launch_cells"),
@@ -185,8 +194,14 @@ _ATTRS = {
 
 #: Performance parameters sampled per replication from their low–high range (structural counts such as
 #: troops, lift and launch cells are not: they describe the force, not our uncertainty about it).
-SAMPLED_ATTRS = ("sorties_per_day", "air_to_air_kills_per_sortie", "interceptors_per_salvo", "hits_to_kill",
-                 "ship_kills_per_day", "loss_rate_per_day")
+SAMPLED_ATTRS = (
+    "sorties_per_day",
+    "air_to_air_kills_per_sortie",
+    "interceptors_per_salvo",
+    "hits_to_kill",
+    "ship_kills_per_day",
+    "loss_rate_per_day",
+)
 
 
 def _class_ranges(cls, domain: str) -> dict[str, tuple[float, float]]:
@@ -201,11 +216,18 @@ def _class_ranges(cls, domain: str) -> dict[str, tuple[float, float]]:
 def _class_attrs(cls, domain: str) -> dict[str, float]:
     c = cls.combat
     values = {
-        "sorties_per_day": _q(c.sorties_per_day), "combat_radius_km": _q(c.combat_radius_km),
-        "air_to_air_kills_per_sortie": _q(c.air_to_air_kills_per_sortie), "weapons_per_sortie": _q(c.weapons_per_sortie),
-        "launch_cells": _q(c.launch_cells), "interceptors_per_salvo": _q(c.interceptors_per_salvo),
-        "hits_to_kill": _q(c.hits_to_kill, 1.0), "lift_troops": _q(c.lift_troops), "ship_kills_per_day": _q(c.ship_kills_per_day),
-        "loss_rate_per_day": _q(c.loss_rate_per_day), "troops": _q(c.troops), "crew": _q(cls.crew_per_unit),
+        "sorties_per_day": _q(c.sorties_per_day),
+        "combat_radius_km": _q(c.combat_radius_km),
+        "air_to_air_kills_per_sortie": _q(c.air_to_air_kills_per_sortie),
+        "weapons_per_sortie": _q(c.weapons_per_sortie),
+        "launch_cells": _q(c.launch_cells),
+        "interceptors_per_salvo": _q(c.interceptors_per_salvo),
+        "hits_to_kill": _q(c.hits_to_kill, 1.0),
+        "lift_troops": _q(c.lift_troops),
+        "ship_kills_per_day": _q(c.ship_kills_per_day),
+        "loss_rate_per_day": _q(c.loss_rate_per_day),
+        "troops": _q(c.troops),
+        "crew": _q(cls.crew_per_unit),
         "value": max(_q(cls.unit_cost_musd), 1.0),
     }
     return {k: values[k] for k in _ATTRS[domain]}
@@ -249,7 +271,11 @@ def build_setup(ds: Dataset, scenario_id: str) -> CampaignSetup:
         if domain == "ground" and side_of[actor] == BLUE and distance > p["theatre_radius_km"]:
             return  # defenders fight where they are based; ground forces elsewhere stay home
         part = sc.participants[actor]
-        delay = part.decision_delay_days if part.decision_delay_days is not None else ds.actors[actor].political_decision_delay_days
+        delay = (
+            part.decision_delay_days
+            if part.decision_delay_days is not None
+            else ds.actors[actor].political_decision_delay_days
+        )
         decided = -sc.warning_days.value + _q(delay)
         c2 = latency.get((actor, domain), latency.get((actor, "*"), 0.0))
         active_day = max(0.0, decided + c2, arrival_day)
@@ -259,12 +285,21 @@ def build_setup(ds: Dataset, scenario_id: str) -> CampaignSetup:
             # ships sail from the later of decision and arrival (speed of advance; methodology §2)
             active_day += (distance - p["theatre_radius_km"]) / max(p["naval_transit_km_per_day"], 1.0)
         arrival_step = 0 if arrival_day <= 0 else int(math.ceil(arrival_day / dt))
-        groups[domain].add(label=f"{actor}:{cls_id}@{base_id}", actor=actors.index(actor), side=side_of[actor], cls=cls_id,
-                           base=bidx[base_id], count0=count if arrival_step == 0 else 0.0,
-                           arrival_count=count if arrival_step > 0 else 0.0, arrival_step=arrival_step,
-                           active_step=int(math.ceil(active_day / dt)), distance_km=distance, c2_days=c2,
-                           attrs={**_class_attrs(cls, domain), "at_sea": float(ds.bases[base_id].kind == "naval")},
-                           ranges=_class_ranges(cls, domain))
+        groups[domain].add(
+            label=f"{actor}:{cls_id}@{base_id}",
+            actor=actors.index(actor),
+            side=side_of[actor],
+            cls=cls_id,
+            base=bidx[base_id],
+            count0=count if arrival_step == 0 else 0.0,
+            arrival_count=count if arrival_step > 0 else 0.0,
+            arrival_step=arrival_step,
+            active_step=int(math.ceil(active_day / dt)),
+            distance_km=distance,
+            c2_days=c2,
+            attrs={**_class_attrs(cls, domain), "at_sea": float(ds.bases[base_id].kind == "naval")},
+            ranges=_class_ranges(cls, domain),
+        )
 
     # Reinforcements are drawn from the pool at their origin: what moves is not also counted at home.
     moved: dict[tuple[str, str, str], float] = {}
@@ -285,14 +320,18 @@ def build_setup(ds: Dataset, scenario_id: str) -> CampaignSetup:
     role_share = {}
     for domain, roles in fire_pairs.items():
         armed = {r: np.isin(np.arange(len(groups[domain])), gi) for r, (gi, _) in roles.items() if r != "air_defence"}
-        n_roles = np.maximum(sum(a.astype(float) for a in armed.values()), 1.0) if armed else np.ones(len(groups[domain]))
+        n_roles = (
+            np.maximum(sum(a.astype(float) for a in armed.values()), 1.0) if armed else np.ones(len(groups[domain]))
+        )
         role_share[domain] = {r: 1.0 / n_roles for r in roles}
     gi, pi = fire_pairs["missile"]["land_attack"]
     la_reach = np.zeros(len(groups["missile"]), dtype=bool)
     for k, i in zip(gi, pi):
         la_reach[k] |= pools.range_km[i] >= groups["missile"].distance_km[k]
     isr = groups["isr"]
-    isr_reach = (isr.distance_km <= isr.attrs.get("combat_radius_km", np.zeros(len(isr))) * p["tanker_radius_factor"]).astype(float)
+    isr_reach = (
+        isr.distance_km <= isr.attrs.get("combat_radius_km", np.zeros(len(isr))) * p["tanker_radius_factor"]
+    ).astype(float)
     transfer = np.zeros(len(pools.label))
     if level == "supplies_only":
         # Supplies only: the intervening actor ships part of its stocks of munitions the allies hold.
@@ -302,25 +341,50 @@ def build_setup(ds: Dataset, scenario_id: str) -> CampaignSetup:
                 transfer[i] = h.stockpile * p["supplies_only_transfer_share"]
     host_side = np.array([side_of.get(ds.bases[b].host, -1) for b in bases])
     return CampaignSetup(
-        scenario_id=scenario_id, scenario=sc, objective=sc.objective, steps=steps, dt_days=dt,
-        fait_accompli_window_days=sc.fait_accompli_window_days.value, objective_troops=_q(sc.objective_troops_ashore),
-        actors=actors, actor_side=np.array([side_of[a] for a in actors]), bases=bases,
+        scenario_id=scenario_id,
+        scenario=sc,
+        objective=sc.objective,
+        steps=steps,
+        dt_days=dt,
+        fait_accompli_window_days=sc.fait_accompli_window_days.value,
+        objective_troops=_q(sc.objective_troops_ashore),
+        actors=actors,
+        actor_side=np.array([side_of[a] for a in actors]),
+        bases=bases,
         base_shelters=np.array([_q(ds.bases[b].hardened_shelters) for b in bases]),
         base_runways=np.array([_q(ds.bases[b].runways) for b in bases]),
         base_repair_days=np.array([max(_q(ds.bases[b].runway_repair_days, 1.0), 0.1) for b in bases]),
-        base_host_side=host_side, groups=groups, pools=pools, fire_pairs=fire_pairs, red_reach=red_reach,
-        mainland_strikes=level == "escalation", role_share=role_share, land_attack_reach=la_reach, isr_in_reach=isr_reach,
-        adversary_index=actors.index(sc.adversary), transfer_rounds=transfer,
-        transfer_step=int(math.ceil(p["supplies_only_transfer_days"] / dt)), params=p,
+        base_host_side=host_side,
+        groups=groups,
+        pools=pools,
+        fire_pairs=fire_pairs,
+        red_reach=red_reach,
+        mainland_strikes=level == "escalation",
+        role_share=role_share,
+        land_attack_reach=la_reach,
+        isr_in_reach=isr_reach,
+        adversary_index=actors.index(sc.adversary),
+        transfer_rounds=transfer,
+        transfer_step=int(math.ceil(p["supplies_only_transfer_days"] / dt)),
+        params=p,
         param_ranges={n: q.bounds() for n, q in ds.engine if q.low is not None or q.high is not None},  # type: ignore[union-attr]
-        notes=notes)
+        notes=notes,
+    )
 
 
-ROLE_MATCH = {"anti_ship": ("anti_ship", "multi"), "land_attack": ("land_attack", "multi"),
-              "air_defence": ("air_defence", "ballistic_missile_defence")}
-FIRING = {"air": ("anti_ship", "land_attack"), "surface": ("anti_ship", "land_attack", "air_defence"),
-          "amphibious": ("air_defence",), "subsurface": ("anti_ship", "land_attack"),
-          "missile": ("anti_ship", "land_attack"), "air_defence": ("air_defence",)}
+ROLE_MATCH = {
+    "anti_ship": ("anti_ship", "multi"),
+    "land_attack": ("land_attack", "multi"),
+    "air_defence": ("air_defence", "ballistic_missile_defence"),
+}
+FIRING = {
+    "air": ("anti_ship", "land_attack"),
+    "surface": ("anti_ship", "land_attack", "air_defence"),
+    "amphibious": ("air_defence",),
+    "subsurface": ("anti_ship", "land_attack"),
+    "missile": ("anti_ship", "land_attack"),
+    "air_defence": ("air_defence",),
+}
 DAYS_PER_MONTH = 30.44
 
 
@@ -349,7 +413,9 @@ def _arm(ds: Dataset, sc: Scenario, actors: list[str], side_of: dict, groups: di
             pools.surge_per_day.append(h.surge_per_year / 365.0)
             pools.lead_time_days.append(h.lead_time_months * DAYS_PER_MONTH)
             for kind in ("ship", "aircraft_on_ground", "ground_troops", "missile"):
-                pools.eff.setdefault(kind, []).append(mun.effectiveness[kind].value if kind in mun.effectiveness else 0.0)
+                pools.eff.setdefault(kind, []).append(
+                    mun.effectiveness[kind].value if kind in mun.effectiveness else 0.0
+                )
     fire_pairs: dict[str, dict[str, tuple[np.ndarray, np.ndarray]]] = {}
     for domain in groups:
         g = groups[domain]
@@ -374,8 +440,9 @@ def _arm(ds: Dataset, sc: Scenario, actors: list[str], side_of: dict, groups: di
     return pools, fire_pairs
 
 
-def _red_reach(ds: Dataset, missiles: Groups, pools: MunitionPools, pairs: tuple[np.ndarray, np.ndarray],
-               bases: list[str]) -> np.ndarray:
+def _red_reach(
+    ds: Dataset, missiles: Groups, pools: MunitionPools, pairs: tuple[np.ndarray, np.ndarray], bases: list[str]
+) -> np.ndarray:
     """reach[j, b]: red missile shooter–munition pair j can hit base b."""
     group_idx, pool_idx = pairs
     reach = np.zeros((len(group_idx), len(bases)), dtype=bool)
@@ -385,5 +452,7 @@ def _red_reach(ds: Dataset, missiles: Groups, pools: MunitionPools, pairs: tuple
         origin = ds.bases[bases[missiles.base[k]]]
         for b, bid in enumerate(bases):
             target = ds.bases[bid]
-            reach[j, b] = great_circle_km(origin.lat_deg, origin.lon_deg, target.lat_deg, target.lon_deg) <= pools.range_km[i]
+            reach[j, b] = (
+                great_circle_km(origin.lat_deg, origin.lon_deg, target.lat_deg, target.lon_deg) <= pools.range_km[i]
+            )
     return reach

@@ -17,13 +17,16 @@ from __future__ import annotations
 
 import numpy as np
 
-from .setup import Groups, CampaignSetup
+from .setup import CampaignSetup, Groups
 
 
-def triangular(low: np.ndarray, mode: np.ndarray, high: np.ndarray, size: tuple[int, ...],
-               rng: np.random.Generator) -> np.ndarray:
+def triangular(
+    low: np.ndarray, mode: np.ndarray, high: np.ndarray, size: tuple[int, ...], rng: np.random.Generator
+) -> np.ndarray:
     """Triangular draws by inverse CDF, allowing degenerate ranges (low == high)."""
-    low, mode, high = (np.broadcast_to(np.asarray(x, dtype=float), size[-1:] if len(size) > 1 else ()) for x in (low, mode, high))
+    low, mode, high = (
+        np.broadcast_to(np.asarray(x, dtype=float), size[-1:] if len(size) > 1 else ()) for x in (low, mode, high)
+    )
     u = rng.random(size)
     width = high - low
     safe = np.where(width > 0, width, 1.0)
@@ -34,7 +37,9 @@ def triangular(low: np.ndarray, mode: np.ndarray, high: np.ndarray, size: tuple[
     return np.where(width > 0, out, mode)
 
 
-def sample_params(setup: CampaignSetup, reps: int, rng: np.random.Generator, enabled: bool) -> dict[str, float | np.ndarray]:
+def sample_params(
+    setup: CampaignSetup, reps: int, rng: np.random.Generator, enabled: bool
+) -> dict[str, float | np.ndarray]:
     """Engine parameters for one block: floats, or (reps,) arrays for those with a range."""
     params: dict[str, float | np.ndarray] = dict(setup.params)
     if enabled:

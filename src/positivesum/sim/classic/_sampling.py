@@ -29,8 +29,7 @@ class BinomialTable:
 
     def __init__(self, n_max: int, p: float, guide_bits: int = 8):
         if not (0 <= p <= 1 and n_max >= 0):
-            raise ValueError(f"BinomialTable: need 0 <= p <= 1 and n_max >= 0; got p={p}, "
-                             f"n_max={n_max}")
+            raise ValueError(f"BinomialTable: need 0 <= p <= 1 and n_max >= 0; got p={p}, n_max={n_max}")
         self.n_max, self.p, self._bits = int(n_max), float(p), guide_bits
         sf = stats.binom.sf(np.arange(self.n_max + 1), self.n_max, self.p)
         below = np.flatnonzero(sf < 2.0**-64)
@@ -80,5 +79,3 @@ class BinomialTable:
 def binomial_table(n_max: int, p: float) -> BinomialTable:
     """Cached :class:`BinomialTable` (tables are immutable, so sharing is safe)."""
     return BinomialTable(n_max, p)
-
-

@@ -14,8 +14,9 @@ The stochastic versions are documented in docs/methodology/classic-models.md.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable, Literal
+from typing import Literal
 
 import numpy as np
 from scipy.integrate import solve_ivp
@@ -71,8 +72,7 @@ def square_law_state(t_days, a0: float, b0: float, alpha: float, beta: float):
     side reaches zero."""
     _check_forces(a0, b0, alpha, beta, "square_law_state")
     t = np.asarray(t_days, dtype=float)
-    t_end = min(_square_time_to_level(a0, b0, beta, alpha, 0.0),
-                _square_time_to_level(b0, a0, alpha, beta, 0.0))
+    t_end = min(_square_time_to_level(a0, b0, beta, alpha, 0.0), _square_time_to_level(b0, a0, alpha, beta, 0.0))
     u = np.sqrt(alpha * beta) * np.minimum(t, t_end)
     s_a, s_b = np.sqrt(beta / alpha) * b0, np.sqrt(alpha / beta) * a0
     with np.errstate(over="ignore", invalid="ignore"):
@@ -86,16 +86,16 @@ def square_law_state(t_days, a0: float, b0: float, alpha: float, beta: float):
     return np.asarray(a), np.asarray(b)
 
 
-def square_law_outcome(a0: float, b0: float, alpha: float, beta: float, *,
-                       threshold: float = 0.0) -> LanchesterOutcome:
+def square_law_outcome(a0: float, b0: float, alpha: float, beta: float, *, threshold: float = 0.0) -> LanchesterOutcome:
     """Winner by the sign of alpha*a0^2 - beta*b0^2; with ``threshold`` 0 the winner's
     survivors are sqrt(a0^2 - (beta/alpha) b0^2) at t* = atanh(sqrt(beta/alpha) b0/a0)/g
     (Lanchester 1916; Taylor 1983)."""
     _check_forces(a0, b0, alpha, beta, "square_law_outcome")
     inv = alpha * a0**2 - beta * b0**2
     winner: Winner = "A" if inv > 0 else "B" if inv < 0 else "draw"
-    t = min(_square_time_to_level(a0, b0, beta, alpha, threshold),
-            _square_time_to_level(b0, a0, alpha, beta, threshold))
+    t = min(
+        _square_time_to_level(a0, b0, beta, alpha, threshold), _square_time_to_level(b0, a0, alpha, beta, threshold)
+    )
     if np.isinf(t):  # only at exact parity with threshold 0: both decay like e^(-gt)
         return LanchesterOutcome(winner, np.inf, 0.0, 0.0)
     a, b = square_law_state(t, a0, b0, alpha, beta)  # exact invariant survivors at t*
@@ -133,15 +133,13 @@ def linear_law_state(t_days, a0: float, b0: float, alpha: float, beta: float):
     return _logistic(a0, c, alpha, t_days), _logistic(b0, -c, beta, t_days)
 
 
-def linear_law_outcome(a0: float, b0: float, alpha: float, beta: float, *,
-                       threshold: float = 0.0) -> LanchesterOutcome:
+def linear_law_outcome(a0: float, b0: float, alpha: float, beta: float, *, threshold: float = 0.0) -> LanchesterOutcome:
     """Winner by the sign of alpha*a0 - beta*b0; time until a side falls to ``threshold``
     (infinite at threshold 0); survivors at that time, or the limits as t -> inf."""
     _check_forces(a0, b0, alpha, beta, "linear_law_outcome")
     c = alpha * a0 - beta * b0
     winner: Winner = "A" if c > 0 else "B" if c < 0 else "draw"
-    t = min(_linear_time_to_level(a0, c, alpha, threshold),
-            _linear_time_to_level(b0, -c, beta, threshold))
+    t = min(_linear_time_to_level(a0, c, alpha, threshold), _linear_time_to_level(b0, -c, beta, threshold))
     if np.isinf(t):
         return LanchesterOutcome(winner, np.inf, max(c, 0.0) / alpha, max(-c, 0.0) / beta)
     a, b = linear_law_state(t, a0, b0, alpha, beta)
@@ -165,8 +163,16 @@ def _integrate(rhs, a0, b0, t_max_days, threshold, t_eval_days, rtol, atol):
     events = [lambda t, y, side=side: y[side] - threshold for side in (0, 1)]
     for event in events:  # stop when a side falls to the threshold
         event.terminal, event.direction = True, -1
-    sol = solve_ivp(rhs, (0.0, float(t_max_days)), [float(a0), float(b0)], method="DOP853",
-                    t_eval=t_eval_days, events=events, rtol=rtol, atol=atol)
+    sol = solve_ivp(
+        rhs,
+        (0.0, float(t_max_days)),
+        [float(a0), float(b0)],
+        method="DOP853",
+        t_eval=t_eval_days,
+        events=events,
+        rtol=rtol,
+        atol=atol,
+    )
     if not sol.success:
         raise RuntimeError(f"solve_ivp failed: {sol.message}")
     a_hit, b_hit = (ev.size > 0 for ev in sol.t_events)
@@ -176,24 +182,44 @@ def _integrate(rhs, a0, b0, t_max_days, threshold, t_eval_days, rtol, atol):
     return LanchesterTrajectory(sol.t, a, b, t_end, winner)
 
 
-def integrate_square_law(a0: float, b0: float, alpha: float, beta: float, *, t_max_days: float,
-                         threshold: float = 0.0, t_eval_days=None, rtol: float = 1e-10,
-                         atol: float = 1e-10) -> LanchesterTrajectory:
+def integrate_square_law(
+    a0: float,
+    b0: float,
+    alpha: float,
+    beta: float,
+    *,
+    t_max_days: float,
+    threshold: float = 0.0,
+    t_eval_days=None,
+    rtol: float = 1e-10,
+    atol: float = 1e-10,
+) -> LanchesterTrajectory:
     """Integrate dA/dt = -beta B, dB/dt = -alpha A with scipy's DOP853, stopping (terminal
     event) when a side falls to ``threshold`` (Lanchester 1916)."""
     _check_forces(a0, b0, alpha, beta, "integrate_square_law")
-    return _integrate(lambda t, y: (-beta * y[1], -alpha * y[0]), a0, b0, t_max_days,
-                      threshold, t_eval_days, rtol, atol)
+    return _integrate(
+        lambda t, y: (-beta * y[1], -alpha * y[0]), a0, b0, t_max_days, threshold, t_eval_days, rtol, atol
+    )
 
 
-def integrate_linear_law(a0: float, b0: float, alpha: float, beta: float, *, t_max_days: float,
-                         threshold: float = 0.0, t_eval_days=None, rtol: float = 1e-10,
-                         atol: float = 1e-10) -> LanchesterTrajectory:
+def integrate_linear_law(
+    a0: float,
+    b0: float,
+    alpha: float,
+    beta: float,
+    *,
+    t_max_days: float,
+    threshold: float = 0.0,
+    t_eval_days=None,
+    rtol: float = 1e-10,
+    atol: float = 1e-10,
+) -> LanchesterTrajectory:
     """Integrate dA/dt = -beta A B, dB/dt = -alpha A B (Lanchester 1916). A side never reaches
     zero, so give a ``threshold`` > 0 to stop at a breakpoint."""
     _check_forces(a0, b0, alpha, beta, "integrate_linear_law")
-    return _integrate(lambda t, y: (-beta * y[0] * y[1], -alpha * y[0] * y[1]), a0, b0,
-                      t_max_days, threshold, t_eval_days, rtol, atol)
+    return _integrate(
+        lambda t, y: (-beta * y[0] * y[1], -alpha * y[0] * y[1]), a0, b0, t_max_days, threshold, t_eval_days, rtol, atol
+    )
 
 
 # Stochastic versions, vectorised across replications
@@ -224,9 +250,14 @@ class StochasticLanchesterResult:
         return (self.a == 0) & (self.b > 0)
 
 
-def _fight(a0, b0, replications: int, max_steps: int,
-           losses: Callable[[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]],
-           dt_days: float) -> StochasticLanchesterResult:
+def _fight(
+    a0,
+    b0,
+    replications: int,
+    max_steps: int,
+    losses: Callable[[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]],
+    dt_days: float,
+) -> StochasticLanchesterResult:
     """Step all replications until each has a side at zero or ``max_steps`` is reached,
     working only on the still-fighting subset (compacted when half of it has finished)."""
     a_out = np.broadcast_to(np.asarray(a0, dtype=np.int64), (replications,)).copy()
@@ -263,17 +294,27 @@ def _check_stochastic(a0, b0, alpha, beta, dt_days, replications, rng, where, pr
     if dt_days <= 0 or replications < 0:
         problems.append("dt_days must be > 0 and replications >= 0")
     if prob_cap and max(alpha, beta) * dt_days > 1:
-        problems.append(f"alpha*dt_days = {alpha * dt_days:g} and beta*dt_days = "
-                        f"{beta * dt_days:g} must be <= 1 (kill probabilities); reduce dt_days")
+        problems.append(
+            f"alpha*dt_days = {alpha * dt_days:g} and beta*dt_days = "
+            f"{beta * dt_days:g} must be <= 1 (kill probabilities); reduce dt_days"
+        )
     if np.any(np.mod(a0, 1) != 0) or np.any(np.mod(b0, 1) != 0):
         problems.append("a0 and b0 must be whole units")
     _check_forces(np.min(a0), np.min(b0), alpha, beta, where, problems)
 
 
-def stochastic_square_law(a0, b0, alpha: float, beta: float, *, dt_days: float,
-                          replications: int, rng: np.random.Generator,
-                          n_steps: int | None = None, max_steps: int = 1_000_000
-                          ) -> StochasticLanchesterResult:
+def stochastic_square_law(
+    a0,
+    b0,
+    alpha: float,
+    beta: float,
+    *,
+    dt_days: float,
+    replications: int,
+    rng: np.random.Generator,
+    n_steps: int | None = None,
+    max_steps: int = 1_000_000,
+) -> StochasticLanchesterResult:
     """Stochastic square law, vectorised across replications (``a0``, ``b0``: ints or arrays).
 
     Per step each B unit independently puts one A unit out of action with probability
@@ -282,31 +323,34 @@ def stochastic_square_law(a0, b0, alpha: float, beta: float, *, dt_days: float,
     path is linear in the state, so it follows the ODE as dt -> 0 and forces grow.
     ``n_steps=None`` fights to annihilation (capped at ``max_steps``); an int fixes the horizon.
     """
-    _check_stochastic(a0, b0, alpha, beta, dt_days, replications, rng, "stochastic_square_law",
-                      prob_cap=True)
+    _check_stochastic(a0, b0, alpha, beta, dt_days, replications, rng, "stochastic_square_law", prob_cap=True)
     lose_a = binomial_table(int(np.max(b0)), beta * dt_days)._sample
     lose_b = binomial_table(int(np.max(a0)), alpha * dt_days)._sample
 
     def losses(a, b):
         return lose_a(b, rng), lose_b(a, rng)
 
-    return _fight(a0, b0, replications, max_steps if n_steps is None else n_steps, losses,
-                  dt_days)
+    return _fight(a0, b0, replications, max_steps if n_steps is None else n_steps, losses, dt_days)
 
 
-def stochastic_linear_law(a0, b0, alpha: float, beta: float, *, dt_days: float,
-                          replications: int, rng: np.random.Generator,
-                          n_steps: int | None = None, max_steps: int = 1_000_000
-                          ) -> StochasticLanchesterResult:
+def stochastic_linear_law(
+    a0,
+    b0,
+    alpha: float,
+    beta: float,
+    *,
+    dt_days: float,
+    replications: int,
+    rng: np.random.Generator,
+    n_steps: int | None = None,
+    max_steps: int = 1_000_000,
+) -> StochasticLanchesterResult:
     """Stochastic linear law: each A unit is lost with probability 1 - exp(-beta*B*dt) per
     step (area fire at hazard beta*B, B held over the step), so the mean loss is
     beta*A*B*dt + O(dt^2); likewise for B. Integer forces reach zero in finite time."""
-    _check_stochastic(a0, b0, alpha, beta, dt_days, replications, rng, "stochastic_linear_law",
-                      prob_cap=False)
+    _check_stochastic(a0, b0, alpha, beta, dt_days, replications, rng, "stochastic_linear_law", prob_cap=False)
 
     def losses(a, b):
-        return (rng.binomial(a, -np.expm1(-beta * dt_days * b)),
-                rng.binomial(b, -np.expm1(-alpha * dt_days * a)))
+        return (rng.binomial(a, -np.expm1(-beta * dt_days * b)), rng.binomial(b, -np.expm1(-alpha * dt_days * a)))
 
-    return _fight(a0, b0, replications, max_steps if n_steps is None else n_steps, losses,
-                  dt_days)
+    return _fight(a0, b0, replications, max_steps if n_steps is None else n_steps, losses, dt_days)

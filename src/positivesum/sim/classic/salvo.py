@@ -42,11 +42,16 @@ class SalvoSide:
     intercept_probability: float = 1.0
 
     def __post_init__(self):
-        problems = [f"{f.name}={getattr(self, f.name)!r} must be finite and >= 0"
-                    for f in fields(self)
-                    if not (np.isfinite(getattr(self, f.name)) and getattr(self, f.name) >= 0)]
-        problems += [f"{name}={getattr(self, name)!r} must be a probability in [0, 1]"
-                     for name in _PROBABILITIES if not 0 <= getattr(self, name) <= 1]
+        problems = [
+            f"{f.name}={getattr(self, f.name)!r} must be finite and >= 0"
+            for f in fields(self)
+            if not (np.isfinite(getattr(self, f.name)) and getattr(self, f.name) >= 0)
+        ]
+        problems += [
+            f"{name}={getattr(self, name)!r} must be a probability in [0, 1]"
+            for name in _PROBABILITIES
+            if not 0 <= getattr(self, name) <= 1
+        ]
         if not self.hits_to_kill > 0:
             problems.append("hits_to_kill must be > 0")
         if problems:
@@ -88,10 +93,8 @@ def salvo_losses(blue: SalvoSide, red: SalvoSide, blue_ships=None, red_ships=Non
     blue_hitting = bs * blue.missiles_per_ship * blue.hit_fraction
     red_hitting = rs * red.missiles_per_ship * red.hit_fraction
     on_red = leaked_hits(blue_hitting, rs * red.interceptors_per_ship, red.intercept_probability)
-    on_blue = leaked_hits(red_hitting, bs * blue.interceptors_per_ship,
-                          blue.intercept_probability)
-    return (np.clip(on_blue / blue.hits_to_kill, 0.0, bs),
-            np.clip(on_red / red.hits_to_kill, 0.0, rs))
+    on_blue = leaked_hits(red_hitting, bs * blue.interceptors_per_ship, blue.intercept_probability)
+    return (np.clip(on_blue / blue.hits_to_kill, 0.0, bs), np.clip(on_red / red.hits_to_kill, 0.0, rs))
 
 
 @dataclass(frozen=True)
@@ -137,9 +140,9 @@ def _ships_left_table(side: SalvoSide) -> np.ndarray:
     return np.maximum(int(side.ships) - out, 0)
 
 
-def stochastic_salvo_battle(blue: SalvoSide, red: SalvoSide, *, n_salvos: int,
-                            replications: int, rng: np.random.Generator
-                            ) -> StochasticSalvoResult:
+def stochastic_salvo_battle(
+    blue: SalvoSide, red: SalvoSide, *, n_salvos: int, replications: int, rng: np.random.Generator
+) -> StochasticSalvoResult:
     """Stochastic salvo model vectorised across replications (integer ships).
 
     Per salvo and side, with s the shooter's ships in action and d the defender's:
@@ -168,8 +171,10 @@ def stochastic_salvo_battle(blue: SalvoSide, red: SalvoSide, *, n_salvos: int,
     guns = [int(s.interceptors_per_ship) for s in sides]
     hit_tab = [binomial_table(n0 * m, s.hit_fraction) for n0, m, s in zip(ships0, fired, sides)]
     # interceptor draws on defender d face at most min(shooter's max salvo, d's interceptors)
-    int_tab = [binomial_table(min(ships0[1 - d] * fired[1 - d], ships0[d] * guns[d]),
-                              sides[d].intercept_probability) for d in (0, 1)]
+    int_tab = [
+        binomial_table(min(ships0[1 - d] * fired[1 - d], ships0[d] * guns[d]), sides[d].intercept_probability)
+        for d in (0, 1)
+    ]
     left_tab = [_ships_left_table(s) for s in sides]
     caps = [t.size - 1 for t in left_tab]
 

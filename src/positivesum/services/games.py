@@ -1,4 +1,4 @@
-"""Services for cooperative games: load a GAME_FILE, apply an allocation rule, shape the result.
+"""Cooperative games from files: load a GAME_FILE, apply an allocation rule, shape the result.
 
 The CLI (`positivesum allocate`) only prints what :func:`allocate_file` returns; everything
 here raises :class:`InputError` for bad input so the CLI can report it cleanly.
@@ -9,11 +9,12 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from .alliance.allocation import Allocation
-from .alliance.games import GameError, surplus
-from .alliance.gamefile import LoadedGame, load_game_file
-from .alliance.rules import allocate
-from .model.errors import InputError, Location, Problem
+from ..games.allocation import Allocation
+from ..games.gamefile import LoadedGame, load_game_file
+from ..games.games import GameError, surplus
+from ..games.rules import allocate
+from ..model.errors import InputError, Location, Problem, option_error
+from .outputs import to_json_text
 
 #: Rules offered for each game type; the first is the default.
 RULES_BY_TYPE: dict[str, tuple[str, ...]] = {
@@ -25,10 +26,6 @@ RULES_BY_TYPE: dict[str, tuple[str, ...]] = {
 MAX_USERS_LISTED = 10_000
 
 
-def _cli_problem(option: str, what: str, fix: str) -> InputError:
-    return InputError([Problem(Location("<command line>", 0), option, what, fix)])
-
-
 def parse_shares(text: str, players: tuple[str, ...]) -> list[float]:
     """``"A=1,B=2.5"`` → shares in player order; every player exactly once."""
     shares: dict[str, float] = {}
@@ -36,25 +33,32 @@ def parse_shares(text: str, players: tuple[str, ...]) -> list[float]:
         name, sep, value = part.partition("=")
         name = name.strip()
         if not sep:
-            raise _cli_problem("--check", f"'{part}' has no '='", "write PLAYER=SHARE pairs, e.g. USA=1.5,JPN=1")
+            raise option_error("--check", f"'{part}' has no '='", "write PLAYER=SHARE pairs, e.g. USA=1.5,JPN=1")
         if name not in players:
-            raise _cli_problem("--check", f"unknown player '{name}'", f"players are {', '.join(players)}")
+            raise option_error("--check", f"unknown player '{name}'", f"players are {', '.join(players)}")
         if name in shares:
-            raise _cli_problem("--check", f"player '{name}' given twice", "give each player once")
+            raise option_error("--check", f"player '{name}' given twice", "give each player once")
         try:
             shares[name] = float(value)
         except ValueError:
-            raise _cli_problem("--check", f"share '{value}' for {name} is not a number", "write a plain number") from None
+            raise option_error(
+                "--check", f"share '{value}' for {name} is not a number", "write a plain number"
+            ) from None
     missing = [p for p in players if p not in shares]
     if missing:
-        raise _cli_problem("--check", f"no share for {', '.join(missing)}", "give one share per player")
+        raise option_error("--check", f"no share for {', '.join(missing)}", "give one share per player")
     return [shares[p] for p in players]
 
 
 def _game_info(loaded: LoadedGame) -> dict[str, Any]:
     spec = loaded.spec
-    info: dict[str, Any] = {"file": loaded.file, "type": spec.type, "kind": spec.kind,
-                            "description": spec.description, "units": spec.units}
+    info: dict[str, Any] = {
+        "file": loaded.file,
+        "type": spec.type,
+        "kind": spec.kind,
+        "description": spec.description,
+        "units": spec.units,
+    }
     if loaded.game is not None:
         info["players"] = list(loaded.game.players)
         info["grand_coalition_value"] = loaded.game.grand_value()
@@ -65,8 +69,11 @@ def _game_info(loaded: LoadedGame) -> dict[str, Any]:
 def _explicit_game(loaded: LoadedGame, rule: str):
     if loaded.game is None:
         size = loaded.airport.total_users if loaded.airport is not None else len(loaded.bankruptcy.claimants)
-        raise _cli_problem("--rule", f"rule '{rule}' needs the explicit game, which is limited to 20 players (this game has {size:,})",
-                           "use --rule shapley (airport) or talmud/cea/cel/proportional (bankruptcy)")
+        raise option_error(
+            "--rule",
+            f"rule '{rule}' needs the explicit game, which is limited to 20 players (this game has {size:,})",
+            "use --rule shapley (airport) or talmud/cea/cel/proportional (bankruptcy)",
+        )
     return loaded.game
 
 
@@ -81,8 +88,16 @@ def _run_rule(loaded: LoadedGame, rule: str, check: list[float] | None) -> Alloc
     options: dict[str, Any] = {}
     if rule == "proportional":
         if loaded.spec.weights is None:
-            raise InputError([Problem(Location(loaded.file, 1), "weights", "the proportional rule needs weights",
-                                      "add `weights: {PLAYER: number, ...}` (e.g. GDP) to the game file")])
+            raise InputError(
+                [
+                    Problem(
+                        Location(loaded.file, 1),
+                        "weights",
+                        "the proportional rule needs weights",
+                        "add `weights: {PLAYER: number, ...}` (e.g. GDP) to the game file",
+                    )
+                ]
+            )
         options["weights"] = loaded.spec.weights
     if rule == "core" and check is not None:
         options["check"] = check
@@ -96,20 +111,32 @@ def _airport_tables(loaded: LoadedGame, alloc: Allocation) -> dict[str, Any]:
         per_type_user = [alloc.diagnostics["charge_per_user"][t] for t in airport.types]
     else:  # a rule on the user-level game: average the users of each type (equal by symmetry)
         shares = dict(zip(alloc.players, alloc.shares))
-        per_type_user = [sum(shares[f"{t}#{k + 1}"] for k in range(int(m))) / int(m)
-                         for t, m in zip(airport.types, airport.users)]
-    by_type = [{"type": t, "users": int(m), "cumulative_cost": float(c), "charge_per_user": float(u),
-                "type_total": float(u * m)}
-               for t, m, c, u in zip(airport.types, airport.users, airport.cumulative_cost, per_type_user)]
-    out: dict[str, Any] = {"by_type": by_type, "total_users": airport.total_users,
-                           "total_cost": float(airport.cumulative_cost.max())}
+        per_type_user = [
+            sum(shares[f"{t}#{k + 1}"] for k in range(int(m))) / int(m) for t, m in zip(airport.types, airport.users)
+        ]
+    by_type = [
+        {
+            "type": t,
+            "users": int(m),
+            "cumulative_cost": float(c),
+            "charge_per_user": float(u),
+            "type_total": float(u * m),
+        }
+        for t, m, c, u in zip(airport.types, airport.users, airport.cumulative_cost, per_type_user)
+    ]
+    out: dict[str, Any] = {
+        "by_type": by_type,
+        "total_users": airport.total_users,
+        "total_cost": float(airport.cumulative_cost.max()),
+    }
     if airport.total_users <= MAX_USERS_LISTED:
         if alloc.players == airport.types:
             charges = airport.per_user().tolist()
         else:
             charges = list(alloc.shares)
-        out["per_user"] = [{"user": u, "type": u.rsplit("#", 1)[0], "charge": float(c)}
-                           for u, c in zip(airport.user_names(), charges)]
+        out["per_user"] = [
+            {"user": u, "type": u.rsplit("#", 1)[0], "charge": float(c)} for u, c in zip(airport.user_names(), charges)
+        ]
     return out
 
 
@@ -123,12 +150,13 @@ def allocate_file(path: Path | str, rule: str | None = None, check: str | None =
     valid = RULES_BY_TYPE[loaded.spec.type]
     rule = rule or valid[0]
     if rule not in valid:
-        raise _cli_problem("--rule", f"rule '{rule}' does not apply to {loaded.spec.type} games",
-                           f"use one of: {', '.join(valid)}")
+        raise option_error(
+            "--rule", f"rule '{rule}' does not apply to {loaded.spec.type} games", f"use one of: {', '.join(valid)}"
+        )
     shares_to_check = None
     if check is not None:
         if rule != "core":
-            raise _cli_problem("--check", "--check tests an allocation against the core", "add --rule core")
+            raise option_error("--check", "--check tests an allocation against the core", "add --rule core")
         players = loaded.game.players if loaded.game is not None else ()
         shares_to_check = parse_shares(check, players)
     try:
@@ -142,10 +170,4 @@ def allocate_file(path: Path | str, rule: str | None = None, check: str | None =
     return result
 
 
-def to_json_text(result: dict[str, Any]) -> str:
-    """The result as indented JSON text (NaN written as null), as ``--out`` writes it."""
-    import json
-
-    from .sim.results import json_safe
-
-    return json.dumps(json_safe(result), indent=2, ensure_ascii=False, default=str) + "\n"
+__all__ = ["RULES_BY_TYPE", "allocate_file", "parse_shares", "to_json_text"]

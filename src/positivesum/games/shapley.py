@@ -42,8 +42,14 @@ def shapley(game: Game) -> Allocation:
     return Allocation(game.players, tuple(phi), "shapley", game.kind, notes=("exact, by subset enumeration",))
 
 
-def shapley_sampled(game: Game | Callable[[frozenset[str]], float], rng: np.random.Generator, n_permutations: int, *,
-                    players: Sequence[str] | None = None, kind: str = "value") -> Allocation:
+def shapley_sampled(
+    game: Game | Callable[[frozenset[str]], float],
+    rng: np.random.Generator,
+    n_permutations: int,
+    *,
+    players: Sequence[str] | None = None,
+    kind: str = "value",
+) -> Allocation:
     """Shapley value estimated from ``n_permutations`` random player orders (Castro, Gómez & Tejada 2009).
 
     Each order gives every player one marginal contribution; the estimate is their mean and the
@@ -81,9 +87,15 @@ def shapley_sampled(game: Game | Callable[[frozenset[str]], float], rng: np.rand
         m2 = m2 + b_m2 + delta**2 * count * size / total
         count = total
     se = np.sqrt(m2 / (count - 1) / count)
-    return Allocation(names, tuple(mean), "shapley_sampled", kind, standard_errors=tuple(se),
-                      notes=(f"estimated from {m:,} random orders; ± values are standard errors",),
-                      diagnostics={"n_permutations": m})
+    return Allocation(
+        names,
+        tuple(mean),
+        "shapley_sampled",
+        kind,
+        standard_errors=tuple(se),
+        notes=(f"estimated from {m:,} random orders; ± values are standard errors",),
+        diagnostics={"n_permutations": m},
+    )
 
 
 def _block_contributions(values: np.ndarray, orders: np.ndarray) -> np.ndarray:

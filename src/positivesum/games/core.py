@@ -44,8 +44,10 @@ def _incidence(n: int) -> tuple[np.ndarray, np.ndarray]:
 
 def _require_lp_size(game: Game) -> None:
     if game.n > MAX_LP_PLAYERS:
-        raise GameError(f"{game.n} players: the core LPs hold one row per coalition and are limited to "
-                        f"{MAX_LP_PLAYERS} players — use the Shapley value (exact or sampled) instead")
+        raise GameError(
+            f"{game.n} players: the core LPs hold one row per coalition and are limited to "
+            f"{MAX_LP_PLAYERS} players — use the Shapley value (exact or sampled) instead"
+        )
 
 
 def core_violations(game: Game, shares, tol: float = 1e-9) -> list[Violation]:
@@ -81,8 +83,14 @@ class _Stage:
     tight: np.ndarray  # indices (into the proper-coalition list) with positive dual value
 
 
-def _least_core_lp(w: np.ndarray, rows: np.ndarray, free: np.ndarray, fixed: np.ndarray, fixed_excess: np.ndarray,
-                   lower: np.ndarray | None) -> _Stage:
+def _least_core_lp(
+    w: np.ndarray,
+    rows: np.ndarray,
+    free: np.ndarray,
+    fixed: np.ndarray,
+    fixed_excess: np.ndarray,
+    lower: np.ndarray | None,
+) -> _Stage:
     """min ε s.t. w(S) − x(S) ≤ ε (S free), w(S) − x(S) = e_S (S fixed), x(N) = w(N), x ≥ lower."""
     n = rows.shape[1]
     c = np.zeros(n + 1)
@@ -99,8 +107,9 @@ def _least_core_lp(w: np.ndarray, rows: np.ndarray, free: np.ndarray, fixed: np.
     bounds.append((None, None))
     from scipy.optimize import linprog  # imported on first use: scipy.optimize takes ~1 s to load
 
-    res = linprog(c, A_ub=a_ub, b_ub=b_ub, A_eq=np.array(a_eq), b_eq=np.array(b_eq), bounds=bounds,
-                  method="highs", options=_HIGHS)
+    res = linprog(
+        c, A_ub=a_ub, b_ub=b_ub, A_eq=np.array(a_eq), b_eq=np.array(b_eq), bounds=bounds, method="highs", options=_HIGHS
+    )
     if res.status != 0:
         raise GameError(f"linear program failed ({res.message}) — check the game's values")
     # Positive dual ⇒ the constraint is tight in every optimal solution (complementary slackness),
@@ -182,8 +191,14 @@ def nucleolus(game: Game, pre: bool = False) -> Allocation:
     shares = game.sign * x * scale
     shares = np.where(np.abs(shares) < 1e-12 * scale, 0.0, shares)  # print 0, not 1e-16 or −0
     rule = "prenucleolus" if lower is None else "nucleolus"
-    return Allocation(game.players, tuple(shares), rule, game.kind, notes=tuple(notes),
-                      diagnostics={"excess_levels": [e * scale for e in epsilons], "lp_stages": len(epsilons)})
+    return Allocation(
+        game.players,
+        tuple(shares),
+        rule,
+        game.kind,
+        notes=tuple(notes),
+        diagnostics={"excess_levels": [e * scale for e in epsilons], "lp_stages": len(epsilons)},
+    )
 
 
 def core(game: Game, check=None) -> Allocation:
@@ -197,13 +212,17 @@ def core(game: Game, check=None) -> Allocation:
     scale = game._scale()
     empty = epsilon > _TOL * scale
     nuc = nucleolus(game)
-    notes = ["core is empty: no split keeps every coalition on board; shown: the nucleolus, a least-core allocation"
-             if empty else "core is non-empty; shown: the nucleolus, a core allocation"]
+    notes = [
+        "core is empty: no split keeps every coalition on board; shown: the nucleolus, a least-core allocation"
+        if empty
+        else "core is non-empty; shown: the nucleolus, a core allocation"
+    ]
     diagnostics: dict = {"core_empty": bool(empty), "least_core_epsilon": float(epsilon) + 0.0}
     if check is not None:
         violations = core_violations(game, check)
         diagnostics["checked_allocation"] = dict(zip(game.players, map(float, check)))
         diagnostics["checked_in_core"] = not violations
         diagnostics["violations"] = [{"coalition": list(v.coalition), "shortfall": v.shortfall} for v in violations]
-    return Allocation(game.players, nuc.shares, "core", game.kind, notes=tuple(notes + list(nuc.notes)),
-                      diagnostics=diagnostics)
+    return Allocation(
+        game.players, nuc.shares, "core", game.kind, notes=tuple(notes + list(nuc.notes)), diagnostics=diagnostics
+    )

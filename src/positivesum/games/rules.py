@@ -26,8 +26,10 @@ def _core(game: Game, check: Mapping[str, float] | None = None) -> Allocation:
         missing = [p for p in game.players if p not in check]
         unknown = sorted(set(check) - set(game.players))
         if missing or unknown:
-            raise GameError(f"allocation to check must name every player (missing: {missing}, unknown: {unknown})"
-                            " — give one share per player")
+            raise GameError(
+                f"allocation to check must name every player (missing: {missing}, unknown: {unknown})"
+                " — give one share per player"
+            )
         check = [float(check[p]) for p in game.players]
     return core(game, check)
 
@@ -64,5 +66,5 @@ def allocate(game: Game, rule: str, **options: Any) -> Allocation:
         return fn(game, **options)
     except TypeError as err:
         if "unexpected keyword" in str(err):
-            raise GameError(f"rule '{rule}' does not take that option ({err}) — see positivesum.alliance.rules") from None
+            raise GameError(f"rule '{rule}' does not take that option ({err}) — see positivesum.games.rules") from None
         raise

@@ -43,7 +43,7 @@ def subset_sizes(n: int) -> np.ndarray:
     sizes = np.zeros(1 << n, dtype=np.int64)
     for i in range(n):
         half = 1 << i
-        sizes[half: 2 * half] = sizes[:half] + 1
+        sizes[half : 2 * half] = sizes[:half] + 1
     return sizes
 
 
@@ -53,7 +53,7 @@ def subset_sums(weights: Sequence[float] | np.ndarray) -> np.ndarray:
     sums = np.zeros(1 << len(w))
     for i, wi in enumerate(w):
         half = 1 << i
-        sums[half: 2 * half] = sums[:half] + wi
+        sums[half : 2 * half] = sums[:half] + wi
     return sums
 
 
@@ -75,8 +75,10 @@ def _check_players(players: Iterable[str]) -> tuple[str, ...]:
             raise GameError(f"player '{p}' is listed twice — list each player once")
         seen.add(p)
     if len(names) > MAX_EXACT_PLAYERS:
-        raise GameError(f"{len(names)} players: an explicit game stores 2**n values and allows at most "
-                        f"{MAX_EXACT_PLAYERS} — use shapley_sampled with a value function for larger games")
+        raise GameError(
+            f"{len(names)} players: an explicit game stores 2**n values and allows at most "
+            f"{MAX_EXACT_PLAYERS} — use shapley_sampled with a value function for larger games"
+        )
     return names
 
 
@@ -98,7 +100,9 @@ class Game:
         players = _check_players(self.players)
         values = np.array(self.values, dtype=float)  # a private copy, read-only: the game is immutable
         if values.shape != (1 << len(players),):
-            raise GameError(f"expected {1 << len(players)} coalition values for {len(players)} players, got shape {values.shape}")
+            raise GameError(
+                f"expected {1 << len(players)} coalition values for {len(players)} players, got shape {values.shape}"
+            )
         if not np.all(np.isfinite(values)):
             bad = int(np.flatnonzero(~np.isfinite(values))[0])
             raise GameError(f"value of coalition {{{', '.join(members(bad, players))}}} is not finite — give a number")
@@ -112,14 +116,16 @@ class Game:
 
     # --- constructors -------------------------------------------------------------------------
     @classmethod
-    def from_array(cls, players: Sequence[str], values: Sequence[float] | np.ndarray, kind: Kind = "value",
-                   **meta: str) -> Game:
+    def from_array(
+        cls, players: Sequence[str], values: Sequence[float] | np.ndarray, kind: Kind = "value", **meta: str
+    ) -> Game:
         """From ``values[mask]`` directly (bit ``i`` of ``mask`` ↔ ``players[i]``)."""
         return cls(tuple(players), np.asarray(values, dtype=float), kind, **meta)
 
     @classmethod
-    def from_function(cls, players: Sequence[str], fn: Callable[[frozenset[str]], float], kind: Kind = "value",
-                      **meta: str) -> Game:
+    def from_function(
+        cls, players: Sequence[str], fn: Callable[[frozenset[str]], float], kind: Kind = "value", **meta: str
+    ) -> Game:
         """Evaluate ``fn(frozenset of names)`` on every non-empty coalition (``2**n − 1`` calls).
 
         This is the entry point for models that compute a coalition's worth (e.g. the planner's
@@ -132,8 +138,9 @@ class Game:
         return cls(names, values, kind, **meta)
 
     @classmethod
-    def from_table(cls, players: Sequence[str], table: Mapping[Iterable[str], float], kind: Kind = "value",
-                   **meta: str) -> Game:
+    def from_table(
+        cls, players: Sequence[str], table: Mapping[Iterable[str], float], kind: Kind = "value", **meta: str
+    ) -> Game:
         """From ``{coalition: value}`` with coalitions as frozensets/tuples of names.
 
         Every non-empty coalition must be given (the empty one may be omitted, it is 0); a missing
@@ -148,7 +155,9 @@ class Game:
             group = (coalition,) if isinstance(coalition, str) else tuple(coalition)
             unknown = [p for p in group if p not in index]
             if unknown:
-                raise GameError(f"coalition {sorted(group)} names unknown player '{unknown[0]}' — players are {list(names)}")
+                raise GameError(
+                    f"coalition {sorted(group)} names unknown player '{unknown[0]}' — players are {list(names)}"
+                )
             mask = sum(1 << index[p] for p in set(group))
             values[mask] = float(value)
             given[mask] = True

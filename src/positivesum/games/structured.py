@@ -89,23 +89,32 @@ class AirportGame:
         """Closed-form Shapley value by type: the total each type pays (shares) and the per-user charge."""
         per_user = self.charge_per_user()
         totals = per_user * self.users
-        return Allocation(self.types, tuple(totals), "shapley", "cost",
-                          notes=("airport closed form (Littlechild & Owen 1973); shares are type totals",),
-                          diagnostics={"charge_per_user": dict(zip(self.types, map(float, per_user))),
-                                       "users": dict(zip(self.types, map(int, self.users))),
-                                       "cumulative_cost": dict(zip(self.types, map(float, self.cumulative_cost))),
-                                       "total_cost": float(self.cumulative_cost.max())})
+        return Allocation(
+            self.types,
+            tuple(totals),
+            "shapley",
+            "cost",
+            notes=("airport closed form (Littlechild & Owen 1973); shares are type totals",),
+            diagnostics={
+                "charge_per_user": dict(zip(self.types, map(float, per_user))),
+                "users": dict(zip(self.types, map(int, self.users))),
+                "cumulative_cost": dict(zip(self.types, map(float, self.cumulative_cost))),
+                "total_cost": float(self.cumulative_cost.max()),
+            },
+        )
 
     def to_game(self) -> Game:
         """The user-level cost game ``c(S) = max cost needed by S`` (total users ≤ 20)."""
         if self.total_users > MAX_EXACT_PLAYERS:
-            raise GameError(f"{self.total_users} users: the explicit game is limited to {MAX_EXACT_PLAYERS} users "
-                            "— use the closed-form Shapley value")
+            raise GameError(
+                f"{self.total_users} users: the explicit game is limited to {MAX_EXACT_PLAYERS} users "
+                "— use the closed-form Shapley value"
+            )
         cost = np.repeat(self.cumulative_cost, self.users)
         values = np.zeros(1 << cost.size)
         for i, ci in enumerate(cost):  # c(S ∪ {i}) = max(c(S), c_i): one vector step per user
             half = 1 << i
-            values[half: 2 * half] = np.maximum(values[:half], ci)
+            values[half : 2 * half] = np.maximum(values[:half], ci)
         return Game(self.user_names(), values, "cost", self.units, self.description)
 
 
@@ -144,8 +153,10 @@ class BankruptcyProblem:
         if not np.isfinite(estate) or estate < 0:
             raise GameError(f"estate must be a finite amount ≥ 0, got {self.estate!r}")
         if estate > claims.sum() * (1 + 1e-12):
-            raise GameError(f"estate {estate:g} exceeds the total claims {claims.sum():g}: not a bankruptcy problem "
-                            "— every claim can be paid in full")
+            raise GameError(
+                f"estate {estate:g} exceeds the total claims {claims.sum():g}: not a bankruptcy problem "
+                "— every claim can be paid in full"
+            )
         claims.setflags(write=False)
         object.__setattr__(self, "claimants", names)
         object.__setattr__(self, "claims", claims)
@@ -157,15 +168,24 @@ class BankruptcyProblem:
         return cls(tuple(claims), np.array(list(claims.values()), dtype=float), estate, **meta)
 
     def _allocation(self, x: np.ndarray, rule: str, note: str) -> Allocation:
-        return Allocation(self.claimants, tuple(x), rule, "value", notes=(note,),
-                          diagnostics={"estate": self.estate, "claims": dict(zip(self.claimants, map(float, self.claims)))})
+        return Allocation(
+            self.claimants,
+            tuple(x),
+            rule,
+            "value",
+            notes=(note,),
+            diagnostics={"estate": self.estate, "claims": dict(zip(self.claimants, map(float, self.claims)))},
+        )
 
     def proportional(self, weights: Mapping[str, float] | None = None) -> Allocation:
         """``x_i = E · c_i / Σ c`` (Aristotle's rule), or ``E · w_i / Σ w`` for given weights."""
         if weights is not None:
             if sorted(weights) != sorted(self.claimants):
                 raise GameError(f"weights must name every claimant once — claimants are {list(self.claimants)}")
-            base, note = np.array([float(weights[c]) for c in self.claimants]), "awards proportional to the given weights"
+            base, note = (
+                np.array([float(weights[c]) for c in self.claimants]),
+                "awards proportional to the given weights",
+            )
         else:
             base, note = self.claims, "awards proportional to claims"
         total = base.sum()
@@ -202,7 +222,7 @@ class BankruptcyProblem:
         sums = np.zeros(1 << len(self.claimants))
         for i, ci in enumerate(self.claims):
             half = 1 << i
-            sums[half: 2 * half] = sums[:half] + ci
+            sums[half : 2 * half] = sums[:half] + ci
         values = np.maximum(0.0, self.estate - (self.claims.sum() - sums))
         values[0] = 0.0
         return Game(self.claimants, values, "value", self.units, self.description)

@@ -22,9 +22,9 @@ from typing import Annotated, Any, Literal, Union
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from ..model.errors import InputError, Location, Problem, dotted
+from ..model.errors import InputError, Location, Problem, dotted, suggest
 from ..model.loader import display
-from ..model.merge import _suggest, locate
+from ..model.merge import locate
 from ..model.pydantic_errors import translate_validation_error
 from ..model.yamlio import load_yaml_file, parse_yaml, read_text
 from .games import MAX_EXACT_PLAYERS, Game, members
@@ -89,7 +89,11 @@ class BankruptcyGameFile(_Spec):
 
 
 GameSpec = Union[TabularGameFile, AirportGameFile, BankruptcyGameFile]
-SPECS: dict[str, type[_Spec]] = {"tabular": TabularGameFile, "airport": AirportGameFile, "bankruptcy": BankruptcyGameFile}
+SPECS: dict[str, type[_Spec]] = {
+    "tabular": TabularGameFile,
+    "airport": AirportGameFile,
+    "bankruptcy": BankruptcyGameFile,
+}
 _FORMAT_HINT = "see docs/methodology/alliance.md#game-files"
 
 
@@ -116,8 +120,16 @@ def _read(path: Path, name: str) -> tuple[dict, dict]:
     if suffix != ".json":
         if not path.exists():
             read_text(path, name)  # raises the standard "file not found"
-        raise InputError([Problem(Location(name, 0), "", f"unsupported file type '{path.suffix or '(none)'}'",
-                                  "write the game as .yaml, .yml or .json")])
+        raise InputError(
+            [
+                Problem(
+                    Location(name, 0),
+                    "",
+                    f"unsupported file type '{path.suffix or '(none)'}'",
+                    "write the game as .yaml, .yml or .json",
+                )
+            ]
+        )
     text = read_text(path, name)
 
     def no_duplicates(pairs):
@@ -130,13 +142,29 @@ def _read(path: Path, name: str) -> tuple[dict, dict]:
     try:
         data = json.loads(text, object_pairs_hook=no_duplicates)
     except json.JSONDecodeError as err:
-        raise InputError([Problem(Location(name, err.lineno), "", f"malformed JSON: {err.msg}",
-                                  "check commas, quotes and brackets near this line")]) from None
+        raise InputError(
+            [
+                Problem(
+                    Location(name, err.lineno),
+                    "",
+                    f"malformed JSON: {err.msg}",
+                    "check commas, quotes and brackets near this line",
+                )
+            ]
+        ) from None
     except ValueError as err:
         raise InputError([Problem(Location(name, 1), "", str(err), "keep one definition of each key")]) from None
     if not isinstance(data, dict):
-        raise InputError([Problem(Location(name, 1), "", f"top level is a {type(data).__name__}, not an object",
-                                  "start the file with {\"type\": ...}")])
+        raise InputError(
+            [
+                Problem(
+                    Location(name, 1),
+                    "",
+                    f"top level is a {type(data).__name__}, not an object",
+                    'start the file with {"type": ...}',
+                )
+            ]
+        )
     try:  # JSON is YAML: reading it again as YAML gives the line of every key
         lines = parse_yaml(text, name).lines
     except InputError:  # e.g. tab indentation, valid in JSON only: fall back to line 1
@@ -167,13 +195,19 @@ def _schema_problems(err: ValidationError, model: type[BaseModel], lines: dict) 
         loc = tuple(e["loc"])
         if e["type"] == "extra_forbidden":
             parent = _model_at(model, loc[:-1])
-            fix = _suggest(loc[-1], list(parent.model_fields)) if parent else "remove it"
+            fix = suggest(loc[-1], list(parent.model_fields)) if parent else "remove it"
             p = Problem(p.location, p.key_path, f"unknown key '{loc[-1]}'", f"{fix} ({_FORMAT_HINT})")
         elif e["type"] in ("dict_type", "model_type", "model_attributes_type"):
-            p = Problem(p.location, p.key_path, p.message,
-                        f"write `name: value` pairs indented under `{loc[-1] if loc else 'the file'}` ({_FORMAT_HINT})")
+            p = Problem(
+                p.location,
+                p.key_path,
+                p.message,
+                f"write `name: value` pairs indented under `{loc[-1] if loc else 'the file'}` ({_FORMAT_HINT})",
+            )
         elif e["type"] == "missing":
-            p = Problem(p.location, p.key_path, f"missing required key '{loc[-1]}'", f"add `{loc[-1]}:` ({_FORMAT_HINT})")
+            p = Problem(
+                p.location, p.key_path, f"missing required key '{loc[-1]}'", f"add `{loc[-1]}:` ({_FORMAT_HINT})"
+            )
         out.append(p)
     return out
 
@@ -181,11 +215,16 @@ def _schema_problems(err: ValidationError, model: type[BaseModel], lines: dict) 
 def _check_weights(weights: dict | None, names: list[str], lines: dict) -> list[Problem]:
     if weights is None:
         return []
-    problems = [_problem(lines, ("weights", k), f"weight for unknown player '{k}'", _suggest(k, names))
-                for k in weights if k not in names]
+    problems = [
+        _problem(lines, ("weights", k), f"weight for unknown player '{k}'", suggest(k, names))
+        for k in weights
+        if k not in names
+    ]
     missing = [p for p in names if p not in weights]
     if missing:
-        problems.append(_problem(lines, ("weights",), f"no weight for {', '.join(missing)}", "give one weight per player"))
+        problems.append(
+            _problem(lines, ("weights",), f"no weight for {', '.join(missing)}", "give one weight per player")
+        )
     if not problems and sum(weights.values()) <= 0:
         problems.append(_problem(lines, ("weights",), "weights are all zero", "give at least one positive weight"))
     return problems
@@ -199,8 +238,14 @@ def _tabular(spec: TabularGameFile, lines: dict) -> tuple[Game | None, list[Prob
             problems.append(_problem(lines, ("players", i), f"player '{p}' is listed twice", "list each player once"))
         index.setdefault(p, len(index))
     if len(index) > MAX_EXACT_PLAYERS:
-        problems.append(_problem(lines, ("players",), f"{len(index)} players; a tabular game allows at most {MAX_EXACT_PLAYERS}",
-                                 "split the alliance into blocs, or build the game in Python and use shapley_sampled"))
+        problems.append(
+            _problem(
+                lines,
+                ("players",),
+                f"{len(index)} players; a tabular game allows at most {MAX_EXACT_PLAYERS}",
+                "split the alliance into blocs, or build the game in Python and use shapley_sampled",
+            )
+        )
     if problems:
         return None, problems
     names = list(index)
@@ -212,23 +257,44 @@ def _tabular(spec: TabularGameFile, lines: dict) -> tuple[Game | None, list[Prob
             if p not in index:
                 close = difflib.get_close_matches(p, names, n=1)
                 hint = f"did you mean '{close[0]}'? " if close else ""
-                problems.append(_problem(lines, ("values", k, "coalition", j), f"unknown player '{p}'",
-                                         f"{hint}players are {', '.join(names)}"))
+                problems.append(
+                    _problem(
+                        lines,
+                        ("values", k, "coalition", j),
+                        f"unknown player '{p}'",
+                        f"{hint}players are {', '.join(names)}",
+                    )
+                )
                 ok = False
             elif mask >> index[p] & 1:
-                problems.append(_problem(lines, ("values", k, "coalition", j), f"player '{p}' appears twice in the coalition",
-                                         "list each member once"))
+                problems.append(
+                    _problem(
+                        lines,
+                        ("values", k, "coalition", j),
+                        f"player '{p}' appears twice in the coalition",
+                        "list each member once",
+                    )
+                )
                 ok = False
             else:
                 mask |= 1 << index[p]
         if not ok:
             continue
         if mask in seen:
-            first = "the empty coalition is worth 0" if seen[mask] < 0 else \
-                f"already given at line {locate(lines, ('values', seen[mask])).line}"
+            first = (
+                "the empty coalition is worth 0"
+                if seen[mask] < 0
+                else f"already given at line {locate(lines, ('values', seen[mask])).line}"
+            )
             if mask or item.value != 0.0:
-                problems.append(_problem(lines, ("values", k, "coalition"), f"coalition {{{', '.join(item.coalition)}}}: {first}",
-                                         "give each coalition once (omit the empty coalition)"))
+                problems.append(
+                    _problem(
+                        lines,
+                        ("values", k, "coalition"),
+                        f"coalition {{{', '.join(item.coalition)}}}: {first}",
+                        "give each coalition once (omit the empty coalition)",
+                    )
+                )
             continue
         seen[mask] = k
         values[mask] = item.value
@@ -236,9 +302,15 @@ def _tabular(spec: TabularGameFile, lines: dict) -> tuple[Game | None, list[Prob
     if missing and not problems:
         listed = "; ".join("{" + ", ".join(members(m, names)) + "}" for m in missing[:5])
         more = f" and {len(missing) - 5} more" if len(missing) > 5 else ""
-        problems.append(_problem(lines, ("values",), f"no value for coalition(s) {listed}{more}",
-                                 f"add `- {{coalition: [{', '.join(members(missing[0], names))}], value: N}}`; "
-                                 f"every non-empty coalition needs a value"))
+        problems.append(
+            _problem(
+                lines,
+                ("values",),
+                f"no value for coalition(s) {listed}{more}",
+                f"add `- {{coalition: [{', '.join(members(missing[0], names))}], value: N}}`; "
+                f"every non-empty coalition needs a value",
+            )
+        )
     problems.extend(_check_weights(spec.weights, names, lines))
     if problems:
         return None, problems
@@ -247,20 +319,34 @@ def _tabular(spec: TabularGameFile, lines: dict) -> tuple[Game | None, list[Prob
 
 def _airport(spec: AirportGameFile, lines: dict) -> tuple[AirportGame | None, list[Problem]]:
     names = [t.name for t in spec.user_types]
-    problems = [_problem(lines, ("user_types", i, "name"), f"user type '{n}' is listed twice", "give each type once")
-                for i, n in enumerate(names) if n in names[:i]]
+    problems = [
+        _problem(lines, ("user_types", i, "name"), f"user type '{n}' is listed twice", "give each type once")
+        for i, n in enumerate(names)
+        if n in names[:i]
+    ]
     if problems:
         return None, problems
-    return AirportGame(tuple(names), np.array([t.users for t in spec.user_types], dtype=np.int64),
-                       np.array([t.cumulative_cost for t in spec.user_types]), spec.units, spec.description), []
+    return AirportGame(
+        tuple(names),
+        np.array([t.users for t in spec.user_types], dtype=np.int64),
+        np.array([t.cumulative_cost for t in spec.user_types]),
+        spec.units,
+        spec.description,
+    ), []
 
 
 def _bankruptcy(spec: BankruptcyGameFile, lines: dict) -> tuple[BankruptcyProblem | None, list[Problem]]:
     total = sum(spec.claims.values())
     problems = _check_weights(spec.weights, list(spec.claims), lines)
     if spec.estate > total:
-        problems.append(_problem(lines, ("estate",), f"estate {spec.estate:g} exceeds the total claims {total:g}",
-                                 "a bankruptcy problem has estate ≤ the sum of claims; pay the claims in full instead"))
+        problems.append(
+            _problem(
+                lines,
+                ("estate",),
+                f"estate {spec.estate:g} exceeds the total claims {total:g}",
+                "a bankruptcy problem has estate ≤ the sum of claims; pay the claims in full instead",
+            )
+        )
     if problems:
         return None, problems
     return BankruptcyProblem.from_mapping(spec.estate, spec.claims, units=spec.units, description=spec.description), []
@@ -273,11 +359,24 @@ def load_game_file(path: Path | str) -> LoadedGame:
     data, lines = _read(path, name)
     kind = data.get("type")
     if kind is None:
-        raise InputError([Problem(Location(name, 1), "type", "missing required key 'type'",
-                                  f"add `type: tabular`, `type: airport` or `type: bankruptcy` ({_FORMAT_HINT})")])
+        raise InputError(
+            [
+                Problem(
+                    Location(name, 1),
+                    "type",
+                    "missing required key 'type'",
+                    f"add `type: tabular`, `type: airport` or `type: bankruptcy` ({_FORMAT_HINT})",
+                )
+            ]
+        )
     if kind not in SPECS:
-        raise InputError([_problem(lines, ("type",), f"unknown game type {kind!r}",
-                                   f"use one of: {', '.join(SPECS)} ({_FORMAT_HINT})")])
+        raise InputError(
+            [
+                _problem(
+                    lines, ("type",), f"unknown game type {kind!r}", f"use one of: {', '.join(SPECS)} ({_FORMAT_HINT})"
+                )
+            ]
+        )
     model = SPECS[kind]
     try:
         spec = model.model_validate(data)

@@ -55,9 +55,15 @@ class Allocation:
 
     def to_dict(self) -> dict[str, Any]:
         """Plain JSON-ready dict."""
-        return {"rule": self.rule, "kind": self.kind, "shares": dict(zip(self.players, self.shares)),
-                "standard_errors": None if self.standard_errors is None else dict(zip(self.players, self.standard_errors)),
-                "total": self.total, "notes": list(self.notes), "diagnostics": _plain(dict(self.diagnostics))}
+        return {
+            "rule": self.rule,
+            "kind": self.kind,
+            "shares": dict(zip(self.players, self.shares)),
+            "standard_errors": None if self.standard_errors is None else dict(zip(self.players, self.standard_errors)),
+            "total": self.total,
+            "notes": list(self.notes),
+            "diagnostics": _plain(dict(self.diagnostics)),
+        }
 
     def to_frame(self):
         """A pandas DataFrame indexed by player: ``share`` (and ``standard_error`` when sampled)."""
@@ -85,16 +91,19 @@ def _weights_vector(game: Game, weights: Mapping[str, float] | None, what: str) 
     unknown = sorted(set(weights) - set(game.players))
     missing = [p for p in game.players if p not in weights]
     if unknown or missing:
-        raise GameError(f"{what} must name every player exactly once (unknown: {unknown}, missing: {missing})"
-                        f" — give one {what[:-1]} per player of {list(game.players)}")
+        raise GameError(
+            f"{what} must name every player exactly once (unknown: {unknown}, missing: {missing})"
+            f" — give one {what[:-1]} per player of {list(game.players)}"
+        )
     w = np.array([float(weights[p]) for p in game.players])
     if not np.all(np.isfinite(w)) or np.any(w < 0) or w.sum() <= 0:
         raise GameError(f"{what} must be finite, non-negative and not all zero — fix the {what}")
     return w
 
 
-def nash(game: Game, weights: Mapping[str, float] | None = None,
-         disagreement: Mapping[str, float] | None = None) -> Allocation:
+def nash(
+    game: Game, weights: Mapping[str, float] | None = None, disagreement: Mapping[str, float] | None = None
+) -> Allocation:
     """(Asymmetric) Nash bargaining over the cooperation surplus, transferable utility.
 
     Maximising ``Π (x_i − d_i)^{w_i}`` subject to ``Σ x_i = v(N)`` gives the closed form
@@ -107,21 +116,33 @@ def nash(game: Game, weights: Mapping[str, float] | None = None,
     worth_d = game.sign * d
     gain = game.worth[game.grand] - worth_d.sum()
     x = game.sign * (worth_d + w * gain / w.sum())
-    notes = [f"disagreement point: {'stand-alone values v({i})' if disagreement is None else 'given'}; "
-             f"surplus shared {'equally' if weights is None else 'by bargaining weights'}"]
+    notes = [
+        f"disagreement point: {'stand-alone values v({i})' if disagreement is None else 'given'}; "
+        f"surplus shared {'equally' if weights is None else 'by bargaining weights'}"
+    ]
     if gain < -1e-12 * game._scale():
-        notes.append("cooperation loses value here (v(N) below the disagreement total), so some player is worse off "
-                     "than without agreement; the formula is shown for reference")
-    return Allocation(game.players, tuple(x), "nash", game.kind, notes=tuple(notes),
-                      diagnostics={"surplus": float(gain), "disagreement": dict(zip(game.players, map(float, d)))})
+        notes.append(
+            "cooperation loses value here (v(N) below the disagreement total), so some player is worse off "
+            "than without agreement; the formula is shown for reference"
+        )
+    return Allocation(
+        game.players,
+        tuple(x),
+        "nash",
+        game.kind,
+        notes=tuple(notes),
+        diagnostics={"surplus": float(gain), "disagreement": dict(zip(game.players, map(float, d)))},
+    )
 
 
 def _values_vector(game: Game, values: Mapping[str, float]) -> np.ndarray:
     missing = [p for p in game.players if p not in values]
     unknown = sorted(set(values) - set(game.players))
     if missing or unknown:
-        raise GameError(f"disagreement point must name every player (missing: {missing}, unknown: {unknown})"
-                        " — give one value per player")
+        raise GameError(
+            f"disagreement point must name every player (missing: {missing}, unknown: {unknown})"
+            " — give one value per player"
+        )
     d = np.array([float(values[p]) for p in game.players])
     if not np.all(np.isfinite(d)):
         raise GameError("disagreement values must be finite numbers — fix them")
@@ -136,6 +157,11 @@ def proportional(game: Game, weights: Mapping[str, float]) -> Allocation:
     """
     w = _weights_vector(game, weights, "weights")
     x = game.grand_value() * w / w.sum()
-    return Allocation(game.players, tuple(x), "proportional", game.kind,
-                      notes=("shares proportional to the given weights",),
-                      diagnostics={"weights": dict(zip(game.players, map(float, w)))})
+    return Allocation(
+        game.players,
+        tuple(x),
+        "proportional",
+        game.kind,
+        notes=("shares proportional to the given weights",),
+        diagnostics={"weights": dict(zip(game.players, map(float, w)))},
+    )

@@ -1,0 +1,6 @@
+"""``python -m positivesum.cli``: the command line."""
+
+from positivesum.cli import main
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,212 @@
+"""Planning commands: plan, compare-regimes (service: :mod:`positivesum.services.plan`, imported when a
+command runs: it loads linopy, HiGHS and SciPy, which `positivesum --help` should not pay for)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+from rich.table import Table
+
+from .. import defaults
+from ..services import data as data_services
+from ..services.validation import check_out_file, check_reps, check_seed
+from .common import (
+    CacheOpt,
+    DataOpt,
+    JsonOpt,
+    OverrideOpt,
+    QuietOpt,
+    SetOpt,
+    _c,
+    emit,
+    guarded,
+    out,
+    with_surrogate_progress,
+)
+
+BudgetOpt = Annotated[
+    Optional[list[str]],
+    typer.Option("--budget", help=_c("Budget target ACTOR=SHARE@YEAR, e.g. JPN=0.035@2035 (repeatable).")),
+]
+
+
+def _regime_rows(name: str, res: dict) -> list[str]:
+    sim = res["simulated"]
+    return [
+        name,
+        f"{res['total_cost_musd']:,.0f}",
+        str(len(res["portfolio"])),
+        f"{res['surrogate']['weighted_deterrence']:.3f}",
+        f"{sim['weighted_deterrence']:.3f}",
+    ]
+
+
+@guarded
+def plan(
+    regime: Annotated[
+        str, typer.Option("--regime", help="joint | spending-target | cost-transfer | negotiated")
+    ] = "joint",
+    budget: BudgetOpt = None,
+    split: Annotated[
+        Optional[str],
+        typer.Option("--split", help=_c("Negotiated regime: shares of the alliance total, e.g. USA=0.6,JPN=0.4.")),
+    ] = None,
+    receiver: Annotated[
+        Optional[str], typer.Option("--receiver", help=_c("Cost-transfer regime: the actor who buys."))
+    ] = None,
+    reps: Annotated[
+        int, typer.Option("--reps", "-n", help=_c("Replications when verifying the plan by simulation."))
+    ] = defaults.PLAN_VERIFY_REPS,
+    seed: Annotated[int, typer.Option("--seed", help=_c("Seed of the random streams."))] = defaults.SEED,
+    out_file: Annotated[Optional[Path], typer.Option("--out", help=_c("Write the plan as JSON."))] = None,
+    cache_dir: CacheOpt = defaults.CACHE_DIR,
+    data: DataOpt = None,
+    override: OverrideOpt = None,
+    set_: SetOpt = None,
+    quiet: QuietOpt = False,
+    as_json: JsonOpt = False,
+) -> None:
+    from ..services import plan as plan_services
+
+    check_reps(reps)
+    check_seed(seed)
+    check_out_file(out_file)
+    ld = data_services.load(data, override, set_)
+    result = with_surrogate_progress(
+        ld,
+        quiet,
+        lambda progress: plan_services.run_plan(
+            ld,
+            regime,
+            budgets=budget,
+            split=split,
+            receiver=receiver,
+            seed=seed,
+            reps=reps,
+            cache_dir=cache_dir,
+            progress=progress,
+        ),
+    )
+    emit(result, out_file, as_json, quiet, lambda r: _print_plan(regime, r))
+
+
+def _print_plan(regime: str, result: dict) -> None:
+    table = Table(
+        title=_c("{regime} plan: {n} options, {cost} M USD").format(
+            regime=regime, n=len(result["portfolio"]), cost=f"{result['total_cost_musd']:,.0f}"
+        )
+    )
+    for col in (_c("actor"), _c("option"), _c("start year"), _c("category"), _c("M USD")):
+        table.add_column(col)
+    for item in result["portfolio"]:
+        table.add_row(
+            item["actor"],
+            item["option"],
+            str(item["start_plan_year"]),
+            item["category"],
+            f"{item['acquisition_musd']:,.0f}",
+        )
+    out.print(table)
+    sim = result["simulated"]
+    out.print(
+        _c("weighted deterrence: surrogate {surrogate}, simulated {simulated}").format(
+            surrogate=f"{result['surrogate']['weighted_deterrence']:.3f}", simulated=f"{sim['weighted_deterrence']:.3f}"
+        ),
+        markup=False,
+    )
+    for note in result["notes"]:
+        out.print(_c("note: {note}").format(note=note), markup=False)
+
+
+@guarded
+def compare_regimes(
+    budget: BudgetOpt = None,
+    split: Annotated[
+        Optional[str],
+        typer.Option(
+            "--split", help=_c("Negotiated regime's split, e.g. USA=0.6,JPN=0.4 (default: each actor's own money).")
+        ),
+    ] = None,
+    reps: Annotated[
+        int, typer.Option("--reps", "-n", help=_c("Replications when verifying each plan by simulation."))
+    ] = defaults.PLAN_VERIFY_REPS,
+    seed: Annotated[int, typer.Option("--seed", help=_c("Seed of the random streams."))] = defaults.SEED,
+    out_file: Annotated[Optional[Path], typer.Option("--out", help=_c("Write the comparison as JSON."))] = None,
+    cache_dir: CacheOpt = defaults.CACHE_DIR,
+    data: DataOpt = None,
+    override: OverrideOpt = None,
+    set_: SetOpt = None,
+    quiet: QuietOpt = False,
+    as_json: JsonOpt = False,
+) -> None:
+    from ..services import plan as plan_services
+
+    check_reps(reps)
+    check_seed(seed)
+    check_out_file(out_file)
+    ld = data_services.load(data, override, set_)
+    result = with_surrogate_progress(
+        ld,
+        quiet,
+        lambda progress: plan_services.compare_regimes(
+            ld, budgets=budget, split=split, seed=seed, reps=reps, cache_dir=cache_dir, progress=progress
+        ),
+    )
+    emit(result, out_file, as_json, quiet, print_regimes)
+
+
+def print_regimes(result: dict) -> None:
+    table = Table(
+        title=_c("Regimes at equal money per actor (deterrence = P(denied) + ½·P(stalemate), scenario-weighted)")
+    )
+    for i, col in enumerate((_c("regime"), _c("cost M USD"), _c("options"), _c("surrogate"), _c("simulated"))):
+        table.add_column(col, justify="right" if i else "left")
+    for name, res in result["regimes"].items():
+        table.add_row(*_regime_rows(name + (f" (= {res['adopted_from']})" if res.get("adopted_from") else ""), res))
+    out.print(table)
+    div = Table(title=_c("Cooperation dividend of joint planning"))
+    for i, col in enumerate(
+        (_c("vs regime"), _c("deterrence gained at equal money"), _c("money saved at equal deterrence (M USD)"))
+    ):
+        div.add_column(col, justify="right" if i else "left")
+    for name, d in result["cooperation_dividend"].items():
+        div.add_row(
+            name,
+            f"{d['deterrence_gain_at_equal_money']:+.3f}",
+            "-" if d["saved_musd"] is None else f"{d['saved_musd']:,.0f}",
+        )
+    out.print(div)
+    for actor, info in result.get("budgets", {}).items():
+        fiscal = info.get("fiscal")
+        if fiscal:
+            out.print(
+                _c(
+                    "{actor} budget to {share} of GDP by {year}: over the plan, defence growth plus social-security "
+                    "increase need {need} bn {currency} of revenue; bond-financed, the debt ratio rises {points} points"
+                ).format(
+                    actor=actor,
+                    share=f"{info['target_share_of_gdp']:.1%}",
+                    year=info["target_year"],
+                    need=f"{fiscal['cumulative_funding_need_local_bn']:,.0f}",
+                    currency=fiscal["currency"],
+                    points=f"{fiscal['debt_ratio_change_pct_points_by_last_year']:+.1f}",
+                ),
+                markup=False,
+            )
+    for note in result["notes"]:
+        out.print(_c("note: {note}").format(note=note), markup=False)
+
+
+def register(app: typer.Typer) -> None:
+    """Add this module's commands to ``app`` (called by :mod:`positivesum.cli`)."""
+    app.command(help=_c("Plan ten years of investment under one burden-sharing regime, then verify it by simulation."))(
+        plan
+    )
+    app.command(
+        "compare-regimes",
+        help=_c(
+            "Compare joint (positive-sum) planning with zero-sum regimes at equal money: the cooperation dividend."
+        ),
+    )(compare_regimes)

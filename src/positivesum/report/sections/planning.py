@@ -1,0 +1,251 @@
+"""Section builders: budget paths, portfolios by mission area and regime, the cooperation dividend."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from .. import charts
+from ..document import ReportChart, ReportTable, Section
+from ..labels import actor_name, finite, regime_name
+
+
+def budgets(analysis: dict, tr) -> Section | None:
+    data = analysis.get("budgets") or {}
+    if not data:
+        return None
+    rows, plot, paras = [], [], []
+    for actor, info in data.items():
+        name = actor_name(analysis, actor, tr)
+        for r in info["rows"]:
+            rows.append(
+                {
+                    tr("Actor"): name,
+                    tr("Year"): r["year"],
+                    tr("Currency"): info["currency"],
+                    tr("Nominal GDP (bn, local currency)"): r["gdp_local_bn"],
+                    tr("Defence budget (bn, local currency)"): r["budget_local_bn"],
+                    tr("Defence budget (million USD)"): r["budget_musd"],
+                    tr("Share of GDP"): r["share_of_gdp"],
+                }
+            )
+            plot.append({"actor": name, "year": r["year"], "share": r["share_of_gdp"], "budget_musd": r["budget_musd"]})
+        first, last = info["rows"][0], info["rows"][-1]
+        paras.append(
+            tr(
+                "{actor}: {start} of GDP in {start_year}, {end} in {end_year} (target {target} by {target_year})."
+            ).format(
+                actor=name,
+                start=tr.pct(first["share_of_gdp"], 2),
+                start_year=first["year"],
+                end=tr.pct(last["share_of_gdp"], 2),
+                end_year=last["year"],
+                target=tr.pct(info["target_share_of_gdp"], 2),
+                target_year=info["target_year"],
+            )
+        )
+    fiscal = {
+        a: b.get("fiscal") for a, b in ((analysis.get("regimes") or {}).get("budgets") or {}).items() if b.get("fiscal")
+    }
+    for actor, f in fiscal.items():
+        paras.append(
+            tr(
+                "{actor}: over the plan, extra defence spending plus the natural increase in social security need "
+                "{need} bn {currency} of revenue; if bond-financed, the debt ratio rises by {points} percentage points."
+            ).format(
+                actor=actor_name(analysis, actor, tr),
+                need=tr.num(f["cumulative_funding_need_local_bn"]),
+                currency=f["currency"],
+                points=tr.num(f["debt_ratio_change_pct_points_by_last_year"], 1),
+            )
+        )
+    paras.append(
+        tr(
+            "Paths ramp linearly in the share of GDP from today's share to each actor's target, then hold the share; "
+            "nominal GDP grows at an assumed rate (see Assumptions). Money is converted to USD at a fixed rate."
+        )
+    )
+    table = ReportTable(
+        "budget_paths",
+        tr("Defence budget paths by actor and year"),
+        pd.DataFrame(rows),
+        formats={
+            tr("Year"): "year",
+            tr("Nominal GDP (bn, local currency)"): "int",
+            tr("Defence budget (bn, local currency)"): "float1",
+            tr("Defence budget (million USD)"): "int",
+            tr("Share of GDP"): "pct2",
+        },
+    )
+    chart = ReportChart(
+        "chart_budget_share",
+        tr("Defence budget as a share of GDP"),
+        charts.budget_share(pd.DataFrame(plot), tr, tr("Defence budget as a share of GDP")),
+    )
+    return Section("budgets", tr("Budget paths"), paragraphs=paras, tables=[table], charts=[chart])
+
+
+def _regimes(analysis: dict) -> dict:
+    reg = analysis.get("regimes") or {}
+    return reg.get("regimes") or {}
+
+
+def portfolios(analysis: dict, tr) -> Section | None:
+    reg = _regimes(analysis)
+    if not reg:
+        return None
+    areas = analysis.get("labels", {}).get("mission_areas", {})
+    wide: dict[str, dict[str, float]] = {}
+    plot, items, summary = [], [], []
+    for regime, res in reg.items():
+        rname = regime_name(regime, tr)
+        totals: dict[str, float] = {}
+        for _actor, per in res.get("acquisition_by_actor_and_area_musd", {}).items():
+            for area, musd in per.items():
+                totals[area] = totals.get(area, 0.0) + musd
+        for area in list(areas) + sorted(set(totals) - set(areas)):
+            aname = tr.label(areas.get(area)) or tr("(no mission area)")
+            wide.setdefault(aname, {})[rname] = totals.get(area, 0.0)
+            if totals.get(area):
+                plot.append({"area": aname, "regime": rname, "musd": totals[area]})
+        for it in res.get("portfolio", []):
+            items.append(
+                {
+                    tr("Regime"): rname,
+                    tr("Actor"): actor_name(analysis, it["actor"], tr),
+                    tr("Option"): it["name_ja"] if tr.lang == "ja" else it["name"],
+                    tr("Start (plan year)"): it["start_plan_year"],
+                    tr("Acquisition cost (million USD)"): it["acquisition_musd"],
+                }
+            )
+        summary.append(
+            {
+                tr("Regime"): rname,
+                tr("Options chosen"): len(res.get("portfolio", [])),
+                tr("Acquisition cost (million USD)"): res["total_cost_musd"],
+                tr("Weighted deterrence, surrogate"): res["surrogate"]["weighted_deterrence"],
+                tr("Weighted deterrence, simulated"): res["simulated"]["weighted_deterrence"],
+            }
+        )
+    frame = pd.DataFrame.from_dict(wide, orient="index").fillna(0.0)
+    frame = frame.loc[(frame != 0).any(axis=1)].rename_axis(tr("Mission area")).reset_index()
+    money = {c: "int" for c in frame.columns[1:]}
+    tables = [
+        ReportTable(
+            "regimes",
+            tr("Regimes at equal money per actor"),
+            pd.DataFrame(summary),
+            formats={
+                tr("Options chosen"): "int",
+                tr("Acquisition cost (million USD)"): "int",
+                tr("Weighted deterrence, surrogate"): "float3",
+                tr("Weighted deterrence, simulated"): "float3",
+            },
+        ),
+        ReportTable(
+            "portfolio_by_area",
+            tr(
+                "Acquisition cost by mission area and regime (million USD; an option serving "
+                "several areas is split evenly)"
+            ),
+            frame,
+            formats=money,
+        ),
+        ReportTable(
+            "portfolio_options",
+            tr("Options chosen under each regime"),
+            pd.DataFrame(items),
+            formats={tr("Start (plan year)"): "int", tr("Acquisition cost (million USD)"): "int"},
+        ),
+    ]
+    chart = (
+        [
+            ReportChart(
+                "chart_portfolio",
+                tr("Where the money goes: acquisition by mission area"),
+                charts.portfolio(pd.DataFrame(plot), tr, tr("Where the money goes: acquisition by mission area")),
+            )
+        ]
+        if plot
+        else []
+    )
+    if not items:
+        tables = tables[:1]
+    paras = [
+        tr(
+            "Each regime spends the same money per actor. Joint planning chooses options across the alliance to maximise "
+            "scenario-weighted deterrence; spending targets make each actor buy for itself; cost transfer makes one actor "
+            "buy with the others' money; the negotiated regime splits the total by agreed shares. Every portfolio is "
+            "verified by simulation."
+        )
+    ]
+    if not items:
+        paras.append(
+            tr(
+                "No regime chose any option: with this money, no option in the catalogue raised the surrogate's "
+                "deterrence in the weighted scenarios."
+            )
+        )
+    return Section(
+        "portfolios", tr("Portfolios by mission area and regime"), paragraphs=paras, tables=tables, charts=chart
+    )
+
+
+def cooperation_dividend(analysis: dict, tr) -> Section | None:
+    reg = analysis.get("regimes") or {}
+    div = reg.get("cooperation_dividend") or {}
+    if not div or not reg.get("regimes"):
+        return None
+    rows = []
+    for regime, d in div.items():
+        rows.append(
+            {
+                tr("Compared with"): regime_name(regime, tr),
+                tr("Deterrence gained at equal money"): d["deterrence_gain_at_equal_money"],
+                tr("Regime's lifecycle cost (million USD)"): d.get("regime_cost_musd"),
+                tr("Joint cost at equal deterrence (million USD)"): d.get("joint_cost_at_equal_deterrence_musd"),
+                tr("Money saved (million USD)"): d.get("saved_musd"),
+            }
+        )
+    plot = pd.DataFrame(
+        [
+            {
+                "regime": regime_name(k, tr),
+                "deterrence": v["simulated"]["weighted_deterrence"],
+                "cost_musd": v["total_cost_musd"],
+            }
+            for k, v in reg["regimes"].items()
+        ]
+    )
+    table = ReportTable(
+        "dividend",
+        tr("Cooperation dividend of joint planning"),
+        pd.DataFrame(rows),
+        formats={
+            tr("Deterrence gained at equal money"): "float3",
+            tr("Regime's lifecycle cost (million USD)"): "int",
+            tr("Joint cost at equal deterrence (million USD)"): "int",
+            tr("Money saved (million USD)"): "int",
+        },
+    )
+    chart = ReportChart(
+        "chart_deterrence",
+        tr("Weighted deterrence by regime"),
+        charts.deterrence(plot, tr, tr("Weighted deterrence by regime")),
+    )
+    paras = [
+        tr(
+            "Deterrence is P(adversary denied) plus {weight} × P(stalemate), averaged over scenarios with their weights. "
+            "The dividend is measured two ways: the deterrence joint planning adds with the same money, and the money it "
+            "saves while matching a regime's deterrence."
+        ).format(weight=tr.num((analysis.get("planning") or {}).get("stalemate_weight", 0.5), 2))
+    ]
+    joint = reg["regimes"].get("joint", {})
+    if joint.get("adopted_from"):
+        paras.append(
+            tr(
+                "The joint planner adopted the {regime} portfolio, which simulation rated higher than its own plan."
+            ).format(regime=regime_name(joint["adopted_from"], tr))
+        )
+    if any(not finite(d.get("saved_musd")) for d in div.values()):
+        paras.append(tr("Where the money saved is blank, no cheaper joint plan reaches the regime's deterrence."))
+    return Section("cooperation_dividend", tr("Cooperation dividend"), paragraphs=paras, tables=[table], charts=[chart])

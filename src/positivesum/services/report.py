@@ -1,0 +1,349 @@
+"""The briefing: one analysis (simulations, regimes, budgets, calibration, alliance studies) → report files.
+
+``build_analysis`` returns a JSON-serialisable dict (an :class:`Analysis`); ``write_report``
+turns it into HTML, PDF, Excel, CSV/Parquet tables and ``analysis.json``. Other modules may add
+keys (e.g. ``analysis["alliance"]``) before writing; section builders ignore keys they do not know.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import shlex
+import sys
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from .. import __version__, defaults
+from ..model.errors import InputError
+from ..model.loader import LoadedDataset
+from ..sim.results import json_safe
+from . import alliance as alliance_studies
+from . import plan as planning
+from .data import get_scenario
+from .outputs import write_json, write_text_atomic
+from .simulate import simulate
+from .validation import check_reps, check_seed
+
+CALIBRATION_SCENARIO = "taiwan_base"
+Progress = Callable[[str, int, int], None]
+"""``progress(step_description, done, total)``: called as work advances."""
+
+
+class Analysis(dict):
+    """The analysis dict, with a notebook view."""
+
+    def _repr_html_(self) -> str:
+        from ..report.build import analysis_fragment
+
+        return analysis_fragment(self)
+
+
+def _label(obj) -> dict[str, str]:
+    return {"en": obj.name.en, "ja": obj.name.ja}
+
+
+def check_scenarios(ld: LoadedDataset, scenarios: list[str] | None) -> list[str]:
+    known = list(ld.dataset.scenarios)
+    chosen = list(dict.fromkeys(scenarios)) if scenarios else known
+    problems = []
+    for sid in chosen:
+        try:
+            get_scenario(ld, sid)
+        except InputError as e:
+            problems.extend(e.problems)
+    if problems:
+        raise InputError(problems)
+    return chosen
+
+
+def _sources(ld: LoadedDataset) -> dict[str, Any]:
+    """Citations actually used by the data, with how many records cite each, and confidence counts."""
+    ds = ld.dataset
+    cited: dict[str, int] = {}
+    confidence: dict[str, int] = {}
+    estimates = 0
+
+    def walk(node):
+        nonlocal estimates
+        if isinstance(node, dict):
+            src = node.get("source")
+            if isinstance(src, str) and src in ds.sources:
+                cited[src] = cited.get(src, 0) + 1
+            if node.get("estimate") and not src:
+                estimates += 1
+            if isinstance(node.get("confidence"), str):
+                confidence[node["confidence"]] = confidence.get(node["confidence"], 0) + 1
+            for k, v in node.items():
+                if k != "sources":
+                    walk(v)
+        elif isinstance(node, list):
+            for v in node:
+                walk(v)
+
+    walk(ld.raw)
+    rows = [
+        {
+            "key": k,
+            "title": ds.sources[k].title,
+            "publisher": ds.sources[k].publisher or "",
+            "date": ds.sources[k].date or "",
+            "url": ds.sources[k].url or "",
+            "citations": n,
+        }
+        for k, n in sorted(cited.items(), key=lambda kv: (-kv[1], kv[0]))
+    ]
+    return {
+        "cited": rows,
+        "registry_size": len(ds.sources),
+        "estimate_only_records": estimates,
+        "confidence_counts": dict(sorted(confidence.items())),
+    }
+
+
+def _budgets(ld: LoadedDataset) -> dict[str, Any]:
+    """Each planning actor's budget path (share of GDP ramp to its target), as in the planner."""
+    from ..domestic.budget import budget_path_share_of_gdp
+
+    ds = ld.dataset
+    if ds.planning is None:
+        return {}
+    pp = ds.planning
+    out = {}
+    for a, target in pp.budgets.items():
+        if a not in ds.actors:
+            continue
+        path = budget_path_share_of_gdp(
+            a,
+            ds.actors[a],
+            target_share=target.target_share_of_gdp,
+            target_year=int(target.target_year),
+            base_year=int(pp.base_year.value),
+            horizon_years=int(pp.horizon_years.value),
+            inflation_per_year=pp.inflation_per_year.value,
+            reference_gdp_year=int(target.reference_gdp_year) if target.reference_gdp_year else None,
+        )
+        cols = ["year", "gdp_local_bn", "budget_local_bn", "budget_musd", "share_of_gdp", "increment_musd"]
+        out[a] = {
+            "currency": ds.actors[a].currency,
+            "target_share_of_gdp": target.target_share_of_gdp,
+            "target_year": int(target.target_year),
+            "catalogue_share": target.catalogue_share,
+            "reference_gdp_year": target.reference_gdp_year,
+            "assumptions": json_safe(path.assumptions),
+            "rows": json_safe(path.frame[cols].to_dict(orient="records")),
+        }
+    return out
+
+
+def _calibration(ld: LoadedDataset, result, setup) -> dict[str, Any] | None:
+    from ..sim.calibration import TOLERANCE_FACTOR, compare
+
+    try:
+        rows = compare(result, setup)
+    except (KeyError, IndexError, ValueError):
+        return None  # the CSIS targets name the default dataset's actors and classes
+    return {
+        "scenario": CALIBRATION_SCENARIO,
+        "replications": int(result.data.sizes["rep"]),
+        "tolerance_factor": TOLERANCE_FACTOR,
+        "rows": json_safe(rows),
+    }
+
+
+def _scenario_entry(ld: LoadedDataset, sid: str, result, setup) -> dict[str, Any]:
+    from ..report.series import time_series
+
+    sc = ld.dataset.scenarios[sid]
+    stock0 = dict(zip(setup.pools.label, map(float, setup.pools.stock0)))
+    return {
+        "name": _label(sc),
+        "objective": sc.objective,
+        "us_intervention": sc.us_intervention,
+        "basing_access": dict(sc.basing_access),
+        "weight": sc.weight.value,
+        "warning_days": sc.warning_days.value,
+        "fait_accompli_window_days": sc.fait_accompli_window_days.value,
+        "duration_days": sc.duration_days.value,
+        "adversary": sc.adversary,
+        "participants": {a: p.side for a, p in sc.participants.items()},
+        "summary": json_safe(result.summary()),
+        "series": json_safe(time_series(result, stock0)),
+    }
+
+
+def _labels(ld: LoadedDataset) -> dict[str, Any]:
+    ds = ld.dataset
+    return {
+        "actors": {k: _label(v) for k, v in ds.actors.items()},
+        "mission_areas": {k: _label(v) for k, v in ds.mission_areas.items()},
+        "munitions": {k: _label(v) for k, v in ds.munitions.items()},
+    }
+
+
+def analysis_from_results(ld: LoadedDataset, results: list) -> Analysis:
+    """A simulation-only analysis from CampaignResults already computed (e.g. in a notebook): scenario
+    outcomes, losses and munitions over time, assumptions and the run record; no planning."""
+    from ..sim.setup import build_setup
+
+    entries = {
+        r.scenario_id: _scenario_entry(ld, r.scenario_id, r, build_setup(ld.dataset, r.scenario_id)) for r in results
+    }
+    first = results[0].meta if results else {}
+    prov = ld.provenance()
+    return Analysis(
+        {
+            "schema": "positivesum.analysis/1",
+            "dataset": {"title": ld.dataset.title, "description": ld.dataset.description},
+            "labels": _labels(ld),
+            "scenarios": entries,
+            "reproducibility": {
+                "version": __version__,
+                "seed": first.get("seed"),
+                "replications": first.get("replications"),
+                "data_sha256": prov["data_sha256"],
+                "files": prov["files"],
+                "overrides": prov["overrides"],
+                "sets": prov["sets"],
+                "scenarios": list(entries),
+                "date": _dt.datetime.now(_dt.UTC).replace(microsecond=0).isoformat(),
+            },
+        }
+    )
+
+
+def build_analysis(
+    ld: LoadedDataset,
+    scenarios: list[str] | None = None,
+    reps: int = defaults.REPORT_REPS,
+    seed: int = defaults.SEED,
+    progress: Progress | None = None,
+    *,
+    plan_reps: int = defaults.PLAN_VERIFY_REPS,
+    alliance_reps: int = defaults.ALLIANCE_REPS,
+    cache_dir: Path | None = None,
+    command_line: list[str] | None = None,
+    alliance_sections: bool = True,
+) -> Analysis:
+    """Simulate the scenarios, compare the regimes, build budget paths and check calibration.
+
+    ``reps`` are the replications of each scenario's simulation, ``plan_reps`` those used to verify each
+    regime's portfolio (as in `positivesum compare-regimes`), ``alliance_reps`` those of the alliance
+    studies (as in `positivesum fair-shares`); all three are stated in ``reproducibility``. ``cache_dir``
+    caches the planner's fitted surrogate."""
+    from ..sim.setup import build_setup
+
+    check_reps(reps)
+    check_reps(plan_reps, "--plan-reps")
+    check_reps(alliance_reps, "--alliance-reps")
+    check_seed(seed)
+    chosen = check_scenarios(ld, scenarios)
+    if cache_dir is None:  # the surrogate is fitted once and shared by the regimes and the alliance analysis
+        keep_alive = tempfile.TemporaryDirectory(prefix="positivesum-cache-")
+        cache_dir = Path(keep_alive.name)
+    ds = ld.dataset
+    say = progress or (lambda *_a: None)
+    entries, calibration = {}, None
+    for i, sid in enumerate(chosen):
+        say(f"simulating {sid}", i, len(chosen))
+        done = [0]
+
+        def tick(n, i=i, sid=sid, done=done):
+            done[0] += n
+            say(f"simulating {sid}", i * reps + done[0], len(chosen) * reps)
+
+        result = simulate(ld, sid, reps, seed, progress=tick)
+        setup = build_setup(ds, sid)
+        entries[sid] = _scenario_entry(ld, sid, result, setup)
+        if sid == CALIBRATION_SCENARIO:
+            calibration = _calibration(ld, result, setup)
+    if calibration is None and CALIBRATION_SCENARIO in ds.scenarios and ds.engine is not None:
+        say(f"calibration run ({CALIBRATION_SCENARIO})", 0, 1)
+        result = simulate(ld, CALIBRATION_SCENARIO, reps, seed)
+        calibration = _calibration(ld, result, build_setup(ds, CALIBRATION_SCENARIO))
+    regimes = None
+    if ds.planning is not None and ds.options:
+        total = planning.surrogate_work(ld)
+        count = [0]
+
+        def step(k):
+            count[0] += k
+            say("planning: fitting the deterrence surrogate", min(count[0], total), total)
+
+        regimes = json_safe(planning.compare_regimes(ld, seed=seed, reps=plan_reps, cache_dir=cache_dir, progress=step))
+    alliance = None
+    if ds.planning is not None and ds.options and alliance_sections:
+        ctx = planning.context(ld, None, seed, cache_dir)  # the surrogate compare_regimes fitted (cached)
+        alliance = json_safe(
+            alliance_studies.alliance_analysis(
+                ld,
+                ctx,
+                reps=alliance_reps,
+                seed=seed,
+                say=lambda step, done, total: say(f"planning: {step}", done, total),
+            )
+        )
+    prov = ld.provenance()
+    now = _dt.datetime.now(_dt.UTC).replace(microsecond=0)
+    return Analysis(
+        {
+            "alliance": alliance,
+            "schema": "positivesum.analysis/1",
+            "dataset": {"title": ds.title, "description": ds.description},
+            "labels": _labels(ld),
+            "scenarios": entries,
+            "regimes": regimes,
+            "budgets": _budgets(ld),
+            "calibration": calibration,
+            "sources": _sources(ld),
+            "planning": None
+            if ds.planning is None
+            else {
+                "stalemate_weight": ds.planning.stalemate_weight.value,
+                "horizon_years": int(ds.planning.horizon_years.value),
+                "base_year": int(ds.planning.base_year.value),
+                "adversary_growth_per_year": ds.planning.adversary_growth_per_year.value,
+                "inflation_per_year": ds.planning.inflation_per_year.value,
+                "surrogate_replications": int(ds.planning.surrogate_replications.value),
+            },
+            "reproducibility": {
+                "version": __version__,
+                "seed": seed,
+                "replications": reps,
+                "plan_replications": plan_reps,
+                "alliance_replications": alliance_reps,
+                "data_sha256": prov["data_sha256"],
+                "files": prov["files"],
+                "overrides": prov["overrides"],
+                "sets": prov["sets"],
+                "scenarios": chosen,
+                "command_line": shlex.join(command_line if command_line is not None else sys.argv),
+                "date": now.isoformat(),
+                "python": sys.version.split()[0],
+            },
+        }
+    )
+
+
+def write_report(analysis: dict, lang: str, out_dir: Path) -> dict[str, Path]:
+    """Write ``briefing.html``, ``briefing.xlsx``, ``tables/*.csv|parquet``, ``analysis.json`` and last
+    ``briefing.pdf`` into ``out_dir``. Returns {kind: path}. If Chromium is missing, every other file is
+    written and an InputError explains how to install it."""
+    from ..report import build_report
+    from ..report.exports import write_excel, write_tables
+    from ..report.html import render_html
+    from ..report.pdf import write_pdf
+
+    out_dir = Path(out_dir)
+    report = build_report(analysis, lang)
+    paths: dict[str, Path] = {}
+    write_json(out_dir / "analysis.json", dict(analysis))
+    paths["analysis"] = out_dir / "analysis.json"
+    html = out_dir / "briefing.html"
+    write_text_atomic(html, render_html(report))
+    paths["html"] = html
+    paths["xlsx"] = write_excel(report, out_dir / "briefing.xlsx")
+    paths["tables"] = write_tables(report, out_dir / "tables")
+    paths["pdf"] = write_pdf(html, out_dir / "briefing.pdf")
+    return paths
