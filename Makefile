@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 OUT    ?= out
 
-.PHONY: demo test install install-test clean docs bench system-deps
+.PHONY: demo test check install install-test clean docs bench system-deps
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -25,9 +25,16 @@ system-deps:
 demo: system-deps install
 	OPENBLAS_NUM_THREADS=1 $(BIN)/positivesum report --out $(OUT)
 
-## test: install test needs, then run the whole suite
-test: system-deps install-test
+## test: install test needs, then the checks (lint, format, layers, types) and the whole suite
+test: system-deps install-test check
 	OPENBLAS_NUM_THREADS=1 $(BIN)/python -m pytest
+
+## check: ruff (lint and format), import-linter (layer contracts), mypy (strict for the engines)
+check: install-test
+	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff format --check src tests benchmarks
+	$(BIN)/lint-imports
+	$(BIN)/mypy
 
 docs: install
 	$(BIN)/python -m positivesum.docgen docs

@@ -6,6 +6,7 @@ HTML tables. Files are written under a temporary name and renamed when complete.
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -49,6 +50,41 @@ def _clean(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\n")
+"""First characters with which a spreadsheet may read a cell as a formula (OWASP, CSV Injection)."""
+_PLAIN_NUMBER = re.compile(r"^[+-]?(\d[\d,]*\.?\d*|\.\d+)([eE][+-]?\d+)?%?$")
+
+
+def neutralise(text: str) -> str:
+    """A text cell that no spreadsheet runs: a leading ``=``, ``+``, ``-``, ``@``, tab or line break gets a
+    leading apostrophe, as OWASP's CSV-injection guidance recommends (Excel shows the text and hides the
+    apostrophe). Plain numbers written as text ("-0.5", "+3%") and a lone dash are left alone: they
+    cannot be formulas."""
+    if not text or text[0] not in FORMULA_TRIGGERS or text in ("-", "+") or _PLAIN_NUMBER.match(text):
+        return text
+    return "'" + text
+
+
+def _inert_text_cells(ws) -> None:
+    """In the workbook, text stays text: a cell whose text would start a formula is stored as a string with
+    Excel's quote prefix (shown exactly as written, never evaluated, not even after editing)."""
+    for row in ws.iter_rows():
+        for c in row:
+            if isinstance(c.value, str) and c.value and neutralise(c.value) != c.value:
+                c.data_type = "s"
+                c.quotePrefix = True
+
+
+def _spreadsheet_safe(frame: pd.DataFrame) -> pd.DataFrame:
+    """Text cells and column headings neutralised for CSV (Parquet keeps the data as it is)."""
+    out = frame.copy()
+    for col in out.columns:
+        if not pd.api.types.is_numeric_dtype(out[col]):
+            out[col] = out[col].map(lambda v: neutralise(v) if isinstance(v, str) else v)
+    out.columns = [neutralise(str(c)) for c in out.columns]
+    return out
+
+
 def write_excel(report: Report, path: Path) -> Path:
     """One sheet per table, with the table's caption in the workbook's sheet properties and number formats."""
     tables = report.tables()
@@ -60,6 +96,7 @@ def write_excel(report: Report, path: Path) -> Path:
             frame = _clean(table.frame)
             frame.to_excel(writer, sheet_name=name, index=False)
             ws = writer.sheets[name]
+            _inert_text_cells(ws)
             for j, col in enumerate(frame.columns, start=1):
                 fmt = EXCEL_FORMATS.get(table.formats.get(col, ""))
                 width = max([len(str(col))] + [len(str(v)) for v in frame[col].head(200)]) + 2
@@ -80,7 +117,7 @@ def write_tables(report: Report, directory: Path) -> Path:
     tmp.mkdir(parents=True)
     for table in report.tables():
         frame = _clean(table.frame)
-        frame.to_csv(tmp / f"{table.id}.csv", index=False, encoding="utf-8")
+        _spreadsheet_safe(frame).to_csv(tmp / f"{table.id}.csv", index=False, encoding="utf-8")
         frame.to_parquet(tmp / f"{table.id}.parquet", index=False)
     shutil.rmtree(directory, ignore_errors=True)
     tmp.replace(directory)

@@ -57,6 +57,23 @@ def chart_svg(spec: dict) -> str:
     return svg.replace("<svg ", '<svg role="img" ', 1)
 
 
+def script_json(payload: Any) -> str:
+    """JSON that is inert inside an HTML ``<script>`` element whatever the data's text holds.
+
+    ``<``, ``>`` and ``&`` are written as ``\\u003c``, ``\\u003e``, ``\\u0026`` (still the same JSON), so that no
+    name from a data file — ``</script>``, ``<!--`` (which switches the HTML parser into the script's
+    "escaped" state and hides the closing tag), ``<![CDATA[`` — can end the element or start markup
+    (HTML Living Standard §4.12.1.3, restrictions for contents of script elements)."""
+    text = json.dumps(payload, ensure_ascii=False)
+    return (
+        text.replace("<", "\\u003c")
+        .replace(">", "\\u003e")
+        .replace("&", "\\u0026")
+        .replace("\u2028", "\\u2028")
+        .replace("\u2029", "\\u2029")
+    )
+
+
 def _is_number(v: Any) -> bool:
     return isinstance(v, (int, float)) and not isinstance(v, bool)
 
@@ -143,7 +160,7 @@ def _context(report: Report, *, interactive: bool) -> dict[str, Any]:
         "contents": tr("Contents"),
         "interactive": interactive,
         "css": resources.files(__package__).joinpath("templates", "report.css").read_text(encoding="utf-8"),
-        "specs_json": json.dumps(specs, ensure_ascii=False).replace("</", "<\\/") if interactive else "",
+        "specs_json": script_json(specs) if interactive else "",
         "bundle": vega_bundle() if interactive and specs else "",
     }
 

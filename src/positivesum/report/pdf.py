@@ -1,4 +1,8 @@
-"""PDF by printing the HTML with headless Chromium (no network, fresh profile, atomic write)."""
+"""PDF by printing the HTML with headless Chromium (no network, fresh profile, atomic write).
+
+Japanese text is printed with subset fonts whose Unicode map is clean (:mod:`.fonts`), so that the PDF's
+text layer can be searched and copied.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +13,7 @@ import tempfile
 from pathlib import Path
 
 from ..model.errors import InputError, Location, Problem
+from .fonts import with_print_fonts
 
 CANDIDATES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
 FLAGS = (
@@ -57,8 +62,9 @@ def chromium_command(binary: str, profile: Path, *extra: str) -> list[str]:
     return [binary, *FLAGS, f"--user-data-dir={profile}", *extra]
 
 
-def write_pdf(html: Path, pdf: Path) -> Path:
-    """Print ``html`` to ``pdf``; the file appears only when complete."""
+def write_pdf(html: Path, pdf: Path, notes: list[str] | None = None) -> Path:
+    """Print ``html`` to ``pdf``; the file appears only when complete. Why a font could not be embedded (the
+    PDF is still written) is appended to ``notes``."""
     binary = find_chromium()
     if binary is None:
         raise _missing(html)
@@ -66,14 +72,19 @@ def write_pdf(html: Path, pdf: Path) -> Path:
     tmp = pdf.with_name(pdf.name + ".part")
     tmp.unlink(missing_ok=True)
     with tempfile.TemporaryDirectory(prefix="positivesum-chromium-") as profile:
+        page, note = with_print_fonts(Path(html).read_text(encoding="utf-8"))
+        if note and notes is not None:
+            notes.append(note)
+        printed = Path(profile) / "print.html"  # the deliverable HTML stays as written
+        printed.write_text(page, encoding="utf-8")
         cmd = chromium_command(
             binary,
             Path(profile),
             "--no-pdf-header-footer",
             "--run-all-compositor-stages-before-draw",
             "--virtual-time-budget=10000",
-            f"--print-to-pdf={tmp}",
-            Path(html).resolve().as_uri(),
+            f"--print-to-pdf={tmp.resolve()}",
+            printed.resolve().as_uri(),
         )
         try:
             proc = subprocess.run(cmd, capture_output=True, text=True, timeout=TIMEOUT_S, check=False)
