@@ -23,7 +23,7 @@ system-deps:
 
 ## demo: install, then run the main job on the default data: the full analysis and the briefing (HTML, PDF, Excel)
 demo: system-deps install
-	OPENBLAS_NUM_THREADS=1 $(BIN)/positivesum report --out $(OUT)
+	OPENBLAS_NUM_THREADS=1 $(BIN)/positivesum report --out $(OUT) --force
 
 ## test: install test needs, then the checks (lint, format, layers, types) and the whole suite
 test: system-deps install-test check

@@ -187,6 +187,44 @@ CASES = [
         "options.missile_factory",
         "'more_missiles' is both a prerequisite and an exclusion",
     ),
+    # --- NaN, infinity and limits (docs/reference/limits.md) ---
+    ("nan_quantity.yaml", 6, "forces.JPN.fighter.yokosuka.value", "nan is not a finite number"),
+    ("inf_duration.yaml", 5, "scenarios.strait_invasion.duration_days.value", "inf is not a finite number"),
+    ("nan_range_bound.yaml", 5, "scenarios.island_seizure.warning_days.low", "nan is not a finite number"),
+    ("negative_infinity_stockpile.yaml", 6, "munitions.type12.holdings.USA.stockpile", "-inf is not a finite number"),
+    ("infinite_cost_in_list.yaml", 5, "options.more_missiles.cost.acquisition_musd[1]", "inf is not a finite number"),
+    ("huge_force_count.yaml", 6, "forces.JPN.fighter.kadena.value", "1e+30 is beyond ±1e+12"),
+    ("huge_integer_count.yaml", 6, "scenarios.island_seizure.reinforcements[0].count", "1e+40 is beyond ±1e+12"),
+    (
+        "huge_integer_400_digits.yaml",
+        6,
+        "munitions.type12.holdings.JPN.stockpile",
+        "100000… (401 digits) is too large for a number here",
+    ),
+    ("deep_nesting_lists.yaml", 3, DOC, "lists and mappings are nested more than 50 levels deep"),
+    ("deep_nesting_mappings.yaml", 53, DOC, "lists and mappings are nested more than 50 levels deep"),
+    (
+        "duration_over_limit.yaml",
+        5,
+        "scenarios.island_seizure.duration_days.value",
+        "100000 days exceed the limit of 730 days",
+    ),
+    ("warning_over_limit.yaml", 5, "scenarios.island_seizure.warning_days.value", "5000 days exceed the limit of 730"),
+    ("zero_time_step.yaml", 5, "engine.time_step_days.value", "the time step must be positive"),
+    (
+        "tiny_time_step.yaml",
+        5,
+        "engine.time_step_days.value",
+        "steps of 1e-06 days make 30,000,000 time steps in the 30-day scenario 'strait_invasion', over the limit of 10,000",
+    ),
+    ("horizon_over_limit.yaml", 4, "planning.horizon_years.value", "1000 is outside 1–50"),
+    ("horizon_not_whole.yaml", 4, "planning.horizon_years.value", "2.5 is not a whole number"),
+    (
+        "surrogate_replications_over_limit.yaml",
+        4,
+        "planning.surrogate_replications.value",
+        "1e+09 is outside 1–1,000,000",
+    ),
 ]
 LOCATED_IN = {"circular_a.yaml": "circular_b.yaml"}
 HELPERS = {"circular_b.yaml"}  # imported by circular_a.yaml; not a case of its own

@@ -45,16 +45,16 @@ def test_validate_minimal_fixture(cli):
         (
             "scenarios",
             ["strait_invasion", "island_seizure"],
-            ["Strait invasion", "海峡侵攻", "Island seizure", "supplies_only"],
+            ["Strait invasion", "Island seizure", "supplies_only"],
         ),
         (
             "actors",
             ["USA", "JPN", "PRC"],
-            ["United States", "アメリカ合衆国", "Japan", "日本", "People's Republic of China"],
+            ["United States", "Japan", "People's Republic of China"],
         ),
-        ("bases", ["kadena", "yokosuka", "guam", "fuzhou"], ["Kadena Air Base", "嘉手納基地", "Andersen AFB"]),
-        ("munitions", ["type12"], ["Type 12 SSM", "12式地対艦誘導弾", "anti_ship", "JPN:400, USA:100"]),
-        ("options", ["more_missiles"], ["More anti-ship missiles", "対艦ミサイル増強", "missiles"]),
+        ("bases", ["kadena", "yokosuka", "guam", "fuzhou"], ["Kadena Air Base", "Andersen AFB"]),
+        ("munitions", ["type12"], ["Type 12 SSM", "anti_ship", "JPN:400, USA:100"]),
+        ("options", ["more_missiles"], ["More anti-ship missiles", "missiles"]),
     ],
 )
 def test_list(cli, kind, ids, shown):
@@ -111,6 +111,7 @@ def test_show_json_resolves_scenario(cli, in_repo):
     assert derived["bases"]["kadena"]["distance_km"] == _haversine(26.35, 127.77, 24.0, 120.0)
     assert list(derived["bases"]) == ["fuzhou", "kadena", "yokosuka", "guam"]  # nearest first
     assert res["provenance"] == {
+        "as_of": None,  # the minimal test dataset states no date
         "files": MINIMAL_FILES,
         "overrides": [],
         "sets": [],
@@ -329,6 +330,7 @@ def _commands(cli, *group) -> list[str]:
     return re.findall(r"^  ([a-z][a-z_-]*)\s", text.split("Commands:", 1)[1], flags=re.M)
 
 
+@pytest.mark.slow  # one interpreter per command: 30–55 s (docs/testing.md)
 def test_help_of_every_command(cli):
     top = _commands(cli)
     assert {"validate", "list", "show", "diff", "new", "demo", "version"} <= set(top)

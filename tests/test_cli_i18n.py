@@ -113,7 +113,7 @@ def test_cli_pot_is_up_to_date_with_the_sources():
     }
     pot = set(_msgids(LOCALE / "cli.pot"))
     assert extracted - pot == set(), "re-extract: see the header of babel-cli.cfg"
-    assert pot - extracted == set(), "cli.pot has messages no longer in cli.py: re-extract"
+    assert pot - extracted == set(), "cli.pot has messages no longer in src/positivesum/cli/: re-extract"
 
 
 def test_every_cli_msgid_has_a_japanese_translation():

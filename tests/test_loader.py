@@ -209,6 +209,7 @@ def test_unknown_override_suggests_closest(in_repo):
 def test_provenance_records_files_overrides_and_sets(in_repo):
     ld = load_dataset([MINIMAL], overrides=["short_warning"], sets=["bases.kadena.runways=3"])
     assert ld.provenance() == {
+        "as_of": None,  # the minimal test dataset states no date
         "files": MINIMAL_FILES,
         "overrides": ["short_warning"],
         "sets": ["bases.kadena.runways=3"],

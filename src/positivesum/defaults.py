@@ -9,7 +9,7 @@ reproducibility section ``plan_replications`` and ``alliance_replications``).
 Why these values:
 
 * ``SEED`` — an arbitrary fixed date-like number; any seed gives statistically equivalent results, a
-  fixed one gives *identical* results (DESIGN §4, reproducibility).
+  fixed one gives *identical* results (tests/sim/test_campaign_determinism.py).
 * ``SIMULATE_REPS`` (10,000) — `simulate` answers one question about one scenario: at 10,000
   replications the 95% Wilson interval of a probability near 0.5 is ±0.010.
 * ``REPORT_REPS`` (2,000) — the briefing simulates every scenario; ±0.022 at p = 0.5 is enough to
@@ -60,12 +60,42 @@ STUDY_MILP_GAP: float = 1e-3
 LANGUAGE: str = "en"
 """Language when neither ``--lang``, $POSITIVESUM_LANG nor a Japanese $LANG says otherwise."""
 
-# Limits that keep one command within memory and time on a laptop (docs/reference/limits.md).
-MAX_REPS: int = 10_000_000
-"""Largest replication count a command accepts (100,000 replications need about 0.7 GB; blocks of 2,048)."""
+# Limits that keep one command within memory and time on a laptop (docs/reference/limits.md). Commands and
+# the loader refuse values beyond them with exit code 2 before any computation starts.
+MAX_REPS: int = 1_000_000
+"""Largest replication count a command (``--reps``, ``--plan-reps``, ``--alliance-reps``) or the data
+(``planning.surrogate_replications``) accepts. Every replication keeps its outcome, losses and munitions for
+the summary, about 5 KB (measured: 2,048 → 20,480 replications of taiwan_base add 96 MB), so one million
+need about 5 GB, the most a 16 GB laptop can hold beside the rest; 100,000 already give ±0.003 on a
+probability."""
 
 MAX_WORKERS: int = 256
-"""Largest number of worker processes a command accepts."""
+"""Largest number of worker processes a command accepts (more than any laptop or workstation has cores)."""
 
 MAX_SEED: int = 2**63 - 1
 """Seeds are non-negative integers below 2^63 (NumPy ``SeedSequence`` entropy)."""
+
+MAX_DATA_NUMBER: float = 1e12
+"""Largest magnitude of any number in a data file or ``--set`` value. The largest real figure in the packaged
+data is Korea's GDP (2.5 million bn KRW, 2.5e6); 10^12 leaves six orders of magnitude of room, while a count
+of 10^30 or 10^40 (a typo in an exponent) would overflow the engine's products and sums of float64 values."""
+
+MAX_NESTING_DEPTH: int = 50
+"""Deepest nesting of lists and mappings in a data file, game file or ``--set`` value. The packaged files
+nest at most 6 levels; 50 keeps every recursive step (YAML composer, merge, schema validation, deep copy,
+diff) far below Python's recursion limit of 1,000 frames, so a hostile ``[[[[…]]]]`` is refused by name."""
+
+MAX_DURATION_DAYS: float = 730
+"""Longest scenario ``duration_days`` and ``warning_days`` (two years). The engine is a campaign model of
+weeks (fixed stocks, surge production after lead times; the packaged campaigns last 30 days); two years is
+24 times that, and every simulated day costs run time in every replication."""
+
+MAX_TIME_STEPS: int = 10_000
+"""Most time steps in one campaign (``duration_days / engine.time_step_days``): at the default half-day step
+730 days are 1,460 steps; a tiny step (say 10^-9 days) would loop for ever and allocate one value per step
+for every traced series."""
+
+MAX_HORIZON_YEARS: int = 50
+"""Longest ``planning.horizon_years``. The planner has a variable for every (actor, option, start year) and
+constraints for every year, and budget projections lose meaning beyond a few decades (the packaged plan:
+10 years)."""

@@ -103,6 +103,7 @@ def translations(lang: str) -> _gettext.NullTranslations:
             trans = _gettext.GNUTranslations(buf)
         else:
             trans.add_fallback(_gettext.GNUTranslations(buf))
+    assert trans is not None  # the report's catalogue (DOMAIN) is always read: a missing one raises above
     return trans
 
 
@@ -148,7 +149,7 @@ def label(obj: Any, lang: str | None = None) -> str:
             obj = obj["name"]
         return str(obj.get(lang) or obj.get("en") or "")
     if hasattr(obj, "en"):
-        return str(getattr(obj, lang, None) or obj.en)
+        return str(getattr(obj, lang or "en", None) or obj.en)  # a language without a catalogue: English
     return str(obj)
 
 

@@ -15,6 +15,10 @@ from conftest import run_cli, write_synthetic_cache
 from positivesum.model.loader import load_dataset
 from positivesum.model.scenarios import INTERVENTION_LEVELS
 
+# every test reads the module fixture that runs all the commands, fair-shares --refit-surrogates included
+# (1.5–3 min on the reference machine): docs/testing.md
+pytestmark = pytest.mark.slow
+
 SETS = ("planning.horizon_years=3", "planning.surrogate_replications=20")
 SET_ARGS = tuple(x for v in SETS for x in ("--set", v))
 

@@ -30,6 +30,9 @@ import pytest
 from conftest import synthetic_surrogate
 from positivesum.model.loader import load_dataset
 
+# the session and module fixtures fit the real surrogate and run every command (50–60 s): docs/testing.md
+pytestmark = pytest.mark.slow
+
 REPO = Path(__file__).resolve().parents[2]
 SRC = REPO / "src"
 SEED = 20260101

@@ -55,6 +55,15 @@ def chromium_or_skip() -> str:
     return found
 
 
+def pytest_collection_modifyitems(config, items):
+    """Every test of this folder built on the session's analysis is slow: the analysis (simulations, a reduced
+    planning run and the alliance studies) takes one to two minutes, once (docs/testing.md)."""
+    here = Path(__file__).resolve().parent
+    for item in items:
+        if "analysis" in getattr(item, "fixturenames", ()) and here in Path(item.path).resolve().parents:
+            item.add_marker(pytest.mark.slow)
+
+
 @pytest.fixture(scope="session")
 def cache_dir(tmp_path_factory) -> Path:
     return tmp_path_factory.mktemp("report-cache")

@@ -8,6 +8,9 @@ import pytest
 
 from .conftest import SECTION_IDS, chromium_or_skip
 
+# Playwright and headless Chromium (the tests are also slow: they read the session's analysis, see conftest.py)
+pytestmark = pytest.mark.browser
+
 FLAGS = [
     "--no-sandbox",
     "--disable-gpu",

@@ -25,6 +25,7 @@ NASTY = {
     "actors.PRC.name.en": "+PRC <!--<script>alert(1)</script>",
 }
 FORMULA_START = re.compile(r"^[=+\-@\t\r]")
+pytestmark = pytest.mark.slow  # one simulation and two briefings (about 20 s)
 
 
 @pytest.fixture(scope="module")
@@ -83,6 +84,7 @@ def test_html_escapes_the_names_and_keeps_one_script_per_element(nasty_outputs):
     assert "&lt;!--&lt;script&gt;" in html or "\\u003c!--\\u003cscript" in html
 
 
+@pytest.mark.browser
 @pytest.mark.parametrize("lang", ["en", "ja"])
 def test_charts_still_render_with_hostile_names(nasty_outputs, lang):
     binary = chromium_or_skip()

@@ -46,21 +46,33 @@ def default_run(scenario: str):
     return build_setup(DATA.dataset, scenario), services.simulate(DATA, scenario, REPS, SEED)
 
 
-def inventory(setup) -> dict[tuple[str, str], float]:
-    """Units of each (actor, capability) the scenario ever puts in play: initial plus reinforcements."""
+def inventory(setup, drawn: bool = False) -> dict[tuple[str, str], float]:
+    """Units of each (actor, capability) the scenario ever puts in play: initial plus reinforcements. With
+    ``drawn``, the most any replication can put in play: the outer loop draws listed counts and commitments
+    from their ranges (counts rounded), so a replication may field more than the central value."""
     inv: dict[tuple[str, str], float] = defaultdict(float)
+    low, commit, high = setup.ranges.per_actor["commitment"]
     for g in setup.groups.values():
         for k in range(len(g)):
-            inv[(setup.actors[g.actor[k]], g.cls[k])] += float(g.count0[k] + g.arrival_count[k])
+            n = float(g.count0[k] + g.arrival_count[k])
+            if drawn:
+                home = g.arrival_kind[k] != 1  # not a reinforcement: commitment applies
+                c = high[g.actor[k]] / commit[g.actor[k]] if home and commit[g.actor[k]] > 0 else 1.0
+                n = float(np.round(n * g.count_high[k] * c + 0.5))
+            inv[(setup.actors[g.actor[k]], g.cls[k])] += n
     return inv
 
 
 def munition_bound(setup) -> np.ndarray:
-    """Per pool: stock, plus any one-off delivery (supplies_only transfers), plus the most production adds."""
+    """Per pool: stock (at the top of its drawn range: the outer loop draws a stockpile factor per pool), plus any
+    one-off delivery (supplies_only transfers), plus the most production adds."""
     duration = setup.steps * setup.dt_days
     transfer = getattr(setup, "transfer_rounds", 0.0)
+    top = setup.param_ranges.get("stockpile_factor", (1.0, 1.0))[1]
     return (
-        setup.pools.stock0 + transfer + np.maximum(setup.pools.production_per_day, setup.pools.surge_per_day) * duration
+        setup.pools.stock0 * max(top, 1.0)
+        + transfer
+        + np.maximum(setup.pools.production_per_day, setup.pools.surge_per_day) * duration
     )
 
 
@@ -70,7 +82,7 @@ def check_invariants(setup, result) -> None:
     reps = d.sizes["rep"]
     duration = setup.steps * setup.dt_days
     # losses never exceed what was in play, for every actor x capability
-    inv = inventory(setup)
+    inv = inventory(setup, drawn=result.meta.get("parameter_uncertainty", True))
     losses = d["losses"]
     assert float(losses.min()) >= 0
     worst = losses.max("rep")

@@ -17,6 +17,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+# the module fixture simulates every packaged scenario through the CLI (20–90 s): docs/testing.md
+pytestmark = pytest.mark.slow
+
 REPO = Path(__file__).resolve().parents[2]
 SRC = REPO / "src"
 OUTCOMES = ("adversary_success", "denied", "stalemate")

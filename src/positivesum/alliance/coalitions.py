@@ -29,7 +29,7 @@ from ..plan.milp import Plan, PlanInputs
 from ..plan.regimes import RegimeSpec, plan_regime
 from ..plan.surrogate import fit_surrogate
 from ..plan.verify import verify_portfolio
-from ..plan.workflow import participation
+from ..plan.workflow import participation, require_planning
 
 
 def coalition_tree(
@@ -146,7 +146,7 @@ def simulate_coalition(
 
 def _plan_for(inp: PlanInputs, actors: list[str], members: frozenset[str], gap: float) -> Plan | None:
     sub = coalition_inputs(inp, actors, members)
-    if sub.budget_musd.sum() <= 0 or not sub.allowed.any():
+    if sub.budget_musd.sum() <= 0 or (sub.allowed is not None and not sub.allowed.any()):  # allowed: always set
         return None
     return plan_regime(sub, RegimeSpec("joint"), gap)
 
@@ -157,7 +157,7 @@ def coalition_planning_inputs(ld: LoadedDataset, ctx, tree: dict, seed: int) -> 
     The options' levels (q) stay those of the full dataset, so a purchase means the same capital in
     every coalition; only the deterrence response (the surrogate) and participation are the coalition's."""
     ds = validate_tree(tree, ld.lines, files=list(ld.files)).dataset
-    pp = ds.planning
+    pp = require_planning(ds)
     scenarios = [s for s in ctx.scenarios if s in ds.scenarios]
     sur = fit_surrogate(
         ds,
@@ -197,7 +197,7 @@ def study_coalitions(
     guidance; one surrogate fit per coalition) instead of the full alliance's.
     """
     ds = ld.dataset
-    pp = ds.planning
+    pp = require_planning(ds)
     horizon = int(pp.horizon_years.value)
     weights = {s: ds.scenarios[s].weight.value for s in ctx.scenarios}
     outcomes: dict[frozenset, CoalitionOutcome] = {}

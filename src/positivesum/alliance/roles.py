@@ -17,6 +17,7 @@ adds no deterrence (the surrogate's weighted marginal value is ~0): both lead, w
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from ..model.dataset import Dataset
@@ -65,7 +66,8 @@ def derive_roles(
     supporting_share: float = DEFAULT_SUPPORTING_SHARE,
 ) -> tuple[dict[str, dict[str, str]], dict[str, dict[str, float]]]:
     """(roles area → actor → role, shares area → actor → share) from capital."""
-    roles, shares = {}, {}
+    roles: dict[str, dict[str, str]] = {}
+    shares: dict[str, dict[str, float]] = {}
     for m in areas:
         total = sum(capital[a][m] for a in capital)
         shares[m] = {a: (capital[a][m] / total if total > 0 else 0.0) for a in capital}
@@ -97,8 +99,8 @@ class RoleCell:
 
 
 def diff_roles(
-    baseline: dict[str, dict[str, str]],
-    derived: dict[str, dict[str, str]],
+    baseline: Mapping[str, Mapping[str, str]],
+    derived: Mapping[str, Mapping[str, str]],
     shares: dict[str, dict[str, float]],
     actors: list[str],
     areas: list[str],
@@ -113,13 +115,13 @@ def diff_roles(
     ]
 
 
-def gaps(roles: dict[str, dict[str, str]], needed_areas: list[str]) -> list[str]:
+def gaps(roles: Mapping[str, Mapping[str, str]], needed_areas: list[str]) -> list[str]:
     """Needed mission areas where no actor is primary."""
     return [m for m in needed_areas if not any(r == "primary" for r in roles.get(m, {}).values())]
 
 
 def duplicates(
-    roles: dict[str, dict[str, str]], marginal_value: dict[str, float], threshold: float = NEED_THRESHOLD
+    roles: Mapping[str, Mapping[str, str]], marginal_value: dict[str, float], threshold: float = NEED_THRESHOLD
 ) -> list[dict]:
     """Areas with several primaries; ``needed`` is False when more capability adds no deterrence."""
     out = []

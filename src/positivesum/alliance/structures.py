@@ -14,6 +14,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 
 from ..model.dataset import Dataset
 from ..plan.levers import area_classes
@@ -54,7 +55,7 @@ def initial_response_hours(ds: Dataset, structure, actor: str) -> tuple[float, s
     return lat.get(worst, math.inf), worst
 
 
-def role_command_problems(ds: Dataset, structure, roles: dict[str, dict[str, str]]) -> list[dict]:
+def role_command_problems(ds: Dataset, structure, roles: Mapping[str, Mapping[str, str]]) -> list[dict]:
     """Primary roles without a command path: one entry per (area, actor, domain) left uncommanded."""
     lat = domain_latencies_hours(structure)
     out = []

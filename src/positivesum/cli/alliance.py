@@ -14,7 +14,7 @@ from rich.table import Table
 
 from .. import defaults
 from ..services import data as services
-from ..services.validation import check_reps, check_seed
+from ..services.validation import check_cache_dir, check_out_file, check_reps, check_seed
 from .common import (
     CacheOpt,
     DataOpt,
@@ -26,6 +26,7 @@ from .common import (
     guarded,
     out,
     progress_bar,
+    warn,
     with_surrogate_progress,
 )
 
@@ -40,7 +41,7 @@ def _context(ld, seed: int, cache_dir: Path, quiet: bool):
     from ..services import plan as plan_services
 
     return with_surrogate_progress(
-        ld, quiet, lambda progress: plan_services.context(ld, None, seed, cache_dir, progress=progress)
+        ld, quiet, lambda progress: plan_services.context(ld, None, seed, cache_dir, progress=progress, warn=warn)
     )
 
 
@@ -91,6 +92,8 @@ def fair_shares_cmd(
     """Who contributes what to joint deterrence: Shapley, nucleolus, core and Nash shares against GDP and spending shares."""
     check_reps(reps)
     check_seed(seed)
+    check_out_file(out_file)
+    check_cache_dir(cache_dir)
     ld = services.load(data, override, set_)
     _need_planning(ld)
     chosen = _studies().parse_players(ld, players)
@@ -188,8 +191,11 @@ def intervention_matrix_cmd(
     """For each US intervention level: Japan's best portfolio, its cost, its role by mission area, and the outcome."""
     check_reps(reps)
     check_seed(seed)
+    check_out_file(out_file)
+    check_cache_dir(cache_dir)
     ld = services.load(data, override, set_)
     _need_planning(ld)
+    _studies().check_intervention_options(ld, scenario, actor)  # before the slow planning step
     ctx = _context(ld, seed, cache_dir, quiet)
     with progress_bar() as bar:
         task = bar.add_task(_c("planning for each intervention level"), total=5, visible=not quiet)
@@ -264,11 +270,13 @@ def roles_cmd(
 ) -> None:
     """Derive primary/supporting roles per mission area from a plan and diff them against the 2015 Guidelines."""
     check_seed(seed)
+    check_out_file(out_file)
+    check_cache_dir(cache_dir)
     ld = services.load(data, override, set_)
     _need_planning(ld)
     arch = _studies()
     primary_share = arch.DEFAULT_PRIMARY_SHARE if primary_share is None else primary_share
-    arch.check_role_thresholds(primary_share)  # before the slow planning step
+    arch.check_roles_options(ld, regime, baseline, scenario, primary_share)  # before the slow planning step
     ctx = _context(ld, seed, cache_dir, quiet)
     result = _studies().roles_matrix(
         ld, ctx, regime=regime, baseline=baseline, scenario=scenario, primary_share=primary_share
@@ -334,11 +342,10 @@ def command_structures_cmd(
     """Compare command structures: initial-response latency, simulated outcomes, and a command path for every primary role."""
     check_reps(reps)
     check_seed(seed)
+    check_out_file(out_file)
     ld = services.load(data, override, set_)
-    ds = ld.dataset
-    n = len(structures or ds.command_structures) * len(
-        scenarios or [s for s, sc in ds.scenarios.items() if sc.weight.value > 0]
-    )
+    structures, scenarios, _roles = _studies().check_command_options(ld, structures, scenarios)  # before the bar
+    n = len(structures) * len(scenarios)
     with progress_bar() as bar:
         task = bar.add_task(_c("simulating each structure"), total=n, visible=not quiet)
         result = _studies().command_comparison(

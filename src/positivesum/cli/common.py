@@ -146,6 +146,11 @@ def with_surrogate_progress(ld, quiet: bool, run):
         return run(lambda k: bar.advance(task, k))
 
 
+def warn(message: str) -> None:
+    """A warning on stderr (the run goes on): e.g. a cache file that was discarded."""
+    err.print(_c("warning: {message}").format(message=message), markup=False, soft_wrap=True)
+
+
 def report_input_error(e: InputError) -> None:
     err.print(_c("error: {n} problem(s) in the input:").format(n=len(e.problems)), style="bold red", markup=False)
     for p in e.problems:

@@ -8,8 +8,11 @@ from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
+from rich import box
+from rich.cells import cell_len
 from rich.table import Table
 
+from .. import i18n
 from ..diffing import brief
 from ..model.errors import COMMAND_LINE, InputError, Location, Problem
 from ..services import data as services
@@ -35,25 +38,53 @@ def _kind_label(kind: str) -> str:
     return _c(KIND_LABELS[kind]) if kind in KIND_LABELS else kind.replace("_", " ")
 
 
+def _cell(value) -> str:
+    return f"{value:g}" if isinstance(value, float) else str(value)
+
+
+#: A column whose cells are at most this wide keeps its width; wider text (names) shares what is left.
+SHORT_COLUMN = 12
+
+
 def _table(rows: list[dict], title: str) -> Table:
-    table = Table(title=title, show_lines=False)
-    for col in rows[0] if rows else ["id"]:
-        table.add_column(str(col), overflow="fold")
+    """A table that stays readable in an 80-column terminal: ids are never cut or wrapped, short columns keep
+    their width, long text (names) shares the rest and wraps; headers wrap between words."""
+    table = Table(title=title, box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, collapse_padding=True)
+    columns = list(rows[0]) if rows else ["id"]
+    for col in columns:
+        header = col.replace("_", " ")
+        width = max([cell_len(_cell(row[col])) for row in rows] or [len(header)])
+        if col == "id":
+            table.add_column(header, no_wrap=True, width=max(width, len(header)))
+        elif width <= SHORT_COLUMN:
+            table.add_column(header, overflow="fold", width=max(width, *map(len, header.split())))
+        else:
+            table.add_column(header, overflow="fold", ratio=2 if col.startswith("name") else 1)
     for row in rows:
-        table.add_row(*[f"{v:g}" if isinstance(v, float) else str(v) for v in row.values()])
+        table.add_row(*[_cell(row[col]) for col in columns])
     return table
 
 
 @guarded
 def validate(
-    paths: Annotated[list[Path], typer.Argument(help=_c("YAML files to validate together (imports are followed)."))],
+    paths: Annotated[
+        Optional[list[Path]],
+        typer.Argument(
+            help=_c(
+                "Dataset files, validated together (imports are followed), or folders; default: the packaged dataset."
+            ),
+            show_default=False,
+        ),
+    ] = None,
     override: OverrideOpt = None,
     set_: SetOpt = None,
 ) -> None:
-    ld = services.load(paths, override, set_)
-    s = services.summary(ld)
-    counts = _c(", ").join(_c("{n} {kind}").format(n=v, kind=_kind_label(k)) for k, v in s["counts"].items())
-    out.print(_c("valid: {n} file(s) — {counts}").format(n=len(ld.files), counts=counts), markup=False)
+    loaded = services.validate(paths, override, set_)
+    for ld in loaded:
+        s = services.summary(ld)
+        counts = _c(", ").join(_c("{n} {kind}").format(n=v, kind=_kind_label(k)) for k, v in s["counts"].items())
+        line = _c("valid: {n} file(s) — {counts}").format(n=len(ld.files), counts=counts)
+        out.print(f"{ld.files[-1]}: {line}" if len(loaded) > 1 else line, markup=False)
 
 
 @guarded
@@ -73,11 +104,14 @@ def list_cmd(
     rows = services.list_entities(ld, kind)
     if as_json:
         out.print_json(json.dumps(rows, ensure_ascii=False))
-    else:
-        label = _kind_label(kind)
-        if label == KIND_LABELS.get(kind):  # no translation (English): the title shows the kind as typed
-            label = kind
-        out.print(_table(rows, _c("{kind} ({n})").format(kind=label, n=len(rows))))
+        return
+    # one name column, in the language of the messages: the table stays readable in 80 columns
+    drop = "name" if i18n.get_language() == "ja" else "name_ja"
+    rows = [{k: v for k, v in row.items() if k != drop} for row in rows]
+    label = _kind_label(kind)
+    if label == KIND_LABELS.get(kind):  # no translation (English): the title shows the kind as typed
+        label = kind
+    out.print(_table(rows, _c("{kind} ({n})").format(kind=label, n=len(rows))))
 
 
 @guarded
@@ -95,6 +129,7 @@ def show(
         return
     sc = resolved["scenario"]
     out.print(f"[bold]{scenario}[/bold] — {sc['name']['en']} / {sc['name']['ja']}")
+    out.print(_c("Data as of {date}").format(date=ld.dataset.as_of or _c("(not stated)")), markup=False)
     out.print(sc["description"], markup=False)
     days = _c("{n} days")
     facts = [
@@ -105,6 +140,7 @@ def show(
         (_c("fait-accompli window"), days.format(n=f"{sc['fait_accompli_window_days']['value']:g}")),
         (_c("duration"), days.format(n=f"{sc['duration_days']['value']:g}")),
         (_c("weight"), f"{sc['weight']['value']:g}"),
+        (_c("year"), f"{sc['year']['value']:g}" if sc.get("year") else _c("as of the data")),
         (_c("command structure"), sc["command_structure"]),
         (_c("roles"), sc["roles"]),
     ]
@@ -121,6 +157,18 @@ def show(
     out.print(ftable)
     lat = resolved["derived"]["command_latency_hours"]
     out.print(_c("Command latency to components (h): ") + ", ".join(f"{k} {v:g}" for k, v in lat.items()), markup=False)
+    notes = sc.get("designer_notes")
+    if notes:  # issue 13: what the scenario assumes, leaves out, and where its numbers come from
+        ntable = Table(title=_c("Designer's notes"), show_header=False)
+        ntable.add_column(overflow="fold")
+        ntable.add_column(overflow="fold")
+        for key, label in (
+            ("assumes", _c("assumes")),
+            ("leaves_out", _c("leaves out")),
+            ("numbers_from", _c("numbers from")),
+        ):
+            ntable.add_row(label, notes[key])
+        out.print(ntable)
     if ld.sets_applied or ld.overrides_applied:
         out.print(
             _c("Applied: overrides {overrides}, --set {sets}").format(
@@ -209,7 +257,15 @@ def new_scenario(
 
 def register(app: typer.Typer, new_app: typer.Typer) -> None:
     """Add this module's commands to ``app`` (called by :mod:`positivesum.cli`)."""
-    app.command(help=_c("Validate dataset files: schema, sources of every number, and consistency."))(validate)
+    app.command(
+        help=_c(
+            "Validate dataset files: schema, sources of every number, and consistency.\n\n"
+            "Without PATHS: the packaged default dataset. Files are validated together, as one dataset. A folder "
+            "holding default.yaml stands for that file, its entry point (which imports the others); in any other "
+            "folder each top-level *.yaml file that no other file there imports is validated on its own, with "
+            "what it imports. Every problem of every dataset is reported together (exit code 2)."
+        )
+    )(validate)
     app.command("list", help=_c("List the scenarios, actors, bases, munitions or options of a dataset."))(list_cmd)
     app.command(
         help=_c("Show a scenario fully resolved (after overrides), with the forces and bases it puts in play.")

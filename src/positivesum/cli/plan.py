@@ -11,7 +11,7 @@ from rich.table import Table
 
 from .. import defaults
 from ..services import data as data_services
-from ..services.validation import check_out_file, check_reps, check_seed
+from ..services.validation import check_cache_dir, check_out_file, check_reps, check_seed
 from .common import (
     CacheOpt,
     DataOpt,
@@ -23,12 +23,33 @@ from .common import (
     emit,
     guarded,
     out,
+    warn,
     with_surrogate_progress,
 )
 
 BudgetOpt = Annotated[
     Optional[list[str]],
-    typer.Option("--budget", help=_c("Budget target ACTOR=SHARE@YEAR, e.g. JPN=0.035@2035 (repeatable).")),
+    typer.Option(
+        "--target",
+        "--budget",
+        help=_c(
+            "Spending target ACTOR=SHARE@YEAR, e.g. JPN=5%@2035 or JPN=0.035@2035, counted as the actor's own "
+            "target is; or ACTOR=PRESET, e.g. JPN=nato-5 (repeatable)."
+        ),
+    ),
+]
+# The presets are data (planning.target_presets, each sourced); tests/test_data_2026.py checks this list.
+PresetOpt = Annotated[
+    Optional[list[str]],
+    typer.Option(
+        "--preset",
+        help=_c(
+            "Spending-target preset for its actor (Japan), repeatable: jp-2pct-2022 (2% of FY2022 GDP, initial "
+            "budgets, by JFY2027); jp-2pct-supplementary (the same, supplementary budgets counted, Japan's JFY2025 "
+            "method); us-3pct (3%, Colby 2025); nato-core (3.5% core by 2035); nato-5 (5% = 3.5% core + 1.5% "
+            "related by 2035, US NDS 2026); jp-strategy-2026 (pending documents, 2-3.5%)."
+        ),
+    ),
 ]
 
 
@@ -49,6 +70,7 @@ def plan(
         str, typer.Option("--regime", help="joint | spending-target | cost-transfer | negotiated")
     ] = "joint",
     budget: BudgetOpt = None,
+    preset: PresetOpt = None,
     split: Annotated[
         Optional[str],
         typer.Option("--split", help=_c("Negotiated regime: shares of the alliance total, e.g. USA=0.6,JPN=0.4.")),
@@ -73,7 +95,11 @@ def plan(
     check_reps(reps)
     check_seed(seed)
     check_out_file(out_file)
+    check_cache_dir(cache_dir)
     ld = data_services.load(data, override, set_)
+    plan_services.check_plan_options(  # before the progress bar and the slow surrogate fit
+        ld, regime, budgets=budget, split=split, receiver=receiver, cache_dir=cache_dir, presets=preset
+    )
     result = with_surrogate_progress(
         ld,
         quiet,
@@ -87,6 +113,8 @@ def plan(
             reps=reps,
             cache_dir=cache_dir,
             progress=progress,
+            warn=warn,
+            presets=preset,
         ),
     )
     emit(result, out_file, as_json, quiet, lambda r: _print_plan(regime, r))
@@ -123,10 +151,15 @@ def _print_plan(regime: str, result: dict) -> None:
 @guarded
 def compare_regimes(
     budget: BudgetOpt = None,
+    preset: PresetOpt = None,
     split: Annotated[
         Optional[str],
         typer.Option(
-            "--split", help=_c("Negotiated regime's split, e.g. USA=0.6,JPN=0.4 (default: each actor's own money).")
+            "--split",
+            help=_c(
+                "Negotiated regime's split, e.g. USA=0.6,JPN=0.4 (default: the US opening position, every ally at "
+                "5% of GDP by 2035)."
+            ),
         ),
     ] = None,
     reps: Annotated[
@@ -146,12 +179,22 @@ def compare_regimes(
     check_reps(reps)
     check_seed(seed)
     check_out_file(out_file)
+    check_cache_dir(cache_dir)
     ld = data_services.load(data, override, set_)
+    plan_services.check_plan_options(ld, None, budgets=budget, split=split, cache_dir=cache_dir, presets=preset)
     result = with_surrogate_progress(
         ld,
         quiet,
         lambda progress: plan_services.compare_regimes(
-            ld, budgets=budget, split=split, seed=seed, reps=reps, cache_dir=cache_dir, progress=progress
+            ld,
+            budgets=budget,
+            split=split,
+            seed=seed,
+            reps=reps,
+            cache_dir=cache_dir,
+            progress=progress,
+            warn=warn,
+            presets=preset,
         ),
     )
     emit(result, out_file, as_json, quiet, print_regimes)
@@ -178,7 +221,29 @@ def print_regimes(result: dict) -> None:
             "-" if d["saved_musd"] is None else f"{d['saved_musd']:,.0f}",
         )
     out.print(div)
+    if result.get("split_basis"):
+        out.print(
+            _c("Negotiated split ({basis}): {shares}").format(
+                basis=result["split_basis"],
+                shares=", ".join(f"{a} {v:.0%}" for a, v in result["split_for_negotiated"].items()),
+            ),
+            markup=False,
+        )
     for actor, info in result.get("budgets", {}).items():
+        by_basis = info.get("base_share_of_target_gdp_by_basis") or {}
+        if len(set(by_basis.values())) > 1:
+            out.print(
+                _c(
+                    "{actor} today, as its target counts: {initial} of GDP on initial budgets, {supplementary} with "
+                    "supplementary budgets counted (basis in use: {basis})"
+                ).format(
+                    actor=actor,
+                    initial=f"{by_basis.get('initial', 0):.2%}",
+                    supplementary=f"{by_basis.get('initial_plus_supplementary', 0):.2%}",
+                    basis=info.get("budget_basis"),
+                ),
+                markup=False,
+            )
         fiscal = info.get("fiscal")
         if fiscal:
             out.print(

@@ -14,9 +14,10 @@ from rich.table import Table
 
 from .. import defaults, i18n
 from ..services import data as data_services
-from ..services import simulate as simulate_services
-from ..services.outputs import write_json
-from ..services.validation import check_out_dir, check_reps, check_seed
+from ..services.outputs import check_can_publish_folder, write_json
+from ..services.simulate import need_engine
+from ..services.simulate import simulate as simulate_scenario
+from ..services.validation import check_cache_dir, check_out_dir, check_reps, check_seed
 from .common import DataOpt, OverrideOpt, SetOpt, _c, err, guarded, out, progress_bar
 
 
@@ -89,6 +90,9 @@ def report(
     as_json: Annotated[
         bool, typer.Option("--json", help=_c("Print the written paths and key numbers as JSON."))
     ] = False,
+    force: Annotated[
+        bool, typer.Option("--force", help=_c("Replace a previous report in --out (all files at once)."))
+    ] = False,
 ) -> None:
     """Write a briefing: outcomes, losses, budgets, regimes, cooperation dividend, fair shares, intervention levels, roles, command, sources.
 
@@ -102,9 +106,12 @@ def report(
     check_reps(alliance_reps, "--alliance-reps")
     check_seed(seed)
     check_out_dir(out_dir)
+    check_cache_dir(cache_dir)
+    check_can_publish_folder(out_dir, force)  # before the long run: never replace a user's files
     ld = data_services.load(data, override, set_)
     report_services.check_scenarios(ld, scenarios)
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+    need_engine(ld)
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 
     with Progress(
         TextColumn("{task.description}"),
@@ -115,7 +122,7 @@ def report(
         transient=True,
         disable=quiet,
     ) as bar:
-        tasks: dict[str, int] = {}
+        tasks: dict[str, TaskID] = {}
 
         def progress(step: str, done: int, total: int) -> None:
             kind = "planning" if step.startswith("planning") else "simulating"
@@ -137,7 +144,7 @@ def report(
         )
         write = bar.add_task(_c("writing the report (HTML, Excel, tables, PDF)"), total=None)
         try:
-            paths = report_services.write_report(analysis, language, out_dir)
+            paths = report_services.write_report(analysis, language, out_dir, force=force)
         finally:
             bar.remove_task(write)
     if as_json:
@@ -185,6 +192,7 @@ def demo(
     check_seed(seed)
     check_out_dir(out_dir)
     ld = data_services.load(data, override, set_)
+    need_engine(ld)
     summary = data_services.summary(ld)
     scenarios = list(ld.dataset.scenarios)
     results = {}
@@ -199,9 +207,7 @@ def demo(
         task = bar.add_task(_c("simulating the default scenarios"), total=reps * len(scenarios))
         for sid in scenarios:
             bar.update(task, description=_c("simulating {scenario}").format(scenario=sid))
-            results[sid] = simulate_services.simulate(
-                ld, sid, reps, seed, progress=lambda n: bar.advance(task, n)
-            ).summary()
+            results[sid] = simulate_scenario(ld, sid, reps, seed, progress=lambda n: bar.advance(task, n)).summary()
     table = Table(
         title=_c("{title}: {n} scenarios, {reps} replications each, seed {seed}").format(
             title=ld.dataset.title, n=len(scenarios), reps=f"{reps:,}", seed=seed

@@ -10,7 +10,7 @@ from rich.table import Table
 
 from .. import defaults
 from ..services import data as data_services
-from ..services import simulate as services
+from ..services.simulate import simulate as simulate_scenario
 from ..services.validation import check_out_file, check_reps, check_seed, check_workers
 from .common import DataOpt, JsonOpt, OverrideOpt, SetOpt, _c, err, guarded, out, print_json
 
@@ -103,7 +103,7 @@ def simulate(
         transient=True,
     ) as bar:
         task = bar.add_task(_c("simulating {scenario}").format(scenario=scenario), total=reps)
-        result = services.simulate(
+        result = simulate_scenario(
             ld,
             scenario,
             reps,

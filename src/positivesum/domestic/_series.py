@@ -31,7 +31,8 @@ def year_of(label: str) -> int:
 
 def prefix_of(label: str) -> str:
     """The letters before the year (``'JFY2026'`` → ``'JFY'``, ``'2024'`` → ``''``)."""
-    return label[: _YEAR.search(label).start()] if _YEAR.search(label) else label
+    match = _YEAR.search(label)
+    return label[: match.start()] if match else label
 
 
 def dominant_prefix(labels: Iterable[str]) -> str | None:

@@ -12,6 +12,12 @@ Three ways to build a path (docs/methodology/domestic.md §1):
     Jun 2025 or the 5% of the NDS of Jan 2026 — fact sheet §1b, §8), constant share after it;
 (c) :func:`budget_path_from_list`: budgets given by the user for plan years 1..H.
 
+A spending target is counted on a *basis* (:func:`target_paths`): initial budgets only, or initial plus
+supplementary budgets (``supplementary_defence_local_bn``: how Japan reached "2%" in JFY2025), and with or
+without security-related spending outside the defence budget (``related_security_local_bn``: Japan's 2%
+counts it; NATO's 5% has 1.5 related points). The counted total ramps to the target; only its defence part
+("core") can fund the options catalogue.
+
 Nominal GDP comes from the latest ``gdp_local_bn`` value compounded at a stated growth rate
 (:data:`DEFAULT_NOMINAL_GDP_GROWTH_PER_YEAR`, an assumption). Money is converted to million
 USD at the actor's fixed ``local_per_usd``. The *increment* over today's budget,
@@ -21,7 +27,7 @@ USD at the actor's fixed ``local_per_usd``. The *increment* over today's budget,
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -29,12 +35,14 @@ import numpy as np
 import pandas as pd
 
 from ..model.actors import Actor
+from ..model.base import Quantity
+from ..model.planning import BudgetTarget, TargetPreset
 from ._series import check_plan, dominant_prefix, extend_geometric, extend_scaled, yearly_points
 
 DEFAULT_BASE_YEAR = 2026
 """Base year ("today") of plan paths: the JFY2026 draft budget is the latest Japanese figure."""
 DEFAULT_HORIZON_YEARS = 10
-"""Plan horizon (DESIGN.md §3.4: the planner works over ten years)."""
+"""Plan horizon (docs/methodology/planning.md §4: the planner works over ten years)."""
 DEFAULT_NOMINAL_GDP_GROWTH_PER_YEAR: dict[str, float] = {"JPN": 0.015}
 """ASSUMPTION, not a sourced figure: nominal GDP growth per year by actor. Japan 1.5%/yr: between
 the ~0.5-1% of low-growth projections and the ~3% of recent inflationary years; override it."""
@@ -350,3 +358,178 @@ def increment_table_musd(paths: Iterable[BudgetPath]) -> pd.DataFrame:
     """Money for new options: plan years 1..H (rows) × actors (columns), million USD."""
     series = [p.increment_musd().rename(p.actor_id) for p in paths]
     return pd.concat(series, axis=1) if series else pd.DataFrame()
+
+
+# --------------------------------------------------------------------------------------------- counted targets
+
+BASIS_WITH_SUPPLEMENTARY = "initial_plus_supplementary"
+
+
+def extra_series_local_bn(
+    actor_id: str,
+    actor: Actor,
+    series: Mapping[str, Quantity],
+    years: Iterable[int],
+    *,
+    nominal_gdp_growth_per_year: float | None = None,
+) -> np.ndarray:
+    """A supplementary or related-spending series at ``years`` (zeros if the actor has none): data where given,
+    linear between data years, and a constant share of GDP beyond them (as the budget series)."""
+    years = list(years)
+    if not series:
+        return np.zeros(len(years))
+
+    def gdp(year: int) -> float:
+        return float(nominal_gdp_local_bn(actor_id, actor, [year], growth_per_year=nominal_gdp_growth_per_year)[0])
+
+    return extend_scaled(yearly_points(series), years, gdp)
+
+
+def counted_budget_local_bn(
+    actor_id: str,
+    actor: Actor,
+    year: int,
+    *,
+    basis: str,
+    counts_related: bool,
+    nominal_gdp_growth_per_year: float | None = None,
+) -> dict[str, float]:
+    """The budget a target counts in ``year``, by part: ``defence`` (initial), ``supplementary`` (on the
+    ``initial_plus_supplementary`` basis, else 0), ``related`` (if the target counts related spending, else 0)
+    and their ``total``."""
+    g = nominal_gdp_growth_per_year
+    parts = {
+        "defence": float(series_budget_local_bn(actor_id, actor, [year], nominal_gdp_growth_per_year=g)[0]),
+        "supplementary": float(
+            extra_series_local_bn(
+                actor_id, actor, actor.supplementary_defence_local_bn, [year], nominal_gdp_growth_per_year=g
+            )[0]
+        )
+        if basis == BASIS_WITH_SUPPLEMENTARY
+        else 0.0,
+        "related": float(
+            extra_series_local_bn(
+                actor_id, actor, actor.related_security_local_bn, [year], nominal_gdp_growth_per_year=g
+            )[0]
+        )
+        if counts_related
+        else 0.0,
+    }
+    parts["total"] = parts["defence"] + parts["supplementary"] + parts["related"]
+    return parts
+
+
+@dataclass(frozen=True)
+class TargetSpec:
+    """A spending target as the planner applies it: share of GDP by a year, on a counting basis."""
+
+    share: float
+    year: int
+    reference_gdp_year: int | None
+    basis: str
+    counts_related: bool
+    related_share: float | None
+    catalogue_share: float
+    preset: str | None = None
+
+
+def spec_from_target(target: BudgetTarget, basis: str) -> TargetSpec:
+    """The data's budget target of an actor, on the planning basis."""
+    return TargetSpec(
+        share=target.target_share_of_gdp,
+        year=int(target.target_year),
+        reference_gdp_year=int(target.reference_gdp_year) if target.reference_gdp_year else None,
+        basis=basis,
+        counts_related=target.counts_related,
+        related_share=target.related_share_of_gdp,
+        catalogue_share=target.catalogue_share,
+    )
+
+
+def spec_from_preset(preset_id: str, preset: TargetPreset, catalogue_share: float, basis: str) -> TargetSpec:
+    """A named preset applied to an actor whose catalogue share is ``catalogue_share``; the preset's own basis
+    wins over the planning basis ``basis``."""
+    return TargetSpec(
+        share=preset.share_of_gdp.value,
+        year=int(preset.target_year),
+        reference_gdp_year=int(preset.reference_gdp_year) if preset.reference_gdp_year else None,
+        basis=preset.basis or basis,
+        counts_related=preset.counts_related,
+        related_share=preset.related_share_of_gdp,
+        catalogue_share=catalogue_share,
+        preset=preset_id,
+    )
+
+
+@dataclass(frozen=True)
+class TargetPaths:
+    """The counted total's path (fiscal trade-off, reporting) and its defence part's path (``core``: the growth
+    that may fund the catalogue), with today's counted budget by part."""
+
+    actor_id: str
+    spec: TargetSpec
+    total: BudgetPath
+    core: BudgetPath
+    counted_today: dict[str, float]
+    share_today_by_basis: dict[str, float]
+
+    def for_options_musd(self) -> np.ndarray:
+        """Money for new options by plan year 1..H (million USD, base-year prices): the catalogue share of
+        the core increment, never negative."""
+        increment = np.maximum(self.core.increment_musd().to_numpy(dtype=float), 0.0)
+        return increment * self.spec.catalogue_share
+
+
+def target_paths(
+    actor_id: str,
+    actor: Actor,
+    spec: TargetSpec,
+    *,
+    base_year: int = DEFAULT_BASE_YEAR,
+    horizon_years: int = DEFAULT_HORIZON_YEARS,
+    inflation_per_year: float = 0.0,
+    nominal_gdp_growth_per_year: float | None = None,
+) -> TargetPaths:
+    """Budget paths of a target counted on its basis.
+
+    Today's counted budget C_0 = defence + supplementary (on that basis) + related (if counted). The total
+    ramps from C_0 to the target share s (:func:`budget_path_share_of_gdp`). The core (defence) part ramps from
+    C_0 - related_0 to s - r, where r is the target's related share (NATO: 1.5 points) or, if none is given,
+    today's related share of the target's GDP basis (related spending held, all growth defence)."""
+    g = nominal_gdp_growth_per_year
+    parts = counted_budget_local_bn(
+        actor_id, actor, base_year, basis=spec.basis, counts_related=spec.counts_related, nominal_gdp_growth_per_year=g
+    )
+
+    def ramp(target_share: float, base_budget_local_bn: float) -> BudgetPath:
+        return budget_path_share_of_gdp(
+            actor_id,
+            actor,
+            target_share=target_share,
+            target_year=spec.year,
+            base_year=base_year,
+            horizon_years=horizon_years,
+            reference_gdp_year=spec.reference_gdp_year,
+            base_budget_local_bn=base_budget_local_bn,
+            nominal_gdp_growth_per_year=g,
+            inflation_per_year=inflation_per_year,
+        )
+
+    total = ramp(spec.share, parts["total"])
+    basis_gdp = (
+        float(nominal_gdp_local_bn(actor_id, actor, [spec.reference_gdp_year], growth_per_year=g)[0])
+        if spec.reference_gdp_year is not None
+        else total.base_gdp_local_bn
+    )
+    if spec.counts_related:
+        related_target = spec.related_share if spec.related_share is not None else parts["related"] / basis_gdp
+        core = ramp(max(0.0, spec.share - related_target), parts["total"] - parts["related"])
+    else:
+        core = total
+    shares = {}
+    for basis in ("initial", BASIS_WITH_SUPPLEMENTARY):
+        counted = counted_budget_local_bn(
+            actor_id, actor, base_year, basis=basis, counts_related=spec.counts_related, nominal_gdp_growth_per_year=g
+        )
+        shares[basis] = counted["total"] / basis_gdp
+    return TargetPaths(actor_id, spec, total, core, parts, shares)

@@ -13,7 +13,9 @@ coalition at allocation ``x`` is ``e(S, x) = w(S) − x(S)``: how much ``S`` wou
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -24,7 +26,7 @@ from .games import Game, GameError, members, subset_sums
 MAX_LP_PLAYERS = 16
 #: Tolerance on scaled excesses: values are divided by max|v| before solving.
 _TOL = 1e-9
-_HIGHS = {"primal_feasibility_tolerance": 1e-10, "dual_feasibility_tolerance": 1e-10}
+_LP_FEASIBILITY_TOL = 1e-10  # HiGHS primal and dual feasibility tolerances
 
 
 @dataclass(frozen=True)
@@ -50,7 +52,7 @@ def _require_lp_size(game: Game) -> None:
         )
 
 
-def core_violations(game: Game, shares, tol: float = 1e-9) -> list[Violation]:
+def core_violations(game: Game, shares: Sequence[float] | np.ndarray, tol: float = 1e-9) -> list[Violation]:
     """Coalitions whose core constraint a given allocation breaks, largest shortfall first.
 
     Efficiency is reported as the grand coalition (``shortfall = w(N) − x(N)``, either sign).
@@ -71,7 +73,7 @@ def core_violations(game: Game, shares, tol: float = 1e-9) -> list[Violation]:
     return out
 
 
-def in_core(game: Game, shares, tol: float = 1e-9) -> bool:
+def in_core(game: Game, shares: Sequence[float] | np.ndarray, tol: float = 1e-9) -> bool:
     """Whether an allocation is efficient and no coalition can do better alone."""
     return not core_violations(game, shares, tol)
 
@@ -103,14 +105,26 @@ def _least_core_lp(
     if fixed.size:
         a_eq.extend(np.hstack([rows[fixed], np.zeros((fixed.size, 1))]))
         b_eq.extend(w[fixed] - fixed_excess)
-    bounds = [(None if lower is None else float(lo), None) for lo in (lower if lower is not None else [None] * n)]
+    bounds: list[tuple[float | None, None]] = (
+        [(None, None)] * n if lower is None else [(float(lo), None) for lo in lower]
+    )
     bounds.append((None, None))
     from scipy.optimize import linprog  # imported on first use: scipy.optimize takes ~1 s to load
 
     res = linprog(
-        c, A_ub=a_ub, b_ub=b_ub, A_eq=np.array(a_eq), b_eq=np.array(b_eq), bounds=bounds, method="highs", options=_HIGHS
+        c,
+        A_ub=a_ub,
+        b_ub=b_ub,
+        A_eq=np.array(a_eq),
+        b_eq=np.array(b_eq),
+        bounds=bounds,
+        method="highs",
+        options={
+            "primal_feasibility_tolerance": _LP_FEASIBILITY_TOL,
+            "dual_feasibility_tolerance": _LP_FEASIBILITY_TOL,
+        },
     )
-    if res.status != 0:
+    if res.status != 0 or res.x is None:
         raise GameError(f"linear program failed ({res.message}) — check the game's values")
     # Positive dual ⇒ the constraint is tight in every optimal solution (complementary slackness),
     # so its excess can be fixed at ε. The duals of the ε-rows sum to 1, so at least one is positive.
@@ -201,7 +215,7 @@ def nucleolus(game: Game, pre: bool = False) -> Allocation:
     )
 
 
-def core(game: Game, check=None) -> Allocation:
+def core(game: Game, check: Sequence[float] | np.ndarray | None = None) -> Allocation:
     """Core report: least-core ε, whether the core is empty, and a core (or least-core) allocation.
 
     The allocation shown is the nucleolus — unique, always in the least core, hence in the core
@@ -217,7 +231,7 @@ def core(game: Game, check=None) -> Allocation:
         if empty
         else "core is non-empty; shown: the nucleolus, a core allocation"
     ]
-    diagnostics: dict = {"core_empty": bool(empty), "least_core_epsilon": float(epsilon) + 0.0}
+    diagnostics: dict[str, Any] = {"core_empty": bool(empty), "least_core_epsilon": float(epsilon) + 0.0}
     if check is not None:
         violations = core_violations(game, check)
         diagnostics["checked_allocation"] = dict(zip(game.players, map(float, check)))

@@ -22,11 +22,11 @@ from typing import Annotated, Any, Literal, Union
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from ..model.errors import InputError, Location, Problem, dotted, suggest
+from ..model.errors import InputError, KeyPath, Location, Problem, dotted, suggest
 from ..model.loader import display
 from ..model.merge import locate
 from ..model.pydantic_errors import translate_validation_error
-from ..model.yamlio import load_yaml_file, parse_yaml, read_text
+from ..model.yamlio import deepest_line, depth_error, load_yaml_file, parse_yaml, read_text
 from .games import MAX_EXACT_PLAYERS, Game, members
 from .structured import AirportGame, BankruptcyProblem
 
@@ -89,7 +89,7 @@ class BankruptcyGameFile(_Spec):
 
 
 GameSpec = Union[TabularGameFile, AirportGameFile, BankruptcyGameFile]
-SPECS: dict[str, type[_Spec]] = {
+SPECS: dict[str, type[TabularGameFile] | type[AirportGameFile] | type[BankruptcyGameFile]] = {
     "tabular": TabularGameFile,
     "airport": AirportGameFile,
     "bankruptcy": BankruptcyGameFile,
@@ -108,18 +108,18 @@ class LoadedGame:
     bankruptcy: BankruptcyProblem | None = None
 
 
-def _problem(lines: dict, path: tuple, what: str, fix: str) -> Problem:
+def _problem(lines: dict[KeyPath, Location], path: KeyPath, what: str, fix: str) -> Problem:
     return Problem(locate(lines, path), dotted(path), what, fix)
 
 
-def _read(path: Path, name: str) -> tuple[dict, dict]:
+def _read(path: Path, name: str) -> tuple[dict[str, Any], dict[KeyPath, Location]]:
     suffix = path.suffix.lower()
     if suffix in (".yaml", ".yml"):
         doc = load_yaml_file(path, name)
         return doc.data, doc.lines
     if suffix != ".json":
-        if not path.exists():
-            read_text(path, name)  # raises the standard "file not found"
+        if not path.exists() or path.is_dir():
+            read_text(path, name)  # raises the standard "file not found" / "is a directory"
         raise InputError(
             [
                 Problem(
@@ -132,15 +132,20 @@ def _read(path: Path, name: str) -> tuple[dict, dict]:
         )
     text = read_text(path, name)
 
-    def no_duplicates(pairs):
+    def no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
         keys = [k for k, _ in pairs]
         dup = next((k for k in keys if keys.count(k) > 1), None)
         if dup is not None:
             raise ValueError(f"duplicate key '{dup}'")
         return dict(pairs)
 
+    deep = deepest_line(text)  # JSON is YAML: the same bound on nesting as data files
+    if deep is not None:
+        raise depth_error(name, deep)
     try:
         data = json.loads(text, object_pairs_hook=no_duplicates)
+    except RecursionError:  # nested too deep where the YAML scan stopped early (JSON that is not YAML)
+        raise depth_error(name, 1) from None
     except json.JSONDecodeError as err:
         raise InputError(
             [
@@ -172,7 +177,7 @@ def _read(path: Path, name: str) -> tuple[dict, dict]:
     return data, lines
 
 
-def _model_at(model: type[BaseModel], loc: tuple) -> type[BaseModel] | None:
+def _model_at(model: type[BaseModel], loc: KeyPath) -> type[BaseModel] | None:
     """The spec model a pydantic error location points into (for 'did you mean' suggestions)."""
     current: Any = model
     for part in loc:
@@ -188,7 +193,7 @@ def _model_at(model: type[BaseModel], loc: tuple) -> type[BaseModel] | None:
     return current if isinstance(current, type) and issubclass(current, BaseModel) else None
 
 
-def _schema_problems(err: ValidationError, model: type[BaseModel], lines: dict) -> list[Problem]:
+def _schema_problems(err: ValidationError, model: type[BaseModel], lines: dict[KeyPath, Location]) -> list[Problem]:
     problems = translate_validation_error(err, lines)
     out = []
     for e, p in zip(err.errors(include_url=False), problems):
@@ -212,7 +217,7 @@ def _schema_problems(err: ValidationError, model: type[BaseModel], lines: dict) 
     return out
 
 
-def _check_weights(weights: dict | None, names: list[str], lines: dict) -> list[Problem]:
+def _check_weights(weights: dict[str, float] | None, names: list[str], lines: dict[KeyPath, Location]) -> list[Problem]:
     if weights is None:
         return []
     problems = [
@@ -230,7 +235,7 @@ def _check_weights(weights: dict | None, names: list[str], lines: dict) -> list[
     return problems
 
 
-def _tabular(spec: TabularGameFile, lines: dict) -> tuple[Game | None, list[Problem]]:
+def _tabular(spec: TabularGameFile, lines: dict[KeyPath, Location]) -> tuple[Game | None, list[Problem]]:
     problems: list[Problem] = []
     index: dict[str, int] = {}
     for i, p in enumerate(spec.players):
@@ -281,10 +286,11 @@ def _tabular(spec: TabularGameFile, lines: dict) -> tuple[Game | None, list[Prob
         if not ok:
             continue
         if mask in seen:
+            earlier = locate(lines, ("values", seen[mask]))
             first = (
                 "the empty coalition is worth 0"
                 if seen[mask] < 0
-                else f"already given at line {locate(lines, ('values', seen[mask])).line}"
+                else f"already given at line {earlier.line if earlier else '?'}"
             )
             if mask or item.value != 0.0:
                 problems.append(
@@ -317,7 +323,7 @@ def _tabular(spec: TabularGameFile, lines: dict) -> tuple[Game | None, list[Prob
     return Game(tuple(names), values, spec.kind, spec.units, spec.description), []
 
 
-def _airport(spec: AirportGameFile, lines: dict) -> tuple[AirportGame | None, list[Problem]]:
+def _airport(spec: AirportGameFile, lines: dict[KeyPath, Location]) -> tuple[AirportGame | None, list[Problem]]:
     names = [t.name for t in spec.user_types]
     problems = [
         _problem(lines, ("user_types", i, "name"), f"user type '{n}' is listed twice", "give each type once")
@@ -335,7 +341,9 @@ def _airport(spec: AirportGameFile, lines: dict) -> tuple[AirportGame | None, li
     ), []
 
 
-def _bankruptcy(spec: BankruptcyGameFile, lines: dict) -> tuple[BankruptcyProblem | None, list[Problem]]:
+def _bankruptcy(
+    spec: BankruptcyGameFile, lines: dict[KeyPath, Location]
+) -> tuple[BankruptcyProblem | None, list[Problem]]:
     total = sum(spec.claims.values())
     problems = _check_weights(spec.weights, list(spec.claims), lines)
     if spec.estate > total:
@@ -388,11 +396,12 @@ def load_game_file(path: Path | str) -> LoadedGame:
     elif isinstance(spec, AirportGameFile):
         airport, problems = _airport(spec, lines)
         small = airport is not None and airport.total_users <= MAX_EXACT_PLAYERS
-        loaded = LoadedGame(name, spec, airport.to_game() if small else None, airport=airport)
+        loaded = LoadedGame(name, spec, airport.to_game() if small and airport is not None else None, airport=airport)
     else:
         bankruptcy, problems = _bankruptcy(spec, lines)
         small = bankruptcy is not None and len(bankruptcy.claimants) <= MAX_EXACT_PLAYERS
-        loaded = LoadedGame(name, spec, bankruptcy.to_game() if small else None, bankruptcy=bankruptcy)
+        game = bankruptcy.to_game() if small and bankruptcy is not None else None
+        loaded = LoadedGame(name, spec, game, bankruptcy=bankruptcy)
     if problems:
         raise InputError(problems)
     return loaded

@@ -203,7 +203,8 @@ class Game:
 
     def singletons(self) -> np.ndarray:
         """``v({i})`` for each player, in the game's units and sign."""
-        return self.values[1 << np.arange(self.n)]
+        singles: np.ndarray = self.values[1 << np.arange(self.n)]
+        return singles
 
     def grand_value(self) -> float:
         """``v(N)`` (or ``c(N)``)."""

@@ -12,8 +12,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
+
+import numpy as np
 
 from .allocation import Allocation, nash, proportional
 from .core import core, nucleolus
@@ -21,7 +23,7 @@ from .games import Game, GameError
 from .shapley import shapley, shapley_sampled
 
 
-def _core(game: Game, check: Mapping[str, float] | None = None) -> Allocation:
+def _core(game: Game, check: Mapping[str, float] | Sequence[float] | np.ndarray | None = None) -> Allocation:
     if isinstance(check, Mapping):
         missing = [p for p in game.players if p not in check]
         unknown = sorted(set(check) - set(game.players))
@@ -34,7 +36,7 @@ def _core(game: Game, check: Mapping[str, float] | None = None) -> Allocation:
     return core(game, check)
 
 
-def _sampled(game: Game, rng=None, n_permutations: int = 10_000) -> Allocation:
+def _sampled(game: Game, rng: np.random.Generator | None = None, n_permutations: int = 10_000) -> Allocation:
     if rng is None:
         raise GameError("shapley_sampled needs rng=numpy.random.default_rng(seed) — every stochastic rule takes one")
     return shapley_sampled(game, rng, n_permutations)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Sequence
+from functools import partial
 
 import numpy as np
 
@@ -63,21 +64,23 @@ def shapley_sampled(
     if int(n_permutations) < 2:
         raise GameError(f"n_permutations is {n_permutations}; at least 2 are needed for a standard error — use more")
     m = int(n_permutations)
+    contributions: Callable[[np.ndarray], np.ndarray]
     if isinstance(game, Game):
-        names, kind, lookup = game.players, game.kind, None
+        names, kind = game.players, game.kind
+        contributions = partial(_block_contributions, game.values)
     else:
         if players is None:
             raise GameError("players are required when the game is given as a function — pass players=[...]")
         names = tuple(players)
         if len(set(names)) != len(names) or not names:
             raise GameError("players must be a non-empty list of distinct names")
-        lookup = _CachedValue(game, names)
+        contributions = _CachedValue(game, names).contributions
     n = len(names)
     count, mean, m2 = 0, np.zeros(n), np.zeros(n)
     for start in range(0, m, _BLOCK):
         size = min(_BLOCK, m - start)
         orders = np.argsort(rng.random((size, n)), axis=1)
-        contrib = _block_contributions(game.values, orders) if lookup is None else lookup.contributions(orders)
+        contrib = contributions(orders)
         # Chan et al. (1979) pairwise update: stable mean and sum of squares across blocks.
         b_mean = contrib.mean(axis=0)
         b_m2 = ((contrib - b_mean) ** 2).sum(axis=0)
@@ -101,7 +104,7 @@ def shapley_sampled(
 def _block_contributions(values: np.ndarray, orders: np.ndarray) -> np.ndarray:
     """Marginal contributions ``contrib[r, player]`` for each order ``r`` (masks by cumulative sum)."""
     prefix = np.cumsum(np.left_shift(1, orders, dtype=np.int64), axis=1)
-    worth = values[prefix]
+    worth: np.ndarray = values[prefix]
     gains = np.diff(worth, axis=1, prepend=0.0)  # v(∅) = 0
     contrib = np.empty_like(gains)
     np.put_along_axis(contrib, orders, gains, axis=1)

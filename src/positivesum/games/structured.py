@@ -131,7 +131,8 @@ def _cea(claims: np.ndarray, estate: float) -> np.ndarray:
     paid_before = np.concatenate([[0.0], np.cumsum(sorted_claims)[:-1]])
     lam = (estate - paid_before) / (claims.size - np.arange(claims.size))
     k = int(np.argmax(lam <= sorted_claims + 1e-12 * max(1.0, sorted_claims[-1])))
-    return np.minimum(claims, lam[k])
+    awards: np.ndarray = np.minimum(claims, lam[k])
+    return awards
 
 
 @dataclass(frozen=True, eq=False)

@@ -54,7 +54,18 @@ class Actor(Strict):
     defence_budget_local_bn: dict[str, NonNegative] = Field(
         default_factory=dict, json_schema_extra={"unit": "bn local currency"}
     )
-    """Defence budget path by year; the ``note`` says which definition is used."""
+    """Defence budget path by year (initial budgets); the ``note`` says which definition is used."""
+    supplementary_defence_local_bn: dict[str, NonNegative] = Field(
+        default_factory=dict, json_schema_extra={"unit": "bn local currency"}
+    )
+    """Supplementary defence budgets by year, same definition as ``defence_budget_local_bn``. They count towards
+    a spending target only on the ``initial_plus_supplementary`` basis (``planning.budget_basis``)."""
+    related_security_local_bn: dict[str, NonNegative] = Field(
+        default_factory=dict, json_schema_extra={"unit": "bn local currency"}
+    )
+    """Security-related spending outside the defence budget by year (initial budgets; e.g. Japan's coast guard,
+    public infrastructure, research and cyber items counted in its 2% target). Counted towards a target that
+    says ``counts_related``."""
     social_security_local_bn: dict[str, NonNegative] = Field(
         default_factory=dict, json_schema_extra={"unit": "bn local currency"}
     )

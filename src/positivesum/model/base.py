@@ -8,17 +8,32 @@ that the simulation can sample from.
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal, Self
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from ..defaults import MAX_DATA_NUMBER
 
 Confidence = Literal["H", "M", "L", "notional"]
 
 
 class Strict(BaseModel):
-    """Frozen, unknown keys rejected, field docstrings become the reference docs."""
+    """Frozen, unknown keys rejected, field docstrings become the reference docs; every number finite (no NaN,
+    no infinity) and within ±MAX_DATA_NUMBER (docs/reference/limits.md)."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid", use_attribute_docstrings=True)
+    model_config = ConfigDict(frozen=True, extra="forbid", use_attribute_docstrings=True, allow_inf_nan=False)
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _within_limit(cls, value: Any) -> Any:
+        items = value if isinstance(value, (list, tuple)) else value.values() if isinstance(value, dict) else (value,)
+        for x in items:
+            if isinstance(x, float) and abs(x) > MAX_DATA_NUMBER:
+                raise ValueError(
+                    f"{x:g} is beyond ±{MAX_DATA_NUMBER:g}, the largest magnitude a data value may have — check "
+                    "the unit and the exponent (e.g. 1e3, not 1e30); see docs/reference/limits.md"
+                )
+        return value
 
 
 class Sourced(Strict):
@@ -32,7 +47,7 @@ class Sourced(Strict):
     """H = official/primary; M = single secondary or derived; L = weak or disputed; notional = a modelling assumption to be overridden."""
 
     @model_validator(mode="after")
-    def _needs_provenance(self):
+    def _needs_provenance(self) -> Self:
         if not self.source and not self.estimate:
             raise ValueError(
                 "has no `source:` or `estimate:` — add a citation (source) or the reasoning behind it (estimate)"
@@ -55,7 +70,7 @@ class Quantity(Sourced):
     """Anything else a reader should know about this value."""
 
     @model_validator(mode="after")
-    def _range_brackets_value(self):
+    def _range_brackets_value(self) -> Self:
         if self.low is not None and self.low > self.value:
             raise ValueError(f"low ({self.low:g}) is above value ({self.value:g}) — set low <= value <= high")
         if self.high is not None and self.high < self.value:
@@ -84,8 +99,8 @@ NonNegative = Annotated[Quantity, AfterValidator(_nonneg)]
 Fraction = Annotated[Quantity, AfterValidator(_fraction)]
 
 
-def unit(name: str, **kw) -> dict:
-    """Field metadata carrying the unit, shown in the schema reference."""
+def unit(name: str, **kw: Any) -> Any:
+    """Field metadata carrying the unit, shown in the schema reference (``Any``, like pydantic's ``Field``)."""
     return Field(json_schema_extra={"unit": name}, **kw)
 
 

@@ -8,23 +8,25 @@ loader raises once with everything found.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
+from typing import Any
 
 from .dataset import Dataset
-from .errors import Location, Problem, dotted, suggest
+from .errors import KeyPath, Location, Problem, dotted, suggest
+from .limits import check_limits
 from .merge import locate
 
 _URLISH = re.compile(r"[\s/:]")
 
 
 class _Ctx:
-    def __init__(self, ds: Dataset, lines: dict[tuple, Location]):
+    def __init__(self, ds: Dataset, lines: dict[KeyPath, Location]) -> None:
         self.ds, self.lines = ds, lines
 
-    def problem(self, path: tuple, message: str, fix: str) -> Problem:
+    def problem(self, path: KeyPath, message: str, fix: str) -> Problem:
         return Problem(locate(self.lines, path), dotted(path), message, fix)
 
-    def ref(self, path: tuple, value: str, pool, what: str) -> Iterator[Problem]:
+    def ref(self, path: KeyPath, value: str, pool: Collection[str], what: str) -> Iterator[Problem]:
         if value not in pool:
             yield self.problem(
                 path,
@@ -82,7 +84,7 @@ def check_references(c: _Ctx) -> Iterator[Problem]:
 def check_sources(c: _Ctx) -> Iterator[Problem]:
     """``source:`` values that look like registry keys must be in the registry."""
 
-    def walk(obj, path):
+    def walk(obj: Any, path: KeyPath) -> Iterator[Problem]:
         if isinstance(obj, dict):
             src = obj.get("source")
             if isinstance(src, str) and src and not _URLISH.search(src) and src not in c.ds.sources:
@@ -282,10 +284,46 @@ def check_options(c: _Ctx) -> Iterator[Problem]:
         )
 
 
-CHECKS = (check_references, check_sources, check_scenarios, check_command_structures, check_options)
+def check_planning_and_schedules(c: _Ctx) -> Iterator[Problem]:
+    """Spending-target presets, the negotiation opening, host-nation support, stationed personnel and milestones
+    name actors and presets that exist."""
+    ds = c.ds
+    pp = ds.planning
+    if pp is not None:
+        for pid, preset in pp.target_presets.items():
+            yield from c.ref(("planning", "target_presets", pid, "actor"), preset.actor, ds.actors, "actor")
+        if pp.negotiation_opening is not None:
+            yield from c.ref(
+                ("planning", "negotiation_opening"), pp.negotiation_opening, pp.target_presets, "target preset"
+            )
+        hns = pp.host_nation_support
+        if hns is not None:
+            for field in ("payer", "receiver"):
+                yield from c.ref(("planning", "host_nation_support", field), getattr(hns, field), ds.actors, "actor")
+    for bid, base in ds.bases.items():
+        for aid in base.stationed_personnel:
+            yield from c.ref(("bases", bid, "stationed_personnel", aid), aid, ds.actors, "actor")
+    owners = [("bases", k, v.milestones) for k, v in ds.bases.items()]
+    owners += [("munitions", k, v.milestones) for k, v in ds.munitions.items()]
+    owners += [("command_structures", k, v.milestones) for k, v in ds.command_structures.items()]
+    for kind, key, milestones in owners:
+        for i, m in enumerate(milestones):
+            if m.actor is not None:
+                yield from c.ref((kind, key, "milestones", i, "actor"), m.actor, ds.actors, "actor")
 
 
-def run_checks(ds: Dataset, lines: dict[tuple, Location]) -> list[Problem]:
+CHECKS = (
+    check_references,
+    check_sources,
+    check_scenarios,
+    check_command_structures,
+    check_options,
+    check_planning_and_schedules,
+    check_limits,
+)
+
+
+def run_checks(ds: Dataset, lines: dict[KeyPath, Location]) -> list[Problem]:
     """Run every semantic check and return all problems found."""
     ctx = _Ctx(ds, lines)
     return [p for check in CHECKS for p in check(ctx)]

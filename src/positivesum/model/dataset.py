@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from pydantic import Field
+from typing import Self
+
+from pydantic import Field, model_validator
 
 from .actors import Actor
 from .base import Identifier, NonNegative, Strict
 from .engine import EngineParameters
-from .forces import Base, CapabilityClass, CommandStructure, MissionArea, Munition, RolesMatrix, Theatre
+from .forces import DATE_PATTERN, Base, CapabilityClass, CommandStructure, MissionArea, Munition, RolesMatrix, Theatre
 from .options import Option
 from .planning import PlanningParameters
 from .scenarios import Scenario
@@ -22,8 +24,17 @@ class SourceRef(Strict):
     """Where to find it."""
     publisher: str | None = None
     """Publisher or author."""
-    date: str | None = None
-    """Publication date (as text, e.g. '2023-01-09')."""
+    date: str | None = Field(default=None, pattern=DATE_PATTERN + "|^unknown$")
+    """Publication date at the precision known (``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD``), or ``unknown`` with a
+    ``note`` saying what is known instead (never an invented date)."""
+    note: str | None = None
+    """Anything else about the source, e.g. why its publication date is unknown and what bounds it."""
+
+    @model_validator(mode="after")
+    def _unknown_date_explained(self) -> Self:
+        if self.date == "unknown" and not (self.note or "").strip():
+            raise ValueError("has `date: unknown` but no `note:` — say what is known about when it was published")
+        return self
 
 
 class Dataset(Strict):
@@ -33,6 +44,9 @@ class Dataset(Strict):
     """Human-readable name of the dataset."""
     description: str = ""
     """What the dataset covers."""
+    as_of: str | None = Field(default=None, pattern=DATE_PATTERN)
+    """Date the data describe: the latest information the defaults take into account (``YYYY-MM`` or
+    ``YYYY-MM-DD``). Shown by `positivesum show`, the briefing and the provenance of every JSON result."""
     sources: dict[Identifier, SourceRef] = Field(default_factory=dict)
     """Citation registry; ``source: key`` elsewhere refers here."""
     mission_areas: dict[Identifier, MissionArea] = Field(default_factory=dict)

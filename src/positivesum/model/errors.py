@@ -11,6 +11,9 @@ import difflib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+#: A key path into a document: mapping keys (strings, or integers such as years) and list indices.
+KeyPath = tuple[str | int, ...]
+
 
 @dataclass(frozen=True)
 class Location:
@@ -52,7 +55,7 @@ class InputError(Exception):
         return "\n".join(p.format() for p in self.problems)
 
 
-def dotted(path: tuple) -> str:
+def dotted(path: KeyPath) -> str:
     """Render a key path like ``scenarios.taiwan_base.phases[2].start_day``."""
     out = ""
     for part in path:
@@ -86,4 +89,10 @@ def check_known(kind: str, value: str, known: Iterable[str], option: str) -> Non
     """Raise a did-you-mean error naming ``option`` unless ``value`` is one of ``known``."""
     names = list(known)
     if value not in names:
-        raise option_error(option, f"no {kind} '{value}'", f"{suggest(value, names)} (known: {', '.join(names)})")
+        hint = suggest(value, names)
+        fix = (
+            f"{hint} (known: {', '.join(names)})"
+            if hint.startswith("did you mean")
+            else f"use one of: {', '.join(names)}"
+        )
+        raise option_error(option, f"no {kind} '{value}'", fix)

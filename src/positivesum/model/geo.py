@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import math
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .dataset import Dataset
 
 EARTH_RADIUS_KM = 6371.0088  # IUGG mean Earth radius (Moritz 2000, Geodetic Reference System 1980)
 
@@ -15,7 +19,7 @@ def great_circle_km(lat1_deg: float, lon1_deg: float, lat2_deg: float, lon2_deg:
     return 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(h)))
 
 
-def base_theatre_distances_km(dataset) -> dict[str, dict[str, float]]:
+def base_theatre_distances_km(dataset: Dataset) -> dict[str, dict[str, float]]:
     """Distance from every base to every theatre's reference point (derived from sourced coordinates)."""
     return {
         bid: {

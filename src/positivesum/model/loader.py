@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -18,7 +19,7 @@ from pydantic import ValidationError
 
 from .checks import run_checks
 from .dataset import Dataset
-from .errors import InputError, Location, Problem, dotted, suggest
+from .errors import InputError, KeyPath, Location, Problem, dotted, suggest
 from .merge import apply_set, locate, merge_into
 from .pydantic_errors import translate_validation_error
 from .sources import unsourced_numbers
@@ -49,9 +50,9 @@ def display(path: Path) -> str:
 
 @dataclass
 class _Tree:
-    data: dict = field(default_factory=dict)
-    lines: dict[tuple, Location] = field(default_factory=dict)
-    overrides: dict[str, tuple[dict, dict[tuple, Location], tuple]] = field(default_factory=dict)
+    data: dict[str, Any] = field(default_factory=dict)
+    lines: dict[KeyPath, Location] = field(default_factory=dict)
+    overrides: dict[str, tuple[dict[str, Any], dict[KeyPath, Location], KeyPath]] = field(default_factory=dict)
     files: list[Path] = field(default_factory=list)
 
 
@@ -129,7 +130,7 @@ class LoadedDataset:
 
     dataset: Dataset
     raw: dict[str, Any]
-    lines: dict[tuple, Location]
+    lines: dict[KeyPath, Location]
     files: tuple[str, ...]
     overrides_applied: tuple[str, ...]
     sets_applied: tuple[str, ...]
@@ -142,8 +143,10 @@ class LoadedDataset:
         return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
     def provenance(self) -> dict[str, Any]:
-        """What travels with every result: files, overrides, --set values, data hash."""
+        """What travels with every result: the date the data describe, files, overrides, --set values, data
+        hash."""
         return {
+            "as_of": self.dataset.as_of,
             "files": list(self.files),
             "overrides": list(self.overrides_applied),
             "sets": list(self.sets_applied),
@@ -191,13 +194,13 @@ def load_dataset(
 
 
 def validate_tree(
-    data: dict,
-    lines: dict[tuple, Location],
+    data: dict[str, Any],
+    lines: dict[KeyPath, Location],
     *,
     files: list[str],
-    overrides_applied: list[str] = (),
-    sets_applied: list[str] = (),
-    available_overrides: list[str] = (),
+    overrides_applied: Sequence[str] = (),
+    sets_applied: Sequence[str] = (),
+    available_overrides: Sequence[str] = (),
 ) -> LoadedDataset:
     """Validate merged data: sourcing, schema, then semantic consistency."""
     problems = [

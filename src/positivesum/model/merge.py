@@ -18,22 +18,23 @@ from typing import Any
 
 import yaml
 
-from .errors import InputError, Location, Problem, dotted, suggest
+from .errors import InputError, KeyPath, Location, Problem, dotted, suggest
+from .yamlio import parse_value
 
 
-def _drop_lines(lines: dict[tuple, Location], prefix: tuple) -> None:
+def _drop_lines(lines: dict[KeyPath, Location], prefix: KeyPath) -> None:
     n = len(prefix)
     for key in [k for k in lines if k[:n] == prefix]:
         del lines[key]
 
 
 def merge_into(
-    base: dict,
-    base_lines: dict[tuple, Location],
-    top: dict,
-    top_lines: dict[tuple, Location],
-    top_prefix: tuple = (),
-    path: tuple = (),
+    base: dict[str, Any],
+    base_lines: dict[KeyPath, Location],
+    top: dict[str, Any],
+    top_lines: dict[KeyPath, Location],
+    top_prefix: KeyPath = (),
+    path: KeyPath = (),
 ) -> None:
     """Merge ``top`` into ``base`` in place; ``top_lines`` keys are relative to ``top_prefix``."""
     for key, value in top.items():
@@ -53,7 +54,7 @@ def merge_into(
                 base_lines[here + k[n:]] = loc
 
 
-def apply_set(data: dict, lines: dict[tuple, Location], assignment: str) -> str:
+def apply_set(data: dict[str, Any], lines: dict[KeyPath, Location], assignment: str) -> str:
     """Apply one ``dotted.path=value`` assignment; return the normalised assignment text.
 
     Setting a sourced quantity replaces its value and marks it as a command-line
@@ -76,9 +77,11 @@ def apply_set(data: dict, lines: dict[tuple, Location], assignment: str) -> str:
     if not parts:
         raise InputError([Problem(where, assignment, "empty key path", "write --set dotted.path=value")])
     try:
-        value = yaml.safe_load(raw_value) if raw_value.strip() else ""
+        value = parse_value(raw_value) if raw_value.strip() else ""
     except yaml.YAMLError:
         value = raw_value
+    except InputError as err:  # nested too deep, or an alias bomb
+        raise InputError([Problem(where, path_text, p.message, p.fix) for p in err.problems]) from None
     node: Any = data
     for i, part in enumerate(parts[:-1]):
         key: Any = int(part) if isinstance(node, list) and part.isdigit() else part
@@ -134,14 +137,14 @@ def apply_set(data: dict, lines: dict[tuple, Location], assignment: str) -> str:
     return f"{path_text}={raw_value}"
 
 
-def lookup(data: Any, path: tuple) -> Any:
+def lookup(data: Any, path: KeyPath) -> Any:
     """Follow a key path into nested data (KeyError/IndexError if absent)."""
     for part in path:
         data = data[part]
     return data
 
 
-def locate(lines: dict[tuple, Location], path: tuple) -> Location | None:
+def locate(lines: dict[KeyPath, Location], path: KeyPath) -> Location | None:
     """The recorded location of a path or of its nearest recorded ancestor."""
     for n in range(len(path), -1, -1):
         loc = lines.get(tuple(path[:n]))

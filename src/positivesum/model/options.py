@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Literal, Self
 
 from pydantic import Field, model_validator
 
@@ -18,7 +18,7 @@ class CostProfile(Strict):
     """Operating and support cost for every year after the option enters service."""
 
     @model_validator(mode="after")
-    def _no_negative_outlay(self):
+    def _no_negative_outlay(self) -> Self:
         bad = [i for i, v in enumerate(self.acquisition_musd) if v < 0]
         if bad:
             raise ValueError(

@@ -1,10 +1,25 @@
-"""Planning parameters: horizon, budgets by regime, threat growth and surrogate settings."""
+"""Planning parameters: horizon, budgets by regime, spending-target presets, host-nation support, threat growth
+and surrogate settings."""
 
 from __future__ import annotations
 
-from pydantic import Field
+from typing import Literal, Self
 
-from .base import Fraction, Identifier, NonNegative, Sourced, Strict, unit
+from pydantic import Field, model_validator
+
+from .base import Fraction, Identifier, Label, NonNegative, Sourced, Strict, unit
+from .forces import DATE_PATTERN, SCHEDULE_DATE_PATTERN
+
+BudgetBasis = Literal["initial", "initial_plus_supplementary"]
+BUDGET_BASES: tuple[str, ...] = ("initial", "initial_plus_supplementary")
+
+
+def _related_within_target(share: float, related: float | None) -> None:
+    if related is not None and related > share:
+        raise ValueError(
+            f"related_share_of_gdp ({related:g}) is above the target share ({share:g}) — the related part is "
+            "a part of the target (NATO: 1.5 of 5 points)"
+        )
 
 
 class BudgetTarget(Sourced):
@@ -19,6 +34,75 @@ class BudgetTarget(Sourced):
     catalogue_share: float = unit("fraction of the increment", ge=0, le=1)
     """Share of the budget increment over today that goes to the kinds of capability in the options catalogue
     (the rest pays for pay, sustainment and everything the catalogue does not cover)."""
+    counts_related: bool = False
+    """The target counts security-related spending outside the defence budget (the actor's
+    ``related_security_local_bn``), as Japan's 2% target does; only the defence part of the increment funds the
+    catalogue."""
+    related_share_of_gdp: float | None = unit("fraction of GDP", default=None, ge=0, le=0.2)
+    """With ``counts_related``: the part of the target that is security-related spending (NATO's 1.5 of 5
+    points). Omit to hold related spending at today's share, so all growth is defence."""
+
+    @model_validator(mode="after")
+    def _related_part(self) -> Self:
+        _related_within_target(self.target_share_of_gdp, self.related_share_of_gdp)
+        return self
+
+
+class TargetPreset(Sourced):
+    """A named spending target for the regimes (``--preset NAME`` or ``--target ACTOR=NAME``), with its source."""
+
+    name: Label
+    """Display names."""
+    actor: Identifier = "JPN"
+    """Actor the preset applies to with ``--preset`` (``--target ACTOR=NAME`` applies it to another)."""
+    share_of_gdp: Fraction = unit("fraction of GDP")
+    """Spending reached by ``target_year`` as a share of GDP; a pending target gives its plausible range."""
+    target_year: float = unit("calendar year", ge=2000, le=2100)
+    """Year the share is reached (linear ramp from today)."""
+    reference_gdp_year: float | None = unit("calendar year", default=None, ge=2000, le=2100)
+    """If the share is of a fixed year's GDP (Japan's 2%: FY2022 GDP), that year; omit for current GDP."""
+    basis: BudgetBasis | None = None
+    """Counting basis the preset is defined on (``initial`` or ``initial_plus_supplementary``); omit to use
+    ``planning.budget_basis``."""
+    counts_related: bool = False
+    """The share counts security-related spending outside the defence budget (Japan's 2%; NATO's 5%)."""
+    related_share_of_gdp: float | None = unit("fraction of GDP", default=None, ge=0, le=0.2)
+    """Part of the share that is security-related spending (NATO: 0.015 of 0.05); it buys nothing in the
+    catalogue."""
+
+    @model_validator(mode="after")
+    def _related_part(self) -> Self:
+        _related_within_target(self.share_of_gdp.value, self.related_share_of_gdp)
+        if self.related_share_of_gdp is not None and not self.counts_related:
+            raise ValueError("gives related_share_of_gdp without counts_related: true — set both or neither")
+        return self
+
+
+class HostNationSupport(Sourced):
+    """A host-nation support agreement (Japan: the Special Measures Agreement), an input of the cost-transfer
+    regime (docs/methodology/planning.md §5)."""
+
+    payer: Identifier
+    """Host nation that pays."""
+    receiver: Identifier
+    """Actor whose forces it supports."""
+    total_local_bn: NonNegative = unit("bn payer currency")
+    """Total over the agreement's term."""
+    first_year: str = Field(pattern=SCHEDULE_DATE_PATTERN)
+    """First (fiscal) year of the agreement, e.g. ``JFY2022``."""
+    last_year: str = Field(pattern=SCHEDULE_DATE_PATTERN)
+    """Last (fiscal) year of the agreement, e.g. ``JFY2026``."""
+    expires: str = Field(pattern=DATE_PATTERN)
+    """Date the agreement expires (``YYYY-MM-DD``)."""
+    renewal_factor: NonNegative = unit("ratio")
+    """Level of support after expiry relative to the current level (1 = renewed unchanged; the renewal is
+    negotiated)."""
+    catalogue_share: Fraction = unit("fraction of the support")
+    """Share of the support that the cost-transfer regime may spend on the receiver's catalogue options (most
+    of it pays local workers, utilities and facilities; 0 counts none)."""
+    transfers_after_expiry: bool = True
+    """In the cost-transfer regime, new money reaches the receiver only from the first year after expiry (a
+    larger transfer needs a new agreement; the current one is not reopened)."""
 
 
 class PlanningParameters(Strict):
@@ -36,7 +120,18 @@ class PlanningParameters(Strict):
     """Deterrence credit of a stalemate relative to a clear defeat of the adversary (D = P(denied) + λ·P(stalemate))."""
     surrogate_replications: NonNegative = unit("replications")
     """Replications per simulation when fitting the surrogate."""
+    budget_basis: BudgetBasis = "initial"
+    """Which budgets count towards today's spending and a target: ``initial`` (initial budgets only, the basis
+    Japan's 2% target was set on in 2022) or ``initial_plus_supplementary`` (supplementary budgets counted too, as
+    Japan counted them to reach 2% in JFY2025). Switch with ``--set planning.budget_basis=...``."""
     budgets: dict[Identifier, BudgetTarget] = Field(default_factory=dict)
     """Budget targets by actor (actors without one get no new money)."""
+    target_presets: dict[Identifier, TargetPreset] = Field(default_factory=dict)
+    """Named, sourced spending targets (``--preset NAME``, ``--target ACTOR=NAME``)."""
+    negotiation_opening: Identifier | None = None
+    """Preset that opens the negotiated regime: every actor but the receiver at that target sets the default
+    split of the alliance total (the US position: 5% of GDP, NDS 2026)."""
+    host_nation_support: HostNationSupport | None = None
+    """Host-nation support agreement, an explicit input of the cost-transfer regime."""
     receiver: Identifier = "USA"
     """Actor that receives the transfers in the cost-transfer regime."""

@@ -9,7 +9,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from .dataset import Dataset
-from .errors import Location, Problem, dotted, suggest
+from .errors import KeyPath, Location, Problem, dotted, suggest
 from .merge import locate
 
 
@@ -28,7 +28,7 @@ def _unwrap(annotation: Any) -> Any:
             return annotation
 
 
-def model_at(loc: tuple) -> type[BaseModel] | None:
+def model_at(loc: KeyPath) -> type[BaseModel] | None:
     """The schema model that a location path points into (for suggestions)."""
     current: Any = Dataset
     parts = list(loc)
@@ -63,7 +63,19 @@ def _split(msg: str) -> tuple[str, str]:
     return msg, "correct the value"
 
 
-def translate_validation_error(err: ValidationError, lines: dict[tuple, Location]) -> list[Problem]:
+def _shown(given: Any) -> str:
+    """``repr`` of an input, shortened: a 400-digit number is shown by its first digits and its length."""
+    text = repr(given)
+    if isinstance(given, int) and not isinstance(given, bool) and len(text) > 24:
+        return f"{text[:6]}… ({len(text.lstrip('-'))} digits)"
+    return text if len(text) <= 80 else text[:77] + "…"
+
+
+def _non_finite_text(given: Any) -> bool:
+    return isinstance(given, str) and given.strip().lower().lstrip("+-.") in ("nan", "inf", "infinity")
+
+
+def translate_validation_error(err: ValidationError, lines: dict[KeyPath, Location]) -> list[Problem]:
     """One :class:`Problem` per pydantic error, with file/line from the provenance map."""
     problems = []
     for e in err.errors(include_url=False):
@@ -87,8 +99,21 @@ def translate_validation_error(err: ValidationError, lines: dict[tuple, Location
         elif kind in ("value_error", "assertion_error"):
             what, fix = _split(e["msg"])
             what = what[0].lower() + what[1:] if what else what
-        elif kind in ("float_type", "float_parsing", "int_type", "int_parsing", "finite_number"):
-            what, fix = f"expected a number, got {given!r}", "write a plain number (no units or commas), e.g. 1200"
+        elif kind == "finite_number" or (kind == "float_parsing" and _non_finite_text(given)):
+            what, fix = (
+                f"{_shown(given)} is not a finite number (NaN and infinity are not allowed)",
+                "write a plain number; for an unknown value give your best estimate with a low–high range",
+            )
+        elif isinstance(given, int) and not isinstance(given, bool) and kind in ("float_type", "int_type"):
+            what, fix = (
+                f"{_shown(given)} is too large for a number here",
+                "check the unit and the exponent; numbers in data files lie within ±1e12 (docs/reference/limits.md)",
+            )
+        elif kind in ("float_type", "float_parsing", "int_type", "int_parsing"):
+            what, fix = (
+                f"expected a number, got {_shown(given)}",
+                "write a plain number (no units or commas), e.g. 1200",
+            )
         elif kind == "literal_error":
             allowed = e.get("ctx", {}).get("expected", "")
             what, fix = f"{given!r} is not allowed", f"use one of: {allowed}"

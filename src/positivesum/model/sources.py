@@ -11,6 +11,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+from .errors import KeyPath
+
 UNSOURCED_EXEMPT_TOP_KEYS = frozenset({"sources", "title", "description"})
 
 
@@ -18,11 +20,11 @@ def _is_number(value: Any) -> bool:
     return isinstance(value, (int, float)) and not isinstance(value, bool)
 
 
-def _has_provenance(mapping: dict) -> bool:
+def _has_provenance(mapping: dict[str, Any]) -> bool:
     return bool(mapping.get("source")) or bool(mapping.get("estimate"))
 
 
-def unsourced_numbers(data: Any, path: tuple = (), covered: bool = False) -> Iterator[tuple]:
+def unsourced_numbers(data: Any, path: KeyPath = (), covered: bool = False) -> Iterator[KeyPath]:
     """Yield the key path of every number not covered by a source or estimate."""
     if isinstance(data, dict):
         here = covered or _has_provenance(data)

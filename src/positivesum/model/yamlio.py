@@ -3,8 +3,10 @@
 PyYAML composes the node graph (which carries line marks); we then build plain
 Python objects ourselves so that every key path keeps the line it came from.
 Guards: file size (10 MB), UTF-8, empty documents, multiple documents,
-duplicate keys, merge keys, and alias expansion ("billion laughs"), which we
-bound by counting the nodes the document would expand to before building it.
+duplicate keys, merge keys, alias expansion ("billion laughs"), which we
+bound by counting the nodes the document would expand to before building it, and
+nesting depth (``[[[[…]]]]``), bounded before anything recurses over the document.
+Limits: docs/reference/limits.md.
 """
 
 from __future__ import annotations
@@ -15,15 +17,14 @@ from typing import Any
 
 import yaml
 
-from .errors import InputError, Location, Problem, dotted
+from ..defaults import MAX_NESTING_DEPTH
+from .errors import InputError, KeyPath, Location, Problem, dotted
 
 MAX_FILE_BYTES = 10 * 1024 * 1024
 #: libyaml's C loader composes ten times faster and keeps the same marks; pure Python if it is missing.
 Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 #: A document may expand to at most this many nodes once aliases are resolved.
 MAX_EXPANDED_NODES = 200_000
-
-KeyPath = tuple
 
 
 @dataclass(frozen=True)
@@ -71,6 +72,71 @@ def read_text(path: Path, name: str | None = None) -> str:
         ) from None
 
 
+def depth_error(file: str, line: int) -> InputError:
+    return _fail(
+        file,
+        line,
+        "",
+        f"lists and mappings are nested more than {MAX_NESTING_DEPTH} levels deep",
+        f"flatten the data: at most {MAX_NESTING_DEPTH} levels of nesting are allowed (docs/reference/limits.md)",
+    )
+
+
+def _children(node: yaml.Node) -> list[yaml.Node]:
+    if isinstance(node, yaml.SequenceNode):
+        return list(node.value)
+    if isinstance(node, yaml.MappingNode):
+        return [n for pair in node.value for n in pair]
+    return []
+
+
+def _check_depth(root: yaml.Node, file: str) -> None:
+    """Refuse nesting deeper than MAX_NESTING_DEPTH, without recursion (aliases count where they are used).
+
+    Iterative depth-first walk; a node is walked again only when reached at a greater depth, and a node on
+    its own path (a recursive alias) is not followed: :func:`_expanded_size` reports it."""
+    deepest: dict[int, int] = {}
+    on_path: set[int] = set()
+    stack: list[tuple[yaml.Node, int, bool]] = [(root, 1, False)]
+    while stack:
+        node, depth, leaving = stack.pop()
+        key = id(node)
+        if leaving:
+            on_path.discard(key)
+            continue
+        if key in on_path or deepest.get(key, 0) >= depth:
+            continue
+        if depth > MAX_NESTING_DEPTH and isinstance(node, yaml.CollectionNode):
+            raise depth_error(file, node.start_mark.line + 1)
+        deepest[key] = depth
+        on_path.add(key)
+        stack.append((node, depth, True))
+        stack.extend((child, depth + 1, False) for child in _children(node))
+
+
+def deepest_line(text: str) -> int | None:
+    """The line where ``text`` first nests lists/mappings deeper than MAX_NESTING_DEPTH, else None.
+
+    Reads the YAML event stream (no recursion, no document built); a syntax error ends the scan quietly
+    (the parser proper reports it)."""
+    depth = 0
+    loader = yaml.SafeLoader(text)
+    try:
+        while loader.check_event():
+            event = loader.get_event()
+            if isinstance(event, (yaml.SequenceStartEvent, yaml.MappingStartEvent)):
+                depth += 1
+                if depth > MAX_NESTING_DEPTH:
+                    return event.start_mark.line + 1
+            elif isinstance(event, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
+                depth -= 1
+    except yaml.YAMLError:
+        return None
+    finally:
+        loader.dispose()
+    return None
+
+
 def _expanded_size(node: yaml.Node, memo: dict[int, int], active: set[int], file: str) -> int:
     """Count nodes after alias expansion, memoised so shared subtrees cost once."""
     key = id(node)
@@ -108,7 +174,7 @@ def _expanded_size(node: yaml.Node, memo: dict[int, int], active: set[int], file
 class _Builder:
     """Turn composed nodes into dicts/lists/scalars while recording line numbers."""
 
-    def __init__(self, file: str, loader):
+    def __init__(self, file: str, loader: yaml.constructor.SafeConstructor) -> None:
         self.file = file
         self.loader = loader
         self.lines: dict[KeyPath, Location] = {}
@@ -175,13 +241,19 @@ class _Builder:
             return None
 
 
-def _fast_compose(text: str):
-    """Compose with libyaml when available; None on any YAML error (re-parsed for the message)."""
+def _fast_compose(text: str, file: str) -> yaml.Node | None:
+    """Compose with libyaml when available; None on any YAML error (re-parsed for the message), except
+    libyaml's own nesting limit (1,000 levels), which is reported as ours."""
     if Loader is yaml.SafeLoader:
         return None
     loader = Loader(text)
     try:
         return loader.get_single_node()
+    except yaml.MarkedYAMLError as err:
+        if "maximum nesting depth" in str(err.problem or ""):
+            mark = err.problem_mark or err.context_mark
+            raise depth_error(file, deepest_line(text) or (mark.line + 1 if mark else 1)) from None
+        return None
     except yaml.YAMLError:
         return None
     finally:
@@ -192,10 +264,13 @@ def parse_yaml(text: str, file: str) -> YamlDocument:
     """Parse YAML text into plain data with line numbers, raising InputError on any problem."""
     if not text.strip() or all(not ln.strip() or ln.lstrip().startswith("#") for ln in text.splitlines()):
         raise _fail(file, 1, "", "file is empty", "add data, or remove the file from the import list")
-    node = _fast_compose(text)
+    node = _fast_compose(text, file)
     loader = None
     try:
         if node is None:  # the fast path failed: the pure-Python composer gives the clearer message
+            line = deepest_line(text)  # that composer recurses: bound the depth first
+            if line is not None:
+                raise depth_error(file, line)
             loader = yaml.SafeLoader(text)
             node = loader.get_single_node()
     except yaml.composer.ComposerError as err:
@@ -235,6 +310,7 @@ def parse_yaml(text: str, file: str) -> YamlDocument:
             loader.dispose()
     if node is None:
         raise _fail(file, 1, "", "file is empty", "add data, or remove the file from the import list")
+    _check_depth(node, file)
     _expanded_size(node, {}, set(), file)
     builder = _Builder(file, Loader(""))
     data = builder.build(node, ())
@@ -249,6 +325,22 @@ def parse_yaml(text: str, file: str) -> YamlDocument:
             "start the file with keys such as `actors:`, `scenarios:` or `import:`",
         )
     return YamlDocument(Path(file), data, builder.lines)
+
+
+def parse_value(text: str) -> Any:
+    """One YAML value given on the command line (``--set path=VALUE``), under the guards of a file: nesting
+    depth and alias expansion. Raises :class:`InputError` (located at ``<value>``) or ``yaml.YAMLError``."""
+    if deepest_line(text) is not None:
+        raise depth_error("<value>", 0)
+    loader = yaml.SafeLoader(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return None
+        _expanded_size(node, {}, set(), "<value>")
+        return loader.construct_document(node)
+    finally:
+        loader.dispose()
 
 
 def load_yaml_file(path: Path, display_name: str | None = None) -> YamlDocument:

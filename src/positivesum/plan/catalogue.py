@@ -10,6 +10,7 @@ from __future__ import annotations
 import copy
 import math
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -61,7 +62,9 @@ def build_catalogue(
                 service[i, t - 1, y - 1] = 1.0
     index = {oid: i for i, oid in enumerate(ids)}
     prereq = tuple((index[o], index[p]) for o in ids for p in ds.options[o].prerequisites if p in index)
-    excl = {tuple(sorted((index[o], index[e]))) for o in ids for e in ds.options[o].exclusions if e in index}
+    excl = {
+        (min(index[o], index[e]), max(index[o], index[e])) for o in ids for e in ds.options[o].exclusions if e in index
+    }
     eligible = np.array([[a in ds.options[o].eligible_actors for a in actors] for o in ids], dtype=bool).reshape(
         n_o, len(actors)
     )
@@ -90,7 +93,7 @@ def resolve_target(template: str, actor: str) -> list[str]:
     return template.replace("{actor}", actor).split(".")
 
 
-def apply_portfolio(raw: dict, ds: Dataset, choices: list[tuple[str, str]], note: str = "") -> dict:
+def apply_portfolio(raw: dict[str, Any], ds: Dataset, choices: list[tuple[str, str]], note: str = "") -> dict[str, Any]:
     """A copy of the raw dataset with the effects of the chosen (actor, option) pairs applied.
 
     Missing force entries are created (a new base for a class, say) with an
@@ -105,7 +108,7 @@ def apply_portfolio(raw: dict, ds: Dataset, choices: list[tuple[str, str]], note
             for part in path[:-1]:
                 node = node.setdefault(part, {})
             leaf = path[-1]
-            current = node.get(leaf)
+            current: Any = node.get(leaf)  # raw data: a record, a number or nothing yet
             record = isinstance(current, dict) and "value" in current
             value = current["value"] if record else (current if isinstance(current, (int, float)) else 0.0)
             new = {"add": value + effect.value, "multiply": value * effect.value, "set": effect.value}[effect.operation]

@@ -15,7 +15,9 @@ import logging
 import os
 import sys
 import warnings
+from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import TypedDict
 
 import linopy
 import numpy as np
@@ -48,6 +50,20 @@ class PlanInputs:
     pooled_budget: bool = False  # joint regime: the allies' money forms one fund each year
 
 
+class ModelParts(TypedDict, total=False):
+    """The named parts of a built model that later families, the objective and :func:`extract` read."""
+
+    y: linopy.Variable  # (actor, option, start) binary: start option o in year t
+    mask: xr.DataArray  # (actor, option, start) starts that are possible at all
+    spend: linopy.LinearExpression  # (actor, year) money spent
+    z: linopy.Variable  # (actor, area) level each actor adds
+    x: linopy.Variable  # (scenario, area) capability level
+    h: linopy.Variable  # (scenario, area) surrogate gain
+    d: linopy.Variable  # (scenario,) deterrence
+    cost: linopy.LinearExpression  # lifecycle cost
+    score: linopy.LinearExpression  # weighted deterrence
+
+
 @dataclass
 class Plan:
     """An extracted plan."""
@@ -66,7 +82,7 @@ class Plan:
     lifecycle_cost_musd: float = 0.0  # all acquisition (also after the horizon) + operating within it
 
 
-def _coords(inp: PlanInputs):
+def _coords(inp: PlanInputs) -> tuple[pd.Index[str], pd.Index[str], pd.Index[int], pd.Index[int]]:
     cat = inp.cat
     return (
         pd.Index(list(cat.actors), name="actor"),
@@ -76,7 +92,7 @@ def _coords(inp: PlanInputs):
     )
 
 
-def build(inp: PlanInputs) -> tuple[linopy.Model, dict]:
+def build(inp: PlanInputs) -> tuple[linopy.Model, ModelParts]:
     """Build the model: variables, then each constraint family, then the objective."""
     with warnings.catch_warnings():
         # Masked (impossible) starts count as zero in sums: linopy's legacy semantics, which we rely on.
@@ -85,7 +101,7 @@ def build(inp: PlanInputs) -> tuple[linopy.Model, dict]:
         return _build(inp)
 
 
-def _build(inp: PlanInputs) -> tuple[linopy.Model, dict]:
+def _build(inp: PlanInputs) -> tuple[linopy.Model, ModelParts]:
     actors, options, starts, years = _coords(inp)
     cat = inp.cat
     allowed = cat.eligible if inp.allowed is None else inp.allowed
@@ -95,7 +111,7 @@ def _build(inp: PlanInputs) -> tuple[linopy.Model, dict]:
     mask = xr.DataArray(allowed.T[:, :, None] & enters[None, :, :], coords=[actors, options, starts])
     m = linopy.Model()
     y = m.add_variables(binary=True, coords=[actors, options, starts], name="y", mask=mask)
-    v = {"y": y, "mask": mask}
+    v: ModelParts = {"y": y, "mask": mask}
     define_choice_constraints(m, v, inp)
     define_requirement_constraints(m, v, inp)
     define_budget_constraints(m, v, inp)
@@ -129,19 +145,19 @@ def _cost_da(inp: PlanInputs) -> xr.DataArray:
     return xr.DataArray(inp.cat.cost_musd, coords=[options, starts, years])
 
 
-def _total_cost(v, inp: PlanInputs):
+def _total_cost(v: ModelParts, inp: PlanInputs) -> linopy.LinearExpression:
     """Lifecycle money (all acquisition, even after the horizon, plus operating within it): the tie-break
     and the min-cost objective must not reward starting late just to push costs past the horizon."""
     _, options, starts, _ = _coords(inp)
     return (v["y"] * xr.DataArray(inp.cat.lifecycle_cost_musd, coords=[options, starts])).sum()
 
 
-def define_choice_constraints(m: linopy.Model, v, inp: PlanInputs) -> None:
+def define_choice_constraints(m: linopy.Model, v: ModelParts, inp: PlanInputs) -> None:
     """Each actor buys each option at most once."""
     m.add_constraints(v["y"].sum("start") <= 1, name="choose_once")
 
 
-def define_requirement_constraints(m: linopy.Model, v, inp: PlanInputs) -> None:
+def define_requirement_constraints(m: linopy.Model, v: ModelParts, inp: PlanInputs) -> None:
     """Options the user requires are bought (by the named actor)."""
     for a, o in inp.required:
         m.add_constraints(
@@ -150,7 +166,7 @@ def define_requirement_constraints(m: linopy.Model, v, inp: PlanInputs) -> None:
         )
 
 
-def define_budget_constraints(m: linopy.Model, v, inp: PlanInputs) -> None:
+def define_budget_constraints(m: linopy.Model, v: ModelParts, inp: PlanInputs) -> None:
     """Spending of each actor in each year ≤ its money for new options (pooled: the alliance's total each year)."""
     actors, _, _, years = _coords(inp)
     spend = (v["y"] * _cost_da(inp)).sum(["option", "start"])
@@ -162,7 +178,7 @@ def define_budget_constraints(m: linopy.Model, v, inp: PlanInputs) -> None:
     v["spend"] = spend
 
 
-def define_personnel_constraints(m: linopy.Model, v, inp: PlanInputs) -> None:
+def define_personnel_constraints(m: linopy.Model, v: ModelParts, inp: PlanInputs) -> None:
     """People in service for new options ≤ the actor's manning headroom that year (automation frees people)."""
     actors, options, starts, years = _coords(inp)
     people = xr.DataArray(inp.cat.personnel[:, None, None] * inp.cat.in_service, coords=[options, starts, years])
@@ -172,7 +188,7 @@ def define_personnel_constraints(m: linopy.Model, v, inp: PlanInputs) -> None:
     )
 
 
-def define_production_constraints(m: linopy.Model, v, inp: PlanInputs) -> None:
+def define_production_constraints(m: linopy.Model, v: ModelParts, inp: PlanInputs) -> None:
     """Industrial capacity: added production of a munition by one actor ≤ what its industry can still add."""
     _, options, _, _ = _coords(inp)
     for (a, munition), (added, headroom) in inp.production_limits.items():
@@ -183,7 +199,7 @@ def define_production_constraints(m: linopy.Model, v, inp: PlanInputs) -> None:
         )
 
 
-def _pair_matrix(inp: PlanInputs, pairs, sign_second: float) -> xr.DataArray:
+def _pair_matrix(inp: PlanInputs, pairs: tuple[tuple[int, int], ...], sign_second: float) -> xr.DataArray:
     """(option, pair) matrix with +1 for each pair's first option and ``sign_second`` for its second."""
     ids = list(inp.cat.option_ids)
     mat = np.zeros((len(ids), len(pairs)))
@@ -194,7 +210,7 @@ def _pair_matrix(inp: PlanInputs, pairs, sign_second: float) -> xr.DataArray:
     return xr.DataArray(mat, coords=[pd.Index(ids, name="option"), pd.Index(names, name="pair")])
 
 
-def define_prerequisite_constraints(m: linopy.Model, v, inp: PlanInputs) -> None:
+def define_prerequisite_constraints(m: linopy.Model, v: ModelParts, inp: PlanInputs) -> None:
     """An option starts no earlier than its prerequisite (same actor): Σ_{t'≤t} y[o,t'] ≤ Σ_{t'≤t} y[p,t'] for all t."""
     if not inp.cat.prerequisites:
         return
@@ -202,7 +218,7 @@ def define_prerequisite_constraints(m: linopy.Model, v, inp: PlanInputs) -> None
     m.add_constraints(diff.cumsum("start") <= 0, name="prerequisite")
 
 
-def define_exclusion_constraints(m: linopy.Model, v, inp: PlanInputs) -> None:
+def define_exclusion_constraints(m: linopy.Model, v: ModelParts, inp: PlanInputs) -> None:
     """Mutually exclusive options o and e are not both in the alliance's portfolio (they describe one posture),
     though several allies may each buy o: a binary u per pair picks the side, Σ_t y[a,o,t] ≤ u and
     Σ_t y[a,e,t] ≤ 1 − u for every actor a."""
@@ -224,7 +240,7 @@ def define_exclusion_constraints(m: linopy.Model, v, inp: PlanInputs) -> None:
     )
 
 
-def define_capability_constraints(m: linopy.Model, v, inp: PlanInputs) -> None:
+def define_capability_constraints(m: linopy.Model, v: ModelParts, inp: PlanInputs) -> None:
     """x[s,m] = Σ_a part[s,a] Σ_{o,t} q[o,m] · y[a,o,t] for options in service by the last plan year.
 
     An actor's purchases count in a scenario only if it takes part in it on the allied side.
@@ -245,7 +261,7 @@ def define_capability_constraints(m: linopy.Model, v, inp: PlanInputs) -> None:
     v["x"], v["z"] = x, z
 
 
-def define_surrogate_constraints(m: linopy.Model, v, inp: PlanInputs) -> None:
+def define_surrogate_constraints(m: linopy.Model, v: ModelParts, inp: PlanInputs) -> None:
     """Hypograph of each concave piece, capped at its last breakpoint; d_s ≤ D_s(0) + Σ h, d_s ≤ 1.
 
     For breakpoints l_k with values g_k: h ≤ g_k + slope_k (x − l_k) for every segment k, and
@@ -279,7 +295,7 @@ def define_surrogate_constraints(m: linopy.Model, v, inp: PlanInputs) -> None:
 
 
 @contextlib.contextmanager
-def _silenced_stdout():
+def _silenced_stdout() -> Iterator[None]:
     """HiGHS prints a banner from C code even with output_flag off; keep the CLI's stdout clean."""
     sys.stdout.flush()
     saved = os.dup(1)
@@ -300,7 +316,7 @@ def solve(m: linopy.Model, gap: float = 1e-4, time_limit_s: float = 60.0) -> tup
         return m.solve(solver_name="highs", mip_rel_gap=gap, time_limit=time_limit_s, output_flag=False)
 
 
-def extract(m: linopy.Model, v, inp: PlanInputs, status: tuple[str, str]) -> Plan:
+def extract(m: linopy.Model, v: ModelParts, inp: PlanInputs, status: tuple[str, str]) -> Plan:
     """Read the solution into a :class:`Plan`."""
     cat = inp.cat
     ysol = v["y"].solution.fillna(0).values > 0.5
@@ -316,7 +332,7 @@ def extract(m: linopy.Model, v, inp: PlanInputs, status: tuple[str, str]) -> Pla
     det = {s: inp.sur.predict(s, levels[s]) for s in inp.sur.scenarios}
     w = _weights(inp)
 
-    def frame(arr):
+    def frame(arr: np.ndarray) -> pd.DataFrame:
         return pd.DataFrame(arr, index=pd.Index(cat.actors, name="actor"), columns=pd.Index(years, name="year"))
 
     return Plan(

@@ -6,7 +6,9 @@
 * ``spending-target``: each actor spends its own money on its own options for its national objective
   (the scenarios it takes part in), uncoordinated; the portfolios are then put together.
 * ``cost-transfer``: the allies hand their money to the receiving actor (host-nation support or cash);
-  only the receiver buys, for its national objective.
+  only the receiver buys, for its national objective. The host-nation-support agreement is an explicit input
+  (``planning.host_nation_support``): a payer's new money reaches the receiver only once the current
+  agreement has expired (it is not reopened), and a stated share of the support itself may buy options.
 * ``negotiated``: joint planning, but each actor's money is the user's share of the alliance total.
 """
 
@@ -15,6 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 import numpy as np
+import pandas as pd
 
 from .diagnose import explain_failure, precheck
 from .milp import Plan, PlanInputs, build, extract, solve
@@ -29,6 +32,10 @@ class RegimeSpec:
     name: str
     receiver: str = "USA"
     split: dict[str, float] | None = None
+    transfer_from: dict[str, int] | None = None
+    """Cost-transfer: first plan-year index (0-based) from which each listed payer's money may be transferred."""
+    receiver_extra_musd: tuple[float, ...] | None = None
+    """Cost-transfer: money the receiver may spend on top of the transfers (host-nation support), by plan year."""
 
 
 def national_weights(inp: PlanInputs, actor_index: int) -> dict[str, float]:
@@ -48,6 +55,14 @@ def _solve(inp: PlanInputs, gap: float) -> Plan:
     return extract(model, v, inp, status)
 
 
+def _sum_frames(frames: list[pd.DataFrame]) -> pd.DataFrame:
+    """Σ of actor × year frames, added as the built-in ``sum`` adds them (0 + f₁ + f₂ …); ``frames`` is not empty."""
+    total = 0 + frames[0]
+    for frame in frames[1:]:
+        total = total + frame
+    return total
+
+
 def combine(inp: PlanInputs, plans: list[Plan]) -> Plan:
     """Evaluate several actors' separate portfolios as one alliance portfolio (surrogate)."""
     cat, sur = inp.cat, inp.sur
@@ -63,18 +78,18 @@ def combine(inp: PlanInputs, plans: list[Plan]) -> Plan:
                 levels[s][m] += part[i, a] * inp.q[o, j]
     det = {s: sur.predict(s, levels[s]) for s in sur.scenarios}
     total = sum(inp.weights.get(s, 0.0) for s in sur.scenarios) or 1.0
-    spend = sum(p.spending_musd for p in plans)
+    spend = _sum_frames([p.spending_musd for p in plans])
     return Plan(
         status=", ".join(sorted({p.status for p in plans})),
         objective=float("nan"),
         choices=choices,
         spending_musd=spend,
-        personnel=sum(p.personnel for p in plans),
+        personnel=_sum_frames([p.personnel for p in plans]),
         levels=levels,
         deterrence=det,
         weighted_deterrence=sum(inp.weights.get(s, 0.0) / total * det[s] for s in det),
         total_cost_musd=float(spend.values.sum()),
-        budget_slack_musd=inp.budget_musd - spend,
+        budget_slack_musd=spend.rsub(inp.budget_musd),  # budget − spend (a frame, as ndarray − DataFrame gives)
         lifecycle_cost_musd=float(sum(p.lifecycle_cost_musd for p in plans)),
     )
 
@@ -110,7 +125,13 @@ def plan_regime(inp: PlanInputs, spec: RegimeSpec, gap: float = 1e-4) -> Plan:
         r = cat.actors.index(spec.receiver)
         own = cat.eligible & (np.arange(len(cat.actors)) == r)[None, :]
         budget = np.zeros_like(inp.budget_musd)
-        budget[r] = inp.budget_musd.sum(axis=0)
+        transferable = inp.budget_musd.copy()
+        for payer, start in (spec.transfer_from or {}).items():
+            if payer in cat.actors and payer != spec.receiver:
+                transferable[cat.actors.index(payer), :start] = 0.0  # no new transfer before the agreement expires
+        budget[r] = transferable.sum(axis=0)
+        if spec.receiver_extra_musd is not None:
+            budget[r] = budget[r] + np.asarray(spec.receiver_extra_musd, dtype=float)[: budget.shape[1]]
         return combine(
             inp, [_solve(replace(inp, allowed=own, budget_musd=budget, weights=national_weights(inp, r)), gap)]
         )

@@ -15,20 +15,23 @@ separately (``validate``). See docs/methodology/planning.md §3.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 from scipy.optimize import lsq_linear
 
 from ..model.dataset import Dataset
+from ..sim.results import CampaignResult
 from ..sim.runner import simulate_setup
-from ..sim.setup import build_setup
+from ..sim.setup import CampaignSetup, build_setup
 from .levers import scale_adversary, scale_setup
 
 DEFAULT_LEVELS = (0.0, 0.5, 1.0, 2.0)
 
 
-def deterrence(result, stalemate_weight: float = 0.5) -> float:
+def deterrence(result: CampaignResult, stalemate_weight: float = 0.5) -> float:
     """D = P(denied) + λ·P(stalemate) from a campaign result."""
     oc = result.data["outcome"].values
     return float((oc == "denied").mean() + stalemate_weight * (oc == "stalemate").mean())
@@ -65,7 +68,7 @@ class Surrogate:
     points: dict[str, dict[str, list[float]]]
     reps: int
     seed: int
-    validation: dict = field(default_factory=dict)
+    validation: dict[str, Any] = field(default_factory=dict)
 
     def slopes(self, s: str, m: str) -> np.ndarray:
         return np.diff(self.values[s][m]) / np.diff(self.levels)
@@ -79,7 +82,7 @@ class Surrogate:
                 total += float(np.interp(min(level, self.levels[-1]), self.levels, self.values[s][m]))
         return min(1.0, max(0.0, total))
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return {
             "scenarios": self.scenarios,
             "areas": self.areas,
@@ -93,7 +96,7 @@ class Surrogate:
         }
 
     @classmethod
-    def from_dict(cls, d: dict) -> Surrogate:
+    def from_dict(cls, d: dict[str, Any]) -> Surrogate:
         return cls(
             d["scenarios"],
             d["areas"],
@@ -112,12 +115,12 @@ def fit_surrogate(
     scenarios: list[str],
     areas: list[str],
     *,
-    levels=DEFAULT_LEVELS,
+    levels: Sequence[float] | np.ndarray = DEFAULT_LEVELS,
     reps: int = 300,
     seed: int = 20260101,
     stalemate_weight: float = 0.5,
     threat_factor: float = 1.0,
-    progress=None,
+    progress: Callable[[int], None] | None = None,
 ) -> Surrogate:
     """Simulate each (scenario, area, level) and fit the concave pieces.
 
@@ -126,7 +129,9 @@ def fit_surrogate(
     changes no force or stock of the scenario gains nothing.
     """
     lv = np.asarray(levels, dtype=float)
-    base, values, points = {}, {}, {}
+    base: dict[str, float] = {}
+    values: dict[str, dict[str, np.ndarray]] = {}
+    points: dict[str, dict[str, list[float]]] = {}
     for sid in scenarios:
         setup = scale_adversary(build_setup(ds, sid), threat_factor)
         d0 = deterrence(simulate_setup(setup, reps, seed), stalemate_weight)
@@ -147,7 +152,7 @@ def fit_surrogate(
     return Surrogate(list(scenarios), list(areas), lv, base, values, points, reps, seed)
 
 
-def _unchanged(a, b) -> bool:
+def _unchanged(a: CampaignSetup, b: CampaignSetup) -> bool:
     same_groups = all(
         np.array_equal(a.groups[d].count0, b.groups[d].count0)
         and np.array_equal(a.groups[d].arrival_count, b.groups[d].arrival_count)
@@ -165,7 +170,7 @@ def validate(
     reps: int | None = None,
     threat_factor: float = 1.0,
     stalemate_weight: float = 0.5,
-) -> dict:
+) -> dict[str, Any]:
     """Simulate random multi-area level vectors and compare with the surrogate: RMSE and max error."""
     errors = []
     rows = []

@@ -37,7 +37,7 @@ def dataset_with_portfolio(
     ld: LoadedDataset,
     choices: Iterable[Choice],
     *,
-    tree: dict | None = None,
+    tree: dict[str, Any] | None = None,
     note: str = "",
     in_service_only: bool = True,
 ) -> Dataset:
@@ -45,9 +45,12 @@ def dataset_with_portfolio(
     ds = ld.dataset
     horizon = int(ds.planning.horizon_years.value) if ds.planning else 10**6
     chosen = in_service(ds, choices, horizon) if in_service_only else [(a, o) for a, o, _t in choices]
-    if not chosen and tree is None:
+    if chosen:
+        raw = apply_portfolio(tree if tree is not None else ld.raw, ds, chosen, note=note)
+    elif tree is not None:
+        raw = tree
+    else:
         return ds
-    raw = apply_portfolio(tree if tree is not None else ld.raw, ds, chosen, note=note) if chosen else tree
     return validate_tree(raw, ld.lines, files=list(ld.files)).dataset
 
 
@@ -112,7 +115,7 @@ def verify_portfolio(
     seed: int,
     stalemate_weight: float,
     weights: Mapping[str, float] | None = None,
-    tree: dict | None = None,
+    tree: dict[str, Any] | None = None,
     note: str = "",
     in_service_only: bool = True,
 ) -> dict[str, Any]:

@@ -8,16 +8,28 @@ the simulated ones (the surrogate only guides the choice).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from typing import Any
 
 import numpy as np
 
-from ..domestic.budget import budget_path_share_of_gdp
+from ..domestic.budget import (
+    BudgetPath,
+    TargetSpec,
+    local_per_usd,
+    spec_from_preset,
+    spec_from_target,
+    target_paths,
+)
 from ..domestic.fiscal import fiscal_tradeoff
 from ..domestic.personnel import personnel_headroom
+from ..model.actors import Actor
 from ..model.dataset import Dataset
 from ..model.errors import InputError
+from ..model.forces import year_of_date
 from ..model.loader import LoadedDataset
+from ..model.planning import PlanningParameters
 from .catalogue import build_catalogue
 from .levers import option_levels
 from .milp import Plan, PlanInputs
@@ -36,8 +48,39 @@ class PlanningContext:
     actors: list[str]
     scenarios: list[str]
     threat_factor: float
-    budgets: dict[str, dict]
+    budgets: dict[str, dict[str, Any]]
     notes: list[str] = field(default_factory=list)
+    transfer_from: dict[str, int] = field(default_factory=dict)
+    """Cost-transfer regime: first plan-year index from which a payer's money may be transferred (host-nation
+    support agreement not reopened before it expires)."""
+    receiver_extra_musd: np.ndarray | None = None
+    """Cost-transfer regime: host-nation support the receiver may spend on options, by plan year."""
+    host_nation_support: dict[str, Any] | None = None
+    """The host-nation-support input as used, for the result."""
+    negotiation_opening: dict[str, Any] | None = None
+    """The negotiated regime's opening position (preset, shares), for the result."""
+
+
+def require_planning(ds: Dataset) -> PlanningParameters:
+    """The dataset's planning parameters (services.plan checks for them first and explains how to add them)."""
+    if ds.planning is None:
+        raise ValueError("the dataset has no `planning:` section, so it cannot be planned with")
+    return ds.planning
+
+
+def budget_spec(ds: Dataset, actor: str, override: TargetSpec | None = None) -> TargetSpec:
+    """The target an actor's planning money follows: the override (a --target or --preset) or the data's."""
+    pp = require_planning(ds)
+    return override if override is not None else spec_from_target(pp.budgets[actor], pp.budget_basis)
+
+
+def preset_spec(ds: Dataset, preset_id: str, actor: str | None = None) -> TargetSpec:
+    """A named target preset applied to ``actor`` (default: the preset's own actor), with that actor's catalogue
+    share; the caller checks that both exist."""
+    pp = require_planning(ds)
+    preset = pp.target_presets[preset_id]
+    who = actor or preset.actor
+    return spec_from_preset(preset_id, preset, pp.budgets[who].catalogue_share, pp.budget_basis)
 
 
 def budget_matrix(
@@ -45,43 +88,45 @@ def budget_matrix(
     actors: list[str],
     horizon: int,
     base_year: int,
-    overrides: dict[str, tuple[float, float]] | None = None,
-) -> tuple[np.ndarray, dict[str, dict]]:
-    """(A, H) money for new options (million USD) from each actor's budget path and catalogue share."""
+    overrides: dict[str, TargetSpec] | None = None,
+) -> tuple[np.ndarray, dict[str, dict[str, Any]]]:
+    """(A, H) money for new options (million USD) from each actor's counted target (domestic/budget.py
+    :func:`target_paths`): the catalogue share of the growth of its defence ("core") budget."""
+    pp = require_planning(ds)
     out = np.zeros((len(actors), horizon))
     info = {}
     for i, a in enumerate(actors):
-        target = ds.planning.budgets[a]
-        share, year = (
-            overrides.get(a, (target.target_share_of_gdp, target.target_year))
-            if overrides
-            else (target.target_share_of_gdp, target.target_year)
-        )
-        path = budget_path_share_of_gdp(
+        spec = budget_spec(ds, a, (overrides or {}).get(a))
+        paths = target_paths(
             a,
             ds.actors[a],
-            target_share=share,
-            target_year=int(year),
+            spec,
             base_year=base_year,
             horizon_years=horizon,
-            inflation_per_year=ds.planning.inflation_per_year.value,
-            reference_gdp_year=int(target.reference_gdp_year) if target.reference_gdp_year else None,
+            inflation_per_year=pp.inflation_per_year.value,
         )
-        increment = np.maximum(path.increment_musd().to_numpy(dtype=float), 0.0)
-        out[i] = increment * target.catalogue_share
+        out[i] = paths.for_options_musd()
+        increment = np.maximum(paths.total.increment_musd().to_numpy(dtype=float), 0.0)
         info[a] = {
-            "target_share_of_gdp": share,
-            "target_year": int(year),
-            "base_share_of_gdp": float(path.base_share_of_gdp),
-            "catalogue_share": target.catalogue_share,
+            "target_share_of_gdp": spec.share,
+            "target_year": spec.year,
+            "reference_gdp_year": spec.reference_gdp_year,
+            "preset": spec.preset,
+            "budget_basis": spec.basis,
+            "counts_related": spec.counts_related,
+            "related_share_of_gdp": spec.related_share,
+            "base_share_of_gdp": float(paths.total.base_share_of_gdp),
+            "base_share_of_target_gdp_by_basis": {k: round(v, 5) for k, v in paths.share_today_by_basis.items()},
+            "counted_today_local_bn": {k: round(v, 1) for k, v in paths.counted_today.items()},
+            "catalogue_share": spec.catalogue_share,
             "increment_musd": increment.round(1).tolist(),
             "for_options_musd": out[i].round(1).tolist(),
-            "fiscal": _fiscal(a, ds.actors[a], path),
+            "fiscal": _fiscal(a, ds.actors[a], paths.total),
         }
     return out, info
 
 
-def _fiscal(actor_id: str, actor, path) -> dict | None:
+def _fiscal(actor_id: str, actor: Actor, path: BudgetPath) -> dict[str, Any] | None:
     """The fiscal trade-off of the budget path (where the data has social-security figures): per year the
     extra defence money, the social-security natural increase, the revenue they need, and the debt ratio
     if bond-financed (domestic/fiscal.py)."""
@@ -125,7 +170,7 @@ def headroom_matrix(ds: Dataset, actors: list[str], horizon: int, base_year: int
         col = (
             "cumulative_headroom_persons"
             if "cumulative_headroom_persons" in frame
-            else [c for c in frame if "cumulative" in c][0]
+            else [str(c) for c in frame if "cumulative" in str(c)][0]
         )
         values = frame[col].to_numpy(dtype=float)[-horizon:]
         out[i] = np.maximum(values, 0.0)
@@ -137,9 +182,12 @@ def headroom_matrix(ds: Dataset, actors: list[str], horizon: int, base_year: int
     return out, notes
 
 
-def production_limits(ds: Dataset, actors: list[str], option_ids: list[str], horizon: int) -> dict:
+def production_limits(
+    ds: Dataset, actors: list[str], option_ids: list[str], horizon: int, base_year: int | None = None
+) -> dict[tuple[int, str], tuple[np.ndarray, float]]:
     """Industrial capacity per (actor, munition): rounds/year that options may add, from the domestic
-    engine's ramp ceiling (max_per_year, else the surge rate) less today's production."""
+    engine's ramp ceiling (max_per_year, else the surge rate) less the production of the plan's base year
+    (the holding's year-matched rate, ``Holding.production_in``; today's rate without a year)."""
     out = {}
     for mid, mun in ds.munitions.items():
         for i, a in enumerate(actors):
@@ -159,8 +207,65 @@ def production_limits(ds: Dataset, actors: list[str], option_ids: list[str], hor
             h = mun.holdings[a]
             cap = ds.actors[a].industrial_capacity.get(mid)
             ceiling = cap.max_per_year.value if cap else h.surge_per_year
-            out[(i, mid)] = (added, max(0.0, ceiling - h.production_per_year))
+            out[(i, mid)] = (added, max(0.0, ceiling - h.production_in(base_year)))
     return out
+
+
+def host_nation_support_terms(
+    ds: Dataset, actors: list[str], horizon: int, base_year: int
+) -> tuple[dict[str, int], np.ndarray, dict[str, Any] | None]:
+    """The cost-transfer regime's host-nation-support input (``planning.host_nation_support``).
+
+    Returns (first plan-year index from which each payer's money may be transferred, the support money the
+    receiver may spend on options by plan year 1..H in base-year million USD, a record for the result). The
+    support runs at total / term per (fiscal) year up to ``last_year`` and at ``renewal_factor`` times that
+    after; ``catalogue_share`` of it may buy options. With ``transfers_after_expiry`` a payer's new money
+    reaches the receiver only from the first year after ``last_year``."""
+    pp = require_planning(ds)
+    hns = pp.host_nation_support
+    if hns is None or hns.payer not in actors or hns.receiver not in ds.actors:
+        return {}, np.zeros(horizon), None
+    first, last = year_of_date(hns.first_year), year_of_date(hns.last_year)
+    per_year = hns.total_local_bn.value / max(1, last - first + 1)
+    years = np.arange(base_year + 1, base_year + horizon + 1)
+    level = np.where(years <= last, per_year, per_year * hns.renewal_factor.value)
+    fx = local_per_usd(hns.payer, ds.actors[hns.payer])
+    deflator = (1.0 + pp.inflation_per_year.value) ** np.arange(1, horizon + 1)
+    extra = hns.catalogue_share.value * level * 1000.0 / fx / deflator
+    start = int(np.clip(last + 1 - (base_year + 1), 0, horizon)) if hns.transfers_after_expiry else 0
+    record = {
+        "payer": hns.payer,
+        "receiver": hns.receiver,
+        "agreement": f"{hns.first_year}-{hns.last_year}",
+        "expires": hns.expires,
+        "local_bn_per_year": round(per_year, 1),
+        "currency": ds.actors[hns.payer].currency,
+        "renewal_factor": hns.renewal_factor.value,
+        "catalogue_share": hns.catalogue_share.value,
+        "transfers_from_plan_year": start + 1,
+        "for_options_musd": extra.round(1).tolist(),
+        "source": hns.source,
+    }
+    return {hns.payer: start}, extra, record
+
+
+def opening_split(ds: Dataset, actors: list[str], horizon: int, base_year: int) -> dict[str, Any] | None:
+    """The negotiated regime's opening position (``planning.negotiation_opening``): every actor but the receiver
+    at that preset's target, the receiver at its own; shares of the money for options this gives, and what
+    they rest on. ``None`` if the data names no opening."""
+    pp = require_planning(ds)
+    pid = pp.negotiation_opening
+    if pid is None or pid not in pp.target_presets:
+        return None
+    overrides = {a: preset_spec(ds, pid, a) for a in actors if a != pp.receiver}
+    money, _info = budget_matrix(ds, actors, horizon, base_year, overrides)
+    sums = money.sum(axis=1)
+    total = float(sums.sum()) or 1.0
+    return {
+        "preset": pid,
+        "shares": {a: float(sums[i]) / total for i, a in enumerate(actors)},
+        "source": pp.target_presets[pid].source,
+    }
 
 
 def participation(ds: Dataset, scenarios: list[str], actors: list[str]) -> np.ndarray:
@@ -176,11 +281,16 @@ def participation(ds: Dataset, scenarios: list[str], actors: list[str]) -> np.nd
 
 
 def build_context(
-    ld: LoadedDataset, *, budget_overrides=None, surrogate: Surrogate | None = None, seed: int = 20260101, progress=None
+    ld: LoadedDataset,
+    *,
+    budget_overrides: dict[str, TargetSpec] | None = None,
+    surrogate: Surrogate | None = None,
+    seed: int = 20260101,
+    progress: Callable[[int], None] | None = None,
 ) -> tuple[PlanningContext, Surrogate]:
     """Everything the regimes need; fits the surrogate unless one is given."""
     ds = ld.dataset
-    pp = ds.planning
+    pp = require_planning(ds)
     horizon, base_year = int(pp.horizon_years.value), int(pp.base_year.value)
     actors = [a for a in pp.budgets if a in ds.actors]
     scenarios = [s for s, sc in ds.scenarios.items() if sc.weight.value > 0]
@@ -209,6 +319,7 @@ def build_context(
     cat = build_catalogue(ds, actors, horizon)
     budgets, budget_info = budget_matrix(ds, actors, horizon, base_year, budget_overrides)
     headroom, notes = headroom_matrix(ds, actors, horizon, base_year)
+    transfer_from, hns_extra, hns_record = host_nation_support_terms(ds, actors, horizon, base_year)
     inputs = PlanInputs(
         cat=cat,
         q=option_levels(ds, list(cat.option_ids), surrogate.areas),
@@ -217,9 +328,21 @@ def build_context(
         budget_musd=budgets,
         personnel_headroom=headroom,
         participation=participation(ds, surrogate.scenarios, actors),
-        production_limits=production_limits(ds, actors, list(cat.option_ids), horizon),
+        production_limits=production_limits(ds, actors, list(cat.option_ids), horizon, base_year),
     )
-    return PlanningContext(inputs, actors, scenarios, factor, budget_info, notes), surrogate
+    ctx = PlanningContext(
+        inputs,
+        actors,
+        scenarios,
+        factor,
+        budget_info,
+        notes,
+        transfer_from=transfer_from,
+        receiver_extra_musd=hns_extra,
+        host_nation_support=hns_record,
+        negotiation_opening=opening_split(ds, actors, horizon, base_year),
+    )
+    return ctx, surrogate
 
 
 def resimulate(
@@ -231,7 +354,7 @@ def resimulate(
     seed: int,
     stalemate_weight: float,
     in_service_only: bool = True,
-) -> dict:
+) -> dict[str, Any]:
     """Apply a plan's options to the data and simulate every scenario (:func:`.verify.verify_portfolio`)."""
     return verify_portfolio(
         ld,
@@ -246,10 +369,20 @@ def resimulate(
 
 
 def run_regime(ctx: PlanningContext, spec: RegimeSpec, gap: float = 1e-4) -> Plan:
+    """One regime's plan; the cost-transfer regime gets the host-nation-support terms if its receiver is the
+    agreement's receiver."""
+    hns = ctx.host_nation_support
+    if spec.name == "cost-transfer" and hns is not None and hns["receiver"] == spec.receiver:
+        extra = ctx.receiver_extra_musd
+        spec = replace(
+            spec,
+            transfer_from=dict(ctx.transfer_from),
+            receiver_extra_musd=None if extra is None else tuple(float(x) for x in extra),
+        )
     return plan_regime(ctx.inputs, spec, gap)
 
 
-def money_saved(ctx: PlanningContext, regime_plan: Plan, gap: float = 1e-4) -> dict:
+def money_saved(ctx: PlanningContext, regime_plan: Plan, gap: float = 1e-4) -> dict[str, Any]:
     """Cheapest joint plan matching a regime's (surrogate) deterrence, and the money it saves."""
     # One cost measure throughout: lifecycle cost, which is what the min-cost plan minimises.
     try:

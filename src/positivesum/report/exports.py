@@ -1,13 +1,12 @@
 """Excel workbook (one sheet per report table) and CSV/Parquet copies of every table.
 
 Sheet names are the table ids (at most 31 characters, unique), which are also the ids of the
-HTML tables. Files are written under a temporary name and renamed when complete.
+HTML tables. The workbook is written under a temporary name and renamed when complete.
 """
 
 from __future__ import annotations
 
 import re
-import shutil
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -111,14 +110,13 @@ def write_excel(report: Report, path: Path) -> Path:
 
 
 def write_tables(report: Report, directory: Path) -> Path:
-    """``directory/ID.csv`` (UTF-8) and ``directory/ID.parquet`` for every table; replaces the directory."""
-    tmp = directory.with_name(directory.name + ".part")
-    shutil.rmtree(tmp, ignore_errors=True)
-    tmp.mkdir(parents=True)
+    """``directory/ID.csv`` (UTF-8) and ``directory/ID.parquet`` for every table, in a new folder.
+
+    The folder must not exist: the briefing writes it inside its own staging folder
+    (``services.outputs.StagingFolder``), so nothing of the user's is ever removed here."""
+    directory.mkdir(parents=True, exist_ok=False)
     for table in report.tables():
         frame = _clean(table.frame)
-        _spreadsheet_safe(frame).to_csv(tmp / f"{table.id}.csv", index=False, encoding="utf-8")
-        frame.to_parquet(tmp / f"{table.id}.parquet", index=False)
-    shutil.rmtree(directory, ignore_errors=True)
-    tmp.replace(directory)
+        _spreadsheet_safe(frame).to_csv(directory / f"{table.id}.csv", index=False, encoding="utf-8")
+        frame.to_parquet(directory / f"{table.id}.parquet", index=False)
     return directory

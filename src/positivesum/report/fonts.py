@@ -67,16 +67,16 @@ def subset_font(path: Path, index: int, characters: set[str]) -> bytes:
     from fontTools import subset
     from fontTools.ttLib import TTFont
 
-    font = TTFont(str(path), fontNumber=index, lazy=True)
     options = subset.Options()
     options.layout_features = ["*"]  # keep vertical forms, kerning and proportional kana
     options.name_IDs = ["*"]
     options.notdef_outline = True
     subsetter = subset.Subsetter(options)
     subsetter.populate(unicodes=sorted(ord(c) for c in characters))
-    subsetter.subset(font)
     buffer = io.BytesIO()
-    font.save(buffer)
+    with TTFont(str(path), fontNumber=index, lazy=True) as font:  # closes the font file (lazy reads keep it open)
+        subsetter.subset(font)
+        font.save(buffer)
     return buffer.getvalue()
 
 

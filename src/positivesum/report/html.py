@@ -42,7 +42,9 @@ def vega_bundle() -> str:
     """Vega, Vega-Lite and vega-embed as one script (no network needed)."""
     import vl_convert as vlc
 
-    return vlc.javascript_bundle(vl_version=_vl_version()).replace("</script", "<\\/script")
+    # vl_convert's stub marks `snippet` as required; at run time it defaults to None (the global-assignment snippet)
+    bundle = vlc.javascript_bundle(vl_version=_vl_version())  # type: ignore[call-arg]
+    return bundle.replace("</script", "<\\/script")
 
 
 def chart_spec(chart) -> dict:

@@ -39,7 +39,8 @@ from ..model.scenarios import INTERVENTION_LEVELS
 from ..plan.regimes import REGIMES, RegimeSpec, plan_regime
 from ..plan.surrogate import fit_surrogate
 from ..plan.verify import dataset_with_portfolio, score_scenario, weighted_mean
-from ..plan.workflow import PlanningContext, participation, run_regime
+from ..plan.workflow import PlanningContext, participation, require_planning, run_regime
+from .simulate import need_engine
 
 CLI = COMMAND_LINE
 MAX_PLAYERS = 6  # 63 coalitions, each a MILP and a campaign per scenario
@@ -65,7 +66,7 @@ def default_players(ld: LoadedDataset) -> list[str]:
     """Treaty allies (kind: ally) with a budget in the planner, United States and Japan first; partners
     such as Taiwan stay in the scenarios as non-players."""
     ds = ld.dataset
-    planners = [a for a in ds.planning.budgets if a in ds.actors and ds.actors[a].kind == "ally"]
+    planners = [a for a in require_planning(ds).budgets if a in ds.actors and ds.actors[a].kind == "ally"]
     return sorted(
         planners, key=lambda a: (a not in ("USA", "JPN"), ("USA", "JPN").index(a) if a in ("USA", "JPN") else 0, a)
     )
@@ -76,7 +77,7 @@ def parse_players(ld: LoadedDataset, text: str | None) -> list[str]:
     if not text:
         return default_players(ld)
     ds = ld.dataset
-    known = [a for a in ds.planning.budgets if a in ds.actors]
+    known = [a for a in require_planning(ds).budgets if a in ds.actors]
     players = [p.strip() for p in text.split(",") if p.strip()]
     problems = []
     for p in players:
@@ -140,7 +141,7 @@ def fair_shares(
     spend = {p: usd_bn(ds.actors[p], ds.actors[p].defence_budget_local_bn) for p in players}
     money = {p: float(sum(ctx.budgets[p]["for_options_musd"])) if p in ctx.budgets else 0.0 for p in players}
     for name, weights in (("gdp", gdp), ("defence_spending", spend), ("plan_money", money)):
-        if all(v is not None and v >= 0 for v in weights.values()) and sum(weights.values()) > 0:
+        if all(v is not None and v >= 0 for v in weights.values()) and sum(v or 0.0 for v in weights.values()) > 0:
             allocations[f"proportional_to_{name}"] = allocate(game, "proportional", weights=weights)
     grand = float(game.grand_value())
     singles = {p: study.value([p]) for p in players}
@@ -281,6 +282,25 @@ def _joining_variant(ld: LoadedDataset, sid: str, base_id: str, actor: str) -> t
     return validate_tree(tree, ld.lines, files=list(ld.files)), new_id
 
 
+def check_intervention_options(ld: LoadedDataset, base_scenario: str, actor: str) -> None:
+    """``--scenario`` and ``--actor`` of the intervention matrix (checked before any planning)."""
+    ds = ld.dataset
+    check_known("scenario", base_scenario, list(ds.scenarios), "--scenario")
+    check_known("planning actor", actor, [a for a in require_planning(ds).budgets if a in ds.actors], "--actor")
+    base_part = ds.scenarios[base_scenario].participants.get(actor)
+    if base_part is None or base_part.side != "blue":
+        raise InputError(
+            [
+                Problem(
+                    CLI,
+                    "--scenario",
+                    f"{actor} takes no part on the allied side in '{base_scenario}'",
+                    f"choose a base scenario in which {actor} is a blue participant, e.g. taiwan_base",
+                )
+            ]
+        )
+
+
 def intervention_matrix(
     ld: LoadedDataset,
     ctx: PlanningContext,
@@ -294,28 +314,15 @@ def intervention_matrix(
     progress=None,
 ) -> dict[str, Any]:
     """For each intervention level: ``actor``'s best portfolio on its own money, its cost, its role by
-    mission area, and the simulated outcome with and without the portfolio (DESIGN §3.5)."""
+    mission area, and the simulated outcome with and without the portfolio (docs/methodology/alliance.md)."""
     ds = ld.dataset
-    check_known("scenario", base_scenario, list(ds.scenarios), "--scenario")
-    check_known("planning actor", actor, ctx.actors, "--actor")
-    base_part = ds.scenarios[base_scenario].participants.get(actor)
-    if base_part is None or base_part.side != "blue":
-        raise InputError(
-            [
-                Problem(
-                    CLI,
-                    "--scenario",
-                    f"{actor} takes no part on the allied side in '{base_scenario}'",
-                    f"choose a base scenario in which {actor} is a blue participant, e.g. taiwan_base",
-                )
-            ]
-        )
-    pp = ds.planning
+    check_intervention_options(ld, base_scenario, actor)
+    pp = require_planning(ds)
     horizon, lam = int(pp.horizon_years.value), pp.stalemate_weight.value
     areas = [m for m in ctx.inputs.sur.areas]
     a_idx = ctx.actors.index(actor)
     money = float(ctx.inputs.budget_musd[a_idx].sum())
-    rows = []
+    rows: list[dict[str, Any]] = []
     for level, sid in level_scenarios(ds, base_scenario).items():
         if progress:
             progress(1)
@@ -411,20 +418,16 @@ def check_role_thresholds(primary_share: float, supporting_share: float = DEFAUL
         )
 
 
-def roles_matrix(
+def check_roles_options(
     ld: LoadedDataset,
-    ctx: PlanningContext,
-    *,
-    regime: str = "joint",
-    baseline: str | None = None,
-    scenario: str | None = None,
-    actors: list[str] | None = None,
+    regime: str,
+    baseline: str | None,
+    scenario: str | None,
     primary_share: float = DEFAULT_PRIMARY_SHARE,
     supporting_share: float = DEFAULT_SUPPORTING_SHARE,
-    gap: float = defaults.STUDY_MILP_GAP,
-    split=None,
-) -> dict[str, Any]:
-    """Roles derived from a regime's plan, diffed against a baseline roles matrix, with gaps and duplicates."""
+) -> str:
+    """``--regime``, ``--baseline``, ``--scenario`` and ``--primary-share`` of the roles matrix (checked before
+    any planning); returns the baseline roles matrix to use."""
     ds = ld.dataset
     check_role_thresholds(primary_share, supporting_share)
     if regime not in REGIMES:
@@ -453,6 +456,25 @@ def roles_matrix(
     check_known("roles matrix", baseline, list(ds.roles), "--baseline")
     if scenario:
         check_known("scenario", scenario, list(ds.scenarios), "--scenario")
+    return baseline
+
+
+def roles_matrix(
+    ld: LoadedDataset,
+    ctx: PlanningContext,
+    *,
+    regime: str = "joint",
+    baseline: str | None = None,
+    scenario: str | None = None,
+    actors: list[str] | None = None,
+    primary_share: float = DEFAULT_PRIMARY_SHARE,
+    supporting_share: float = DEFAULT_SUPPORTING_SHARE,
+    gap: float = defaults.STUDY_MILP_GAP,
+    split=None,
+) -> dict[str, Any]:
+    """Roles derived from a regime's plan, diffed against a baseline roles matrix, with gaps and duplicates."""
+    ds = ld.dataset
+    baseline = check_roles_options(ld, regime, baseline, scenario, primary_share, supporting_share)
     base = ds.roles[baseline].roles
     actors = actors or sorted({a for cell in base.values() for a in cell})
     for a in actors:
@@ -460,8 +482,9 @@ def roles_matrix(
     if regime == "negotiated" and not split:
         total = {a: float(sum(ctx.budgets[a]["for_options_musd"])) for a in ctx.actors}
         split = {a: v / (sum(total.values()) or 1.0) for a, v in total.items()}
-    plan = run_regime(ctx, RegimeSpec(regime, receiver=ds.planning.receiver, split=split), gap)
-    ds_plan = with_plan(ld, plan.choices, int(ds.planning.horizon_years.value))
+    pp = require_planning(ds)
+    plan = run_regime(ctx, RegimeSpec(regime, receiver=pp.receiver, split=split), gap)
+    ds_plan = with_plan(ld, plan.choices, int(pp.horizon_years.value))
     areas = list(ds.mission_areas)
     capital = capital_by_actor_area(ds_plan, actors, areas, scenario)
     areas = [m for m in areas if m in base or any(capital[a][m] > 0 for a in actors)]
@@ -497,6 +520,29 @@ def roles_matrix(
     }
 
 
+def check_command_options(
+    ld: LoadedDataset,
+    structures: list[str] | None = None,
+    scenarios: list[str] | None = None,
+    roles: list[str] | None = None,
+) -> tuple[list[str], list[str], list[str]]:
+    """``--structure`` and ``--scenario`` of the command-structure comparison (and its roles matrices), checked
+    before any simulation; returns them with the defaults filled in (all structures, every weighted scenario,
+    every roles matrix)."""
+    ds = ld.dataset
+    structures = structures or list(ds.command_structures)
+    scenarios = scenarios or [s for s, sc in ds.scenarios.items() if sc.weight.value > 0]
+    roles = roles or list(ds.roles)
+    for s in structures:
+        check_known("command structure", s, list(ds.command_structures), "--structure")
+    for s in scenarios:
+        check_known("scenario", s, list(ds.scenarios), "--scenario")
+    for r in roles:
+        check_known("roles matrix", r, list(ds.roles), "--roles")
+    need_engine(ld)
+    return structures, scenarios, roles
+
+
 def command_comparison(
     ld: LoadedDataset,
     *,
@@ -510,15 +556,7 @@ def command_comparison(
     """Each command structure's initial-response latency, simulated outcomes (common random numbers), and
     whether every primary role in each roles matrix has a command path."""
     ds = ld.dataset
-    structures = structures or list(ds.command_structures)
-    scenarios = scenarios or [s for s, sc in ds.scenarios.items() if sc.weight.value > 0]
-    roles = roles or list(ds.roles)
-    for s in structures:
-        check_known("command structure", s, list(ds.command_structures), "--structures")
-    for s in scenarios:
-        check_known("scenario", s, list(ds.scenarios), "--scenarios")
-    for r in roles:
-        check_known("roles matrix", r, list(ds.roles), "--roles")
+    structures, scenarios, roles = check_command_options(ld, structures, scenarios, roles)
     lam = ds.planning.stalemate_weight.value if ds.planning else defaults.STALEMATE_WEIGHT
     weights = {s: ds.scenarios[s].weight.value for s in scenarios}
 

@@ -13,12 +13,13 @@ import yaml
 
 from .. import __version__
 from ..diffing import Change, diff_trees
-from ..model.errors import COMMAND_LINE, InputError, Problem, suggest
+from ..model.errors import COMMAND_LINE, InputError, Location, Problem, suggest
 from ..model.geo import base_theatre_distances_km
 from ..model.loader import PACKAGED_DEFAULT, LoadedDataset, load_dataset
 from ..model.scenarios import Scenario
 from ..sim.command import component_latencies_hours
 from ..sim.setup import access_for
+from .validation import check_out_file
 
 ENTITY_KINDS = ("scenarios", "actors", "bases", "munitions", "options", "capability_classes", "command_structures")
 
@@ -28,6 +29,109 @@ def load(
 ) -> LoadedDataset:
     """Load and validate a dataset (the packaged default when ``data`` is empty)."""
     return load_dataset(data or None, overrides, sets)
+
+
+#: In a folder, the file that stands for the whole dataset (it imports the others), as in the packaged data.
+ENTRY_POINT = "default.yaml"
+
+
+def _imports(path: Path) -> set[Path]:
+    """The files that ``path`` imports (resolved), read from its top-level ``import:`` without loading it; a file
+    that cannot be read that far imports nothing here (loading it reports why)."""
+    try:
+        node = yaml.compose(path.read_text(encoding="utf-8"), Loader=yaml.SafeLoader)  # aliases are not expanded
+    except (OSError, UnicodeError, yaml.YAMLError):
+        return set()
+    if not isinstance(node, yaml.MappingNode):
+        return set()
+    for key, value in node.value:
+        if key.value == "import":
+            items = value.value if isinstance(value, yaml.SequenceNode) else [value]
+            return {(path.parent / item.value).resolve() for item in items if isinstance(item, yaml.ScalarNode)}
+    return set()
+
+
+def folder_entry_points(folder: Path) -> list[Path]:
+    """The files that stand for the datasets of a folder (see :func:`validation_targets`): ``default.yaml`` if
+    present; else the top-level ``*.yaml`` files no other file there imports, plus, for files only reachable
+    through an import cycle, the first of each cycle (loading it reports the cycle)."""
+    if (folder / ENTRY_POINT).is_file():
+        return [folder / ENTRY_POINT]
+    files = sorted(f for f in folder.glob("*.yaml") if f.is_file())
+    graph = {f.resolve(): _imports(f) for f in files}
+    imported = set().union(*graph.values()) if graph else set()
+    entries = [f for f in files if f.resolve() not in imported]
+    reached: set[Path] = set()
+
+    def reach(start: Path) -> None:
+        stack = [start]
+        while stack:
+            node = stack.pop()
+            if node not in reached:
+                reached.add(node)
+                stack.extend(graph.get(node, ()))
+
+    for f in entries:
+        reach(f.resolve())
+    for f in files:
+        if f.resolve() not in reached:
+            entries.append(f)
+            reach(f.resolve())
+    return sorted(entries)
+
+
+def validation_targets(paths: list[Path] | None) -> list[list[Path] | None]:
+    """The datasets that validating ``paths`` checks, each a list of files loaded together.
+
+    * no path: the packaged default dataset (``None``);
+    * files are loaded together, in the order given, as one dataset (imports are followed);
+    * a folder holding ``default.yaml`` stands for that file, its entry point, which imports the others: no
+      file of the folder is checked alone, without the context it needs;
+    * in any other folder, each top-level ``*.yaml`` file that no other file of the folder imports is a
+      dataset of its own (the files it imports are checked through it).
+    """
+    if not paths:
+        return [None]
+    together: list[Path] = []
+    alone: list[list[Path] | None] = []
+    problems = []
+    for path in map(Path, paths):
+        if not path.is_dir():
+            together.append(path)
+            continue
+        entries = folder_entry_points(path)
+        if not entries:
+            problems.append(
+                Problem(
+                    Location(str(path), 0),
+                    "",
+                    "this folder holds no YAML file",
+                    f"pass a dataset file, or a folder with {ENTRY_POINT} or other *.yaml files",
+                )
+            )
+        elif entries[0].name == ENTRY_POINT:
+            together.append(entries[0])
+        else:
+            alone.extend([f] for f in entries)
+    if problems:
+        raise InputError(problems)
+    return ([together] if together else []) + alone
+
+
+def validate(
+    paths: list[Path] | None = None, overrides: list[str] | None = None, sets: list[str] | None = None
+) -> list[LoadedDataset]:
+    """Load and validate every dataset of :func:`validation_targets`; raise one :class:`InputError` with the
+    problems of all of them (each problem once, in the order found)."""
+    loaded, problems = [], []
+    for target in validation_targets(paths):
+        try:
+            loaded.append(load(target, overrides, sets))
+        except InputError as e:
+            problems.extend(e.problems)
+    if problems:
+        raise InputError(list(dict.fromkeys(problems)))
+    return loaded
 
 
 def summary(ld: LoadedDataset) -> dict[str, Any]:
@@ -185,7 +289,12 @@ def diff(a: str, b: str, data: list[Path] | None = None, overrides=None, sets=No
 
 
 def new_scenario_yaml(ld: LoadedDataset, name: str, from_id: str, file_name: str | None = None) -> str:
-    """A commented YAML file defining scenario ``name`` as a copy of ``from_id`` to edit."""
+    """A commented YAML file defining scenario ``name`` as a copy of ``from_id`` to edit.
+
+    ``file_name`` is where it will be written (named in the comments): it is checked here, before anything is
+    written, to be a ``.yaml`` file name that is not a folder and not under a file (``--out``)."""
+    if file_name is not None:
+        check_out_file(Path(file_name), suffixes=(".yaml", ".yml"))
     sc = get_scenario(ld, from_id)
     if name in ld.dataset.scenarios:
         raise InputError(

@@ -6,12 +6,13 @@ here raises :class:`InputError` for bad input so the CLI can report it cleanly.
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 from typing import Any
 
 from ..games.allocation import Allocation
-from ..games.gamefile import LoadedGame, load_game_file
-from ..games.games import GameError, surplus
+from ..games.gamefile import AirportGameFile, BankruptcyGameFile, LoadedGame, load_game_file
+from ..games.games import Game, GameError, surplus
 from ..games.rules import allocate
 from ..model.errors import InputError, Location, Problem, option_error
 from .outputs import to_json_text
@@ -44,6 +45,10 @@ def parse_shares(text: str, players: tuple[str, ...]) -> list[float]:
             raise option_error(
                 "--check", f"share '{value}' for {name} is not a number", "write a plain number"
             ) from None
+        if not math.isfinite(shares[name]):
+            raise option_error(
+                "--check", f"share '{value.strip()}' for {name} is not a finite number", "write a plain number"
+            )
     missing = [p for p in players if p not in shares]
     if missing:
         raise option_error("--check", f"no share for {', '.join(missing)}", "give one share per player")
@@ -66,9 +71,12 @@ def _game_info(loaded: LoadedGame) -> dict[str, Any]:
     return info
 
 
-def _explicit_game(loaded: LoadedGame, rule: str):
+def _explicit_game(loaded: LoadedGame, rule: str) -> Game:
     if loaded.game is None:
-        size = loaded.airport.total_users if loaded.airport is not None else len(loaded.bankruptcy.claimants)
+        if loaded.airport is not None:
+            size = loaded.airport.total_users
+        else:
+            size = len(loaded.bankruptcy.claimants) if loaded.bankruptcy is not None else 0
         raise option_error(
             "--rule",
             f"rule '{rule}' needs the explicit game, which is limited to 20 players (this game has {size:,})",
@@ -82,12 +90,14 @@ def _run_rule(loaded: LoadedGame, rule: str, check: list[float] | None) -> Alloc
         return loaded.airport.shapley()
     if loaded.bankruptcy is not None and rule in ("talmud", "cea", "cel", "proportional"):
         if rule == "proportional":
-            return loaded.bankruptcy.proportional(loaded.spec.weights)
+            spec = loaded.spec
+            return loaded.bankruptcy.proportional(spec.weights if isinstance(spec, BankruptcyGameFile) else None)
         return getattr(loaded.bankruptcy, rule)()
     game = _explicit_game(loaded, rule)
     options: dict[str, Any] = {}
     if rule == "proportional":
-        if loaded.spec.weights is None:
+        weights = None if isinstance(loaded.spec, AirportGameFile) else loaded.spec.weights
+        if weights is None:
             raise InputError(
                 [
                     Problem(
@@ -98,7 +108,7 @@ def _run_rule(loaded: LoadedGame, rule: str, check: list[float] | None) -> Alloc
                     )
                 ]
             )
-        options["weights"] = loaded.spec.weights
+        options["weights"] = weights
     if rule == "core" and check is not None:
         options["check"] = check
     return allocate(game, rule, **options)
@@ -107,6 +117,8 @@ def _run_rule(loaded: LoadedGame, rule: str, check: list[float] | None) -> Alloc
 def _airport_tables(loaded: LoadedGame, alloc: Allocation) -> dict[str, Any]:
     """Per type and per user views of an airport allocation (whatever the rule)."""
     airport = loaded.airport
+    if airport is None:  # callers pass airport games only
+        raise ValueError(f"{loaded.file}: not an airport game")
     if alloc.players == airport.types:  # closed-form Shapley: shares are type totals
         per_type_user = [alloc.diagnostics["charge_per_user"][t] for t in airport.types]
     else:  # a rule on the user-level game: average the users of each type (equal by symmetry)

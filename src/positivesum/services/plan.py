@@ -9,58 +9,103 @@ import hashlib
 import json
 import math
 import re
+from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from .. import defaults
-from ..model.errors import COMMAND_LINE, InputError, Location, Problem, suggest
+from ..domestic.budget import TargetSpec
+from ..model.errors import COMMAND_LINE, InputError, Location, Problem, check_known, suggest
 from ..model.loader import LoadedDataset
+from ..model.planning import PlanningParameters
 from ..plan.milp import Plan
 from ..plan.regimes import REGIMES, RegimeSpec
 from ..plan.surrogate import Surrogate
-from ..plan.workflow import PlanningContext, build_context, money_saved, resimulate, run_regime
-from .validation import check_reps, check_seed
+from ..plan.workflow import (
+    PlanningContext,
+    budget_spec,
+    build_context,
+    money_saved,
+    preset_spec,
+    resimulate,
+    run_regime,
+)
+from .outputs import write_text_atomic
+from .validation import check_cache_dir, check_reps, check_seed
 
 CLI = COMMAND_LINE
 
 
-def parse_budgets(ld: LoadedDataset, items: list[str] | None) -> dict[str, tuple[float, float]]:
-    """``ACTOR=SHARE@YEAR`` (e.g. JPN=0.035@2035) → {actor: (share, year)}."""
-    out, problems = {}, []
-    known = ld.dataset.planning.budgets if ld.dataset.planning else {}
+def parse_budgets(
+    ld: LoadedDataset, items: list[str] | None, presets: list[str] | None = None
+) -> dict[str, TargetSpec]:
+    """Budget targets from the command line, by actor.
+
+    ``--target``/``--budget ACTOR=SHARE@YEAR`` (e.g. JPN=0.035@2035 or JPN=3.5%@2035) changes the share and year
+    of the actor's own target (its counting rules stay: Japan's is a share of FY2022 GDP, defence + related);
+    ``ACTOR=PRESET`` (e.g. JPN=nato-5) and ``--preset PRESET`` (for the preset's own actor) apply a named,
+    sourced preset with its own counting rules (``planning.target_presets``)."""
+    out: dict[str, TargetSpec] = {}
+    problems: list[Problem] = []
     pp = ld.dataset.planning
+    known = pp.budgets if pp else {}
+    catalogue = pp.target_presets if pp else {}
     first_year = int(pp.base_year.value) if pp else 0
     last_year = (
         first_year + int(pp.horizon_years.value) + 25 if pp else 10**6
     )  # targets may lie beyond the plan's horizon
+    preset_list = ", ".join(catalogue) or "none in this data"
+
+    def unknown_actor(flag: str, actor: str) -> Problem:
+        return Problem(
+            CLI,
+            flag,
+            f"no budget target for actor '{actor}'",
+            f"{suggest(actor, known)} (actors with targets: {', '.join(known)})",
+        )
+
+    def apply_preset(flag: str, actor: str | None, name: str) -> None:
+        if name not in catalogue:
+            problems.append(
+                Problem(CLI, flag, f"no target preset '{name}'", f"{suggest(name, catalogue)} (presets: {preset_list})")
+            )
+            return
+        who = actor or catalogue[name].actor
+        if who not in known:
+            problems.append(unknown_actor(flag, who))
+            return
+        assert pp is not None
+        out[who] = preset_spec(ld.dataset, name, who)
+
     for item in items or []:
         m = re.fullmatch(r"\s*([A-Za-z][\w-]*)\s*=\s*([0-9]+(?:\.[0-9]*)?|\.[0-9]+)(%?)\s*@\s*(\d{4})\s*", item)
+        named = re.fullmatch(r"\s*([A-Za-z][\w-]*)\s*=\s*([A-Za-z][\w-]*)\s*", item)
+        if named and named.group(2) in catalogue:
+            apply_preset("--target", named.group(1), named.group(2))
+            continue
         if not m:
             problems.append(
                 Problem(
                     CLI,
-                    "--budget",
+                    "--target",
                     f"cannot read '{item}'",
-                    "write ACTOR=SHARE@YEAR, e.g. --budget JPN=0.035@2035 or JPN=3.5%@2035",
+                    "write ACTOR=SHARE@YEAR, e.g. --target JPN=0.035@2035 or JPN=3.5%@2035 (also --budget), "
+                    f"or ACTOR=PRESET with a preset of the data ({preset_list})",
                 )
             )
             continue
         actor, share, pct, year = m.group(1), float(m.group(2)), m.group(3), int(m.group(4))
         share = share / 100 if pct else share
         if actor not in known:
-            problems.append(
-                Problem(
-                    CLI,
-                    "--budget",
-                    f"no budget target for actor '{actor}'",
-                    f"{suggest(actor, known)} (actors with targets: {', '.join(known)})",
-                )
-            )
+            problems.append(unknown_actor("--target", actor))
         elif not 0 < share < 0.2:
             problems.append(
                 Problem(
                     CLI,
-                    "--budget",
+                    "--target",
                     f"share {share:g} is not a plausible share of GDP",
                     "give a fraction such as 0.035 or a percentage such as 3.5%",
                 )
@@ -69,16 +114,32 @@ def parse_budgets(ld: LoadedDataset, items: list[str] | None) -> dict[str, tuple
             problems.append(
                 Problem(
                     CLI,
-                    "--budget",
+                    "--target",
                     f"target year {year} is outside the years the data can plan for ({first_year + 1}–{last_year})",
                     f"give a year after the plan's base year {first_year} and at most {last_year}, e.g. @{min(last_year, first_year + 9)}",
                 )
             )
+        elif pp is not None and related_above(budget_spec(ld.dataset, actor), share):
+            problems.append(
+                Problem(
+                    CLI,
+                    "--target",
+                    f"share {share:g} is below the related-spending part of {actor}'s target",
+                    "give a larger share, or use a preset",
+                )
+            )
         else:
-            out[actor] = (share, year)
+            out[actor] = replace(budget_spec(ld.dataset, actor), share=share, year=year, preset=None)
+    for name in presets or []:
+        apply_preset("--preset", None, name.strip())
     if problems:
         raise InputError(problems)
     return out
+
+
+def related_above(spec: TargetSpec, share: float) -> bool:
+    """True if a target share would be smaller than the related-spending part the target keeps."""
+    return spec.related_share is not None and spec.related_share > share
 
 
 def parse_split(ld: LoadedDataset, text: str | None) -> dict[str, float] | None:
@@ -129,8 +190,10 @@ def parse_split(ld: LoadedDataset, text: str | None) -> dict[str, float] | None:
     return out
 
 
-def need_planning(ld: LoadedDataset) -> None:
-    if ld.dataset.planning is None or not ld.dataset.options:
+def need_planning(ld: LoadedDataset) -> PlanningParameters:
+    """The dataset's planning parameters; an error unless it has them and an options catalogue."""
+    pp = ld.dataset.planning
+    if pp is None or not ld.dataset.options:
         raise InputError(
             [
                 Problem(
@@ -141,23 +204,81 @@ def need_planning(ld: LoadedDataset) -> None:
                 )
             ]
         )
+    return pp
+
+
+def cache_path(ld: LoadedDataset, seed: int, cache_dir: Path) -> Path:
+    """Where the surrogate fitted for this data and seed is cached."""
+    key = hashlib.sha256(f"{ld.data_hash}:{seed}".encode()).hexdigest()[:16]
+    return Path(cache_dir) / f"surrogate-{key}.json"
+
+
+def _check_cached(sur: Surrogate, ld: LoadedDataset, seed: int) -> None:
+    """Raise ValueError unless a cached surrogate is whole and fits this data and seed."""
+    ds = ld.dataset
+    scenarios = {s for s, sc in ds.scenarios.items() if sc.weight.value > 0}
+    if set(sur.scenarios) != scenarios or set(sur.areas) != set(ds.mission_areas) or sur.seed != seed:
+        raise ValueError("its scenarios, mission areas or seed differ from this run's")
+    levels = np.asarray(sur.levels, dtype=float)
+    if levels.ndim != 1 or len(levels) < 2 or not np.all(np.isfinite(levels)) or np.any(np.diff(levels) <= 0):
+        raise ValueError("its levels are not an increasing list of numbers")
+    for s in sur.scenarios:
+        if not math.isfinite(float(sur.base[s])):
+            raise ValueError(f"its baseline for {s} is not a number")
+        for m in sur.areas:
+            values = np.asarray(sur.values[s][m], dtype=float)
+            if values.shape != levels.shape or not np.all(np.isfinite(values)):
+                raise ValueError(f"its values for {s}/{m} do not match its levels")
+
+
+def read_cache(path: Path, ld: LoadedDataset, seed: int) -> tuple[Surrogate | None, str | None]:
+    """The surrogate cached in ``path``, or (None, why it was discarded) if the file is truncated, garbage or
+    does not fit this data and seed; (None, None) if there is no such file."""
+    if not path.exists():
+        return None, None
+    try:
+        sur = Surrogate.from_dict(json.loads(path.read_text(encoding="utf-8")))
+        _check_cached(sur, ld, seed)
+    except (json.JSONDecodeError, UnicodeDecodeError):
+        why = "it is not valid JSON (truncated or garbage)"
+    except ValueError as e:
+        why = str(e)
+    except (OSError, KeyError, TypeError, AttributeError, IndexError) as e:
+        why = f"it cannot be read ({type(e).__name__}: {e})"
+    else:
+        return sur, None
+    return None, f"discarded the surrogate cache file {path}: {why}; the surrogate is fitted again"
 
 
 def context(
-    ld: LoadedDataset, budgets: list[str] | None, seed: int, cache_dir: Path | None, progress=None
+    ld: LoadedDataset,
+    budgets: list[str] | None,
+    seed: int,
+    cache_dir: Path | None,
+    progress=None,
+    warn: Callable[[str], None] | None = None,
+    presets: list[str] | None = None,
 ) -> PlanningContext:
-    """Planning inputs, with the surrogate read from (or written to) a cache keyed by data and seed."""
+    """Planning inputs, with the surrogate read from (or written to) a cache keyed by data and seed.
+
+    A cache file that cannot be used (truncated, garbage, not this data's) is discarded and the surrogate
+    refitted: a note in ``ctx.notes`` (and so in the result's ``notes``) and ``warn(note)`` say so. The cache
+    is written atomically (temporary sibling, then ``os.replace``), so a killed run leaves no partial file."""
     need_planning(ld)
-    overrides = parse_budgets(ld, budgets)
-    key = hashlib.sha256(f"{ld.data_hash}:{seed}".encode()).hexdigest()[:16]
-    cached = None
-    path = cache_dir / f"surrogate-{key}.json" if cache_dir else None
-    if path and path.exists():
-        cached = Surrogate.from_dict(json.loads(path.read_text(encoding="utf-8")))
+    check_cache_dir(cache_dir)
+    overrides = parse_budgets(ld, budgets, presets)
+    path = cache_path(ld, seed, cache_dir) if cache_dir else None
+    cached, note = read_cache(path, ld, seed) if path else (None, None)
     ctx, sur = build_context(ld, budget_overrides=overrides, surrogate=cached, seed=seed, progress=progress)
     if path and cached is None:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(json.dumps(sur.to_dict()), encoding="utf-8")
+        try:
+            write_text_atomic(path, json.dumps(sur.to_dict()))
+        except OSError as e:
+            note = f"could not write the surrogate cache file {path} ({e.strerror or e}); the next run fits it again"
+    if note:
+        ctx.notes.append(note)
+        if warn:
+            warn(note)
     return ctx
 
 
@@ -169,7 +290,7 @@ def surrogate_work(ld: LoadedDataset) -> int:
 
 def plan_summary(ld: LoadedDataset, ctx: PlanningContext, plan: Plan, simulated: dict) -> dict[str, Any]:
     ds = ld.dataset
-    portfolio = [
+    portfolio: list[dict[str, Any]] = [
         {
             "actor": a,
             "option": o,
@@ -201,6 +322,44 @@ def plan_summary(ld: LoadedDataset, ctx: PlanningContext, plan: Plan, simulated:
     }
 
 
+def check_plan_options(
+    ld: LoadedDataset,
+    regime: str | None,
+    *,
+    budgets: list[str] | None = None,
+    split: str | None = None,
+    receiver: str | None = None,
+    cache_dir: Path | None = None,
+    presets: list[str] | None = None,
+) -> dict[str, float] | None:
+    """Every option of `plan` (``regime``) or `compare-regimes` (``regime=None``) that depends on the data,
+    checked before any planning (fitting the surrogate takes minutes): the dataset's planning section,
+    ``--regime``, ``--receiver``, ``--split`` (returned, parsed), ``--budget``/``--target``, ``--preset`` and
+    ``--cache-dir``."""
+    pp = need_planning(ld)
+    if regime is not None and regime not in REGIMES:
+        raise InputError(
+            [
+                Problem(
+                    CLI,
+                    "--regime",
+                    f"unknown regime '{regime}'",
+                    f"{suggest(regime, REGIMES)} (one of: {', '.join(REGIMES)})",
+                )
+            ]
+        )
+    if receiver is not None:
+        check_known("planning actor", receiver, list(pp.budgets), "--receiver")
+    user_split = parse_split(ld, split)
+    if regime == "negotiated" and user_split is None:
+        raise InputError(
+            [Problem(CLI, "--split", "the negotiated regime needs a split", "add e.g. --split USA=0.6,JPN=0.4")]
+        )
+    parse_budgets(ld, budgets, presets)
+    check_cache_dir(cache_dir)
+    return user_split
+
+
 def run_plan(
     ld: LoadedDataset,
     regime: str,
@@ -212,36 +371,27 @@ def run_plan(
     reps=defaults.PLAN_VERIFY_REPS,
     cache_dir=None,
     progress=None,
+    warn: Callable[[str], None] | None = None,
+    presets: list[str] | None = None,
 ) -> dict[str, Any]:
     """One regime: plan, then verify by simulation."""
     check_reps(reps)
     check_seed(seed)
-    if regime not in REGIMES:
-        raise InputError(
-            [
-                Problem(
-                    CLI,
-                    "--regime",
-                    f"unknown regime '{regime}'",
-                    f"{suggest(regime, REGIMES)} (one of: {', '.join(REGIMES)})",
-                )
-            ]
-        )
+    user_split = check_plan_options(
+        ld, regime, budgets=budgets, split=split, receiver=receiver, cache_dir=cache_dir, presets=presets
+    )
     spec = RegimeSpec(
         regime,
         receiver=receiver or ld.dataset.planning.receiver if ld.dataset.planning else "USA",
-        split=parse_split(ld, split),
+        split=user_split,
     )
-    if regime == "negotiated" and spec.split is None:
-        raise InputError(
-            [Problem(CLI, "--split", "the negotiated regime needs a split", "add e.g. --split USA=0.6,JPN=0.4")]
-        )
-    ctx = context(ld, budgets, seed, cache_dir, progress)
+    ctx = context(ld, budgets, seed, cache_dir, progress, warn, presets)
     plan = run_regime(ctx, spec)
-    sim = resimulate(ld, plan, ctx.scenarios, ctx.threat_factor, reps, seed, ld.dataset.planning.stalemate_weight.value)
+    sim = resimulate(ld, plan, ctx.scenarios, ctx.threat_factor, reps, seed, need_planning(ld).stalemate_weight.value)
     return {
         "regime": regime,
         "budgets": ctx.budgets,
+        **({"host_nation_support": ctx.host_nation_support} if regime == "cost-transfer" else {}),
         "notes": ctx.notes,
         "threat_factor": ctx.threat_factor,
         **plan_summary(ld, ctx, plan, sim),
@@ -260,24 +410,34 @@ def compare_regimes(
     reps=defaults.PLAN_VERIFY_REPS,
     cache_dir=None,
     progress=None,
+    warn: Callable[[str], None] | None = None,
+    presets: list[str] | None = None,
 ) -> dict[str, Any]:
-    """Every regime at equal money per actor, verified by simulation, with the cooperation dividend."""
+    """Every regime at equal money per actor, verified by simulation, with the cooperation dividend.
+
+    The negotiated regime's split is the user's ``--split``; without one it opens at the data's
+    ``planning.negotiation_opening`` (the US position: allies at 5% of GDP), else each actor's own money."""
     check_reps(reps)
     check_seed(seed)
-    user_split = parse_split(ld, split)  # check the command line before the (slow) surrogate fit
-    parse_budgets(ld, budgets)
-    ctx = context(ld, budgets, seed, cache_dir, progress)
+    user_split = check_plan_options(ld, None, budgets=budgets, split=split, cache_dir=cache_dir, presets=presets)
+    ctx = context(ld, budgets, seed, cache_dir, progress, warn, presets)
+    pp = need_planning(ld)
     actors = ctx.actors
-    split_shares = user_split or {a: float(sum(ctx.budgets[a]["for_options_musd"])) for a in actors}
+    opening = ctx.negotiation_opening
+    if user_split:
+        split_shares, split_basis = user_split, "--split"
+    elif opening is not None:
+        split_shares, split_basis = dict(opening["shares"]), f"opening position: preset {opening['preset']}"
+    else:
+        split_shares = {a: float(sum(ctx.budgets[a]["for_options_musd"])) for a in actors}
+        split_basis = "each actor's own money"
     total = sum(split_shares.values()) or 1.0
     split_shares = {a: v / total for a, v in split_shares.items()}
     results, plans = {}, {}
     for name in REGIMES:
-        spec = RegimeSpec(name, receiver=ld.dataset.planning.receiver, split=split_shares)
+        spec = RegimeSpec(name, receiver=pp.receiver, split=split_shares)
         plans[name] = run_regime(ctx, spec)
-        sim = resimulate(
-            ld, plans[name], ctx.scenarios, ctx.threat_factor, reps, seed, ld.dataset.planning.stalemate_weight.value
-        )
+        sim = resimulate(ld, plans[name], ctx.scenarios, ctx.threat_factor, reps, seed, pp.stalemate_weight.value)
         results[name] = plan_summary(ld, ctx, plans[name], sim)
     # Verification: the joint plan's feasible set contains every other regime's portfolio, so if simulation
     # (not the surrogate) rates another portfolio higher, the joint planner adopts it and says so.
@@ -302,6 +462,8 @@ def compare_regimes(
         "notes": ctx.notes,
         "threat_factor": ctx.threat_factor,
         "split_for_negotiated": split_shares,
+        "split_basis": split_basis,
+        "host_nation_support": ctx.host_nation_support,
         "regimes": results,
         "cooperation_dividend": dividend,
         "provenance": ld.provenance(),

@@ -12,6 +12,7 @@ import shlex
 import sys
 import tempfile
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -22,9 +23,9 @@ from ..sim.results import json_safe
 from . import alliance as alliance_studies
 from . import plan as planning
 from .data import get_scenario
-from .outputs import write_json, write_text_atomic
+from .outputs import MANIFEST, StagingFolder, check_can_publish_folder, write_json, write_text_atomic
 from .simulate import simulate
-from .validation import check_reps, check_seed
+from .validation import check_cache_dir, check_reps, check_seed
 
 CALIBRATION_SCENARIO = "taiwan_base"
 Progress = Callable[[str, int, int], None]
@@ -51,8 +52,8 @@ def check_scenarios(ld: LoadedDataset, scenarios: list[str] | None) -> list[str]
     for sid in chosen:
         try:
             get_scenario(ld, sid)
-        except InputError as e:
-            problems.extend(e.problems)
+        except InputError as e:  # reported under the option's name (get_scenario names the SCENARIO argument)
+            problems.extend(replace(p, key_path="--scenario") for p in e.problems)
     if problems:
         raise InputError(problems)
     return chosen
@@ -103,8 +104,9 @@ def _sources(ld: LoadedDataset) -> dict[str, Any]:
 
 
 def _budgets(ld: LoadedDataset) -> dict[str, Any]:
-    """Each planning actor's budget path (share of GDP ramp to its target), as in the planner."""
-    from ..domestic.budget import budget_path_share_of_gdp
+    """Each planning actor's budget path (share of GDP ramp to its target, counted on the planning basis), as in
+    the planner (:func:`positivesum.domestic.budget.target_paths`)."""
+    from ..domestic.budget import spec_from_target, target_paths
 
     ds = ld.dataset
     if ds.planning is None:
@@ -114,16 +116,14 @@ def _budgets(ld: LoadedDataset) -> dict[str, Any]:
     for a, target in pp.budgets.items():
         if a not in ds.actors:
             continue
-        path = budget_path_share_of_gdp(
+        path = target_paths(
             a,
             ds.actors[a],
-            target_share=target.target_share_of_gdp,
-            target_year=int(target.target_year),
+            spec_from_target(target, pp.budget_basis),
             base_year=int(pp.base_year.value),
             horizon_years=int(pp.horizon_years.value),
             inflation_per_year=pp.inflation_per_year.value,
-            reference_gdp_year=int(target.reference_gdp_year) if target.reference_gdp_year else None,
-        )
+        ).total
         cols = ["year", "gdp_local_bn", "budget_local_bn", "budget_musd", "share_of_gdp", "increment_musd"]
         out[a] = {
             "currency": ds.actors[a].currency,
@@ -131,6 +131,8 @@ def _budgets(ld: LoadedDataset) -> dict[str, Any]:
             "target_year": int(target.target_year),
             "catalogue_share": target.catalogue_share,
             "reference_gdp_year": target.reference_gdp_year,
+            "budget_basis": pp.budget_basis,
+            "counts_related": target.counts_related,
             "assumptions": json_safe(path.assumptions),
             "rows": json_safe(path.frame[cols].to_dict(orient="records")),
         }
@@ -195,7 +197,7 @@ def analysis_from_results(ld: LoadedDataset, results: list) -> Analysis:
     return Analysis(
         {
             "schema": "positivesum.analysis/1",
-            "dataset": {"title": ld.dataset.title, "description": ld.dataset.description},
+            "dataset": {"title": ld.dataset.title, "description": ld.dataset.description, "as_of": ld.dataset.as_of},
             "labels": _labels(ld),
             "scenarios": entries,
             "reproducibility": {
@@ -238,10 +240,23 @@ def build_analysis(
     check_reps(plan_reps, "--plan-reps")
     check_reps(alliance_reps, "--alliance-reps")
     check_seed(seed)
+    check_cache_dir(cache_dir)
     chosen = check_scenarios(ld, scenarios)
-    if cache_dir is None:  # the surrogate is fitted once and shared by the regimes and the alliance analysis
-        keep_alive = tempfile.TemporaryDirectory(prefix="positivesum-cache-")
-        cache_dir = Path(keep_alive.name)
+    if cache_dir is None:  # the surrogate is fitted once and shared by the regimes and the alliance analysis;
+        # the temporary cache is removed when the analysis is done (an implicit clean-up is a ResourceWarning)
+        with tempfile.TemporaryDirectory(prefix="positivesum-cache-") as tmp:
+            return build_analysis(
+                ld,
+                chosen,
+                reps,
+                seed,
+                progress,
+                plan_reps=plan_reps,
+                alliance_reps=alliance_reps,
+                cache_dir=Path(tmp),
+                command_line=command_line,
+                alliance_sections=alliance_sections,
+            )
     ds = ld.dataset
     say = progress or (lambda *_a: None)
     entries, calibration = {}, None
@@ -290,7 +305,7 @@ def build_analysis(
         {
             "alliance": alliance,
             "schema": "positivesum.analysis/1",
-            "dataset": {"title": ds.title, "description": ds.description},
+            "dataset": {"title": ds.title, "description": ds.description, "as_of": ds.as_of},
             "labels": _labels(ld),
             "scenarios": entries,
             "regimes": regimes,
@@ -326,24 +341,54 @@ def build_analysis(
     )
 
 
-def write_report(analysis: dict, lang: str, out_dir: Path) -> dict[str, Path]:
-    """Write ``briefing.html``, ``briefing.xlsx``, ``tables/*.csv|parquet``, ``analysis.json`` and last
-    ``briefing.pdf`` into ``out_dir``. Returns {kind: path}. If Chromium is missing, every other file is
-    written and an InputError explains how to install it."""
+def write_report(analysis: dict, lang: str, out_dir: Path, *, force: bool = False) -> dict[str, Path]:
+    """Write the briefing set into the folder ``out_dir``: ``briefing.html``, ``briefing.xlsx``,
+    ``tables/*.csv|parquet``, ``analysis.json``, ``briefing.pdf`` and ``manifest.json`` (every file with its
+    SHA-256, the seed, data hash and command line). Returns {kind: path}.
+
+    The set is written complete into a hidden staging folder and then exchanged with ``out_dir`` in one
+    atomic step (:class:`.outputs.StagingFolder`): a reader, or a run killed at any moment, finds the previous
+    complete set or the new one, never a mix. An existing set is replaced only with ``force``; a folder
+    holding files positivesum did not write is never replaced. If Chromium is missing, the set is published
+    without the PDF and an InputError explains how to install it."""
     from ..report import build_report
     from ..report.exports import write_excel, write_tables
     from ..report.html import render_html
     from ..report.pdf import write_pdf
 
     out_dir = Path(out_dir)
+    check_can_publish_folder(out_dir, force)
     report = build_report(analysis, lang)
-    paths: dict[str, Path] = {}
-    write_json(out_dir / "analysis.json", dict(analysis))
-    paths["analysis"] = out_dir / "analysis.json"
-    html = out_dir / "briefing.html"
-    write_text_atomic(html, render_html(report))
-    paths["html"] = html
-    paths["xlsx"] = write_excel(report, out_dir / "briefing.xlsx")
-    paths["tables"] = write_tables(report, out_dir / "tables")
-    paths["pdf"] = write_pdf(html, out_dir / "briefing.pdf")
+    repro = analysis.get("reproducibility") or {}
+    run: dict[str, Any] = {
+        "lang": lang,
+        "version": __version__,
+        "seed": repro.get("seed"),
+        "data_sha256": repro.get("data_sha256"),
+        "command_line": repro.get("command_line"),
+        "replications": repro.get("replications"),
+        "notes": [],
+    }
+    missing_pdf: InputError | None = None
+    with StagingFolder(out_dir) as stage:
+        write_json(stage.path / "analysis.json", dict(analysis))
+        write_text_atomic(stage.path / "briefing.html", render_html(report))
+        write_excel(report, stage.path / "briefing.xlsx")
+        write_tables(report, stage.path / "tables")
+        try:
+            write_pdf(stage.path / "briefing.html", stage.path / "briefing.pdf", run["notes"])
+        except InputError as e:  # no Chromium: publish everything else, then say how to get the PDF
+            missing_pdf = e
+            run["notes"].append("no PDF: " + e.render())
+        stage.publish(run)
+    paths = {
+        "analysis": out_dir / "analysis.json",
+        "html": out_dir / "briefing.html",
+        "xlsx": out_dir / "briefing.xlsx",
+        "tables": out_dir / "tables",
+        "pdf": out_dir / "briefing.pdf",
+        "manifest": out_dir / MANIFEST,
+    }
+    if missing_pdf is not None:
+        raise missing_pdf
     return paths

@@ -14,6 +14,21 @@ if TYPE_CHECKING:
     from ..sim.results import CampaignResult
 
 
+def need_engine(ld: LoadedDataset) -> None:
+    """An error unless the dataset has the campaign engine's parameters (checked before any simulation)."""
+    if ld.dataset.engine is None:
+        raise InputError(
+            [
+                Problem(
+                    Location(ld.files[-1] if ld.files else "<input>", 0),
+                    "engine",
+                    "the dataset has no `engine:` parameters, so it cannot be simulated",
+                    f"add `import: [{PACKAGED_DEFAULT}]` or an `engine:` section (see docs/reference/schema.md#engineparameters)",
+                )
+            ]
+        )
+
+
 def simulate(
     ld: LoadedDataset,
     scenario_id: str,
@@ -27,17 +42,7 @@ def simulate(
     from ..sim.runner import simulate as run
 
     get_scenario(ld, scenario_id)
-    if ld.dataset.engine is None:
-        raise InputError(
-            [
-                Problem(
-                    Location(ld.files[-1] if ld.files else "<input>", 0),
-                    "engine",
-                    "the dataset has no `engine:` parameters, so it cannot be simulated",
-                    f"add `import: [{PACKAGED_DEFAULT}]` or an `engine:` section (see docs/reference/schema.md#engineparameters)",
-                )
-            ]
-        )
+    need_engine(ld)
     check_reps(reps)
     check_seed(seed)
     check_workers(workers)

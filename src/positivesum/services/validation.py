@@ -91,6 +91,21 @@ def check_out_dir(path: Path, option: str = "--out") -> Path:
     return path
 
 
+def check_cache_dir(path: Path | None, option: str = "--cache-dir") -> Path | None:
+    """A cache folder: a folder or a path that can become one (not a file, not under a file)."""
+    if path is None:
+        return None
+    path = Path(path)
+    if path.exists() and not path.is_dir():
+        raise option_error(
+            option,
+            f"'{path}' is a file, not a folder",
+            f"give a folder for the cache, e.g. --cache-dir {defaults.CACHE_DIR}",
+        )
+    _check_parent(path, option)
+    return path
+
+
 def _check_parent(path: Path, option: str) -> None:
     for parent in path.parents:
         if parent.exists():

@@ -1,313 +1,268 @@
 """The campaign engine: a time-stepped Monte Carlo, vectorised across replications.
 
-One call of :func:`run_block` simulates a block of replications with one
-generator. State arrays have shape (replications, groups); the only Python
-loop is over time steps. Phases of one step (methodology §3):
+One call of :func:`run_block` simulates a block of replications with one generator: first the outer
+loop's draws (uncertainty.py), then the steps. State arrays have shape (replications, groups); the only
+Python loop is over time steps. Phases of one step (methodology §3):
 
-1. arrivals; ISR (detection probability);
-2. missile attacks on air bases (aircraft lost on the ground, runways cut);
-3. sorties and air-to-air exchange;
-4. strikes on the invasion fleet (missiles with intercepts, submarines);
-5. strikes on allied ships;
-6. amphibious lift: resupply first, then landing;
-7. ground combat on the lodgement (square law), out-of-supply attrition;
-8. munitions production; outcome checks.
+1. arrivals; ISR detection, C2 and the kill chain's track quality;
+2. land-attack fire on fixed targets, both ways (fires.py): aircraft and runways, launchers, ships in port,
+   C2 nodes, logistics, ground forces in contact;
+3. sorties and the air-to-air exchange;
+4. the war at sea: anti-ship salvos both ways, submarines (naval.py);
+5. strikes on the lodgement or front; amphibious lift and landing; ground combat (ground.py);
+6. the blockade: throughput, stocks, electricity, escalation (blockade.py);
+7. munitions production; outcome tests (grading.py).
 """
 
 from __future__ import annotations
 
-from typing import NamedTuple
-
 import numpy as np
 
-from . import phases
-from .mechanics import FireMap, air_exchange, allocate, onehot, sortie_range_factor, stoch_round
-from .phases import DENIED, LANDING, OUTCOMES, RED_SUCCESS, STALEMATE, UNDECIDED  # noqa: F401 (re-exported)
-from .setup import BLUE, RED, CampaignSetup
-from .uncertainty import col, sample_attrs, sample_params
+from . import blockade, fires, ground, naval
+from .grading import DEFEAT, DENIED, GRADES, OUTCOMES, RED_SUCCESS, STALEMATE, UNDECIDED, decide, grade_stalemates
+from .mechanics import air_exchange, allocate, sortie_range_factor, stoch_round
+from .setup import BLUE, FULL_WAR, RED, WAR_AT_SEA, CampaignSetup
+from .state import LANDING, NAVAL, REP_DICTS, REP_FIELDS, Block
+from .uncertainty import col, sample
 
+__all__ = ["run_block", "OUTCOMES", "GRADES", "UNDECIDED", "RED_SUCCESS", "DENIED", "STALEMATE", "DEFEAT", "LANDING"]
 
-class BaseView(NamedTuple):
-    """Attributes of the bases in play (columns of the base arrays)."""
-
-    shelters: np.ndarray
-    runways: np.ndarray
-    repair_days: np.ndarray
-    host_side: np.ndarray
-
-
-class _Block:
-    """Mutable state of one block of replications."""
-
-    def __init__(self, s: CampaignSetup, reps: int):
-        self.n = {d: np.tile(g.count0, (reps, 1)) for d, g in s.groups.items()}
-        self.lost = {d: np.zeros((reps, len(g))) for d, g in s.groups.items()}
-        self.lost_on_ground = np.zeros((reps, len(s.groups["air"])))
-        self.stock = np.tile(s.pools.stock0, (reps, 1))
-        self.expended = np.zeros_like(self.stock)
-        self.runout_day = np.full(self.stock.shape, np.nan)
-        self.cut = np.zeros((reps, len(s.bases)))
-        g = s.groups["ground"]
-        troops = g.attrs.get("troops", np.zeros(len(g)))
-        self.troops = self.n["ground"] * troops
-        self.troops_in = self.troops.copy()  # troops that have arrived so far (for losses)
-        red_ground = (g.side == RED).astype(float)
-        self.waiting = (self.troops * red_ground).sum(axis=1)
-        self.ashore = np.zeros(reps)
-        if s.objective == "land_offensive":  # a land offensive starts in contact
-            self.ashore, self.waiting = self.waiting.copy(), np.zeros(reps)
-        elif s.objective not in LANDING:  # a blockade lands no one
-            self.waiting = np.zeros(reps)
-        self.red_troops_lost = np.zeros(reps)
-        self.peak_ashore = self.ashore.copy()
-        self.supply_ratio = np.ones(reps)
-        self.blue_peak = np.zeros(reps)
-        self.blockade_days = np.zeros(reps)
-        self.casualties = np.zeros((reps, len(s.actors)))
-        self.reps0, self.index, self.final, self.frozen = reps, np.arange(reps), {}, {}
-        self.outcome = np.zeros(reps, dtype=np.int8)
-        self.decided_day = np.full(reps, np.nan)
-        amph = s.groups["amphibious"]
-        self.lift_weights = np.where(amph.side == RED, amph.attrs.get("lift_troops", np.zeros(len(amph))), 0.0)
-        self.lift0 = float((amph.count0 + amph.arrival_count) @ self.lift_weights)
+#: Compact the state once at most this share of the current replications is still undecided.
+COMPACT_BELOW = 0.5
 
 
 def run_block(
-    s: CampaignSetup, reps: int, rng: np.random.Generator, trace: dict | None = None, sample_parameters: bool = True
+    s: CampaignSetup,
+    reps: int,
+    rng: np.random.Generator,
+    trace: dict[str, dict[int, float]] | None = None,
+    sample_parameters: bool = True,
 ) -> dict[str, np.ndarray]:
     """Simulate ``reps`` replications of a scenario with generator ``rng``; return per-replication arrays.
 
-    With ``sample_parameters`` each replication first draws the parameters that
-    carry a range (see :mod:`positivesum.sim.uncertainty`).
+    With ``sample_parameters`` the replications are grouped into outer draws that each take one value of
+    every stated range (uncertainty.py); without, every parameter is at its central value.
     """
+    st = Block(s, sample(s, reps, rng, sample_parameters))
     dt = s.dt_days
-    st = _Block(s, reps)
-    st.P = p = sample_params(s, reps, rng, sample_parameters)
-    st.A = {d: sample_attrs(g, reps, rng, sample_parameters) for d, g in s.groups.items()}
     G = s.groups
-    air, sea, amph, sub, gnd, msl, ad, isr = (
-        G[d] for d in ("air", "surface", "amphibious", "subsurface", "ground", "missile", "air_defence", "isr")
-    )
-    P = len(s.pools.label)
-    pm = {d: {r: FireMap(gi, pi, len(G[d]), P) for r, (gi, pi) in roles.items()} for d, roles in s.fire_pairs.items()}
-    # Only bases that hold aircraft or air defences take part in base attacks: work on those columns.
-    in_play = np.unique(np.concatenate([air.base, ad.base])).astype(np.int64)
-    n_bases = len(s.bases)
-    air_base = onehot(air.base, n_bases)[:, in_play]
-    land_air = air.attrs.get("at_sea", np.zeros(len(air))) == 0
-    ad_base = onehot(ad.base, n_bases)[:, in_play]
-    red_reach = s.red_reach[:, in_play]
-    base_view = BaseView(
-        s.base_shelters[in_play], s.base_runways[in_play], s.base_repair_days[in_play], s.base_host_side[in_play]
-    )
-    st.cut = np.zeros((reps, len(in_play)))
+    air, isr = G["air"], G["isr"]
+    st.depth = st.scalar.get("objective_depth_km", np.full(reps, s.objective_depth_km))
+    st.objective_troops = st.scalar["objective_troops"]
     a = st.A["air"]
     st.aa_share = np.where(
         a.get("air_to_air_kills_per_sortie", np.zeros(len(air))) > 0,
-        np.where(a.get("weapons_per_sortie", np.zeros(len(air))) > 0, col(p["air_superiority_share"]), 1.0),
+        np.where(a.get("weapons_per_sortie", np.zeros(len(air))) > 0, col(st.P["air_superiority_share"]), 1.0),
         0.0,
     )
     st.range_factor = sortie_range_factor(
         air.distance_km,
         a.get("combat_radius_km", np.zeros(len(air))),
-        col(p["tanker_radius_factor"]),
-        col(p["sortie_distance_decay_km"]),
+        col(st.P["tanker_radius_factor"]),
+        col(st.P["sortie_distance_decay_km"]),
     )
-    surge_from_day = s.pools.lead_time_days
-    actor_of = {d: phases.actor_matrix(s, d) for d in G}
-    blue_gnd = (gnd.side == BLUE).astype(float)
+    side_fires = {side: fires.SideFires(s, side, st.maps, st.static) for side in (BLUE, RED)}
+    nodes = {side: (s.c2_nodes * (s.actor_side == side)) for side in (BLUE, RED)}
+    hours = {
+        side: float((s.c2_hours * nodes[side]).sum() / nodes[side].sum()) if nodes[side].sum() else 0.0
+        for side in (BLUE, RED)
+    }
+    isr_side = {side: ((isr.side == side) * s.isr_in_reach) for side in (BLUE, RED)}
+    blue_gnd = (G["ground"].side == BLUE).astype(float)
+    red_gnd = G["ground"].side == RED
+    port_base = st.static.port_base
     for t in range(s.steps):
         day = t * dt
+        st.day = day
         ongoing = st.outcome == UNDECIDED
         if not ongoing.any():
             break
         if ongoing.sum() <= COMPACT_BELOW * len(ongoing) and len(ongoing) > 64:
             _compact(s, st, ongoing, trace is not None)  # decided replications are frozen: stop computing them
             ongoing = np.ones(len(st.outcome), dtype=bool)
-        p, a = st.P, st.A["air"]
-        live = ongoing[:, None].astype(float)
-        for d, g in G.items():  # 1. arrivals
-            arriving = g.arrival_step == t
-            if arriving.any() and t > 0:  # decided replications are frozen: nothing arrives there
-                st.n[d][:, arriving] += g.arrival_count[arriving] * live
-                if d == "ground":
-                    added = g.arrival_count[arriving] * g.attrs["troops"][arriving] * live
-                    st.troops[:, arriving] += added
-                    st.troops_in[:, arriving] += added
-                    red_new = arriving & (g.side == RED)
-                    red_troops = (g.arrival_count[red_new] * g.attrs["troops"][red_new]).sum() * ongoing
-                    if s.objective in LANDING:
-                        st.waiting += red_troops
-                    elif s.objective == "land_offensive":  # reinforcements join the offensive at the front
-                        st.ashore += red_troops
-        act = {d: (g.active_step <= t).astype(float) for d, g in G.items()}
-        det = {}
+        p = st.P
+        st.live = ongoing[:, None].astype(float)
+        reps_now = len(ongoing)
+        _arrivals(s, st, t, ongoing, red_gnd)
+        st.act = {d: (st.active_step[d] <= t).astype(float) for d in G}
+        # ships alongside: those not yet sailing at a port, and the share of each rearm cycle in port (for a
+        # landing fleet: the part loading or unloading, the rest crossing in waves)
+        port_share = col(p["port_time_days"]) / np.maximum(col(p["naval_rearm_days"]), 1e-9)
+        st.in_port = {
+            "surface": port_base["surface"] * np.where(st.act["surface"] > 0, port_share, 1.0),
+            "amphibious": port_base["amphibious"]
+            * np.where(st.act["amphibious"] > 0, 1 - col(p["amphibious_time_at_sea_share"]), 1.0),
+            "subsurface": np.zeros((reps_now, len(G["subsurface"]))),
+        }
+        st.sea = {d: st.act[d] * (1.0 - st.in_port[d]) for d in NAVAL}
+        st.demand_cache = {}
+        logistics = 1 - st.log_damage
+        for d in NAVAL:
+            st.port_logistics[d] = logistics @ st.static.base_of[d].T
+        # 1. ISR, C2 and the quality of each side's kill chain
+        st.c2_disabled = st.c2_disabled * (1 - dt / np.maximum(col(p["c2_reconstitution_days"]), dt))
         for side in (BLUE, RED):
-            units = (st.n["isr"] * act["isr"] * (isr.side == side) * s.isr_in_reach).sum(axis=1)
-            det[side] = 1 - (1 - p["isr_base_detection"]) * np.power(
-                0.5, units / np.maximum(p["isr_units_half_gap"], 1e-9)
-            )
-
-        # 2. missile attacks on air bases: red missiles at blue bases; blue at red bases under escalation
-        blue_air_at_base = (st.n["air"] * ((air.side == BLUE) & land_air)) @ air_base
-        red_air_at_base = (st.n["air"] * ((air.side == RED) & land_air)) @ air_base
-        if len(msl) and red_reach.any():
-            fm = pm["missile"]["land_attack"]
-            # The attacker aims where a missile kills most: aircraft in the open count fully, sheltered
-            # ones by the ratio of a shelter kill to an open-apron kill.
-            sheltered = np.minimum(blue_air_at_base, base_view.shelters)
-            weights = (blue_air_at_base - sheltered) + sheltered * s.params["sheltered_kill_probability"] / max(
-                s.params["aircraft_killed_per_missile"], 1e-9
-            )
-            denom = weights @ red_reach.T  # (R, J): aircraft each shooter–munition pair can reach
-            # Launchers fire full salvos; only a share goes to air bases (the rest at ports, C2, air defences).
-            demand = (
-                st.n["missile"]
-                * msl.attrs["launch_cells"]
-                * s.role_share["missile"]["land_attack"]
-                * col(p["launcher_salvos_per_day"])
-                * dt
-                * act["missile"]
-                * live
-            )
-            fired = fm.fire(demand, st.stock, st.expended, pair_mask=(denom > 0)) * col(p["red_missile_share_on_bases"])
-            at_base = weights * ((fired / np.where(denom > 0, denom, 1.0)) @ red_reach)
-            phases.strike_bases(
-                s, st, rng, at_base, blue_air_at_base, BLUE, air_base, land_air, ad_base, pm, act, live, base_view
-            )
-        if s.mainland_strikes:
-            total = phases.fire_land_attack(s, st, act, pm, dt, rng, live, share=col(p["red_missile_share_on_bases"]))
-            at_base = allocate(total, red_air_at_base * (base_view.host_side == RED))
-            phases.strike_bases(
-                s, st, rng, at_base, red_air_at_base, RED, air_base, land_air, ad_base, pm, act, live, base_view
-            )
-        runway_factor = np.clip(1 - st.cut / np.where(base_view.runways > 0, base_view.runways, 1.0), 0.0, 1.0)
-        st.cut = np.maximum(0.0, st.cut - base_view.runways / base_view.repair_days * dt)
-
-        # 3. sorties and air-to-air exchange
-        rf = np.where(land_air, runway_factor @ air_base.T, 1.0)
-        sorties = st.n["air"] * a.get("sorties_per_day", 0.0) * dt * rf * st.range_factor * act["air"] * live
-        aa = sorties * st.aa_share
-        strike = sorties - aa
-        kp = aa * a.get("air_to_air_kills_per_sortie", 0.0)
-        s_side = {side: sorties[:, air.side == side].sum(axis=1) for side in (BLUE, RED)}
-        aa_side = {side: aa[:, air.side == side].sum(axis=1) for side in (BLUE, RED)}
-        for shooter, victim in ((BLUE, RED), (RED, BLUE)):
-            downed = air_exchange(kp[:, air.side == shooter].sum(axis=1), aa_side[shooter], s_side[victim], rng)
-            weights = sorties * (air.side == victim)
-            losses = np.minimum(st.n["air"], stoch_round(allocate(downed, weights), rng))
-            st.n["air"] -= losses
-            st.lost["air"] += losses
-            st.casualties += (losses @ actor_of["air"]) * col(p["casualties_per_aircraft_lost"])
-
-        # airborne attrition to the enemy's air and ship defences (outside air-to-air duels), in proportion
-        # to sorties flown, whenever the enemy is fighting in the air
-        for side in (BLUE, RED):
-            enemy_present = s_side[RED if side == BLUE else BLUE] > 0
-            rate = np.where(
-                a.get("sorties_per_day", 0.0) > 0,
-                a.get("loss_rate_per_day", 0.0) / np.maximum(a.get("sorties_per_day", 1.0), 1e-9),
-                0.0,
-            )
-            expected = sorties * rate * (air.side == side) * enemy_present[:, None]
-            losses = np.minimum(st.n["air"], stoch_round(expected, rng))
-            st.n["air"] -= losses
-            st.lost["air"] += losses
-            st.casualties += (losses @ actor_of["air"]) * col(p["casualties_per_aircraft_lost"])
-
-        # 4. strikes on the adversary's fleet; 5. strikes on allied ships
+            units = (st.n["isr"] * st.act["isr"] * isr_side[side]).sum(axis=1)
+            st.det[side] = 1 - (1 - p["isr_base_detection"]) * np.power(0.5, units / np.maximum(p["isr_units_half_gap"], 1e-9))
+            total = nodes[side].sum()
+            alive = total - (st.c2_disabled * (s.actor_side == side)).sum(axis=1)
+            st.c2_share[side] = alive / total if total else np.ones(reps_now)
+            latency = p["kill_chain_hours"] + p["c2_latency_share_in_kill_chain"] * hours[side] / np.maximum(st.c2_share[side], 0.05)
+            st.track[side] = np.exp(-latency / np.maximum(p["track_decay_hours"], 1e-9))
+        war_at_sea = (st.rung >= WAR_AT_SEA) & ongoing
+        full_war = (st.rung >= FULL_WAR) & ongoing
+        if s.objective in LANDING + ("land_offensive",):
+            st.blue_in_contact = ground.defenders_in_contact(s, st, day)
+        # 2. land-attack fire on fixed targets and ground forces, both ways
+        on_defenders = fires.fixed_target_strikes(s, st, side_fires[RED], rng, full_war) * st.det[RED]
+        on_attacker = fires.fixed_target_strikes(s, st, side_fires[BLUE], rng, full_war) * st.det[BLUE]
+        bp = st.static
+        runway = np.clip(1 - st.cut / np.where(bp.runways > 0, bp.runways, 1.0), 0.0, 1.0) * logistics
+        st.cut = np.maximum(0.0, st.cut - bp.runways / bp.repair_days * dt)
+        st.log_damage = np.maximum(0.0, st.log_damage - dt / np.maximum(col(p["logistics_repair_days"]), 1e-9))
+        # 3. sorties and the air-to-air exchange
+        a = st.A["air"]
+        rf = np.where(st.land_based["air"], runway @ bp.base_of["air"].T, 1.0)
+        sorties = st.n["air"] * a.get("sorties_per_day", 0.0) * dt * rf * st.range_factor * st.act["air"] * st.live * war_at_sea[:, None]
+        strike = _air_combat(s, st, rng, sorties)
+        # 4. the war at sea
         for shooter in (BLUE, RED):
-            phases.ship_strikes(s, st, rng, shooter, strike, act, pm, det[shooter], live, dt, actor_of)
-        phases.submarines(s, st, rng, act, live, dt, actor_of)
-        phases.lodgement_strikes(s, st, rng, strike, act, pm, det[BLUE], live, dt)
-
-        # 6. amphibious lift: resupply first, then landing (methodology §3.6)
-        lift_units = st.n["amphibious"] @ st.lift_weights
-        if s.objective in LANDING:
-            cap_troops = lift_units * p["amphibious_trips_per_day"] * dt * ongoing
-            need = st.ashore * p["supply_tonnes_per_troop_day"] * dt
-            cap_tonnes = cap_troops * p["supply_tonnes_per_lift_troop"]
-            delivered = np.minimum(need, cap_tonnes)
-            st.supply_ratio = np.where(need > 0, delivered / np.where(need > 0, need, 1.0), 1.0)
-            spare = cap_troops - delivered / np.maximum(p["supply_tonnes_per_lift_troop"], 1e-9)
-            landed = np.minimum(np.maximum(spare, 0.0), st.waiting)
-            st.waiting -= landed
-            st.ashore += landed
-
-        # 7. ground combat on the lodgement (Lanchester square law) and out-of-supply attrition
-        blue_troops = (st.troops * blue_gnd * act["ground"]).sum(axis=1) * p["defender_share_in_contact"]
-        k = p["ground_attrition_per_day"] * dt
-        red_loss = rng.poisson(np.maximum(0.0, k * blue_troops * (st.ashore > 0) * ongoing)).astype(float)
-        red_loss += st.ashore * p["out_of_supply_attrition_per_day"] * dt * (1 - st.supply_ratio) * ongoing
-        blue_loss = rng.poisson(np.maximum(0.0, k * st.ashore * st.supply_ratio * ongoing)).astype(float)
-        red_loss = np.minimum(red_loss, st.ashore)
-        st.ashore -= red_loss
-        st.red_troops_lost += red_loss
-        st.casualties[:, s.adversary_index] += red_loss
-        bl = np.minimum(st.troops * blue_gnd * act["ground"], allocate(blue_loss, st.troops * blue_gnd * act["ground"]))
-        st.troops -= bl
-        st.casualties += bl @ actor_of["ground"]
-        st.peak_ashore = np.maximum(st.peak_ashore, st.ashore)
-
-        # 8. production; outcomes
+            naval.ship_strikes(s, st, rng, shooter, strike, war_at_sea)
+        naval.submarines(s, st, rng, war_at_sea)
+        # 5. the lodgement or front
+        st.ashore_before = st.ashore.copy()
+        if s.objective in LANDING + ("land_offensive",):
+            on_attacker = on_attacker + _air_strikes_on_attacker(s, st, strike) * st.det[BLUE]
+            ground.strike_the_attacker(s, st, rng, on_attacker)
+            ground.strike_the_defenders(s, st, rng, on_defenders)
+        lift = ground.lift_and_land(s, st, ongoing) if s.objective in LANDING else np.zeros(reps_now)
+        if s.objective in LANDING + ("land_offensive",):
+            ground.combat(s, st, rng, ongoing)
+        # 6. the blockade
+        if s.objective == "blockade":
+            blockade.blockade_step(s, st, rng, ongoing)
+        # 7. production; outcomes
         if t == s.transfer_step and s.transfer_rounds.any():  # supplies-only deliveries arrive
-            st.stock += s.transfer_rounds * ongoing[:, None]
-        rate = np.where(day >= surge_from_day, s.pools.surge_per_day, s.pools.production_per_day)
-        st.stock += rate * dt * ongoing[:, None]
+            st.stock += s.transfer_rounds * st.live
+        rate = np.where(day >= s.pools.lead_time_days, s.pools.surge_per_day, s.pools.production_per_day)
+        st.stock += rate * dt * st.live
         out = (st.stock < 1) & np.isnan(st.runout_day) & (s.pools.stock0 >= 1) & ongoing[:, None]
         st.runout_day[out] = day + dt
-        phases.decide(s, st, day + dt, ongoing, lift_units, blue_troops)
+        decide(s, st, day + dt, ongoing, lift)
         if trace is not None:
-            phases.record_trace(trace, t, st, s)
-    st.outcome[st.outcome == UNDECIDED] = STALEMATE
+            record_trace(trace, t, st, s)
+    grade_stalemates(s, st)
     _store(s, st, np.ones(len(st.outcome), dtype=bool))
     return st.final
 
 
-#: Compact the state once at most this share of the current replications is still undecided.
-COMPACT_BELOW = 0.5
-PER_REP = (
-    "lost_on_ground",
-    "stock",
-    "expended",
-    "runout_day",
-    "cut",
-    "troops",
-    "troops_in",
-    "waiting",
-    "ashore",
-    "red_troops_lost",
-    "peak_ashore",
-    "supply_ratio",
-    "blue_peak",
-    "blockade_days",
-    "casualties",
-    "outcome",
-    "decided_day",
-    "index",
-)
+def _arrivals(s: CampaignSetup, st: Block, t: int, ongoing: np.ndarray, red_gnd: np.ndarray) -> None:
+    """Groups arriving this step (decided replications are frozen: nothing arrives there)."""
+    for d, g in s.groups.items():
+        if t == 0 or t not in st.arrival_steps[d]:
+            continue
+        arriving = (st.arr_step[d] == t) * st.arr_count[d] * st.live
+        st.n[d] = st.n[d] + arriving
+        if d == "ground":
+            added = arriving * st.A["ground"].get("troops", 0.0)
+            st.troops = st.troops + added
+            st.troops_in = st.troops_in + added
+            red_troops = (added * red_gnd).sum(axis=1)
+            st.pending_red = st.pending_red - red_troops
+            if s.objective in LANDING:
+                st.waiting = st.waiting + red_troops
+            elif s.objective == "land_offensive":  # reinforcements join the offensive at the front
+                st.ashore = st.ashore + red_troops
 
 
-def _outputs(s: CampaignSetup, st) -> dict[str, np.ndarray]:
+def _air_combat(s: CampaignSetup, st: Block, rng: np.random.Generator, sorties: np.ndarray) -> np.ndarray:
+    """Counter-air sorties shoot down enemy aircraft; everyone loses some to defences. Returns strike sorties."""
+    air = s.groups["air"]
+    a = st.A["air"]
+    p = st.P
+    aa = sorties * st.aa_share
+    strike: np.ndarray = sorties - aa
+    kp = aa * a.get("air_to_air_kills_per_sortie", 0.0)
+    s_side = {side: sorties[:, air.side == side].sum(axis=1) for side in (BLUE, RED)}
+    aa_side = {side: aa[:, air.side == side].sum(axis=1) for side in (BLUE, RED)}
+    for shooter, victim in ((BLUE, RED), (RED, BLUE)):
+        downed = air_exchange(kp[:, air.side == shooter].sum(axis=1), aa_side[shooter], s_side[victim], rng)
+        weights = sorties * (air.side == victim)
+        losses = np.minimum(st.n["air"], stoch_round(allocate(downed, weights), rng))
+        st.remove("air", losses)
+    # airborne attrition to the enemy's air and ship defences, in proportion to sorties flown
+    rate = np.where(
+        a.get("sorties_per_day", 0.0) > 0,
+        a.get("loss_rate_per_day", 0.0) / np.maximum(a.get("sorties_per_day", 1.0), 1e-9),
+        0.0,
+    )
+    for side in (BLUE, RED):
+        enemy_present = s_side[RED if side == BLUE else BLUE] > 0
+        expected = sorties * rate * (air.side == side) * enemy_present[:, None]
+        losses = np.minimum(st.n["air"], stoch_round(expected, rng))
+        st.remove("air", losses)
+    del p
+    return strike
+
+
+def _air_strikes_on_attacker(s: CampaignSetup, st: Block, strike: np.ndarray) -> np.ndarray:
+    """Effective land-attack weapons of allied strike sorties on the lodgement or front (R,)."""
+    if not (st.ashore > 0).any():
+        return np.zeros(len(st.ashore))
+    air = s.groups["air"]
+    armed = st.static.armed["air"]
+    # aircraft with an anti-ship weapon fly anti-ship while enemy ships are at sea; then they too strike ashore
+    fleet_gone = sum((st.n[d] * naval.at_sea(s, st, d, RED)).sum(axis=1) for d in naval.FLEET) <= 0
+    busy = armed["anti_ship"][None, :] & ~fleet_gone[:, None]
+    demand = strike * st.A["air"].get("weapons_per_sortie", 0.0) * (air.side == BLUE) * ~busy * armed["land_attack"]
+    fm = st.maps["air"]["land_attack"]
+    fired = fm.fire(demand * (st.ashore > 0)[:, None] * st.live, st.stock, st.expended)
+    out: np.ndarray = (fired * st.eff_of("ground_troops", fm.pool_idx)).sum(axis=1) * st.P["missile_reliability"]
+    return out
+
+
+def _outputs(s: CampaignSetup, st: Block) -> dict[str, np.ndarray]:
     """Per-replication results for the rows currently held."""
+    window = st.scalar["fait_accompli_window_days"]
     return {
         "outcome": st.outcome,
+        "grade": st.grade,
         "decided_day": st.decided_day,
+        "fait_accompli": (st.outcome == RED_SUCCESS) & (st.decided_day <= window),
+        "outer": st.outer,
         "expended": st.expended,
         "runout_day": st.runout_day,
         "stock_end": st.stock,
         "peak_ashore": st.peak_ashore,
         "ashore_end": st.ashore,
+        "held_end": st.held,
+        "held_peak": st.held_peak,
+        "force_ratio_end": st.ratio,
         "red_troops_lost": st.red_troops_lost,
-        "casualties": st.casualties,
+        "casualties": st.casualties_total(),
         "lost_on_ground": st.lost_on_ground,
-        "lift_end_fraction": (st.n["amphibious"] @ st.lift_weights) / max(st.lift0, 1e-9),
+        "lift_end_fraction": (st.n["amphibious"] * st.lift_weights).sum(axis=1) / np.maximum(st.lift0, 1e-9),
+        "lift_broken_day": st.lift_broken_day,
         **{f"lost_{d}": st.lost[d] for d in s.groups},
-        "ground_troops_lost": phases.ground_losses(s, st),
+        "ground_troops_lost": ground_losses(s, st),
+        "throughput_mean": st.throughput_sum / np.maximum(np.where(np.isnan(st.decided_day), s.steps * s.dt_days, st.decided_day), 1e-9),
+        "electricity_min": st.electricity_min,
+        "shortfall": st.shortfall,
+        "rung_max": st.rung_max,
+        "commodity_runout": st.commodity_runout,
     }
 
 
-def _store(s: CampaignSetup, st, rows: np.ndarray) -> None:
+def ground_losses(s: CampaignSetup, st: Block) -> np.ndarray:
+    """Troops lost by actor (R, A): blue from their ground groups, red at sea and ashore."""
+    g = s.groups["ground"]
+    lost_blue = np.maximum(0.0, st.troops_in - st.troops) * (g.side == BLUE)
+    out: np.ndarray = lost_blue @ st.actor_of["ground"]
+    out[:, s.adversary_index] += st.red_troops_lost
+    return out
+
+
+def _store(s: CampaignSetup, st: Block, rows: np.ndarray) -> None:
     """Write the chosen rows' results into the full-size output arrays (original replication order)."""
     for key, value in _outputs(s, st).items():
         if key not in st.final:
@@ -315,18 +270,60 @@ def _store(s: CampaignSetup, st, rows: np.ndarray) -> None:
         st.final[key][st.index[rows]] = value[rows]
 
 
-def _compact(s: CampaignSetup, st, keep: np.ndarray, tracing: bool) -> None:
+def _compact(s: CampaignSetup, st: Block, keep: np.ndarray, tracing: bool) -> None:
     """Drop decided (frozen) replications from the working state after storing their results."""
-    _store(s, st, ~keep)
+    decided = ~keep
+    _store(s, st, decided)
     if tracing:
-        for key, value in phases.trace_values(st, s, ~keep).items():
+        for key, value in trace_values(st, s, decided).items():
             st.frozen[key] = st.frozen.get(key, 0.0) + value
-    for name in PER_REP:
-        setattr(st, name, getattr(st, name)[keep])
-    for group in (st.n, st.lost):
+    n = len(keep)
+    for name in REP_FIELDS + ("depth", "objective_troops", "aa_share", "range_factor"):
+        value = getattr(st, name)
+        if isinstance(value, np.ndarray) and value.ndim >= 1 and value.shape[0] == n:
+            setattr(st, name, value[keep])
+    for name in REP_DICTS:
+        group = getattr(st, name)
         for d in group:
             group[d] = group[d][keep]
     st.P = {k: (v[keep] if isinstance(v, np.ndarray) else v) for k, v in st.P.items()}
     st.A = {d: {k: (v[keep] if v.ndim == 2 else v) for k, v in attrs.items()} for d, attrs in st.A.items()}
-    st.aa_share = st.aa_share[keep] if st.aa_share.ndim == 2 else st.aa_share
-    st.range_factor = st.range_factor[keep] if st.range_factor.ndim == 2 else st.range_factor
+    st.eff = {k: (v[keep] if v.ndim == 2 else v) for k, v in st.eff.items()}
+    st.scalar = {k: v[keep] for k, v in st.scalar.items()}
+    st.port_logistics = {d: v[keep] for d, v in st.port_logistics.items()}
+
+
+def trace_values(st: Block, s: CampaignSetup, rows: np.ndarray | None = None) -> dict[str, float]:
+    """Sums over (some) replications of the quantities traced over time."""
+
+    def pick(x: np.ndarray) -> np.ndarray:
+        return x if rows is None else x[rows]
+
+    out: dict[str, float] = {}
+    fleet = ("surface", "amphibious")
+    for side, name in ((BLUE, "blue"), (RED, "red")):
+        out[f"aircraft_lost_{name}"] = float((pick(st.lost["air"]) * (s.groups["air"].side == side)).sum())
+        out[f"ships_lost_{name}"] = float(sum((pick(st.lost[d]) * (s.groups[d].side == side)).sum() for d in fleet))
+    n = len(s.actors)
+    air_by_actor = np.bincount(np.asarray(s.groups["air"].actor, dtype=np.int64), weights=pick(st.lost["air"]).sum(axis=0), minlength=n)
+    ships = np.zeros(n)
+    for d in fleet:
+        ships += np.bincount(np.asarray(s.groups[d].actor, dtype=np.int64), weights=pick(st.lost[d]).sum(axis=0), minlength=n)
+    for i, actor in enumerate(s.actors):
+        out[f"aircraft_lost:{actor}"] = float(air_by_actor[i])
+        out[f"ships_lost:{actor}"] = float(ships[i])
+    out["troops_ashore"] = float(pick(st.ashore).sum())
+    out["share_held"] = float(pick(st.held).sum())
+    if s.objective == "blockade":
+        out["electricity"] = float(pick(st.electricity).sum())
+        out["throughput"] = float(pick(st.throughput).sum())
+    stock = pick(st.stock)
+    for i, label in enumerate(s.pools.label):
+        out[f"stock:{label}"] = float(stock[:, i].sum())
+    return out
+
+
+def record_trace(trace: dict[str, dict[int, float]], t: int, st: Block, s: CampaignSetup) -> None:
+    """Sums over all replications per step (averaged later), including frozen, already-decided ones."""
+    for key, value in trace_values(st, s).items():
+        trace.setdefault(key, {})[t] = value + st.frozen.get(key, 0.0)

@@ -9,10 +9,15 @@ latencies of the links between them. Computed with Dijkstra's algorithm
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 
+if TYPE_CHECKING:
+    from ..model.forces import CommandStructure
 
-def component_latencies_hours(structure) -> dict[str, float]:
+
+def component_latencies_hours(structure: CommandStructure) -> dict[str, float]:
     """Hours from each component's national authority to the component (``inf`` if unreachable)."""
     # imported here: SciPy's sparse module costs ~0.2 s, which every CLI start would otherwise pay
     from scipy.sparse import csr_matrix
@@ -20,7 +25,9 @@ def component_latencies_hours(structure) -> dict[str, float]:
 
     ids = list(structure.nodes)
     index = {n: i for i, n in enumerate(ids)}
-    rows, cols, weights = [], [], []
+    rows: list[int] = []
+    cols: list[int] = []
+    weights: list[float] = []
     for link in structure.links:
         if link.kind != "command" or link.from_hq not in index or link.to_hq not in index:
             continue
@@ -37,7 +44,8 @@ def component_latencies_hours(structure) -> dict[str, float]:
         roots = [index[r] for r, n in structure.nodes.items() if n.kind == "national" and n.actor == node.actor]
         best = np.inf
         for r in roots:
-            dist = dijkstra(graph, directed=True, indices=r)[index[nid]]
+            # scipy-stubs types `indices` of dijkstra as arrays only; SciPy documents "array_like or int"
+            dist = dijkstra(graph, directed=True, indices=r)[index[nid]]  # type: ignore[call-overload]
             best = min(best, dist + structure.nodes[ids[r]].decision_latency_hours.value)
         out[nid] = float(round(best, 6)) if np.isfinite(best) else float("inf")
     return out

@@ -1,9 +1,11 @@
 """Campaign results as labelled arrays (xarray) with summaries and exports.
 
-Per replication: outcome, day decided, losses by actor and class, aircraft
-lost on the ground, munitions expended and the day each ran out, casualties.
-Summaries give means with 95 % confidence intervals (normal approximation
-for means; Wilson score intervals for outcome probabilities, Wilson 1927).
+Per replication: the coarse outcome and the CSIS grade, day decided, the continuous measures of the
+lodgement, front or blockade (share of the objective held, troops ashore, force ratio, throughput,
+electricity), losses by actor and class, aircraft lost on the ground, munitions expended and the day each
+ran out, casualties, and the outer draw the replication belongs to. Summaries give means with 95 %
+confidence intervals (normal approximation for means; Wilson score intervals for probabilities, Wilson
+1927) and, for each grade, the spread of its probability across outer draws (two-level uncertainty).
 """
 
 from __future__ import annotations
@@ -11,13 +13,15 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypedDict
 
 import numpy as np
 import pandas as pd
 import xarray as xr
 
-from .phases import OUTCOMES
+from .grading import GRADES, OUTCOMES
+from .uncertainty import INNER_REPLICATIONS
+from .setup import CampaignSetup
 
 Z95 = 1.959963984540054
 
@@ -52,7 +56,17 @@ def wilson_interval(successes: float, n: int, z: float = Z95) -> tuple[float, fl
     return (low, high)
 
 
-def mean_ci(values: np.ndarray) -> dict[str, float]:
+class MeanCI(TypedDict):
+    """A quantity across replications: mean, 95 % CI of the mean, 5th and 95th percentiles, count."""
+
+    mean: float
+    ci95: list[float]
+    p05: float
+    p95: float
+    n: int
+
+
+def mean_ci(values: np.ndarray) -> MeanCI:
     """Mean, 95 % CI of the mean, and the 5th–95th percentile range across replications."""
     v = np.asarray(values, dtype=float)
     v = v[~np.isnan(v)]
@@ -69,7 +83,36 @@ def mean_ci(values: np.ndarray) -> dict[str, float]:
     }
 
 
-def _by_actor_class(setup, lost: dict[str, np.ndarray]) -> tuple[np.ndarray, list[str], list[str]]:
+def grade_table(grades: np.ndarray, outer: np.ndarray) -> dict[str, dict[str, Any]]:
+    """P(grade) over replications, with the clustered interval and the spread across outer draws."""
+    n = len(grades)
+    ids, inverse, sizes = np.unique(outer, return_inverse=True, return_counts=True)
+    res: dict[str, dict[str, Any]] = {}
+    for name in GRADES[1:]:
+        hit = (grades == name).astype(float)
+        k = int(hit.sum())
+        p = k / n if n else float("nan")
+        per_draw = np.bincount(inverse, weights=hit, minlength=len(ids)) / sizes
+        entry: dict[str, Any] = {"p": p, "ci95": list(wilson_interval(k, n))}
+        if len(ids) >= 2:
+            se = float(per_draw.std(ddof=1)) / math.sqrt(len(ids))
+            inner = float(np.mean(per_draw * (1 - per_draw) / np.maximum(sizes - 1, 1)))
+            between = max(0.0, float(per_draw.var(ddof=1)) - inner)
+            entry["ci95_clustered"] = [max(0.0, p - Z95 * se), min(1.0, p + Z95 * se)]
+            entry["outer"] = {
+                "p10": float(np.percentile(per_draw, 10)),
+                "p50": float(np.percentile(per_draw, 50)),
+                "p90": float(np.percentile(per_draw, 90)),
+                "sd_between": math.sqrt(between),
+            }
+        else:
+            entry["ci95_clustered"] = entry["ci95"]
+            entry["outer"] = {"p10": p, "p50": p, "p90": p, "sd_between": 0.0}
+        res[name] = entry
+    return res
+
+
+def _by_actor_class(setup: CampaignSetup, lost: dict[str, np.ndarray]) -> tuple[np.ndarray, list[str], list[str]]:
     keys = sorted({(setup.actors[a], c) for g in setup.groups.values() for a, c in zip(g.actor, g.cls)})
     actors = sorted({k[0] for k in keys})
     classes = sorted({k[1] for k in keys})
@@ -91,7 +134,9 @@ class CampaignResult:
     meta: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
-    def from_arrays(cls, setup, arrays: dict[str, np.ndarray], trace: dict[str, np.ndarray], *, seed: int, reps: int):
+    def from_arrays(
+        cls, setup: CampaignSetup, arrays: dict[str, np.ndarray], trace: dict[str, np.ndarray], *, seed: int, reps: int
+    ) -> CampaignResult:
         lost = {d: arrays[f"lost_{d}"] for d in setup.groups}
         by_ac, actors, classes = _by_actor_class(setup, lost)
         ground_air = np.zeros((reps, len(setup.actors)))
@@ -102,7 +147,14 @@ class CampaignResult:
         data = xr.Dataset(
             {
                 "outcome": (("rep",), np.array(OUTCOMES, dtype=object)[arrays["outcome"]].astype(str)),
+                "grade": (("rep",), np.array(GRADES, dtype=object)[arrays["grade"]].astype(str)),
                 "decided_day": (("rep",), arrays["decided_day"]),
+                "campaign_days": (
+                    ("rep",),
+                    np.where(np.isnan(arrays["decided_day"]), setup.steps * setup.dt_days, arrays["decided_day"]),
+                ),
+                "fait_accompli": (("rep",), arrays["fait_accompli"].astype(bool)),
+                "outer_draw": (("rep",), arrays["outer"].astype(np.int64)),
                 "losses": (("rep", "actor", "capability"), by_ac),
                 "aircraft_lost_on_ground": (("rep", "participant"), ground_air),
                 "casualties": (("rep", "participant"), arrays["casualties"]),
@@ -110,7 +162,17 @@ class CampaignResult:
                 "munitions_expended": (("rep", "pool"), arrays["expended"]),
                 "munitions_runout_day": (("rep", "pool"), arrays["runout_day"]),
                 "peak_troops_ashore": (("rep",), arrays["peak_ashore"]),
+                "troops_ashore_end": (("rep",), arrays["ashore_end"]),
+                "share_held_end": (("rep",), arrays["held_end"]),
+                "share_held_peak": (("rep",), arrays["held_peak"]),
+                "force_ratio_end": (("rep",), arrays["force_ratio_end"]),
                 "adversary_lift_remaining": (("rep",), arrays["lift_end_fraction"]),
+                "lift_broken_day": (("rep",), arrays["lift_broken_day"]),
+                "throughput_mean": (("rep",), arrays["throughput_mean"]),
+                "electricity_min": (("rep",), arrays["electricity_min"]),
+                "electricity_shortfall_days": (("rep",), arrays["shortfall"]),
+                "escalation_rung_max": (("rep",), arrays["rung_max"].astype(np.int64)),
+                "commodity_runout_day": (("rep", "commodity"), arrays["commodity_runout"]),
             },
             coords={
                 "rep": np.arange(reps),
@@ -118,6 +180,7 @@ class CampaignResult:
                 "capability": classes,
                 "participant": setup.actors,
                 "pool": pools,
+                "commodity": setup.commodities,
             },
         )
         steps = setup.steps
@@ -136,22 +199,37 @@ class CampaignResult:
             "us_intervention": setup.scenario.us_intervention,
             "notes": setup.notes,
             "class_domains": {c: d for d, g in setup.groups.items() for c in g.cls},
+            "inner_replications": INNER_REPLICATIONS,
+            "outer_draws": int(len(np.unique(arrays["outer"]))),
         }
         return cls(setup.scenario_id, data, tr, meta)
 
     def outcome_probabilities(self) -> dict[str, dict[str, Any]]:
-        """P(outcome) with Wilson 95 % intervals."""
+        """P(outcome) with Wilson 95 % intervals; ``fait_accompli`` = success within the (drawn) window."""
         n = self.data.sizes["rep"]
         outcomes = self.data["outcome"].values
         res = {}
         for name in OUTCOMES[1:]:
             k = int((outcomes == name).sum())
             res[name] = {"p": k / n, "ci95": list(wilson_interval(k, n))}
-        fa = (outcomes == "adversary_success") & (
-            self.data["decided_day"].values <= self.meta["fait_accompli_window_days"]
-        )
+        if "fait_accompli" in self.data:
+            fa = self.data["fait_accompli"].values.astype(bool)
+        else:
+            fa = (outcomes == "adversary_success") & (
+                self.data["decided_day"].values <= self.meta["fait_accompli_window_days"]
+            )
         res["fait_accompli"] = {"p": float(fa.mean()), "ci95": list(wilson_interval(int(fa.sum()), n))}
         return res
+
+    def grade_probabilities(self) -> dict[str, dict[str, Any]]:
+        """P(grade) with a Monte Carlo interval and its spread across outer draws (methodology §4).
+
+        ``ci95``: Wilson interval over replications; ``ci95_clustered``: normal interval that treats the outer
+        draws as the sampling unit (replications of one draw share its parameters); ``outer``: the 10th, 50th
+        and 90th percentiles of the draw-level probabilities and ``sd_between``, their standard deviation net
+        of the inner (binomial) noise of ``inner_replications`` per draw (method of moments).
+        """
+        return grade_table(self.data["grade"].values, self.data["outer_draw"].values)
 
     def summary(self) -> dict[str, Any]:
         """A JSON-ready summary (schema in docs/reference/simulate-output.md)."""
@@ -200,12 +278,41 @@ class CampaignResult:
             "meta": self.meta,
             "losses_by_domain": by_domain,
             "outcomes": self.outcome_probabilities(),
+            "grades": self.grade_probabilities(),
             "decided_day": mean_ci(d["decided_day"].values),
+            "campaign_days": mean_ci(d["campaign_days"].values),
             "losses": losses,
             "participants": per_participant,
             "munitions": munitions,
             "peak_troops_ashore": mean_ci(d["peak_troops_ashore"].values),
+            "troops_ashore_end": mean_ci(d["troops_ashore_end"].values),
+            "share_held_end": mean_ci(d["share_held_end"].values),
+            "share_held_peak": mean_ci(d["share_held_peak"].values),
+            "force_ratio_end": mean_ci(d["force_ratio_end"].values),
             "adversary_lift_remaining": mean_ci(d["adversary_lift_remaining"].values),
+            "lift_broken_day": {
+                "p": float((~np.isnan(d["lift_broken_day"].values)).mean()),
+                "day": mean_ci(d["lift_broken_day"].values),
+            },
+            "blockade": self._blockade_summary(),
+        }
+
+    def _blockade_summary(self) -> dict[str, Any] | None:
+        if self.meta.get("objective") != "blockade":
+            return None
+        d = self.data
+        return {
+            "throughput_mean": mean_ci(d["throughput_mean"].values),
+            "electricity_min": mean_ci(d["electricity_min"].values),
+            "electricity_shortfall_days": mean_ci(d["electricity_shortfall_days"].values),
+            "escalation_rung_max": mean_ci(d["escalation_rung_max"].values.astype(float)),
+            "commodity_runout_day": {
+                str(c): {
+                    "p_runout": float((~np.isnan(d["commodity_runout_day"].sel(commodity=c).values)).mean()),
+                    "day": mean_ci(d["commodity_runout_day"].sel(commodity=c).values),
+                }
+                for c in d["commodity"].values
+            },
         }
 
     def _repr_html_(self) -> str:
@@ -269,7 +376,10 @@ class CampaignResult:
             {
                 "rep": self.data["rep"].values,
                 "outcome": self.data["outcome"].values,
+                "grade": self.data["grade"].values,
                 "decided_day": self.data["decided_day"].values,
+                "share_held_end": self.data["share_held_end"].values,
+                "outer_draw": self.data["outer_draw"].values,
             }
         )
         out = frame.merge(reps, on="rep", how="right")

@@ -2,14 +2,17 @@
 
 Determinism contract: the replications are cut into fixed blocks of
 ``BLOCK_SIZE``; block *i* always uses generator *i* spawned from
-``numpy.random.SeedSequence(seed)``. Results therefore do not depend on how
-blocks are grouped into chunks or spread over worker processes.
+``numpy.random.SeedSequence(seed)``, first for its outer draws (groups of
+``INNER_REPLICATIONS`` consecutive replications sharing their parameters), then
+for the chance of combat. Results therefore do not depend on how blocks are
+grouped into chunks or spread over worker processes.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
+from typing import Any
 
 import numpy as np
 
@@ -17,6 +20,7 @@ from ..model.dataset import Dataset
 from .campaign import run_block
 from .results import CampaignResult
 from .setup import CampaignSetup, build_setup
+from .uncertainty import INNER_REPLICATIONS
 
 BLOCK_SIZE = 2048
 
@@ -27,9 +31,13 @@ def block_sizes(reps: int) -> list[int]:
     return [BLOCK_SIZE] * full + ([rest] if rest else [])
 
 
-def _run_one(args: tuple[CampaignSetup, int, np.random.SeedSequence, bool]) -> tuple[dict, dict]:
+#: One block's results: per-replication arrays, and the traced sums by key over the steps.
+BlockResult = tuple[dict[str, np.ndarray], dict[str, np.ndarray]]
+
+
+def _run_one(args: tuple[CampaignSetup, int, np.random.SeedSequence, bool]) -> BlockResult:
     setup, n, seed_seq, sample_parameters = args
-    trace: dict = {}
+    trace: dict[str, dict[int, float]] = {}
     out = run_block(setup, n, np.random.Generator(np.random.PCG64(seed_seq)), trace, sample_parameters)
     series = {}
     for key, by_step in trace.items():
@@ -58,11 +66,11 @@ def simulate_setup(
     sizes = block_sizes(reps)
     seqs = np.random.SeedSequence(seed).spawn(len(sizes))
     jobs = [(setup, n, sq, sample_parameters) for n, sq in zip(sizes, seqs)]
-    parts: list[tuple[dict, dict]] = []
+    parts: list[BlockResult] = []
     if workers > 1 and len(jobs) > 1:
         with ProcessPoolExecutor(max_workers=workers) as pool:
-            for job, result in zip(jobs, pool.map(_run_one, jobs)):
-                parts.append(result)
+            for job, part in zip(jobs, pool.map(_run_one, jobs)):
+                parts.append(part)
                 if progress:
                     progress(job[1])
     else:
@@ -70,13 +78,16 @@ def simulate_setup(
             parts.append(_run_one(job))
             if progress:
                 progress(job[1])
+    offsets = np.cumsum([0] + [-(-n // INNER_REPLICATIONS) for n in sizes[:-1]])
+    for part, offset in zip(parts, offsets):  # outer draws numbered across blocks
+        part[0]["outer"] = part[0]["outer"] + offset
     merged = {k: np.concatenate([p[0][k] for p in parts], axis=0) for k in parts[0][0]}
-    trace = {key: sum(p[1][key] for p in parts) / reps for key in parts[0][1]}
+    trace = {key: sum((p[1][key] for p in parts), np.zeros(setup.steps)) / reps for key in parts[0][1]}
     result = CampaignResult.from_arrays(setup, merged, trace, seed=seed, reps=reps)
     result.meta["parameter_uncertainty"] = sample_parameters
     return result
 
 
-def simulate(ds: Dataset, scenario_id: str, reps: int, seed: int, **kw) -> CampaignResult:
+def simulate(ds: Dataset, scenario_id: str, reps: int, seed: int, **kw: Any) -> CampaignResult:
     """Build and simulate one scenario of a dataset."""
     return simulate_setup(build_setup(ds, scenario_id), reps, seed, **kw)

@@ -1,8 +1,9 @@
 """Build step: turn a dataset and a scenario into the arrays the campaign engine runs on.
 
 Nothing here is random and nothing is special-cased per scenario: forces are
-grouped by (actor, capability class, base), placed, activated and armed by
-the same rules for every scenario. See docs/methodology/campaign.md §2.
+grouped by (actor, capability class, base), placed, timed and armed by the same
+rules for every scenario, and every stated low–high range is recorded for the
+outer loop of the Monte Carlo (uncertainty.py). See docs/methodology/campaign.md §2.
 """
 
 from __future__ import annotations
@@ -12,13 +13,18 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from ..model.base import Quantity
 from ..model.dataset import Dataset
+from ..model.forces import CapabilityClass
 from ..model.geo import great_circle_km
-from ..model.scenarios import Scenario
+from ..model.scenarios import ESCALATION_RUNGS, Scenario
+from .arming import FIXED_TARGET_SHOOTERS, MunitionPools, Pairs, arm, reach_matrix, theatre_reach
 from .command import component_latencies_hours
+from .groups import MOBILISATION, NO_ARRIVAL, REINFORCEMENT, GroupRows, Groups
+from .timing import TimingInputs, entry_days, group_days
 
 #: Domains each US (intervening-actor) level commits to combat. ``supplies_only``
-#: commits no forces but resupplies allies' munitions (see ``supplier_pools``).
+#: commits no forces but resupplies allies' munitions (see ``transfer_rounds``).
 LEVEL_DOMAINS: dict[str, frozenset[str]] = {
     "none": frozenset(),
     "supplies_only": frozenset(),
@@ -30,71 +36,63 @@ LEVEL_DOMAINS: dict[str, frozenset[str]] = {
 }
 NEVER = 10**9
 NAVAL = ("surface", "amphibious", "subsurface")
+#: Domains of the adversary's landing or offensive force, subject to mobilisation.
+MOBILISED = ("amphibious", "ground")
 BLUE, RED = 0, 1
+#: Rungs of the escalation ladder (index = rung number).
+QUARANTINE, ENFORCEMENT, WAR_AT_SEA, FULL_WAR = range(4)
+ENGINE_DOMAINS = ("air", "surface", "amphibious", "subsurface", "ground", "missile", "air_defence", "isr")
+_ATTRS = {
+    "air": (
+        "sorties_per_day",
+        "combat_radius_km",
+        "air_to_air_kills_per_sortie",
+        "weapons_per_sortie",
+        "crew",
+        "loss_rate_per_day",
+    ),
+    "surface": ("launch_cells", "interceptors_per_salvo", "hits_to_kill", "crew", "value"),
+    "amphibious": ("lift_troops", "interceptors_per_salvo", "hits_to_kill", "crew", "value", "launch_cells"),
+    "subsurface": ("ship_kills_per_day", "loss_rate_per_day", "crew", "launch_cells"),
+    "ground": ("troops", "crew"),
+    "missile": ("launch_cells",),
+    "air_defence": ("interceptors_per_salvo",),
+    "isr": ("combat_radius_km",),
+}
+#: Class attributes the outer loop draws where the data gives a range (one draw per class, shared by every
+#: group of the class: the error in a class's performance is the same wherever it is based).
+SAMPLED_ATTRS = (
+    "sorties_per_day",
+    "combat_radius_km",
+    "air_to_air_kills_per_sortie",
+    "weapons_per_sortie",
+    "launch_cells",
+    "interceptors_per_salvo",
+    "hits_to_kill",
+    "lift_troops",
+    "ship_kills_per_day",
+    "loss_rate_per_day",
+    "troops",
+)
 
 
-def _q(x, default: float = 0.0) -> float:
+def _q(x: Quantity | None, default: float = 0.0) -> float:
     return default if x is None else float(x.value)
 
 
-@dataclass
-class Groups:
-    """Force groups of one engine domain; every attribute is an array over groups."""
-
-    label: list[str] = field(default_factory=list)
-    actor: list[int] = field(default_factory=list)
-    side: list[int] = field(default_factory=list)
-    cls: list[str] = field(default_factory=list)
-    base: list[int] = field(default_factory=list)
-    count0: list[float] = field(default_factory=list)
-    arrival_count: list[float] = field(default_factory=list)
-    arrival_step: list[int] = field(default_factory=list)
-    active_step: list[int] = field(default_factory=list)
-    distance_km: list[float] = field(default_factory=list)
-    c2_days: list[float] = field(default_factory=list)
-    attrs: dict[str, list[float]] = field(default_factory=dict)
-    attr_low: dict[str, list[float]] = field(default_factory=dict)
-    attr_high: dict[str, list[float]] = field(default_factory=dict)
-
-    def add(self, **kw) -> None:
-        attrs = kw.pop("attrs")
-        ranges = kw.pop("ranges", {})
-        for key, value in kw.items():
-            getattr(self, key).append(value)
-        for key, value in attrs.items():
-            self.attrs.setdefault(key, []).append(value)
-            low, high = ranges.get(key, (value, value))
-            self.attr_low.setdefault(key, []).append(low)
-            self.attr_high.setdefault(key, []).append(high)
-
-    def freeze(self) -> Groups:
-        for name in ("actor", "side", "base", "arrival_step", "active_step"):
-            setattr(self, name, np.asarray(getattr(self, name), dtype=np.int64))
-        for name in ("count0", "arrival_count", "distance_km", "c2_days"):
-            setattr(self, name, np.asarray(getattr(self, name), dtype=float))
-        self.attrs = {k: np.asarray(v, dtype=float) for k, v in self.attrs.items()}
-        self.attr_low = {k: np.asarray(v, dtype=float) for k, v in self.attr_low.items()}
-        self.attr_high = {k: np.asarray(v, dtype=float) for k, v in self.attr_high.items()}
-        return self
-
-    def __len__(self) -> int:
-        return len(self.label)
+def _bounds(x: Quantity | None, default: float = 0.0) -> tuple[float, float, float]:
+    if x is None:
+        return (default, default, default)
+    low, high = x.bounds()
+    return (low, float(x.value), high)
 
 
 @dataclass
-class MunitionPools:
-    """Stocks by (actor, munition): the unit of expenditure and production."""
+class Ranges:
+    """Central values and low–high ranges of scenario quantities the outer loop draws (arrays over participants)."""
 
-    label: list[str] = field(default_factory=list)
-    actor: list[int] = field(default_factory=list)
-    munition: list[str] = field(default_factory=list)
-    role: list[str] = field(default_factory=list)
-    range_km: list[float] = field(default_factory=list)
-    stock0: list[float] = field(default_factory=list)
-    production_per_day: list[float] = field(default_factory=list)
-    surge_per_day: list[float] = field(default_factory=list)
-    lead_time_days: list[float] = field(default_factory=list)
-    eff: dict[str, list[float]] = field(default_factory=dict)
+    scalar: dict[str, tuple[float, float, float]]  # name -> (low, value, high)
+    per_actor: dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]]  # name -> (low, value, high), each (A,)
 
 
 @dataclass
@@ -108,24 +106,35 @@ class CampaignSetup:
     dt_days: float
     fait_accompli_window_days: float
     objective_troops: float
+    objective_depth_km: float
     actors: list[str]
     actor_side: np.ndarray
     bases: list[str]
     base_shelters: np.ndarray
     base_runways: np.ndarray
     base_repair_days: np.ndarray
-    base_host_side: np.ndarray
+    base_host_side: np.ndarray  # side of the host participant, -1 if the host does not take part
+    base_host_actor: np.ndarray  # participant index of the host, -1 if the host does not take part
+    base_is_port: np.ndarray  # naval or mixed base (ships alongside can be struck)
+    classes: list[str]
     groups: dict[str, Groups]
     pools: MunitionPools
-    fire_pairs: dict[str, dict[str, tuple[np.ndarray, np.ndarray]]]
-    red_reach: np.ndarray
+    fire_pairs: dict[str, dict[str, Pairs]]
+    fixed_reach: dict[str, np.ndarray]  # domain -> (J, B) for its land-attack pairs
+    ground_reach: dict[str, np.ndarray]  # domain -> (J,) land-attack pair reaches the theatre
+    anti_ship_reach: np.ndarray  # (J,) missile anti-ship pairs reach ships in the theatre
     mainland_strikes: bool
     role_share: dict[str, dict[str, np.ndarray]]
-    land_attack_reach: np.ndarray
     isr_in_reach: np.ndarray
     adversary_index: int
+    c2_nodes: np.ndarray  # (A,) headquarters and component nodes of each participant in the command structure
+    c2_hours: np.ndarray  # (A,) median command latency of each participant's components
+    escalation_start: int
+    commodities: list[str]
     transfer_rounds: np.ndarray
     transfer_step: int
+    timing: TimingInputs
+    ranges: Ranges
     params: dict[str, float]
     param_ranges: dict[str, tuple[float, float]] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
@@ -147,7 +156,7 @@ def _latency_days(ds: Dataset, sc: Scenario) -> dict[tuple[str, str], float]:
     return out
 
 
-def _home_base(ds: Dataset, actor: str, origin: str, sc_id: str, sc: Scenario, air: bool) -> str | None:
+def _home_base(ds: Dataset, actor: str, origin: str, air: bool) -> str | None:
     """Nearest base the actor may fight from: its own bases first (used when access is refused)."""
     ob = ds.bases[origin]
     best, best_d = None, math.inf
@@ -172,39 +181,7 @@ def access_for(ds: Dataset, sc: Scenario, sc_id: str, base_id: str, actor: str) 
     return sc.basing_access.get(base.host, "full")
 
 
-ENGINE_DOMAINS = ("air", "surface", "amphibious", "subsurface", "ground", "missile", "air_defence", "isr")
-_ATTRS = {
-    "air": (
-        "sorties_per_day",
-        "combat_radius_km",
-        "air_to_air_kills_per_sortie",
-        "weapons_per_sortie",
-        "crew",
-        "loss_rate_per_day",
-    ),
-    "surface": ("launch_cells", "interceptors_per_salvo", "hits_to_kill", "crew", "value"),
-    "amphibious": ("lift_troops", "interceptors_per_salvo", "hits_to_kill", "crew", "value", "launch_cells"),
-    "subsurface": ("ship_kills_per_day", "loss_rate_per_day", "crew", "launch_cells"),
-    "ground": ("troops", "crew"),
-    "missile": ("launch_cells",),
-    "air_defence": ("interceptors_per_salvo",),
-    "isr": ("combat_radius_km",),
-}
-
-
-#: Performance parameters sampled per replication from their low–high range (structural counts such as
-#: troops, lift and launch cells are not: they describe the force, not our uncertainty about it).
-SAMPLED_ATTRS = (
-    "sorties_per_day",
-    "air_to_air_kills_per_sortie",
-    "interceptors_per_salvo",
-    "hits_to_kill",
-    "ship_kills_per_day",
-    "loss_rate_per_day",
-)
-
-
-def _class_ranges(cls, domain: str) -> dict[str, tuple[float, float]]:
+def _class_ranges(cls: CapabilityClass, domain: str) -> dict[str, tuple[float, float]]:
     out = {}
     for name in SAMPLED_ATTRS:
         q = getattr(cls.combat, name, None)
@@ -213,7 +190,7 @@ def _class_ranges(cls, domain: str) -> dict[str, tuple[float, float]]:
     return out
 
 
-def _class_attrs(cls, domain: str) -> dict[str, float]:
+def _class_attrs(cls: CapabilityClass, domain: str) -> dict[str, float]:
     c = cls.combat
     values = {
         "sorties_per_day": _q(c.sorties_per_day),
@@ -233,10 +210,54 @@ def _class_attrs(cls, domain: str) -> dict[str, float]:
     return {k: values[k] for k in _ATTRS[domain]}
 
 
+def _timing_inputs(ds: Dataset, sc: Scenario, actors: list[str]) -> tuple[TimingInputs, Ranges]:
+    """Central timing values and the ranges the outer loop draws."""
+    parts = [sc.participants[a] for a in actors]
+    delay = [
+        _bounds(p.decision_delay_days if p.decision_delay_days is not None else ds.actors[a].political_decision_delay_days)
+        for a, p in zip(actors, parts)
+    ]
+    entry = [_bounds(p.entry_day, math.nan) for p in parts]
+    para = [_bounds(p.paralysis_days) for p in parts]
+    commit = [_bounds(p.commitment) for p in parts]
+
+    def cols(rows: list[tuple[float, float, float]]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        arr = np.asarray(rows, dtype=float).reshape(len(rows), 3)
+        return arr[:, 0], arr[:, 1], arr[:, 2]
+
+    mob = sc.mobilisation_days
+    timing = TimingInputs(
+        warning_days=sc.warning_days.value,
+        explicit_entry=cols(entry)[1],
+        decision_delay=cols(delay)[1],
+        paralysis=cols(para)[1],
+        red=np.array([p.side == "red" for p in parts]),
+        mobilisation_days=math.nan if mob is None else mob.value,
+        concealed_days=_q(sc.concealed_preparation_days),
+    )
+    scalar = {
+        "warning_days": _bounds(sc.warning_days),
+        "fait_accompli_window_days": _bounds(sc.fait_accompli_window_days),
+        "objective_troops": _bounds(sc.objective_troops_ashore),
+        "mobilisation_days": _bounds(mob, math.nan),
+        "concealed_days": _bounds(sc.concealed_preparation_days),
+    }
+    if sc.objective_depth_km is not None:
+        scalar["objective_depth_km"] = _bounds(sc.objective_depth_km)
+    for cid, stock in sc.blockade_stocks.items():
+        scalar[f"stock_days:{cid}"] = _bounds(stock.days_of_stock)
+        scalar[f"electricity_share:{cid}"] = _bounds(stock.share_of_electricity)
+    per_actor = {"decision_delay": cols(delay), "entry_day": cols(entry), "paralysis": cols(para), "commitment": cols(commit)}
+    return timing, Ranges(scalar, per_actor)
+
+
 def build_setup(ds: Dataset, scenario_id: str) -> CampaignSetup:
-    """Place, activate and arm every force group of a scenario (see methodology §2)."""
+    """Place, time and arm every force group of a scenario (see methodology §2)."""
     sc = ds.scenarios[scenario_id]
-    p = {name: float(q.value) for name, q in ds.engine}  # type: ignore[union-attr]
+    engine = ds.engine
+    if engine is None:  # services.simulate explains how to add them; engines called directly fail here
+        raise ValueError(f"the dataset has no `engine:` parameters, so scenario '{scenario_id}' cannot be simulated")
+    p = {name: float(q.value) for name, q in engine if q is not None}
     dt = p["time_step_days"]
     steps = int(math.ceil(sc.duration_days.value / dt))
     theatre = ds.theatres[sc.theatre]
@@ -246,22 +267,25 @@ def build_setup(ds: Dataset, scenario_id: str) -> CampaignSetup:
     bidx = {b: i for i, b in enumerate(bases)}
     latency = _latency_days(ds, sc)
     level = sc.us_intervention
-    groups = {d: Groups() for d in ENGINE_DOMAINS}
+    rows = {d: GroupRows() for d in ENGINE_DOMAINS}
     notes: list[str] = []
+    classes: list[str] = []
+    timing, ranges = _timing_inputs(ds, sc, actors)
+    mobilising = not math.isnan(timing.mobilisation_days)
 
     def theatre_km(base_id: str) -> float:
         b = ds.bases[base_id]
         return great_circle_km(b.lat_deg, b.lon_deg, theatre.lat_deg, theatre.lon_deg)
 
-    def place(actor: str, cls_id: str, base_id: str, count: float, arrival_day: float) -> None:
+    def place(actor: str, cls_id: str, base_id: str, count: float, arrival_day: float | None, q: Quantity | None) -> None:
         cls = ds.capability_classes[cls_id]
         domain = cls.domain
-        if domain not in groups or count <= 0:
+        if domain not in rows or count <= 0:
             return
         if actor == sc.intervening_actor and domain not in LEVEL_DOMAINS[level]:
             return
         if side_of[actor] == BLUE and access_for(ds, sc, scenario_id, base_id, actor) != "full":
-            home = _home_base(ds, actor, base_id, scenario_id, sc, air=domain == "air")
+            home = _home_base(ds, actor, base_id, air=domain == "air")
             if home is None:
                 notes.append(f"{actor} {cls_id} at {base_id}: access refused and no own base to move to; not used")
                 return
@@ -270,33 +294,43 @@ def build_setup(ds: Dataset, scenario_id: str) -> CampaignSetup:
         distance = theatre_km(base_id)
         if domain == "ground" and side_of[actor] == BLUE and distance > p["theatre_radius_km"]:
             return  # defenders fight where they are based; ground forces elsewhere stay home
-        part = sc.participants[actor]
-        delay = (
-            part.decision_delay_days
-            if part.decision_delay_days is not None
-            else ds.actors[actor].political_decision_delay_days
-        )
-        decided = -sc.warning_days.value + _q(delay)
-        c2 = latency.get((actor, domain), latency.get((actor, "*"), 0.0))
-        active_day = max(0.0, decided + c2, arrival_day)
-        if domain == "ground" and ds.bases[base_id].host == actor and arrival_day <= 0:
-            active_day = 0.0  # troops defending their own soil fight without waiting for a political decision
+        if cls_id not in classes:
+            classes.append(cls_id)
+        host_actor = ds.bases[base_id].host
+        host = actors.index(host_actor) if host_actor in side_of and host_actor != actor else -1
+        if host >= 0 and side_of[host_actor] != side_of[actor]:
+            host = -1
+        sail = 0.0
         if domain in NAVAL and distance > p["theatre_radius_km"]:
             # ships sail from the later of decision and arrival (speed of advance; methodology §2)
-            active_day += (distance - p["theatre_radius_km"]) / max(p["naval_transit_km_per_day"], 1.0)
-        arrival_step = 0 if arrival_day <= 0 else int(math.ceil(arrival_day / dt))
-        groups[domain].add(
+            sail = (distance - p["theatre_radius_km"]) / max(p["naval_transit_km_per_day"], 1.0)
+        kind = NO_ARRIVAL
+        if arrival_day is not None:
+            kind = REINFORCEMENT
+        elif mobilising and side_of[actor] == RED and domain in MOBILISED:
+            kind = MOBILISATION
+        low, value, high = _bounds(q, count) if q is not None else (count, count, count)
+        rows[domain].add(
             label=f"{actor}:{cls_id}@{base_id}",
             actor=actors.index(actor),
             side=side_of[actor],
             cls=cls_id,
+            cls_index=classes.index(cls_id),
             base=bidx[base_id],
-            count0=count if arrival_step == 0 else 0.0,
-            arrival_count=count if arrival_step > 0 else 0.0,
-            arrival_step=arrival_step,
-            active_step=int(math.ceil(active_day / dt)),
+            count0=count,
+            arrival_count=0.0,
+            arrival_step=0,
+            active_step=0,
             distance_km=distance,
-            c2_days=c2,
+            c2_days=latency.get((actor, domain), latency.get((actor, "*"), 0.0)),
+            arrival_day=0.0 if arrival_day is None else arrival_day,
+            active_day=0.0,
+            sail_days=sail,
+            host=host,
+            arrival_kind=kind,
+            home_ground=domain == "ground" and host_actor == actor,
+            count_low=low / value if value > 0 else 1.0,
+            count_high=high / value if value > 0 else 1.0,
             attrs={**_class_attrs(cls, domain), "at_sea": float(ds.bases[base_id].kind == "naval")},
             ranges=_class_ranges(cls, domain),
         )
@@ -310,28 +344,30 @@ def build_setup(ds: Dataset, scenario_id: str) -> CampaignSetup:
         for cls_id, by_base in ds.forces.get(actor, {}).items():
             for base_id, qty in by_base.items():
                 at_home = max(0.0, qty.value - moved.get((actor, cls_id, base_id), 0.0))
-                place(actor, cls_id, base_id, round(at_home * part.commitment.value), 0.0)
+                place(actor, cls_id, base_id, round(at_home * part.commitment.value), None, qty)
     for rf in sc.reinforcements:
-        place(rf.actor, rf.capability, rf.destination, rf.count, rf.arrival_day)
-    for g in groups.values():
-        g.freeze()
-    pools, fire_pairs = _arm(ds, sc, actors, side_of, groups, bases)
-    red_reach = _red_reach(ds, groups["missile"], pools, fire_pairs["missile"]["land_attack"], bases)
+        place(rf.actor, rf.capability, rf.destination, rf.count, rf.arrival_day, None)
+    groups = {d: r.freeze() for d, r in rows.items()}
+    _central_timing(groups, timing, p, dt)
+    pools, fire_pairs = arm(ds, actors, groups)
+    if sc.year is not None:  # issue 13 (data owner's edit): production of the scenario's year, not today's rate
+        for i, (a, mid) in enumerate(zip(pools.actor, pools.munition)):  # model/forces.py Holding.production_in
+            holding = ds.munitions[mid].holdings[actors[int(a)]]
+            pools.production_per_day[i] = holding.production_in(sc.year.value) / 365.0
+            pools.surge_per_day[i] = holding.surge_in(sc.year.value) / 365.0
+    fixed_reach = {d: reach_matrix(ds, groups[d], pools, fire_pairs[d]["land_attack"], bases) for d in FIXED_TARGET_SHOOTERS}
+    ground_reach = {
+        d: theatre_reach(groups[d], pools, fire_pairs[d]["land_attack"]) if d == "missile" else np.ones(len(fire_pairs[d]["land_attack"][0]), dtype=bool)
+        for d in FIXED_TARGET_SHOOTERS
+    }
+    anti_ship_reach = theatre_reach(groups["missile"], pools, fire_pairs["missile"]["anti_ship"], p["ship_missile_range_margin"])
     role_share = {}
     for domain, roles in fire_pairs.items():
         armed = {r: np.isin(np.arange(len(groups[domain])), gi) for r, (gi, _) in roles.items() if r != "air_defence"}
-        n_roles = (
-            np.maximum(sum(a.astype(float) for a in armed.values()), 1.0) if armed else np.ones(len(groups[domain]))
-        )
+        n_roles = np.maximum(sum(a.astype(float) for a in armed.values()), 1.0) if armed else np.ones(len(groups[domain]))
         role_share[domain] = {r: 1.0 / n_roles for r in roles}
-    gi, pi = fire_pairs["missile"]["land_attack"]
-    la_reach = np.zeros(len(groups["missile"]), dtype=bool)
-    for k, i in zip(gi, pi):
-        la_reach[k] |= pools.range_km[i] >= groups["missile"].distance_km[k]
     isr = groups["isr"]
-    isr_reach = (
-        isr.distance_km <= isr.attrs.get("combat_radius_km", np.zeros(len(isr))) * p["tanker_radius_factor"]
-    ).astype(float)
+    isr_reach = (isr.distance_km <= isr.attrs.get("combat_radius_km", np.zeros(len(isr))) * p["tanker_radius_factor"]).astype(float)
     transfer = np.zeros(len(pools.label))
     if level == "supplies_only":
         # Supplies only: the intervening actor ships part of its stocks of munitions the allies hold.
@@ -339,7 +375,13 @@ def build_setup(ds: Dataset, scenario_id: str) -> CampaignSetup:
             h = ds.munitions[mid].holdings.get(sc.intervening_actor)
             if side_of[actors[actor_i]] == BLUE and actors[actor_i] != sc.intervening_actor and h is not None:
                 transfer[i] = h.stockpile * p["supplies_only_transfer_share"]
-    host_side = np.array([side_of.get(ds.bases[b].host, -1) for b in bases])
+    structure = ds.command_structures[sc.command_structure]
+    c2_nodes = np.array([sum(1 for n in structure.nodes.values() if n.actor == a and n.kind != "national") for a in actors], dtype=float)
+    hours = component_latencies_hours(structure)
+    c2_hours = np.array(
+        [float(np.median([h for nid, h in hours.items() if structure.nodes[nid].actor == a and math.isfinite(h)] or [0.0])) for a in actors]
+    )
+    start = sc.escalation_start or ("quarantine" if sc.objective == "blockade" else "full_war")
     return CampaignSetup(
         scenario_id=scenario_id,
         scenario=sc,
@@ -348,111 +390,61 @@ def build_setup(ds: Dataset, scenario_id: str) -> CampaignSetup:
         dt_days=dt,
         fait_accompli_window_days=sc.fait_accompli_window_days.value,
         objective_troops=_q(sc.objective_troops_ashore),
+        objective_depth_km=_q(sc.objective_depth_km, p["objective_depth_km"]),
         actors=actors,
         actor_side=np.array([side_of[a] for a in actors]),
         bases=bases,
         base_shelters=np.array([_q(ds.bases[b].hardened_shelters) for b in bases]),
         base_runways=np.array([_q(ds.bases[b].runways) for b in bases]),
         base_repair_days=np.array([max(_q(ds.bases[b].runway_repair_days, 1.0), 0.1) for b in bases]),
-        base_host_side=host_side,
+        base_host_side=np.array([side_of.get(ds.bases[b].host, -1) for b in bases]),
+        base_host_actor=np.array([actors.index(ds.bases[b].host) if ds.bases[b].host in side_of else -1 for b in bases]),
+        base_is_port=np.array([ds.bases[b].kind in ("naval", "mixed") for b in bases]),
+        classes=classes,
         groups=groups,
         pools=pools,
         fire_pairs=fire_pairs,
-        red_reach=red_reach,
+        fixed_reach=fixed_reach,
+        ground_reach=ground_reach,
+        anti_ship_reach=anti_ship_reach,
         mainland_strikes=level == "escalation",
         role_share=role_share,
-        land_attack_reach=la_reach,
         isr_in_reach=isr_reach,
         adversary_index=actors.index(sc.adversary),
+        c2_nodes=c2_nodes,
+        c2_hours=c2_hours,
+        escalation_start=ESCALATION_RUNGS.index(start),
+        commodities=list(sc.blockade_stocks),
         transfer_rounds=transfer,
         transfer_step=int(math.ceil(p["supplies_only_transfer_days"] / dt)),
+        timing=timing,
+        ranges=ranges,
         params=p,
-        param_ranges={n: q.bounds() for n, q in ds.engine if q.low is not None or q.high is not None},  # type: ignore[union-attr]
+        param_ranges={n: q.bounds() for n, q in engine if q is not None and (q.low is not None or q.high is not None)},
         notes=notes,
     )
 
 
-ROLE_MATCH = {
-    "anti_ship": ("anti_ship", "multi"),
-    "land_attack": ("land_attack", "multi"),
-    "air_defence": ("air_defence", "ballistic_missile_defence"),
-}
-FIRING = {
-    "air": ("anti_ship", "land_attack"),
-    "surface": ("anti_ship", "land_attack", "air_defence"),
-    "amphibious": ("air_defence",),
-    "subsurface": ("anti_ship", "land_attack"),
-    "missile": ("anti_ship", "land_attack"),
-    "air_defence": ("air_defence",),
-}
-DAYS_PER_MONTH = 30.44
-
-
-def _arm(ds: Dataset, sc: Scenario, actors: list[str], side_of: dict, groups: dict[str, Groups], bases: list[str]):
-    """Create munition pools and list, for every firing group and role, the munitions it can fire.
-
-    A group can fire a munition if its class is a launch platform of it, its
-    actor holds it, and the munition's role fits (``multi`` fits both strike
-    roles). Under ``supplies_only`` the intervening actor's surge production of a
-    munition also flows to the blue allies who hold that munition.
-    """
-    pools = MunitionPools()
-    index: dict[tuple[str, str], int] = {}
-    for mid, mun in ds.munitions.items():
-        for actor, h in mun.holdings.items():
-            if actor not in actors:
-                continue
-            index[(actor, mid)] = len(pools.label)
-            pools.label.append(f"{actor}:{mid}")
-            pools.actor.append(actors.index(actor))
-            pools.munition.append(mid)
-            pools.role.append(mun.role)
-            pools.range_km.append(mun.range_km.value)
-            pools.stock0.append(h.stockpile)
-            pools.production_per_day.append(h.production_per_year / 365.0)
-            pools.surge_per_day.append(h.surge_per_year / 365.0)
-            pools.lead_time_days.append(h.lead_time_months * DAYS_PER_MONTH)
-            for kind in ("ship", "aircraft_on_ground", "ground_troops", "missile"):
-                pools.eff.setdefault(kind, []).append(
-                    mun.effectiveness[kind].value if kind in mun.effectiveness else 0.0
-                )
-    fire_pairs: dict[str, dict[str, tuple[np.ndarray, np.ndarray]]] = {}
-    for domain in groups:
-        g = groups[domain]
-        fire_pairs[domain] = {}
-        for role in ROLE_MATCH:
-            gi, pi = [], []
-            if role in FIRING.get(domain, ()):
-                for k in range(len(g)):
-                    actor = actors[g.actor[k]]
-                    for mid, mun in ds.munitions.items():
-                        i = index.get((actor, mid))
-                        if i is not None and mun.role in ROLE_MATCH[role] and g.cls[k] in mun.launch_platforms:
-                            gi.append(k)
-                            pi.append(i)
-            fire_pairs[domain][role] = (np.asarray(gi, dtype=np.int64), np.asarray(pi, dtype=np.int64))
-    pools.actor = np.asarray(pools.actor, dtype=np.int64)
-    for name in ("range_km", "stock0", "production_per_day", "surge_per_day", "lead_time_days"):
-        setattr(pools, name, np.asarray(getattr(pools, name), dtype=float))
-    pools.eff = {k: np.asarray(v, dtype=float) for k, v in pools.eff.items()}
-    if not pools.eff:
-        pools.eff = {k: np.zeros(0) for k in ("ship", "aircraft_on_ground", "ground_troops", "missile")}
-    return pools, fire_pairs
-
-
-def _red_reach(
-    ds: Dataset, missiles: Groups, pools: MunitionPools, pairs: tuple[np.ndarray, np.ndarray], bases: list[str]
-) -> np.ndarray:
-    """reach[j, b]: red missile shooter–munition pair j can hit base b."""
-    group_idx, pool_idx = pairs
-    reach = np.zeros((len(group_idx), len(bases)), dtype=bool)
-    for j, (k, i) in enumerate(zip(group_idx, pool_idx)):
-        if missiles.side[k] != RED:
+def _central_timing(groups: dict[str, Groups], timing: TimingInputs, p: dict[str, float], dt: float) -> None:
+    """Fill each group's central timing: what is present on D-day, what arrives when, when it may act."""
+    one = np.ones(1)
+    entry = entry_days(
+        timing, timing.warning_days * one, p["warning_acted_on_share"] * one, timing.decision_delay[None, :],
+        timing.explicit_entry[None, :],
+    )
+    for g in groups.values():
+        if not len(g):
             continue
-        origin = ds.bases[bases[missiles.base[k]]]
-        for b, bid in enumerate(bases):
-            target = ds.bases[bid]
-            reach[j, b] = (
-                great_circle_km(origin.lat_deg, origin.lon_deg, target.lat_deg, target.lon_deg) <= pools.range_km[i]
-            )
-    return reach
+        active, arrival, ready = group_days(
+            g, entry, timing.paralysis[None, :], timing.warning_days * one, timing.mobilisation_days * one,
+            timing.concealed_days * one,
+        )
+        total = g.count0.copy()
+        later = (g.arrival_kind == REINFORCEMENT) & (arrival[0] > 0)
+        later |= (g.arrival_kind == MOBILISATION) & (ready[0] < 1)
+        present = np.where(g.arrival_kind == MOBILISATION, np.round(total * ready[0]), np.where(later, 0.0, total))
+        g.count0 = present
+        g.arrival_count = total - present
+        g.arrival_step = np.where(g.arrival_count > 0, np.ceil(np.maximum(arrival[0], 0.0) / dt), 0).astype(np.int64)
+        g.active_day = active[0]
+        g.active_step = np.ceil(active[0] / dt - 1e-9).astype(np.int64)

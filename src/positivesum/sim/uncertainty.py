@@ -1,65 +1,158 @@
-"""Parameter uncertainty: draw each replication's parameters from their stated ranges.
+"""Two-level uncertainty: an outer loop over what we do not know, an inner loop over the chance of combat.
 
-Every engine parameter with a ``low``–``high`` range, and the performance
-attributes of capability classes listed in ``setup.SAMPLED_ATTRS`` (sortie rate,
-air-to-air kills, interceptors, hits to kill, submarine kill rate, loss rate),
-are drawn once per replication from a triangular distribution with the
-``value`` as the mode (a standard choice for expert ranges: Law 2015,
-*Simulation Modeling and Analysis*, §6.11); class attributes are drawn
-independently for each force group. Structural counts (forces, stocks, lift,
-launch cells) and scenario timings are not sampled.
-Outcome probabilities then include both the chance of combat and our
-uncertainty about the parameters. ``enabled=False`` fixes every parameter at
-its central value (the chance of combat alone).
+The replications of a block are grouped into *outer draws* of ``INNER_REPLICATIONS`` consecutive
+replications each. Every outer draw takes one value of every stated low–high range, from a triangular
+distribution with the ``value`` as the mode (Law 2015, *Simulation Modeling and Analysis*, §6.11); its
+replications share those values and differ only in the chance of combat (the inner loop). This is the
+nested Monte Carlo that separates epistemic from aleatory uncertainty (Helton 1997; Oberkampf & Roy 2010).
+
+Errors that are shared in reality are drawn once per outer draw for everything that shares them: one
+value per capability class (wherever its groups are based), one per munition and target kind (every
+holder and launcher), one per engine parameter (every engagement). Drawn: engine parameters, class
+attributes, munition effectiveness, stockpiles (``engine.stockpile_factor`` per pool), listed force counts,
+commitments, warning, decision delays, entry days, paralysis, mobilisation, objective thresholds and
+blockade stocks. ``enabled=False`` holds everything at its central value (the inner loop alone).
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 
-from .setup import CampaignSetup, Groups
+from .setup import CampaignSetup
+
+#: Replications per outer draw (the inner loop). Fixed, so that a block's draws never depend on how the
+#: run is cut into workers; 2,048 replications per block hold 64 outer draws.
+INNER_REPLICATIONS = 32
 
 
-def triangular(
-    low: np.ndarray, mode: np.ndarray, high: np.ndarray, size: tuple[int, ...], rng: np.random.Generator
-) -> np.ndarray:
-    """Triangular draws by inverse CDF, allowing degenerate ranges (low == high)."""
-    low, mode, high = (
-        np.broadcast_to(np.asarray(x, dtype=float), size[-1:] if len(size) > 1 else ()) for x in (low, mode, high)
-    )
-    u = rng.random(size)
+def triangular(low: np.ndarray, mode: np.ndarray, high: np.ndarray, u: np.ndarray) -> np.ndarray:
+    """Triangular quantiles of uniforms ``u`` (broadcast against the parameters), degenerate ranges allowed."""
     width = high - low
     safe = np.where(width > 0, width, 1.0)
     fc = np.where(width > 0, (mode - low) / safe, 0.5)
-    left = low + np.sqrt(u * safe * (mode - low))
-    right = high - np.sqrt((1 - u) * safe * (high - mode))
-    out = np.where(u < fc, left, right)
-    return np.where(width > 0, out, mode)
+    left = low + np.sqrt(u * safe * np.maximum(mode - low, 0.0))
+    right = high - np.sqrt((1 - u) * safe * np.maximum(high - mode, 0.0))
+    out: np.ndarray = np.where(width > 0, np.where(u < fc, left, right), mode)
+    return out
 
 
-def sample_params(
-    setup: CampaignSetup, reps: int, rng: np.random.Generator, enabled: bool
-) -> dict[str, float | np.ndarray]:
-    """Engine parameters for one block: floats, or (reps,) arrays for those with a range."""
-    params: dict[str, float | np.ndarray] = dict(setup.params)
+@dataclass
+class Draws:
+    """A block's per-replication values: floats / (K,) arrays where central, (R,) / (R, K) arrays where drawn."""
+
+    params: dict[str, float | np.ndarray]
+    attrs: dict[str, dict[str, np.ndarray]]
+    eff: dict[str, np.ndarray]
+    stock0: np.ndarray
+    count_factor: dict[str, np.ndarray]
+    scalar: dict[str, np.ndarray]  # scenario quantities, (R,)
+    per_actor: dict[str, np.ndarray]  # (R, A)
+    outer: np.ndarray  # (R,) index of the outer draw within the block
+
+
+class _Specs:
+    """The ranged quantities of a setup in a fixed order, as columns of one (outer, S) matrix of draws."""
+
+    def __init__(self) -> None:
+        self.low: list[float] = []
+        self.mode: list[float] = []
+        self.high: list[float] = []
+
+    def add(self, low: np.ndarray, mode: np.ndarray, high: np.ndarray) -> np.ndarray:
+        """Register ranges (any shape); return the column of each element (-1 where the range is degenerate)."""
+        low, mode, high = (np.asarray(x, dtype=float) for x in (low, mode, high))
+        cols = np.full(mode.shape, -1, dtype=np.int64)
+        ranged = (high > low) & np.isfinite(mode)
+        for idx in zip(*np.nonzero(ranged)) if mode.ndim else ([()] if ranged else []):
+            cols[idx] = len(self.mode)
+            self.low.append(float(low[idx]))
+            self.mode.append(float(mode[idx]))
+            self.high.append(float(high[idx]))
+        return cols
+
+    def draw(self, n_outer: int, rng: np.random.Generator) -> np.ndarray:
+        if not self.mode:
+            return np.zeros((n_outer, 0))
+        u = rng.random((n_outer, len(self.mode)))
+        return triangular(np.array(self.low), np.array(self.mode), np.array(self.high), u)
+
+
+def _pick(draws: np.ndarray, cols: np.ndarray, central: np.ndarray) -> np.ndarray:
+    """Per outer draw, the drawn value where a column exists and the central value elsewhere."""
+    if not (cols >= 0).any():
+        return np.broadcast_to(central, (draws.shape[0],) + central.shape).copy()
+    taken = draws[:, np.maximum(cols, 0)]
+    return np.where(cols >= 0, taken, central)
+
+
+def sample(setup: CampaignSetup, reps: int, rng: np.random.Generator, enabled: bool) -> Draws:
+    """Draw the outer loop for one block of ``reps`` replications (nothing is drawn when not ``enabled``)."""
+    n_outer = -(-reps // INNER_REPLICATIONS)
+    outer = np.arange(reps) // INNER_REPLICATIONS
+    specs = _Specs()
+    s = setup
+    names = sorted(s.param_ranges) if enabled else []
+    p_cols = [specs.add(np.array(s.param_ranges[n][0]), np.array(s.params[n]), np.array(s.param_ranges[n][1])) for n in names]
+    # class attributes: one column per (class, attribute), shared by every group of the class
+    n_cls = len(s.classes)
+    cls_low: dict[str, np.ndarray] = {}
+    cls_mode: dict[str, np.ndarray] = {}
+    cls_high: dict[str, np.ndarray] = {}
+    for g in s.groups.values():
+        for name in g.attr_low:
+            for arr, src in ((cls_low, g.attr_low), (cls_mode, g.attrs), (cls_high, g.attr_high)):
+                arr.setdefault(name, np.full(n_cls, np.nan))[g.cls_index] = src[name]
+    a_cols = {n: specs.add(cls_low[n], cls_mode[n], cls_high[n]) for n in sorted(cls_mode)} if enabled else {}
+    # munition effectiveness: one column per (munition, kind), shared by every holder
+    muns = sorted(set(s.pools.munition))
+    m_index = np.array([muns.index(m) for m in s.pools.munition], dtype=np.int64)
+    e_cols: dict[str, np.ndarray] = {}
     if enabled:
-        for name in sorted(setup.param_ranges):  # fixed order: the same seed gives the same draws
-            low, high = setup.param_ranges[name]
-            params[name] = triangular(np.array(low), np.array(setup.params[name]), np.array(high), (reps,), rng)
-    return params
+        for kind in sorted(s.pools.eff):
+            first = np.array([list(m_index).index(i) for i in range(len(muns))], dtype=np.int64)
+            e_cols[kind] = specs.add(s.pools.eff_low[kind][first], s.pools.eff[kind][first], s.pools.eff_high[kind][first])
+    st_range = s.param_ranges.get("stockpile_factor")
+    n_pools = len(s.pools.label)
+    st_cols = (
+        specs.add(np.full(n_pools, st_range[0]), np.full(n_pools, s.params["stockpile_factor"]), np.full(n_pools, st_range[1]))
+        if enabled and st_range
+        else np.full(n_pools, -1)
+    )
+    c_cols = {d: specs.add(g.count_low, np.ones(len(g)), g.count_high) if enabled else np.full(len(g), -1) for d, g in s.groups.items()}
+    sc_names = sorted(s.ranges.scalar)
+    sc_cols = {n: specs.add(*(np.array(v) for v in s.ranges.scalar[n])) if enabled else np.array(-1) for n in sc_names}
+    pa_names = sorted(s.ranges.per_actor)
+    pa_cols = {n: specs.add(*s.ranges.per_actor[n]) if enabled else np.full(len(s.actors), -1) for n in pa_names}
+    d = specs.draw(n_outer, rng)
+
+    def expand(x: np.ndarray) -> np.ndarray:
+        return x[outer]
+
+    params: dict[str, float | np.ndarray] = dict(s.params)
+    for n, cols in zip(names, p_cols):
+        if cols >= 0:
+            params[n] = expand(d[:, int(cols)])
+    attrs: dict[str, dict[str, np.ndarray]] = {}
+    for dom, g in s.groups.items():
+        attrs[dom] = dict(g.attrs)
+        for n in g.attr_low:
+            if n in a_cols and (a_cols[n][g.cls_index] >= 0).any():
+                per_cls = _pick(d, a_cols[n], cls_mode[n])  # (outer, classes)
+                attrs[dom][n] = np.where(a_cols[n][g.cls_index] >= 0, expand(per_cls[:, g.cls_index]), g.attrs[n])
+    eff: dict[str, np.ndarray] = dict(s.pools.eff)
+    for kind, cols in e_cols.items():
+        if (cols >= 0).any():
+            first = np.array([list(m_index).index(i) for i in range(len(muns))], dtype=np.int64)
+            eff[kind] = expand(_pick(d, cols, s.pools.eff[kind][first])[:, m_index])
+    stock0 = s.pools.stock0 * expand(_pick(d, st_cols, np.ones(n_pools))) if (st_cols >= 0).any() else s.pools.stock0
+    count_factor = {dom: expand(_pick(d, c_cols[dom], np.ones(len(g)))) for dom, g in s.groups.items()}
+    scalar = {n: expand(_pick(d, sc_cols[n], np.array(s.ranges.scalar[n][1]))) for n in sc_names}
+    per_actor = {n: expand(_pick(d, pa_cols[n], s.ranges.per_actor[n][1])) for n in pa_names}
+    return Draws(params, attrs, eff, stock0, count_factor, scalar, per_actor, outer)
 
 
-def sample_attrs(groups: Groups, reps: int, rng: np.random.Generator, enabled: bool) -> dict[str, np.ndarray]:
-    """Class attributes for one block: (K,) arrays, or (reps, K) where a range is given."""
-    attrs = dict(groups.attrs)
-    if enabled and len(groups):
-        for name in sorted(groups.attr_low):
-            low, high = groups.attr_low[name], groups.attr_high[name]
-            if np.any(high > low):
-                attrs[name] = triangular(low, groups.attrs[name], high, (reps, len(groups)), rng)
-    return attrs
-
-
-def col(x):
+def col(x: float | np.ndarray) -> float | np.ndarray:
     """A per-replication (R,) parameter as a column (R, 1) for use against (R, K) arrays; floats unchanged."""
     return x[:, None] if isinstance(x, np.ndarray) and x.ndim == 1 else x

@@ -67,6 +67,9 @@ def assumptions(analysis: dict, tr) -> Section | None:
             "intervals include parameter uncertainty as well as the chance of combat."
         )
     ]
+    as_of = (analysis.get("dataset") or {}).get("as_of")
+    if as_of:
+        paras.insert(0, tr("The data describe the alliance as of {date}.").format(date=as_of))
     plan = analysis.get("planning")
     if plan:
         paras.append(
@@ -178,6 +181,7 @@ def reproducibility(analysis: dict, tr) -> Section | None:
         return None
     none = tr("none")
     items = [
+        (tr("Data as of"), (analysis.get("dataset") or {}).get("as_of") or tr("not stated")),
         (tr("positivesum version"), rep.get("version")),
         (tr("Seed"), rep.get("seed")),
         (tr("Replications per scenario"), rep.get("replications")),

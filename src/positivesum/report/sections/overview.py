@@ -135,7 +135,7 @@ def executive_summary(analysis: dict, tr) -> Section | None:
     if reg.get("regimes") and reg.get("cooperation_dividend"):
         joint = reg["regimes"]["joint"]["simulated"]["weighted_deterrence"]
         others = {k: v["simulated"]["weighted_deterrence"] for k, v in reg["regimes"].items() if k != "joint"}
-        best = max(others, key=others.get)
+        best = max(others, key=lambda k: others[k])
         paras.append(
             tr(
                 "At equal money per actor, joint planning reaches a weighted deterrence of {joint}, against {other} for the "
@@ -153,7 +153,7 @@ def executive_summary(analysis: dict, tr) -> Section | None:
             if finite(d.get("saved_musd")) and d["saved_musd"] > 0
         }
         if saved:
-            top = max(saved, key=saved.get)
+            top = max(saved, key=lambda k: saved[k])
             paras.append(
                 tr(
                     "Matching the deterrence of the {regime} regime by joint planning would cost {saved} million USD less "

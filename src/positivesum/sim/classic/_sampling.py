@@ -11,6 +11,7 @@ from __future__ import annotations
 import functools
 
 import numpy as np
+from numpy.typing import ArrayLike
 from scipy import stats
 
 _TABLE_BYTES_MAX = 64 * 2**20
@@ -27,7 +28,7 @@ class BinomialTable:
     float64 CDF and a tail below 2^-64. About 5-10x faster than ``Generator.binomial`` with
     array ``n``. Falls back to ``rng.binomial`` when the table would exceed 64 MiB."""
 
-    def __init__(self, n_max: int, p: float, guide_bits: int = 8):
+    def __init__(self, n_max: int, p: float, guide_bits: int = 8) -> None:
         if not (0 <= p <= 1 and n_max >= 0):
             raise ValueError(f"BinomialTable: need 0 <= p <= 1 and n_max >= 0; got p={p}, n_max={n_max}")
         self.n_max, self.p, self._bits = int(n_max), float(p), guide_bits
@@ -51,7 +52,7 @@ class BinomialTable:
             guide[row] = np.where(g_lo == g_hi, g_lo, -1 - g_lo)  # negative: search needed
         self._thresholds, self._guide = thresholds.ravel(), guide.ravel()
 
-    def sample(self, n, rng: np.random.Generator) -> np.ndarray:
+    def sample(self, n: ArrayLike, rng: np.random.Generator) -> np.ndarray:
         """Draw Binomial(n, p) for each element of integer array ``n`` (0 <= n <= n_max)."""
         n = np.asarray(n, dtype=np.int64)
         if n.size and (n.min() < 0 or n.max() > self.n_max):
@@ -61,8 +62,8 @@ class BinomialTable:
     def _sample(self, n: np.ndarray, rng: np.random.Generator) -> np.ndarray:
         if self.fallback:
             return rng.binomial(n, self.p)
-        u = rng.integers(0, 1 << 53, size=n.shape[0], dtype=np.int64)
-        x = self._guide[(n << self._bits) + (u >> (53 - self._bits))]
+        u = rng.integers(0, 1 << 53, size=int(n.shape[0]), dtype=np.int64)
+        x: np.ndarray = self._guide[(n << self._bits) + (u >> (53 - self._bits))]
         pending = np.flatnonzero(x < 0)
         if pending.size:
             xs, us, base = -1 - x[pending], u[pending], n[pending] * self._kc

@@ -14,19 +14,25 @@ The stochastic versions are documented in docs/methodology/classic-models.md.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
 import numpy as np
+from numpy.typing import ArrayLike
 from scipy.integrate import solve_ivp
 
-from ._sampling import BinomialTable, binomial_table  # noqa: F401 (re-exported)
+from ._sampling import BinomialTable as BinomialTable  # re-exported
+from ._sampling import binomial_table as binomial_table  # re-exported
 
 Winner = Literal["A", "B", "draw", "undecided"]
+#: Right-hand side of the ODE: (t, [A, B]) -> (dA/dt, dB/dt).
+Rhs = Callable[[float, np.ndarray], tuple[float, float]]
 
 
-def _check_forces(a0, b0, alpha, beta, where: str, extra: list[str] | None = None) -> None:
+def _check_forces(
+    a0: ArrayLike, b0: ArrayLike, alpha: float, beta: float, where: str, extra: list[str] | None = None
+) -> None:
     problems = list(extra or [])
     for name, value in (("a0", a0), ("b0", b0), ("alpha", alpha), ("beta", beta)):
         if not np.all(np.isfinite(value)) or np.any(np.asarray(value) < 0):
@@ -49,7 +55,7 @@ class LanchesterOutcome:
     survivors_b: float
 
 
-def _square_time_to_level(x0, y0, k_x, k_y, level) -> float:
+def _square_time_to_level(x0: float, y0: float, k_x: float, k_y: float, level: float) -> float:
     """Days until side X (x0, attrited at rate k_x per opposing unit) falls to ``level``.
 
     With S = sqrt(k_x/k_y)*y0 and u = sqrt(k_x*k_y)*t, X(u) = ((x0-S)e^u + (x0+S)e^-u)/2; the
@@ -64,7 +70,9 @@ def _square_time_to_level(x0, y0, k_x, k_y, level) -> float:
     return float(np.log((x0 + s) / (level + np.sqrt(disc))) / np.sqrt(k_x * k_y))
 
 
-def square_law_state(t_days, a0: float, b0: float, alpha: float, beta: float):
+def square_law_state(
+    t_days: ArrayLike, a0: float, b0: float, alpha: float, beta: float
+) -> tuple[np.ndarray, np.ndarray]:
     """Closed-form square-law forces ``(A(t), B(t))`` for ``t_days`` >= 0 (scalar or array).
 
     A(t) = a0 cosh(gt) - sqrt(beta/alpha) b0 sinh(gt), B(t) = b0 cosh(gt) - sqrt(alpha/beta)
@@ -102,7 +110,7 @@ def square_law_outcome(a0: float, b0: float, alpha: float, beta: float, *, thres
     return LanchesterOutcome(winner, float(t), float(a), float(b))
 
 
-def _logistic(x0, r, k, t):
+def _logistic(x0: float, r: float, k: float, t: ArrayLike) -> np.ndarray:
     """Solution of x' = r x - k x^2, x(0) = x0, in the form x0 / (e^{-rt} + k x0 phi) with
     phi = (1 - e^{-rt})/r (= t when r = 0), stable for r near 0 and for large |r t|."""
     t = np.asarray(t, dtype=float)
@@ -111,7 +119,7 @@ def _logistic(x0, r, k, t):
         return x0 / (np.exp(-r * t) + k * x0 * phi)
 
 
-def _linear_time_to_level(x0, r, k, level) -> float:
+def _linear_time_to_level(x0: float, r: float, k: float, level: float) -> float:
     """Days until the logistic x' = r x - k x^2 falls from x0 to ``level`` (0 < level < x0):
     t = -log1p(r q)/r with q = (x0 - level)/(level (r - k x0)); ``inf`` if never."""
     if level >= x0:
@@ -124,7 +132,9 @@ def _linear_time_to_level(x0, r, k, level) -> float:
     return float(-np.log1p(r * q) / r) if 1 + r * q > 0 else np.inf
 
 
-def linear_law_state(t_days, a0: float, b0: float, alpha: float, beta: float):
+def linear_law_state(
+    t_days: ArrayLike, a0: float, b0: float, alpha: float, beta: float
+) -> tuple[np.ndarray, np.ndarray]:
     """Closed-form linear-law forces ``(A(t), B(t))``. With C = alpha a0 - beta b0, A solves
     A' = C A - alpha A^2 and B solves B' = -C B - beta B^2 (logistic;
     Taylor 1983). Neither side reaches zero in finite time; A -> max(C, 0)/alpha."""
@@ -159,10 +169,30 @@ class LanchesterTrajectory:
     winner: Winner
 
 
-def _integrate(rhs, a0, b0, t_max_days, threshold, t_eval_days, rtol, atol):
-    events = [lambda t, y, side=side: y[side] - threshold for side in (0, 1)]
-    for event in events:  # stop when a side falls to the threshold
-        event.terminal, event.direction = True, -1
+@dataclass(frozen=True)
+class _FallsTo:
+    """Terminal ODE event (solve_ivp reads ``terminal`` and ``direction``): a side falls to the threshold."""
+
+    side: int
+    threshold: float
+    terminal: bool = True
+    direction: float = -1
+
+    def __call__(self, t: float, y: np.ndarray) -> float:
+        return float(y[self.side] - self.threshold)
+
+
+def _integrate(
+    rhs: Rhs,
+    a0: float,
+    b0: float,
+    t_max_days: float,
+    threshold: float,
+    t_eval_days: Sequence[float] | np.ndarray | None,
+    rtol: float,
+    atol: float,
+) -> LanchesterTrajectory:
+    events = [_FallsTo(side, threshold) for side in (0, 1)]  # stop when a side falls to the threshold
     sol = solve_ivp(
         rhs,
         (0.0, float(t_max_days)),
@@ -173,7 +203,7 @@ def _integrate(rhs, a0, b0, t_max_days, threshold, t_eval_days, rtol, atol):
         rtol=rtol,
         atol=atol,
     )
-    if not sol.success:
+    if not sol.success or sol.t_events is None:
         raise RuntimeError(f"solve_ivp failed: {sol.message}")
     a_hit, b_hit = (ev.size > 0 for ev in sol.t_events)
     winner: Winner = "draw" if a_hit and b_hit else "B" if a_hit else "A" if b_hit else "undecided"
@@ -190,7 +220,7 @@ def integrate_square_law(
     *,
     t_max_days: float,
     threshold: float = 0.0,
-    t_eval_days=None,
+    t_eval_days: Sequence[float] | np.ndarray | None = None,
     rtol: float = 1e-10,
     atol: float = 1e-10,
 ) -> LanchesterTrajectory:
@@ -210,7 +240,7 @@ def integrate_linear_law(
     *,
     t_max_days: float,
     threshold: float = 0.0,
-    t_eval_days=None,
+    t_eval_days: Sequence[float] | np.ndarray | None = None,
     rtol: float = 1e-10,
     atol: float = 1e-10,
 ) -> LanchesterTrajectory:
@@ -233,7 +263,7 @@ class StochasticLanchesterResult:
     steps: np.ndarray
     dt_days: float
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         for arr in (self.a, self.b, self.steps):
             arr.setflags(write=False)
 
@@ -243,16 +273,18 @@ class StochasticLanchesterResult:
 
     @property
     def a_wins(self) -> np.ndarray:
-        return (self.b == 0) & (self.a > 0)
+        wins: np.ndarray = (self.b == 0) & (self.a > 0)
+        return wins
 
     @property
     def b_wins(self) -> np.ndarray:
-        return (self.a == 0) & (self.b > 0)
+        wins: np.ndarray = (self.a == 0) & (self.b > 0)
+        return wins
 
 
 def _fight(
-    a0,
-    b0,
+    a0: ArrayLike,
+    b0: ArrayLike,
     replications: int,
     max_steps: int,
     losses: Callable[[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]],
@@ -287,7 +319,17 @@ def _fight(
     return StochasticLanchesterResult(a_out, b_out, steps_out, dt_days)
 
 
-def _check_stochastic(a0, b0, alpha, beta, dt_days, replications, rng, where, prob_cap=True):
+def _check_stochastic(
+    a0: ArrayLike,
+    b0: ArrayLike,
+    alpha: float,
+    beta: float,
+    dt_days: float,
+    replications: int,
+    rng: np.random.Generator,
+    where: str,
+    prob_cap: bool = True,
+) -> None:
     problems = []
     if not isinstance(rng, np.random.Generator):
         problems.append("rng must be a numpy.random.Generator (use np.random.default_rng(seed))")
@@ -304,8 +346,8 @@ def _check_stochastic(a0, b0, alpha, beta, dt_days, replications, rng, where, pr
 
 
 def stochastic_square_law(
-    a0,
-    b0,
+    a0: ArrayLike,
+    b0: ArrayLike,
     alpha: float,
     beta: float,
     *,
@@ -327,15 +369,15 @@ def stochastic_square_law(
     lose_a = binomial_table(int(np.max(b0)), beta * dt_days)._sample
     lose_b = binomial_table(int(np.max(a0)), alpha * dt_days)._sample
 
-    def losses(a, b):
+    def losses(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         return lose_a(b, rng), lose_b(a, rng)
 
     return _fight(a0, b0, replications, max_steps if n_steps is None else n_steps, losses, dt_days)
 
 
 def stochastic_linear_law(
-    a0,
-    b0,
+    a0: ArrayLike,
+    b0: ArrayLike,
     alpha: float,
     beta: float,
     *,
@@ -350,7 +392,7 @@ def stochastic_linear_law(
     beta*A*B*dt + O(dt^2); likewise for B. Integer forces reach zero in finite time."""
     _check_stochastic(a0, b0, alpha, beta, dt_days, replications, rng, "stochastic_linear_law", prob_cap=False)
 
-    def losses(a, b):
+    def losses(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         return (rng.binomial(a, -np.expm1(-beta * dt_days * b)), rng.binomial(b, -np.expm1(-alpha * dt_days * a)))
 
     return _fight(a0, b0, replications, max_steps if n_steps is None else n_steps, losses, dt_days)

@@ -18,6 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass, fields
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from ._sampling import binomial_table
 
@@ -41,7 +42,7 @@ class SalvoSide:
     hit_probability: float = 1.0
     intercept_probability: float = 1.0
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         problems = [
             f"{f.name}={getattr(self, f.name)!r} must be finite and >= 0"
             for f in fields(self)
@@ -63,7 +64,9 @@ class SalvoSide:
         return self.scouting * self.launch_reliability * self.hit_probability
 
 
-def basic_salvo_losses(a, b, alpha, beta, a1, b1, a3, b3):
+def basic_salvo_losses(
+    a: ArrayLike, b: ArrayLike, alpha: float, beta: float, a1: float, b1: float, a3: float, b3: float
+) -> tuple[np.ndarray, np.ndarray]:
     """Hughes (1995) basic salvo equations: returns ``(loss_a, loss_b)``, ships put out of
     action in one simultaneous salvo, each clipped to [0, force]. Broadcasts over arrays."""
     a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
@@ -72,15 +75,18 @@ def basic_salvo_losses(a, b, alpha, beta, a1, b1, a3, b3):
     return loss_a, loss_b
 
 
-def leaked_hits(hitting, interceptors, intercept_probability):
+def leaked_hits(hitting: ArrayLike, interceptors: ArrayLike, intercept_probability: float) -> np.ndarray:
     """Hits that get through a defence: each interceptor engages one incoming hitting
     missile and destroys it with ``intercept_probability``; the excess passes unopposed
     (Tiah 2007): hitting - q * min(hitting, interceptors)."""
     hitting = np.asarray(hitting, dtype=float)
-    return hitting - intercept_probability * np.minimum(hitting, interceptors)
+    leaked: np.ndarray = hitting - intercept_probability * np.minimum(hitting, interceptors)
+    return leaked
 
 
-def salvo_losses(blue: SalvoSide, red: SalvoSide, blue_ships=None, red_ships=None):
+def salvo_losses(
+    blue: SalvoSide, red: SalvoSide, blue_ships: ArrayLike | None = None, red_ships: ArrayLike | None = None
+) -> tuple[np.ndarray, np.ndarray]:
     """Extended deterministic salvo exchange (Hughes 1995 with Tiah 2007's thinning).
 
     Returns ``(blue_losses, red_losses)`` in ships (fractional), each clipped to [0, ships].
@@ -126,7 +132,7 @@ class StochasticSalvoResult:
     blue_hits_taken: np.ndarray
     red_hits_taken: np.ndarray
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         for f in fields(self):
             getattr(self, f.name).setflags(write=False)
 

@@ -1,0 +1,291 @@
+"""Campaign results as labelled arrays (xarray) with summaries and exports.
+
+Per replication: outcome, day decided, losses by actor and class, aircraft
+lost on the ground, munitions expended and the day each ran out, casualties.
+Summaries give means with 95 % confidence intervals (normal approximation
+for means; Wilson score intervals for outcome probabilities, Wilson 1927).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TypedDict
+
+import numpy as np
+import pandas as pd
+import xarray as xr
+
+from .phases import OUTCOMES
+from .setup import CampaignSetup
+
+Z95 = 1.959963984540054
+
+
+def json_safe(obj: Any) -> Any:
+    """Plain JSON: NaN and infinities become null, numpy scalars become Python numbers."""
+    if isinstance(obj, dict):
+        return {str(k): json_safe(v) for k, v in obj.items()}
+    if isinstance(obj, (list, tuple)):
+        return [json_safe(v) for v in obj]
+    if isinstance(obj, (np.floating, float)):
+        value = float(obj)
+        return value if math.isfinite(value) else None
+    if isinstance(obj, np.integer):
+        return int(obj)
+    if isinstance(obj, np.ndarray):
+        return json_safe(obj.tolist())
+    return obj
+
+
+def wilson_interval(successes: float, n: int, z: float = Z95) -> tuple[float, float]:
+    """Wilson score interval for a binomial proportion (Wilson 1927, JASA 22:209–212)."""
+    if n == 0:
+        return (float("nan"), float("nan"))
+    phat = successes / n
+    denom = 1 + z * z / n
+    centre = (phat + z * z / (2 * n)) / denom
+    half = z * math.sqrt(phat * (1 - phat) / n + z * z / (4 * n * n)) / denom
+    # exact ends when nothing (or everything) happened; avoids 1e-19 rounding residue
+    low = 0.0 if successes == 0 else max(0.0, centre - half)
+    high = 1.0 if successes == n else min(1.0, centre + half)
+    return (low, high)
+
+
+class MeanCI(TypedDict):
+    """A quantity across replications: mean, 95 % CI of the mean, 5th and 95th percentiles, count."""
+
+    mean: float
+    ci95: list[float]
+    p05: float
+    p95: float
+    n: int
+
+
+def mean_ci(values: np.ndarray) -> MeanCI:
+    """Mean, 95 % CI of the mean, and the 5th–95th percentile range across replications."""
+    v = np.asarray(values, dtype=float)
+    v = v[~np.isnan(v)]
+    if v.size == 0:
+        return {"mean": float("nan"), "ci95": [float("nan")] * 2, "p05": float("nan"), "p95": float("nan"), "n": 0}
+    m = float(v.mean())
+    half = Z95 * float(v.std(ddof=1)) / math.sqrt(v.size) if v.size > 1 else 0.0
+    return {
+        "mean": m,
+        "ci95": [m - half, m + half],
+        "p05": float(np.percentile(v, 5)),
+        "p95": float(np.percentile(v, 95)),
+        "n": int(v.size),
+    }
+
+
+def _by_actor_class(setup: CampaignSetup, lost: dict[str, np.ndarray]) -> tuple[np.ndarray, list[str], list[str]]:
+    keys = sorted({(setup.actors[a], c) for g in setup.groups.values() for a, c in zip(g.actor, g.cls)})
+    actors = sorted({k[0] for k in keys})
+    classes = sorted({k[1] for k in keys})
+    reps = next(iter(lost.values())).shape[0]
+    out = np.zeros((reps, len(actors), len(classes)))
+    for d, g in setup.groups.items():
+        for k in range(len(g)):
+            out[:, actors.index(setup.actors[g.actor[k]]), classes.index(g.cls[k])] += lost[d][:, k]
+    return out, actors, classes
+
+
+@dataclass
+class CampaignResult:
+    """Results of one scenario: ``data`` is an xarray Dataset over replications."""
+
+    scenario_id: str
+    data: xr.Dataset
+    trace: xr.Dataset
+    meta: dict[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def from_arrays(
+        cls, setup: CampaignSetup, arrays: dict[str, np.ndarray], trace: dict[str, np.ndarray], *, seed: int, reps: int
+    ) -> CampaignResult:
+        lost = {d: arrays[f"lost_{d}"] for d in setup.groups}
+        by_ac, actors, classes = _by_actor_class(setup, lost)
+        ground_air = np.zeros((reps, len(setup.actors)))
+        air = setup.groups["air"]
+        for k in range(len(air)):
+            ground_air[:, air.actor[k]] += arrays["lost_on_ground"][:, k]
+        pools = list(setup.pools.label)
+        data = xr.Dataset(
+            {
+                "outcome": (("rep",), np.array(OUTCOMES, dtype=object)[arrays["outcome"]].astype(str)),
+                "decided_day": (("rep",), arrays["decided_day"]),
+                "losses": (("rep", "actor", "capability"), by_ac),
+                "aircraft_lost_on_ground": (("rep", "participant"), ground_air),
+                "casualties": (("rep", "participant"), arrays["casualties"]),
+                "troops_lost": (("rep", "participant"), arrays["ground_troops_lost"]),
+                "munitions_expended": (("rep", "pool"), arrays["expended"]),
+                "munitions_runout_day": (("rep", "pool"), arrays["runout_day"]),
+                "peak_troops_ashore": (("rep",), arrays["peak_ashore"]),
+                "adversary_lift_remaining": (("rep",), arrays["lift_end_fraction"]),
+            },
+            coords={
+                "rep": np.arange(reps),
+                "actor": actors,
+                "capability": classes,
+                "participant": setup.actors,
+                "pool": pools,
+            },
+        )
+        steps = setup.steps
+        tr = xr.Dataset(
+            {k.replace(":", "__"): (("day",), v) for k, v in trace.items()},
+            coords={"day": (np.arange(steps) + 1) * setup.dt_days},
+        )
+        meta = {
+            "scenario": setup.scenario_id,
+            "seed": seed,
+            "replications": reps,
+            "time_step_days": setup.dt_days,
+            "duration_days": steps * setup.dt_days,
+            "fait_accompli_window_days": setup.fait_accompli_window_days,
+            "objective": setup.objective,
+            "us_intervention": setup.scenario.us_intervention,
+            "notes": setup.notes,
+            "class_domains": {c: d for d, g in setup.groups.items() for c in g.cls},
+        }
+        return cls(setup.scenario_id, data, tr, meta)
+
+    def outcome_probabilities(self) -> dict[str, dict[str, Any]]:
+        """P(outcome) with Wilson 95 % intervals."""
+        n = self.data.sizes["rep"]
+        outcomes = self.data["outcome"].values
+        res = {}
+        for name in OUTCOMES[1:]:
+            k = int((outcomes == name).sum())
+            res[name] = {"p": k / n, "ci95": list(wilson_interval(k, n))}
+        fa = (outcomes == "adversary_success") & (
+            self.data["decided_day"].values <= self.meta["fait_accompli_window_days"]
+        )
+        res["fait_accompli"] = {"p": float(fa.mean()), "ci95": list(wilson_interval(int(fa.sum()), n))}
+        return res
+
+    def summary(self) -> dict[str, Any]:
+        """A JSON-ready summary (schema in docs/reference/simulate-output.md)."""
+        d = self.data
+        losses = {}
+        for actor in d["actor"].values:
+            per_class = {}
+            for cap in d["capability"].values:
+                v = d["losses"].sel(actor=actor, capability=cap).values
+                if v.any():
+                    per_class[str(cap)] = mean_ci(v)
+            if per_class:
+                losses[str(actor)] = per_class
+        munitions = {}
+        for pool in d["pool"].values:
+            exp = d["munitions_expended"].sel(pool=pool).values
+            if not exp.any():
+                continue
+            runout = d["munitions_runout_day"].sel(pool=pool).values
+            munitions[str(pool)] = {
+                "expended": mean_ci(exp),
+                "p_runout": float((~np.isnan(runout)).mean()),
+                "runout_day": mean_ci(runout),
+            }
+        per_participant = {}
+        for actor in d["participant"].values:
+            per_participant[str(actor)] = {
+                "aircraft_lost_on_ground": mean_ci(d["aircraft_lost_on_ground"].sel(participant=actor).values),
+                "casualties": mean_ci(d["casualties"].sel(participant=actor).values),
+                "troops_lost": mean_ci(d["troops_lost"].sel(participant=actor).values),
+            }
+        domains = self.meta.get("class_domains", {})
+        by_domain = {}
+        for actor in d["actor"].values:
+            totals = {}
+            for dom in sorted(set(domains.values())):
+                caps = [c for c in d["capability"].values if domains.get(str(c)) == dom]
+                if dom == "ground" or not caps:
+                    continue
+                v = d["losses"].sel(actor=actor, capability=caps).sum("capability").values
+                if v.any():
+                    totals[dom] = mean_ci(v)
+            if totals:
+                by_domain[str(actor)] = totals
+        return {
+            "meta": self.meta,
+            "losses_by_domain": by_domain,
+            "outcomes": self.outcome_probabilities(),
+            "decided_day": mean_ci(d["decided_day"].values),
+            "losses": losses,
+            "participants": per_participant,
+            "munitions": munitions,
+            "peak_troops_ashore": mean_ci(d["peak_troops_ashore"].values),
+            "adversary_lift_remaining": mean_ci(d["adversary_lift_remaining"].values),
+        }
+
+    def _repr_html_(self) -> str:
+        """Notebook view: outcome probabilities with 95% intervals and mean losses by actor and domain."""
+        import html
+
+        s = self.summary()
+        outcomes = pd.DataFrame(
+            [
+                {"outcome": k, "p": v["p"], "ci95_low": v["ci95"][0], "ci95_high": v["ci95"][1]}
+                for k, v in s["outcomes"].items()
+            ]
+        )
+        losses = pd.DataFrame(
+            [
+                {"actor": a, "domain": d, "mean": st["mean"], "p05": st["p05"], "p95": st["p95"]}
+                for a, per in s["losses_by_domain"].items()
+                for d, st in per.items()
+            ]
+        )
+        m = self.meta
+        head = (
+            f"<p><b>{html.escape(str(self.scenario_id))}</b>: {m.get('replications', 0):,} replications, seed {m.get('seed')}, "
+            f"decided on day {s['decided_day']['mean']:.1f} on average</p>"
+            if s["decided_day"]["n"]
+            else f"<p><b>{html.escape(str(self.scenario_id))}</b>: {m.get('replications', 0):,} replications, seed {m.get('seed')}</p>"
+        )
+        return (
+            head
+            + "<p>Outcome probabilities (Wilson 95% intervals)</p>"
+            + outcomes.to_html(index=False, float_format="{:.3f}".format)
+            + "<p>Units lost (mean, 5th and 95th percentile)</p>"
+            + losses.to_html(index=False, float_format="{:.1f}".format)
+        )
+
+    def losses_table(self) -> pd.DataFrame:
+        """Tidy table of mean losses by actor and capability class."""
+        mean = self.data["losses"].mean("rep").to_dataframe(name="mean_losses").reset_index()
+        return mean[mean["mean_losses"] > 0]
+
+    def export(self, path: Path) -> Path:
+        """Write per-replication data (.csv or .parquet, tidy) or the summary (.json)."""
+        path = Path(path)
+        suffix = path.suffix.lower()
+        if suffix == ".json":
+            import json
+
+            path.write_text(json.dumps(json_safe(self.summary()), indent=2), encoding="utf-8")
+        elif suffix in (".csv", ".parquet"):
+            frame = self.tidy()
+            frame.to_csv(path, index=False) if suffix == ".csv" else frame.to_parquet(path, index=False)
+        else:
+            raise ValueError(f"unsupported export format '{suffix}' — use .json, .csv or .parquet")
+        return path
+
+    def tidy(self) -> pd.DataFrame:
+        """One row per replication × actor × capability with the outcome columns repeated."""
+        frame = self.data["losses"].to_dataframe(name="losses").reset_index()
+        frame = frame[frame["losses"] > 0] if len(frame) > 0 else frame
+        reps = pd.DataFrame(
+            {
+                "rep": self.data["rep"].values,
+                "outcome": self.data["outcome"].values,
+                "decided_day": self.data["decided_day"].values,
+            }
+        )
+        out = frame.merge(reps, on="rep", how="right")
+        out.insert(0, "scenario", self.scenario_id)
+        out["seed"] = self.meta["seed"]
+        return out

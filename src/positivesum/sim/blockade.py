@@ -1,0 +1,74 @@
+"""A blockade as a long campaign: convoy throughput against the blockaded side's stocks (methodology §3.9).
+
+Each day the adversary's ships and submarines on station contest the allied escorts for the traffic to the
+blockaded island: the share of ships stopped is a ratio contest (Hirshleifer 1989) between blockaders and
+escorts plus a half-closure constant. At the quarantine rung stopped ships mostly comply and turn away; from
+the enforcement rung they are fired on, which also deters shipowners (willingness to sail falls with
+interdiction and recovers slowly). Imports arrive at the throughput share of normal; each commodity's stock
+falls by the shortfall and, once empty, supply is limited to what arrives. Electricity follows the
+commodities' shares of generation; the cumulative shortfall is the hardship that forces capitulation.
+While its blockade fails the adversary climbs the escalation ladder (war at sea: the navies and air forces
+fight; full war: missile strikes on bases). CSIS, *Lights Out?* (2025) frames the targets (§6).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from .setup import BLUE, FULL_WAR, QUARANTINE, RED, CampaignSetup
+
+if TYPE_CHECKING:
+    from .campaign import Block
+
+
+def blockade_step(s: CampaignSetup, st: Block, rng: np.random.Generator, ongoing: np.ndarray) -> None:
+    """Throughput, stocks, electricity and escalation for one step."""
+    p = st.P
+    dt = s.dt_days
+    on_station = np.zeros(st.stock.shape[0])
+    escorts = np.zeros_like(on_station)
+    for d in ("surface", "subsurface"):
+        g = s.groups[d]
+        at_sea = st.n[d] * st.act[d] * (1 - st.in_port.get(d, 0.0))
+        on_station += (at_sea * (g.side == RED)).sum(axis=1)
+        if d == "surface":
+            escorts += (at_sea * (g.side == BLUE)).sum(axis=1)
+    opposed = escorts * p["escort_effectiveness"]
+    stopped = on_station / np.maximum(on_station + opposed + p["blockade_half_closure_ships"], 1e-9)
+    quarantine = st.rung == QUARANTINE
+    fired_on = ~quarantine
+    st.willingness = np.clip(
+        st.willingness
+        + dt
+        * (
+            -p["shipping_deterrence_per_day"] * stopped * st.willingness * fired_on
+            + (1 - st.willingness) * (1 - stopped) / np.maximum(p["shipping_recovery_days"], 1e-9)
+        ),
+        0.0,
+        1.0,
+    )
+    throughput = np.where(quarantine, 1 - stopped * p["quarantine_compliance"], (1 - stopped) * st.willingness)
+    throughput = np.clip(throughput, 0.0, 1.0)
+    st.throughput = np.where(ongoing, throughput, st.throughput)
+    st.throughput_sum = st.throughput_sum + throughput * dt * ongoing
+    alpha = dt / np.maximum(p["blockade_assessment_days"], dt)
+    before = st.throughput_ema.copy()
+    st.throughput_ema = st.throughput_ema + alpha * (throughput - st.throughput_ema) * ongoing
+    smooth = dt / np.maximum(p["trend_smoothing_days"], dt)
+    st.g_throughput = st.g_throughput + smooth * ((st.throughput_ema - before) / dt - st.g_throughput) * ongoing
+    if st.stocks.shape[1]:
+        had = st.stocks > 0
+        st.stocks = np.maximum(0.0, st.stocks - (1 - throughput)[:, None] * dt * ongoing[:, None])
+        ran_out = had & (st.stocks <= 0) & np.isnan(st.commodity_runout) & ongoing[:, None]
+        st.commodity_runout = np.where(ran_out, st.day + dt, st.commodity_runout)
+        available = np.where(st.stocks > 0, 1.0, throughput[:, None])
+        electricity = 1 - (st.elec_share * (1 - available)).sum(axis=1)
+        st.electricity = np.where(ongoing, electricity, st.electricity)
+        st.electricity_min = np.minimum(st.electricity_min, np.where(ongoing, electricity, 1.0))
+        st.shortfall = st.shortfall + (1 - electricity) * dt * ongoing
+    failing = (throughput > p["blockade_goal_throughput"]) & (st.rung < FULL_WAR) & ongoing
+    climb = failing & (rng.random(len(failing)) < p["escalation_hazard_per_day"] * dt)
+    st.rung = st.rung + climb
+    st.rung_max = np.maximum(st.rung_max, st.rung)

@@ -1,0 +1,157 @@
+"""The lodgement and the land front: lift, supply, strikes and combat as smooth functions (methodology §3.6, §3.7).
+
+State per replication: troops waiting to embark, troops ashore (or in contact, for a land offensive), the
+supply stock ashore, the share of the objective held, and damage to the attacker's ports and lines of
+communication. Lift carries supply first, then troops, and grows once ports are captured (CSIS 2023).
+Ground combat follows Dupuy's casualty rates scaled by the combat-power ratio with Helmbold's exponent;
+the front moves at a rate that rises smoothly with the logarithm of the ratio (Helmbold's and Dupuy's
+advance rates; tanh(ln ρ / ln ρ_d)), so a front can hold, bend or break (Epstein 1985) and a lodgement
+out of supply withers instead of switching off.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from .mechanics import allocate
+from .setup import BLUE, CampaignSetup
+from .uncertainty import col
+
+if TYPE_CHECKING:
+    from .campaign import Block
+
+LANDING = ("invasion", "island_seizure")
+
+
+def defenders_in_contact(s: CampaignSetup, st: Block, day: float) -> np.ndarray:
+    """(R,) defending troops facing the attack: a share at first, more as reserves arrive (time constant)."""
+    p = st.P
+    blue = (s.groups["ground"].side == BLUE) * st.act["ground"]
+    total = (st.troops * blue).sum(axis=1)
+    since = np.where(np.isnan(st.contact_day), 0.0, day - np.nan_to_num(st.contact_day))
+    beta0 = p["defender_share_in_contact"]
+    share = beta0 + (1 - beta0) * (1 - np.exp(-since / np.maximum(p["defender_concentration_days"], 1e-9)))
+    out: np.ndarray = total * share * ~np.isnan(st.contact_day)
+    return out
+
+
+def lift_and_land(s: CampaignSetup, st: Block, ongoing: np.ndarray) -> np.ndarray:
+    """Amphibious lift: refill the supply ashore, then land troops (landing objectives). Returns the lift of
+    the landing fleet afloat, sailing or not (R,), for the test of a broken fleet."""
+    p = st.P
+    dt = s.dt_days
+    lift = (st.n["amphibious"] * st.act["amphibious"] * st.lift_weights).sum(axis=1)
+    ports = np.clip(
+        (st.held - p["port_capture_share_start"]) / max(p["port_capture_share_full"] - p["port_capture_share_start"], 1e-9),
+        0.0,
+        1.0,
+    ) * (1 - st.lines)
+    cap = lift * p["amphibious_trips_per_day"] * dt * (1 + p["port_lift_gain"] * ports) * ongoing
+    gamma = p["supply_tonnes_per_troop_day"]
+    nu = np.maximum(p["supply_tonnes_per_lift_troop"], 1e-9)
+    need = st.ashore * gamma * dt
+    target = st.ashore * gamma * p["lodgement_supply_buffer_days"]
+    airlift = p["captured_airfield_airlift_tonnes_per_day"] * ports * dt * ongoing  # airfields held: an air bridge
+    delivered = np.minimum(cap * nu, np.maximum(0.0, need + np.maximum(0.0, target - st.supply) - airlift))
+    st.supply = st.supply + delivered + airlift
+    used = np.minimum(st.supply, need)
+    st.supply = st.supply - used
+    st.supply_ratio = np.where(need > 0, used / np.where(need > 0, need, 1.0), 1.0)
+    landed = np.minimum(np.maximum(cap - delivered / nu, 0.0), st.waiting)
+    st.waiting = st.waiting - landed
+    st.ashore = st.ashore + landed
+    st.supply = st.supply + landed * gamma * p["lodgement_supply_buffer_days"]
+    st.contact_day = np.where(np.isnan(st.contact_day) & (st.ashore > 0), st.day + dt, st.contact_day)
+    return np.asarray((st.n["amphibious"] * st.lift_weights).sum(axis=1))
+
+
+def strike_the_attacker(s: CampaignSetup, st: Block, rng: np.random.Generator, effective: np.ndarray) -> None:
+    """Defenders' effective land-attack weapons (R,) on the lodgement or front: troops, and ports and lines."""
+    p = st.P
+    on = st.ashore > 0
+    if not on.any():
+        return
+    share_lines = p["lodgement_fire_share_on_lines"]
+    killed = np.minimum(
+        st.ashore, rng.poisson(effective * on * (1 - share_lines) * p["troops_killed_per_strike_weapon"]).astype(float)
+    )
+    st.ashore = st.ashore - killed
+    st.red_troops_lost = st.red_troops_lost + killed
+    st.casualties[:, s.adversary_index] += killed
+    damage = np.minimum(1.0 - st.lines, effective * on * share_lines * p["lines_damage_per_strike_weapon"])
+    st.supply = st.supply * (1 - damage / np.maximum(1.0 - st.lines, 1e-9))
+    st.lines = st.lines + damage
+
+
+def strike_the_defenders(s: CampaignSetup, st: Block, rng: np.random.Generator, effective: np.ndarray) -> None:
+    """The attacker's effective land-attack weapons (R,) on defending ground forces in contact."""
+    if not effective.any():
+        return
+    blue = (s.groups["ground"].side == BLUE) * st.act["ground"]
+    killed = rng.poisson(effective * st.P["troops_killed_per_strike_weapon"]).astype(float)
+    _blue_losses(s, st, killed, blue)
+
+
+def _blue_losses(s: CampaignSetup, st: Block, total: np.ndarray, blue: np.ndarray) -> None:
+    weights = st.troops * blue
+    loss = np.minimum(weights, allocate(total, weights)) * st.live
+    st.troops = st.troops - loss
+    st.blue_lost_ground = st.blue_lost_ground + loss.sum(axis=1)
+    st.casualties += loss @ st.actor_of["ground"]
+
+
+def combat(s: CampaignSetup, st: Block, rng: np.random.Generator, ongoing: np.ndarray) -> None:
+    """Ground combat on the lodgement or front, out-of-supply attrition, and the movement of the front."""
+    p = st.P
+    dt = s.dt_days
+    contact = (st.ashore > 0) & ~np.isnan(st.contact_day) & ongoing
+    blue_total_in = (st.troops_in * (s.groups["ground"].side == BLUE)).sum(axis=1)
+    b_c = st.blue_in_contact
+    st.blue_peak = np.maximum(st.blue_peak, b_c)
+    if s.objective == "land_offensive":
+        supply = np.clip(1 - st.lines, 0.0, 1.0)
+    else:
+        supply = st.supply_ratio
+    lost_share = np.where(blue_total_in > 0, st.blue_lost_ground / np.where(blue_total_in > 0, blue_total_in, 1.0), 0.0)
+    posture = 1 + (p["defender_posture_factor"] - 1) * np.clip(1 - lost_share / np.maximum(p["defender_breakpoint_fraction"], 1e-9), 0, 1)
+    power_red = st.ashore * supply
+    power_blue = np.maximum(b_c, 1e-9)
+    # Each side attacks at its power over the other's power in defence: the adversary against the defenders'
+    # prepared positions, the defenders against the lodgement's hasty ones (Dupuy's posture factors). Between
+    # the two neither can advance: the front is static and both trade losses at parity.
+    attack = np.clip(power_red / (power_blue * posture), 1e-3, 1e3)
+    counter = np.clip(power_blue / np.maximum(power_red * p["attacker_hold_posture_factor"], 1e-9), 1e-3, 1e3)
+    ratio = np.maximum(attack, 1.0) / np.maximum(counter, 1.0)
+    e = p["casualty_exchange_exponent"]
+    f_red = p["ground_attrition_per_day"] * ratio ** (-e)
+    f_blue = p["ground_attrition_per_day"] * p["defender_casualty_ratio"] * ratio**e
+    red_loss = rng.poisson(np.maximum(0.0, st.ashore * f_red * dt * contact)).astype(float)
+    red_loss += st.ashore * p["out_of_supply_attrition_per_day"] * dt * (1 - supply) * ongoing
+    red_loss = np.minimum(red_loss, st.ashore)
+    blue_loss = rng.poisson(np.maximum(0.0, b_c * f_blue * dt * contact)).astype(float)
+    st.ashore = st.ashore - red_loss
+    st.red_troops_lost = st.red_troops_lost + red_loss
+    st.casualties[:, s.adversary_index] += red_loss
+    _blue_losses(s, st, blue_loss, (s.groups["ground"].side == BLUE) * st.act["ground"])
+    # the front moves with the logarithm of the attacking side's ratio (Helmbold's and Dupuy's advance rates); a
+    # lodgement cannot hold more than its troops can occupy (objective_troops_ashore), and nothing once it is gone
+    rate = p["advance_km_per_day"] / np.maximum(st.depth, 1e-9)
+    scale = np.log(np.maximum(p["decisive_force_ratio"], 1.0001))
+    move = rate * (np.tanh(np.log(np.maximum(attack, 1.0)) / scale) - np.tanh(np.log(np.maximum(counter, 1.0)) / scale))
+    move = move * dt * contact
+    cap = np.where(st.objective_troops > 0, st.ashore / np.maximum(st.objective_troops, 1e-9), 1.0)
+    held = np.clip(st.held + move, 0.0, np.minimum(1.0, cap))
+    held = np.where(st.ashore > 0, held, 0.0)
+    alpha = dt / np.maximum(p["trend_smoothing_days"], dt)
+    st.g_held = st.g_held + alpha * ((held - st.held) / dt - st.g_held) * ongoing
+    growth = (np.log1p(st.ashore) - np.log1p(st.ashore_before)) / dt
+    st.g_ashore = st.g_ashore + alpha * (growth - st.g_ashore) * ongoing
+    log_ratio_change = (np.log(ratio) - np.log(np.clip(st.ratio, 1e-3, 1e3))) / dt
+    st.g_ratio = st.g_ratio + alpha * (np.where(contact, log_ratio_change, 0.0) - st.g_ratio) * ongoing
+    st.ratio = np.where(contact, ratio, st.ratio)
+    st.held = held
+    st.held_peak = np.maximum(st.held_peak, held)
+    st.peak_ashore = np.maximum(st.peak_ashore, st.ashore)
+    st.lines = np.maximum(0.0, st.lines - dt / np.maximum(p["lines_repair_days"], 1e-9))
