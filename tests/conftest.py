@@ -15,6 +15,12 @@ SRC = REPO / "src"
 MINIMAL = REPO / "tests" / "fixtures" / "minimal" / "minimal.yaml"
 BAD = REPO / "tests" / "bad_inputs"
 
+# The bad-input files in tests/bad_inputs/ build on the shared fixtures through `../fixtures/...` imports.
+# Imports are confined to the importing file's folder (model/loader.py resolve_import); the documented
+# extra root admits the fixtures folder, for in-process loads and for the CLI runs below (which inherit
+# the environment).
+os.environ.setdefault("POSITIVESUM_IMPORT_ROOTS", str(REPO / "tests" / "fixtures"))
+
 # Test the code in this checkout even if the package is not installed in the environment.
 if str(SRC) not in sys.path:
     sys.path.insert(0, str(SRC))

@@ -180,8 +180,9 @@ def test_show_unknown_scenario(cli, name, fix):
 
 def test_show_bad_set_is_clean_error(cli):
     assert _rejected(cli("show", "strait_invasion", *DATA, "--set", "scenarios.strait_invasion.warnin_days=3")) == [
-        "--set: scenarios.strait_invasion.warnin_days: no such key in the dataset — did you mean 'warning_days'? "
-        "(--set changes existing values; add new entries in a YAML file)"
+        # --set may add a key inside an existing mapping (issue 14), so a misspelt last key is an unknown key
+        "--set: scenarios.strait_invasion.warnin_days: unknown key 'warnin_days' — did you mean 'warning_days'? "
+        "(see docs/reference/schema.md#scenario)"
     ]
 
 
@@ -240,7 +241,8 @@ def test_diff_two_scenarios(cli):
 def test_diff_two_dataset_files(cli, tmp_path):
     other = tmp_path / "other.yaml"
     other.write_text(
-        f"import: [{MINIMAL}]\nscenarios:\n  strait_invasion:\n    warning_days: {{value: 12}}\n"
+        f"import: [{MINIMAL}]\nscenarios:\n  strait_invasion:\n"
+        '    warning_days: {value: 12, low: 5, high: 20, estimate: "test fixture", confidence: notional}\n'
         "theatres:\n  okinawa: {name: {en: Okinawa, ja: 沖縄}, lat_deg: 26.5, lon_deg: 128, estimate: x}\n",
         encoding="utf-8",
     )
@@ -276,7 +278,9 @@ def test_new_scenario_writes_commented_yaml(cli, tmp_path):
     assert "import: [positivesum:default]" in text and "\n  my_scn:\n" in text
     # an existing file is not overwritten without --force
     _, again = _new(cli, tmp_path, "my_scn", *DATA)
-    assert _rejected(again) == [f"{target}: --out: file already exists — choose another --out path or pass --force"]
+    assert _rejected(again) == [
+        f"<command line>: --out: '{target}' already exists — choose another file name, or pass --force to replace it"
+    ]
 
 
 def test_new_scenario_round_trip(cli, tmp_path):

@@ -111,7 +111,9 @@ def test_vintage_restores_the_old_values(vintage):
     assert old.planning.host_nation_support is None and old.planning.negotiation_opening is None
     assert all(h.rates is None for m in old.munitions.values() for h in m.holdings.values())
     assert old.munitions["jsm"].holdings["JPN"].stockpile == 0
-    assert old.scenarios["taiwan_blockade"].weight.value == 0.15 and old.scenarios["taiwan_blockade_csd"].weight.value == 0
+    assert (
+        old.scenarios["taiwan_blockade"].weight.value == 0.15 and old.scenarios["taiwan_blockade_csd"].weight.value == 0
+    )
     assert all(sc.designer_notes is None for sc in old.scenarios.values())
 
 
@@ -242,11 +244,15 @@ def test_campaign_and_planner_use_the_scenario_years_rate(ds):
     ready = build_setup(load_dataset(overrides=["readiness_2027"]).dataset, "taiwan_base")
     i = today.pools.label.index("USA:pac3_mse")
     assert today.pools.production_per_day[i] * 365 == pytest.approx(620)
-    assert ready.pools.production_per_day[i] * 365 == pytest.approx(ds.munitions["pac3_mse"].holdings["USA"].production_in(2027))
+    assert ready.pools.production_per_day[i] * 365 == pytest.approx(
+        ds.munitions["pac3_mse"].holdings["USA"].production_in(2027)
+    )
     options = [o for o in ds.options if any("pac3_mse" in e.target for e in ds.options[o].effects)]
     if options:
         limits = production_limits(ds, ["USA"], options, 3, 2030)
-        assert limits[(0, "pac3_mse")][1] == pytest.approx(2000 - ds.munitions["pac3_mse"].holdings["USA"].production_in(2030))
+        assert limits[(0, "pac3_mse")][1] == pytest.approx(
+            2000 - ds.munitions["pac3_mse"].holdings["USA"].production_in(2030)
+        )
 
 
 # ----------------------------------------------------------------------------- presets, negotiation, HNS
@@ -343,7 +349,9 @@ def test_blockade_with_collective_self_defence(ds):
     assert sc.objective == "blockade" and sc.name.ja
     delay = sc.participants["JPN"].decision_delay_days
     assert delay.source == "nikkei_jfss_wargame" and delay.low < delay.value < delay.high
-    assert sc.participants["JPN"].commitment.value > ds.scenarios["taiwan_blockade"].participants["JPN"].commitment.value
+    assert (
+        sc.participants["JPN"].commitment.value > ds.scenarios["taiwan_blockade"].participants["JPN"].commitment.value
+    )
     from positivesum.services.alliance import level_scenarios
 
     assert level_scenarios(ds, "taiwan_blockade_csd")["air_sea"] == "taiwan_blockade_csd"
@@ -356,3 +364,31 @@ def test_new_scenario_is_listed_and_simulates(cli):
     assert proc.returncode == 0, proc.stderr[-2000:]
     res = json.loads(proc.stdout)
     assert res["meta"]["provenance"]["as_of"]
+
+
+def test_briefing_states_as_of():
+    """The briefing's reproducibility and assumptions sections read ``analysis["dataset"]["as_of"]``."""
+    from positivesum.report.document import Translator
+    from positivesum.report.sections.audit import assumptions, reproducibility
+
+    analysis = {
+        "dataset": {"title": "t", "description": "", "as_of": "2026-05"},
+        "reproducibility": {"version": "x", "seed": 1, "files": [], "scenarios": []},
+        "scenarios": {
+            "s": {
+                "objective": "blockade",
+                "us_intervention": "air_sea",
+                "basing_access": {},
+                "warning_days": 3,
+                "fait_accompli_window_days": 14,
+                "duration_days": 140,
+                "weight": 0.1,
+            }
+        },
+        "labels": {},
+    }
+    for lang, label, text in (("en", "Data as of", "as of 2026-05"), ("ja", "データ時点", "2026-05時点")):
+        tr = Translator(lang)
+        table = reproducibility(analysis, tr).tables[0].frame
+        assert (table.iloc[0].tolist()) == [label, "2026-05"]
+        assert text in assumptions(analysis, tr).paragraphs[0]

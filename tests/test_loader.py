@@ -85,9 +85,10 @@ def test_imports_then_importing_file(layers):
     ld = load_dataset([layers / "main.yaml"])
     # main beats its imports; lib_b (listed later) beats lib_a; lib_a beats minimal; minimal's weight stays.
     assert _strait(ld) == (12, "main", 32, 15, 2)
-    # mappings merge key by key: the fixture's range and confidence survive the value override
+    # records merge key by key, but a quantity that overrides another replaces it whole: the fixture's range
+    # and confidence do not carry over to a value someone else wrote (issue 12, honest overrides)
     wd = ld.dataset.scenarios["strait_invasion"].warning_days
-    assert (wd.low, wd.high, wd.confidence) == (5, 20, "notional")
+    assert (wd.value, wd.low, wd.high, wd.confidence, wd.estimate) == (12, None, None, None, "main")
 
 
 def test_later_command_line_file_wins(layers):
@@ -169,8 +170,8 @@ def _problems(*args, **kwargs) -> list[str]:
     [
         (
             "scenarios.strait_invasion.warnin_days=3",
-            "--set: scenarios.strait_invasion.warnin_days: no such key in the dataset — did you mean 'warning_days'? "
-            "(--set changes existing values; add new entries in a YAML file)",
+            "--set: scenarios.strait_invasion.warnin_days: unknown key 'warnin_days' — did you mean 'warning_days'? "
+            "(see docs/reference/schema.md#scenario)",
         ),
         (
             "scenarioz.strait_invasion.warning_days=3",
@@ -230,7 +231,7 @@ def test_data_hash_is_stable_and_tracks_values(in_repo, tmp_path):
         tmp_path / "same.yaml",
         f"""
         import: [{MINIMAL}]
-        scenarios: {{strait_invasion: {{weight: {{value: 2}}}}}}
+        scenarios: {{strait_invasion: {{weight: {{value: 2, estimate: "test fixture"}}}}}}
         """,
     )
     assert load_dataset([same]).data_hash == base

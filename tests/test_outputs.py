@@ -75,8 +75,7 @@ def test_publishing_replaces_a_previous_set_whole_and_only_with_force(tmp_path):
         check_can_publish_folder(out, force=False)
     check_can_publish_folder(out, force=True)
     _publish(out, {"a.txt": "new", "b.txt": "new"}, {"seed": 2})
-    assert sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file()) == [
-        "a.txt", "b.txt", MANIFEST]
+    assert sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file()) == ["a.txt", "b.txt", MANIFEST]
     assert verify_folder(out)["complete"] and read_manifest(out)["run"] == {"seed": 2}
     assert [p.name for p in tmp_path.iterdir()] == ["out"]  # no staging or old set left behind
 
@@ -122,10 +121,17 @@ def small_analysis(tmp_path_factory) -> Path:
 
 
 def _write_report(analysis: Path, out: Path, seed: int) -> subprocess.Popen:
-    env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(SRC), os.environ.get("PYTHONPATH", "")]),
-               POSITIVESUM_CHROMIUM="/nonexistent-browser")  # no PDF: keeps each write to a few seconds
-    return subprocess.Popen([sys.executable, "-c", WRITER, str(analysis), str(out), str(seed)], env=env,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    env = dict(
+        os.environ,
+        PYTHONPATH=os.pathsep.join([str(SRC), os.environ.get("PYTHONPATH", "")]),
+        POSITIVESUM_CHROMIUM="/nonexistent-browser",
+    )  # no PDF: keeps each write to a few seconds
+    return subprocess.Popen(
+        [sys.executable, "-c", WRITER, str(analysis), str(out), str(seed)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
 
 
 @pytest.mark.slow

@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 
 from positivesum.model.dataset import Dataset
+
 from .campaign import run_block
 from .results import CampaignResult
 from .setup import CampaignSetup, build_setup

@@ -137,7 +137,7 @@ def test_command_structures_compared(runs):
         ("bad_player", "--players"),
         ("bad_scenario", "--scenario"),
         ("bad_baseline", "--baseline"),
-        ("bad_structure", "--structures"),
+        ("bad_structure", "--structure"),  # the option is --structure (repeatable)
         ("bad_share", "--primary-share"),
     ],
 )

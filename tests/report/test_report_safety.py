@@ -42,7 +42,11 @@ def nasty_outputs(tmp_path_factory):
         try:
             out[lang] = write_report(analysis, lang, target)
         except InputError:  # no Chromium: everything but the PDF
-            out[lang] = {"html": target / "briefing.html", "xlsx": target / "briefing.xlsx", "tables": target / "tables"}
+            out[lang] = {
+                "html": target / "briefing.html",
+                "xlsx": target / "briefing.xlsx",
+                "tables": target / "tables",
+            }
     return out
 
 

@@ -1,9 +1,8 @@
 """Pinned campaign numbers: a few outputs of small fixed runs, stored in tests/sim/pinned/SCENARIO.json.
 
 Two scenarios of the packaged dataset, 300 replications each, seed 20260101, parameters sampled (as
-`positivesum simulate` does by default). ``taiwan_base`` is decided in every replication (denied), so it pins
-the decided day, losses and munition expenditure; ``korea_contingency`` pins a probability strictly between 0
-and 1 (the fait accompli). Each value is addressed by its path in ``CampaignResult.summary()``, keys joined
+`positivesum simulate` does by default: outer draws of every stated range, the chance of combat within). Both
+pin the five grade probabilities, the coarse outcomes, the decided day, losses and munition expenditure. Each value is addressed by its path in ``CampaignResult.summary()``, keys joined
 with ``/`` (munition pools are named ``ACTOR:munition``).
 
 The run uses a literal seed and replication count, not ``positivesum.defaults``: the pinned values must
@@ -22,7 +21,16 @@ REGENERATE = ".venv/bin/python tests/regenerate.py pinned-campaign"
 SEED = 20260101
 REPS = 300
 
-_OUTCOMES = [f"outcomes/{k}/p" for k in ("adversary_success", "fait_accompli", "denied", "stalemate")]
+_OUTCOMES = [f"outcomes/{k}/p" for k in ("adversary_success", "fait_accompli", "denied", "stalemate")] + [
+    f"grades/{k}/p"
+    for k in (
+        "adversary_victory",
+        "stalemate_favouring_adversary",
+        "stalemate_indeterminate",
+        "stalemate_favouring_defenders",
+        "adversary_defeat",
+    )
+]
 _DECIDED = [f"decided_day/{k}" for k in ("mean", "p05", "p95", "n")]
 
 #: scenario → summary paths pinned
@@ -39,6 +47,8 @@ CASES: dict[str, list[str]] = {
         "losses_by_domain/TWN/air/mean",
         "participants/PRC/casualties/mean",
         "participants/TWN/casualties/mean",
+        "share_held_end/mean",
+        "campaign_days/mean",
         "munitions/USA:jassm_er/expended/mean",
         "munitions/USA:lrasm/expended/mean",
         "munitions/USA:harpoon/expended/mean",

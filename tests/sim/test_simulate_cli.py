@@ -155,7 +155,7 @@ def test_json_summary_schema(runs, out_dir):
             is_stat(s)
     assert set(doc["participants"]) >= set(doc["losses"])
     for p in doc["participants"].values():
-        assert set(p) == {"aircraft_lost_on_ground", "casualties", "troops_lost"}
+        assert set(p) == {"aircraft_lost_on_ground", "casualties", "troops_lost", "c2_nodes_disabled"}
         for s in p.values():
             is_stat(s)
     assert doc["munitions"], "taiwan_base fires munitions"

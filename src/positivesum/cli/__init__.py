@@ -20,7 +20,7 @@ import typer
 
 from .. import __version__, i18n
 from ..model.errors import InputError
-from . import alliance, data, games, plan, report, simulate
+from . import alliance, calibrate, data, games, plan, report, simulate
 from .common import _argv_language, _c, err, global_options, out, report_input_error
 
 app = typer.Typer(
@@ -42,6 +42,7 @@ def build_app() -> None:
     app.callback()(global_options)
     data.register(app, new_app)
     simulate.register(app)
+    calibrate.register(app)
     report.register(app)
     plan.register(app)
     games.register(app)

@@ -18,6 +18,7 @@ from ..services.validation import check_cache_dir, check_out_file, check_reps, c
 from .common import (
     CacheOpt,
     DataOpt,
+    ForceOpt,
     OverrideOpt,
     SetOpt,
     _c,
@@ -88,11 +89,12 @@ def fair_shares_cmd(
             ),
         ),
     ] = False,
+    force: ForceOpt = False,
 ) -> None:
     """Who contributes what to joint deterrence: Shapley, nucleolus, core and Nash shares against GDP and spending shares."""
     check_reps(reps)
     check_seed(seed)
-    check_out_file(out_file)
+    check_out_file(out_file, force=force)
     check_cache_dir(cache_dir)
     ld = services.load(data, override, set_)
     _need_planning(ld)
@@ -187,11 +189,12 @@ def intervention_matrix_cmd(
     out_file: OutOpt = None,
     as_json: JsonOpt = False,
     quiet: QuietOpt = False,
+    force: ForceOpt = False,
 ) -> None:
     """For each US intervention level: Japan's best portfolio, its cost, its role by mission area, and the outcome."""
     check_reps(reps)
     check_seed(seed)
-    check_out_file(out_file)
+    check_out_file(out_file, force=force)
     check_cache_dir(cache_dir)
     ld = services.load(data, override, set_)
     _need_planning(ld)
@@ -267,10 +270,11 @@ def roles_cmd(
     out_file: OutOpt = None,
     as_json: JsonOpt = False,
     quiet: QuietOpt = False,
+    force: ForceOpt = False,
 ) -> None:
     """Derive primary/supporting roles per mission area from a plan and diff them against the 2015 Guidelines."""
     check_seed(seed)
-    check_out_file(out_file)
+    check_out_file(out_file, force=force)
     check_cache_dir(cache_dir)
     ld = services.load(data, override, set_)
     _need_planning(ld)
@@ -338,11 +342,12 @@ def command_structures_cmd(
     out_file: OutOpt = None,
     as_json: JsonOpt = False,
     quiet: QuietOpt = False,
+    force: ForceOpt = False,
 ) -> None:
     """Compare command structures: initial-response latency, simulated outcomes, and a command path for every primary role."""
     check_reps(reps)
     check_seed(seed)
-    check_out_file(out_file)
+    check_out_file(out_file, force=force)
     ld = services.load(data, override, set_)
     structures, scenarios, _roles = _studies().check_command_options(ld, structures, scenarios)  # before the bar
     n = len(structures) * len(scenarios)

@@ -94,8 +94,10 @@ def _localise_framework() -> None:
 _localise_framework()
 
 
-out = Console(highlight=False)
-err = Console(stderr=True, highlight=False)
+# markup=False: text from data files (names, descriptions, ids in messages) is printed as written — a name
+# such as "Taiwan [variant A]" or "[link=…]" must not be read as Rich markup (styles are passed as style=).
+out = Console(highlight=False, markup=False)
+err = Console(stderr=True, highlight=False, markup=False)
 
 DataOpt = Annotated[
     Optional[list[Path]],
@@ -112,6 +114,7 @@ SetOpt = Annotated[
     typer.Option("--set", "-s", help=_c("Override one value: dotted.path=value (repeatable; applied last).")),
 ]
 QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help=_c("No progress bars or tables (for scripts)."))]
+ForceOpt = Annotated[bool, typer.Option("--force", help=_c("Replace an existing --out file."))]
 JsonOpt = Annotated[bool, typer.Option("--json", help=_c("Print the result as JSON on stdout instead of tables."))]
 
 

@@ -128,7 +128,7 @@ def show(
         sys.stdout.write(json.dumps(resolved, indent=2, ensure_ascii=False, default=str) + "\n")
         return
     sc = resolved["scenario"]
-    out.print(f"[bold]{scenario}[/bold] — {sc['name']['en']} / {sc['name']['ja']}")
+    out.print(f"{scenario} — {sc['name']['en']} / {sc['name']['ja']}", style="bold")
     out.print(_c("Data as of {date}").format(date=ld.dataset.as_of or _c("(not stated)")), markup=False)
     out.print(sc["description"], markup=False)
     days = _c("{n} days")

@@ -11,7 +11,7 @@ from rich.table import Table
 
 from ..services.outputs import write_json
 from ..services.validation import check_out_file
-from .common import _c, guarded, out
+from .common import ForceOpt, _c, guarded, out
 
 
 @guarded
@@ -34,10 +34,11 @@ def allocate(
     ] = None,
     out_file: Annotated[Optional[Path], typer.Option("--out", help=_c("Write the result as JSON."))] = None,
     as_json: Annotated[bool, typer.Option("--json", help=_c("Print the JSON result instead of tables."))] = False,
+    force: ForceOpt = False,
 ) -> None:
     from ..services import games as alliance_services
 
-    check_out_file(out_file)
+    check_out_file(out_file, force=force)
     result = alliance_services.allocate_file(game_file, rule, check)
     if out_file:
         write_json(out_file, result)

@@ -15,6 +15,7 @@ from ..services.validation import check_cache_dir, check_out_file, check_reps, c
 from .common import (
     CacheOpt,
     DataOpt,
+    ForceOpt,
     JsonOpt,
     OverrideOpt,
     QuietOpt,
@@ -89,12 +90,13 @@ def plan(
     set_: SetOpt = None,
     quiet: QuietOpt = False,
     as_json: JsonOpt = False,
+    force: ForceOpt = False,
 ) -> None:
     from ..services import plan as plan_services
 
     check_reps(reps)
     check_seed(seed)
-    check_out_file(out_file)
+    check_out_file(out_file, force=force)
     check_cache_dir(cache_dir)
     ld = data_services.load(data, override, set_)
     plan_services.check_plan_options(  # before the progress bar and the slow surrogate fit
@@ -120,13 +122,35 @@ def plan(
     emit(result, out_file, as_json, quiet, lambda r: _print_plan(regime, r))
 
 
+def _print_money_by_payer_and_owner(regime: str, result: dict) -> None:
+    """Who pays (each actor's budget for options) and who owns (what is spent on each actor's options):
+    in the joint regime the money is pooled, so the two differ and an actor may own nothing."""
+    budgets = result.get("budgets") or {}
+    spent = result.get("spending_musd") or {}
+    table = Table(title=_c("Money over the plan by payer and by owner (M USD)"))
+    for col in (_c("actor"), _c("pays (budget for options)"), _c("owns (spent on its options)")):
+        table.add_column(col)
+    for actor in sorted(set(budgets) | set(spent)):
+        paid = sum(budgets.get(actor, {}).get("for_options_musd") or [0.0])
+        table.add_row(actor, f"{paid:,.0f}", f"{sum(spent.get(actor) or [0.0]):,.0f}")
+    out.print(table)
+    if regime == "joint":
+        out.print(_c("joint regime: the budgets are pooled; an actor's money may buy options another actor owns."))
+
+
 def _print_plan(regime: str, result: dict) -> None:
+    acquisition = sum(item["acquisition_musd"] for item in result["portfolio"])
     table = Table(
-        title=_c("{regime} plan: {n} options, {cost} M USD").format(
-            regime=regime, n=len(result["portfolio"]), cost=f"{result['total_cost_musd']:,.0f}"
+        title=_c(
+            "{regime} plan: {n} options; acquisition {acq} M USD (spent within the plan, with operation: {spent} M USD)"
+        ).format(
+            regime=regime,
+            n=len(result["portfolio"]),
+            acq=f"{acquisition:,.0f}",
+            spent=f"{result['total_cost_musd']:,.0f}",
         )
     )
-    for col in (_c("actor"), _c("option"), _c("start year"), _c("category"), _c("M USD")):
+    for col in (_c("actor (owner)"), _c("option"), _c("start year"), _c("category"), _c("acquisition M USD")):
         table.add_column(col)
     for item in result["portfolio"]:
         table.add_row(
@@ -136,7 +160,9 @@ def _print_plan(regime: str, result: dict) -> None:
             item["category"],
             f"{item['acquisition_musd']:,.0f}",
         )
+    table.add_row(_c("total"), "", "", "", f"{acquisition:,.0f}")
     out.print(table)
+    _print_money_by_payer_and_owner(regime, result)
     sim = result["simulated"]
     out.print(
         _c("weighted deterrence: surrogate {surrogate}, simulated {simulated}").format(
@@ -173,12 +199,13 @@ def compare_regimes(
     set_: SetOpt = None,
     quiet: QuietOpt = False,
     as_json: JsonOpt = False,
+    force: ForceOpt = False,
 ) -> None:
     from ..services import plan as plan_services
 
     check_reps(reps)
     check_seed(seed)
-    check_out_file(out_file)
+    check_out_file(out_file, force=force)
     check_cache_dir(cache_dir)
     ld = data_services.load(data, override, set_)
     plan_services.check_plan_options(ld, None, budgets=budget, split=split, cache_dir=cache_dir, presets=preset)

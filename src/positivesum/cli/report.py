@@ -14,7 +14,7 @@ from rich.table import Table
 
 from .. import defaults, i18n
 from ..services import data as data_services
-from ..services.outputs import check_can_publish_folder, write_json
+from ..services.outputs import check_can_publish_folder, check_can_write_file, write_json
 from ..services.simulate import need_engine
 from ..services.simulate import simulate as simulate_scenario
 from ..services.validation import check_cache_dir, check_out_dir, check_reps, check_seed
@@ -181,6 +181,7 @@ def demo(
     data: DataOpt = None,
     override: OverrideOpt = None,
     set_: SetOpt = None,
+    force: Annotated[bool, typer.Option("--force", help=_c("Replace summary.json and regimes.json in --out."))] = False,
 ) -> None:
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
@@ -191,6 +192,8 @@ def demo(
     check_reps(plan_reps, "--plan-reps")
     check_seed(seed)
     check_out_dir(out_dir)
+    for name in ("summary.json", "regimes.json"):
+        check_can_write_file(out_dir / name, force)
     ld = data_services.load(data, override, set_)
     need_engine(ld)
     summary = data_services.summary(ld)

@@ -12,7 +12,7 @@ from .. import defaults
 from ..services import data as data_services
 from ..services.simulate import simulate as simulate_scenario
 from ..services.validation import check_out_file, check_reps, check_seed, check_workers
-from .common import DataOpt, JsonOpt, OverrideOpt, SetOpt, _c, err, guarded, out, print_json
+from .common import DataOpt, ForceOpt, JsonOpt, OverrideOpt, SetOpt, _c, err, guarded, out, print_json
 
 
 def _fmt_ci(stat: dict, digits: int = 0) -> str:
@@ -55,11 +55,25 @@ def _print_summary(summary: dict) -> None:
         loss.add_row(actor, *[_fmt_ci(per[d]) if d in per else "-" for d in doms], _fmt_ci(cas) if cas else "-")
     out.print(loss)
     mun = Table(title=_c("Munitions"))
-    for col in (_c("stock"), _c("expended"), _c("P(run out)"), _c("run-out day")):
+    for col in (_c("pool (actor:munition)"), _c("expended"), _c("P(run out)"), _c("run-out day")):
         mun.add_column(col)
     for pool, m in summary["munitions"].items():
         mun.add_row(pool, _fmt_ci(m["expended"]), f"{m['p_runout']:.2f}", _fmt_ci(m["runout_day"], 1))
     out.print(mun)
+    print_applied(meta)
+
+
+def print_applied(meta: dict) -> None:
+    """What changed the data or the method for this run: named overrides, --set values, --fixed-parameters."""
+    prov = meta.get("provenance") or {}
+    overrides, sets = prov.get("overrides") or [], prov.get("sets") or []
+    fixed = meta.get("sample_parameters") is False
+    if not (overrides or sets or fixed):
+        out.print(_c("Applied: the data as loaded (no --override, --set or --fixed-parameters)."), markup=False)
+        return
+    parts = [f"--override {o}" for o in overrides] + [f"--set {s}" for s in sets]
+    parts += ["--fixed-parameters"] if fixed else []
+    out.print(_c("Applied: {changes}").format(changes=", ".join(parts)), markup=False)
 
 
 @guarded
@@ -85,10 +99,11 @@ def simulate(
     ] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help=_c("No progress bar or tables."))] = False,
     as_json: JsonOpt = False,
+    force: ForceOpt = False,
 ) -> None:
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-    check_out_file(out_file, suffixes=(".json", ".csv", ".parquet"))
+    check_out_file(out_file, suffixes=(".json", ".csv", ".parquet"), force=force)
     check_reps(reps)
     check_seed(seed)
     check_workers(workers)

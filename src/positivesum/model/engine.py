@@ -20,7 +20,8 @@ class EngineParameters(Strict):
     air_superiority_share: Fraction = unit("fraction of sorties")
     """Share of sorties of multi-role fighters flown for air superiority rather than strike."""
     tanker_radius_factor: NonNegative = unit("ratio")
-    """How far tanker support stretches combat radius (1.0 = none); beyond it the sortie rate decays (``sortie_distance_decay_km``)."""
+    """How far tanker support stretches combat radius (1.0 = none); beyond it the sortie rate decays
+    (``sortie_distance_decay_km``)."""
     sortie_distance_decay_km: NonNegative = unit("km")
     """Distance over which sortie rate halves beyond the combat radius (transit time, tanker limits)."""
 
@@ -43,6 +44,9 @@ class EngineParameters(Strict):
     """Priority of the enemy's bases as logistics nodes (fuel, munitions handling, piers)."""
     fire_weight_ground_forces: NonNegative = unit("relative weight")
     """Priority of the enemy's ground forces in contact (defenders of the lodgement, or the lodgement itself)."""
+    target_bases: NonNegative = unit("bases")
+    """Bases on each side's pre-war target list for land-attack fire: those in reach holding most of the enemy's
+    aircraft, launchers and ships."""
     targeting_aimpoints_per_day: NonNegative = unit("aimpoints/day")
     """Fixed targets a side can plan, strike and assess per day with its command-and-control intact."""
     missiles_per_aimpoint: NonNegative = unit("missiles/aimpoint")
@@ -64,7 +68,8 @@ class EngineParameters(Strict):
     c2_latency_share_in_kill_chain: Fraction = unit("fraction")
     """Share of a force's command latency (command structure) that each engagement of a moving target waits for."""
     track_decay_hours: NonNegative = unit("hours")
-    """Age at which a ship's track has lost 1/e of its value for targeting (the ship has moved out of the seeker's basket)."""
+    """Age at which a ship's track has lost 1/e of its value for targeting (the ship has moved out of the seeker's
+    basket)."""
     isr_base_detection: Fraction = unit("probability")
     """Probability of detecting and tracking a target with no dedicated ISR assets in theatre."""
     isr_units_half_gap: NonNegative = unit("ISR units")
@@ -84,19 +89,25 @@ class EngineParameters(Strict):
     interceptor_kill_probability: Fraction = unit("probability")
     """Probability that one interceptor defeats one incoming missile."""
     submarine_reference_targets_at_sea: NonNegative = unit("ships at sea")
-    """Enemy ships at sea at which a submarine sinks its full ``ship_kills_per_day``; fewer targets, proportionally fewer kills."""
+    """Enemy ships at sea at which a submarine sinks its full ``ship_kills_per_day``; fewer targets, proportionally
+    fewer kills."""
     salvo_exchanges_per_day: NonNegative = unit("raids/day")
-    """Separate raids a day in which a fleet's or base's air defences engage incoming missiles (each raid meets the full per-salvo defence)."""
+    """Separate raids a day in which a fleet's or base's air defences engage incoming missiles (each raid meets the
+    full per-salvo defence)."""
     anti_ship_overkill: NonNegative = unit("ratio")
-    """Anti-ship fire per step is held to this multiple of the hits needed to disable every exposed target (after saturating its defences)."""
+    """Anti-ship fire per step is held to this multiple of the hits needed to disable every exposed target (after
+    saturating its defences)."""
     amphibious_target_priority: NonNegative = unit("ratio")
-    """How much more fire an amphibious ship draws than a warship of equal staying power (the invasion fleet is the objective)."""
+    """How much more fire an amphibious ship draws than a warship of equal staying power (the invasion fleet is the
+    objective)."""
     amphibious_time_at_sea_share: Fraction = unit("fraction")
-    """Share of a landing fleet at sea at any moment (the rest loads or unloads): it sails in waves, and only the wave at sea can be attacked by ships, aircraft and submarines."""
+    """Share of a landing fleet at sea at any moment (the rest loads or unloads): it sails in waves, and only the wave
+    at sea can be attacked by ships, aircraft and submarines."""
     loaded_fraction: Fraction = unit("fraction")
     """Share of amphibious ships that are loaded with troops when sunk."""
     supplies_only_transfer_share: Fraction = unit("fraction of the supplier's stock")
-    """Under ``supplies_only``: share of the intervening actor's stock of each munition an ally holds that is shipped to it."""
+    """Under ``supplies_only``: share of the intervening actor's stock of each munition an ally holds that is shipped
+    to it."""
     supplies_only_transfer_days: NonNegative = unit("days")
     """Under ``supplies_only``: day the shipped munitions arrive."""
 
@@ -126,23 +137,36 @@ class EngineParameters(Strict):
     lines_repair_days: NonNegative = unit("days")
     """Days to repair the adversary's ports and lines of communication from full destruction."""
     lodgement_fire_share_on_lines: Fraction = unit("fraction")
-    """Share of the defenders' strikes on the lodgement or front aimed at ports, dumps and lines of communication rather than troops."""
+    """Share of the defenders' strikes on the lodgement or front aimed at ports, dumps and lines of communication
+    rather than troops."""
     ground_attrition_per_day: NonNegative = unit("fraction/day")
-    """Daily loss fraction of an attacking ground force at a combat-power ratio of 1 (Dupuy's attacker casualty rate)."""
+    """Daily loss fraction of an attacking ground force at a combat-power ratio of 1 (Dupuy's attacker casualty
+    rate)."""
     defender_casualty_ratio: NonNegative = unit("ratio")
     """The defender's daily loss fraction relative to the attacker's at a combat-power ratio of 1."""
     casualty_exchange_exponent: NonNegative = unit("exponent")
-    """How loss fractions respond to the combat-power ratio ρ: attacker × ρ^-e, defender × ρ^e (Helmbold's generalised attrition)."""
+    """How loss fractions respond to the combat-power ratio ρ: attacker × ρ^-e, defender × ρ^e (Helmbold's generalised
+    attrition)."""
+    air_superiority_ground_factor: NonNegative = unit("ratio")
+    """Extra ground combat power of a side that controls the air over the battlefield: power × (1 + factor × its
+    share of the counter-air sorties flown)."""
     defender_posture_factor: NonNegative = unit("ratio")
-    """Combat-power multiplier of defenders in prepared positions on their own ground (Dupuy's posture and terrain factors)."""
+    """Combat-power multiplier of defenders in prepared positions on their own ground (Dupuy's posture and terrain
+    factors)."""
     attacker_hold_posture_factor: NonNegative = unit("ratio")
-    """Combat-power multiplier of the adversary's troops holding what they have taken (a hasty defence) when the defenders counter-attack."""
+    """Combat-power multiplier of the adversary's troops holding what they have taken (a hasty defence) when the
+    defenders counter-attack."""
     defender_share_in_contact: Fraction = unit("fraction of defending troops")
-    """Share of the defender's ground troops in theatre facing the attack when it begins (the rest hold other beaches, cities and lines of communication)."""
+    """Share of the defender's ground troops in theatre facing the attack when it begins (the rest hold other beaches,
+    cities and lines of communication)."""
+    defender_max_share_in_contact: Fraction = unit("fraction of defending troops")
+    """Most of its ground troops in theatre the defender can bring against the attack (the rest hold the capital region
+    and other threatened coasts or sectors)."""
     defender_concentration_days: NonNegative = unit("days")
     """Time constant with which the defender brings the rest of its ground troops to the threatened sector."""
     defender_breakpoint_fraction: Fraction = unit("fraction of peak strength lost")
-    """Losses at which a defending force in contact can no longer hold prepared positions (its posture factor falls to 1)."""
+    """Losses at which a defending force in contact can no longer hold prepared positions (its posture factor falls to
+    1)."""
     attacker_breakpoint_fraction: Fraction = unit("fraction of peak strength lost")
     """Losses at which an attacking land offensive breaks off (denied) if it is also outmatched."""
     decisive_force_ratio: NonNegative = unit("ratio")
@@ -150,9 +174,11 @@ class EngineParameters(Strict):
     advance_km_per_day: NonNegative = unit("km/day")
     """Fastest rate at which a front moves against organised resistance."""
     objective_depth_km: NonNegative = unit("km")
-    """Default depth of the objective (distance from beaches or start line to the capital region) where a scenario gives none."""
+    """Default depth of the objective (distance from beaches or start line to the capital region) where a scenario
+    gives none."""
     victory_share_held: Fraction = unit("share of the objective")
-    """Share of the objective the adversary must hold to have won (its capital region taken, organised resistance ended)."""
+    """Share of the objective the adversary must hold to have won (its capital region taken, organised resistance
+    ended)."""
     amphibious_fleet_broken_fraction: Fraction = unit("fraction of lift")
     """Below this share of its initial lift the adversary cannot bring more troops ashore."""
     lodgement_collapse_fraction: Fraction = unit("fraction of peak")
@@ -180,7 +206,8 @@ class EngineParameters(Strict):
     quarantine_compliance: Fraction = unit("fraction")
     """At the quarantine rung, share of intercepted merchant ships that obey and turn away (none are sunk)."""
     shipping_deterrence_per_day: NonNegative = unit("1/day")
-    """Daily fall of shipowners' willingness to sail, per unit of interdiction, once blockade runners are fired on."""
+    """Daily fall of shipowners' willingness to sail per unit of risk (share of ships stopped, counted by those that
+    comply at the quarantine rung)."""
     shipping_recovery_days: NonNegative = unit("days")
     """Time constant with which willingness to sail recovers when ships get through."""
     escalation_hazard_per_day: Fraction = unit("probability/day")

@@ -38,7 +38,7 @@ def check_limits(c: _Ctx) -> Iterator[Problem]:
         yield c.problem(
             ("engine", "time_step_days", "value"),
             "the time step must be positive, got 0",
-            "use a step such as 0.5 (half a day)",
+            "use a positive step such as 1 (one day) or 0.5",
         )
         step = None
     max_days = defaults.MAX_DURATION_DAYS

@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import stat
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -46,6 +47,71 @@ def display(path: Path) -> str:
         return rel if not rel.startswith("..") else str(path)  # inside the working directory: short; else absolute
     except ValueError:
         return str(path)
+
+
+IMPORT_ROOTS_ENV = "POSITIVESUM_IMPORT_ROOTS"
+"""Extra folders (``os.pathsep``-separated) from which any data file may import (docs/reference/limits.md)."""
+
+
+def import_roots(importing_file: Path) -> list[Path]:
+    """Folders an ``import:`` of ``importing_file`` may reach: the importing file's own folder (and below),
+    the packaged data when the importing file is part of it, and the folders listed in
+    $POSITIVESUM_IMPORT_ROOTS."""
+    roots = [importing_file.parent.resolve()]
+    data_dir = default_data_dir().resolve()
+    if importing_file.resolve().is_relative_to(data_dir):
+        roots.append(data_dir)
+    roots += [Path(r).resolve() for r in os.environ.get(IMPORT_ROOTS_ENV, "").split(os.pathsep) if r.strip()]
+    return roots
+
+
+def resolve_import(importing_file: Path, rel: str) -> tuple[Path | None, tuple[str, str] | None]:
+    """The file an ``import:`` entry names, or (None, (what, fix)) when it must be refused.
+
+    Imports are confined, because analysts exchange scenario files with other organisations: an entry
+    resolves only to a *regular file* under the importing file's folder (symbolic links are followed and
+    the real path must stay inside), or to the packaged data (``positivesum:default``,
+    ``positivesum:PATH``). Absolute paths, ``..`` escapes, links out of the tree, devices, FIFOs and
+    sockets are refused before anything is opened, and the message quotes nothing of the target. An absolute
+    path is accepted only inside a folder listed in $POSITIVESUM_IMPORT_ROOTS."""
+    data_dir = default_data_dir().resolve()
+    if rel == PACKAGED_DEFAULT:
+        return default_data_file(), None
+    if rel.startswith("positivesum:"):
+        target = (data_dir / rel.split(":", 1)[1]).resolve()
+        roots = [data_dir]
+        fix_root = "the packaged data"
+    else:
+        extra = import_roots(importing_file)[1:]  # the package data (for its own files) and $POSITIVESUM_IMPORT_ROOTS
+        if Path(rel).is_absolute() or (len(rel) > 1 and rel[1] == ":"):
+            target = Path(rel).resolve()
+            if not any(target.is_relative_to(root) for root in extra):
+                return None, (
+                    f"'{rel}' is an absolute path; imports are relative to the importing file",
+                    "copy the file next to the importing file (or below its folder) and import it by a relative "
+                    f"path, or list its folder in ${IMPORT_ROOTS_ENV}",
+                )
+        target = (importing_file.parent / rel).resolve()
+        roots = import_roots(importing_file)
+        fix_root = f"the folder {display(importing_file.parent)}"
+    if not any(target.is_relative_to(root) for root in roots):
+        return None, (
+            f"'{rel}' leads outside {fix_root} (through '..' or a symbolic link)",
+            f"keep imported files inside {fix_root}, or list their folder in ${IMPORT_ROOTS_ENV}",
+        )
+    try:
+        mode = os.stat(target).st_mode
+    except FileNotFoundError:
+        return None, (
+            f"imported file '{rel}' not found (looked in {display(importing_file.parent)})",
+            "fix the path; imports are relative to the importing file",
+        )
+    except OSError as err:
+        return None, (f"imported file '{rel}' cannot be read ({err.strerror})", "check the file's permissions")
+    if not stat.S_ISREG(mode):
+        kind = "a folder" if stat.S_ISDIR(mode) else "not a regular file (a device, FIFO or socket)"
+        return None, (f"'{rel}' is {kind}", "import a YAML data file")
+    return target, None
 
 
 @dataclass
@@ -93,20 +159,13 @@ def _read_tree(
         )
         imports = []
     for index, rel in enumerate(imports):
-        # `positivesum:default` names the packaged default dataset, so that user
-        # files can build on it wherever the package is installed.
-        target = default_data_file() if rel == PACKAGED_DEFAULT else (path.parent / rel)
-        if not target.exists():
-            problems.append(
-                Problem(
-                    doc.lines.get(("import", index), Location(name, 1)),
-                    f"import[{index}]",
-                    f"imported file '{rel}' not found (looked in {display(path.parent)})",
-                    "fix the path; imports are relative to the importing file",
-                )
-            )
+        where = doc.lines.get(("import", index), Location(name, 1))
+        target, refusal = resolve_import(path, rel)
+        if refusal is not None:
+            problems.append(Problem(where, f"import[{index}]", *refusal))
             continue
-        _read_tree(target, stack + [path], tree, problems, doc.lines.get(("import", index), Location(name, 1)))
+        assert target is not None
+        _read_tree(target, stack + [path], tree, problems, where)
     overrides = data.pop("overrides", {})
     if not isinstance(overrides, dict) or not all(isinstance(v, dict) for v in overrides.values()):
         problems.append(

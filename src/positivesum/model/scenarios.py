@@ -104,7 +104,8 @@ class Scenario(Strict):
     intervening_actor: Identifier = "USA"
     """The actor whose intervention level ``us_intervention`` sets (the United States by default)."""
     basing_access: dict[Identifier, AccessLevel] = Field(default_factory=dict)
-    """Host actor id → access granted to allied forces on its bases (full: combat operations; restricted: logistics and defence only; denied: none)."""
+    """Host actor id → access granted to allied forces on its bases (full: combat operations; restricted: logistics and
+    defence only; denied: none)."""
     participants: dict[Identifier, Participant]
     """Actors taking part, keyed by actor id."""
     warning_days: NonNegative = unit("days")

@@ -11,6 +11,7 @@ Limits: docs/reference/limits.md.
 
 from __future__ import annotations
 
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -49,16 +50,18 @@ def read_text(path: Path, name: str | None = None) -> str:
         )
     if path.is_dir():
         raise _fail(name, 0, "", "is a directory, not a YAML file", "pass the YAML files inside it, e.g. DIR/*.yaml")
-    size = path.stat().st_size
-    if size > MAX_FILE_BYTES:
+    if not stat.S_ISREG(path.stat().st_mode):  # a FIFO would block, /dev/zero would never end
+        raise _fail(name, 0, "", "is not a regular file (a device, FIFO or socket)", "pass a YAML data file")
+    with path.open("rb") as f:  # the limit applies to the bytes actually read, whatever stat says
+        raw = f.read(MAX_FILE_BYTES + 1)
+    if len(raw) > MAX_FILE_BYTES:
         raise _fail(
             name,
             0,
             "",
-            f"file is {size / 1e6:.1f} MB, over the 10 MB limit",
+            f"file is {max(path.stat().st_size, len(raw)) / 1e6:.1f} MB, over the 10 MB limit",
             "split the data into several files joined with `import:`",
         )
-    raw = path.read_bytes()
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError as err:
@@ -120,25 +123,22 @@ def deepest_line(text: str) -> int | None:
     Reads the YAML event stream (no recursion, no document built); a syntax error ends the scan quietly
     (the parser proper reports it)."""
     depth = 0
-    loader = yaml.SafeLoader(text)
     try:
-        while loader.check_event():
-            event = loader.get_event()
+        for event in yaml.parse(text, Loader=yaml.SafeLoader):
             if isinstance(event, (yaml.SequenceStartEvent, yaml.MappingStartEvent)):
                 depth += 1
                 if depth > MAX_NESTING_DEPTH:
-                    return event.start_mark.line + 1
+                    return event.start_mark.line + 1 if event.start_mark else 1
             elif isinstance(event, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
                 depth -= 1
     except yaml.YAMLError:
         return None
-    finally:
-        loader.dispose()
     return None
 
 
 def _expanded_size(node: yaml.Node, memo: dict[int, int], active: set[int], file: str) -> int:
-    """Count nodes after alias expansion, memoised so shared subtrees cost once."""
+    """Count nodes after alias expansion, memoised so shared subtrees cost once; refuse an expansion of more
+    than MAX_EXPANDED_NODES values beyond the nodes the file holds."""
     key = id(node)
     if key in memo:
         return memo[key]
@@ -160,12 +160,15 @@ def _expanded_size(node: yaml.Node, memo: dict[int, int], active: set[int], file
             total += _expanded_size(k, memo, active, file) + _expanded_size(v, memo, active, file)
     active.discard(key)
     memo[key] = total
-    if total > MAX_EXPANDED_NODES:
+    # What is limited is the *expansion* that aliases cause — values beyond the nodes written in the file
+    # (len(memo) counts each distinct node once) — not the document's size: a large plain file without
+    # anchors never trips this guard, an alias bomb does (10 MB is the size limit, read_text).
+    if total - len(memo) > MAX_EXPANDED_NODES:
         raise _fail(
             file,
             node.start_mark.line + 1,
             "",
-            f"aliases expand this document to more than {MAX_EXPANDED_NODES:,} values (an alias bomb?)",
+            f"aliases expand this document by more than {MAX_EXPANDED_NODES:,} values (an alias bomb?)",
             "write the data out without nested anchors/aliases",
         )
     return total

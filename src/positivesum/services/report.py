@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from .. import __version__, defaults
-from ..model.errors import InputError
+from ..model.errors import InputError, Problem
 from ..model.loader import LoadedDataset
 from ..sim.results import json_safe
 from . import alliance as alliance_studies
@@ -48,7 +48,7 @@ def _label(obj) -> dict[str, str]:
 def check_scenarios(ld: LoadedDataset, scenarios: list[str] | None) -> list[str]:
     known = list(ld.dataset.scenarios)
     chosen = list(dict.fromkeys(scenarios)) if scenarios else known
-    problems = []
+    problems: list[Problem] = []
     for sid in chosen:
         try:
             get_scenario(ld, sid)
@@ -139,19 +139,43 @@ def _budgets(ld: LoadedDataset) -> dict[str, Any]:
     return out
 
 
-def _calibration(ld: LoadedDataset, result, setup) -> dict[str, Any] | None:
-    from ..sim.calibration import TOLERANCE_FACTOR, compare
+def _calibration(ld: LoadedDataset, reps: int, seed: int) -> dict[str, Any] | None:
+    """The calibration table of `positivesum calibrate` on the analysis's data: ``rows`` the base set's (as the
+    summary and the audit table read them), ``sets`` every set's rows, grades and run; None when the data does
+    not carry the calibration sets or the default dataset's actors and classes the targets name."""
+    from ..sim.calibration import SETS
+    from .calibrate import calibrate
 
+    if any(override not in ld.available_overrides for override, _ in SETS.values()):
+        return None
     try:
-        rows = compare(result, setup)
-    except (KeyError, IndexError, ValueError):
-        return None  # the CSIS targets name the default dataset's actors and classes
+        table = calibrate(_entry_files(ld), list(ld.overrides_applied), list(ld.sets_applied), reps=reps, seed=seed)
+    except (InputError, KeyError, IndexError, ValueError):
+        return None
+    base = table["sets"].get("base")
+    if not base:
+        return None
     return {
         "scenario": CALIBRATION_SCENARIO,
-        "replications": int(result.data.sizes["rep"]),
-        "tolerance_factor": TOLERANCE_FACTOR,
-        "rows": json_safe(rows),
+        "replications": reps,
+        "tolerance_factor": table["tolerance_factor"],
+        "rows": base["rows"],
+        "sets": table["sets"],
+        "passed": table["passed"],
+        "total": table["total"],
     }
+
+
+def _entry_files(ld: LoadedDataset) -> list[Path] | None:
+    """The files the analysis's dataset was loaded from (those no other file read imports); None: the package's."""
+    from .data import _imports
+
+    files = [Path(f).resolve() for f in ld.files]
+    imported = set().union(*(_imports(f) for f in files)) if files else set()
+    entries = [f for f in files if f not in imported]
+    from ..model.loader import default_data_file
+
+    return None if entries == [default_data_file().resolve()] else entries
 
 
 def _scenario_entry(ld: LoadedDataset, sid: str, result, setup) -> dict[str, Any]:
@@ -271,12 +295,9 @@ def build_analysis(
         result = simulate(ld, sid, reps, seed, progress=tick)
         setup = build_setup(ds, sid)
         entries[sid] = _scenario_entry(ld, sid, result, setup)
-        if sid == CALIBRATION_SCENARIO:
-            calibration = _calibration(ld, result, setup)
-    if calibration is None and CALIBRATION_SCENARIO in ds.scenarios and ds.engine is not None:
-        say(f"calibration run ({CALIBRATION_SCENARIO})", 0, 1)
-        result = simulate(ld, CALIBRATION_SCENARIO, reps, seed)
-        calibration = _calibration(ld, result, build_setup(ds, CALIBRATION_SCENARIO))
+    if CALIBRATION_SCENARIO in ds.scenarios and ds.engine is not None:
+        say("calibration runs (CSIS sets)", 0, 1)
+        calibration = _calibration(ld, reps, seed)
     regimes = None
     if ds.planning is not None and ds.options:
         total = planning.surrogate_work(ld)

@@ -63,11 +63,18 @@ def check_fraction(value: float, option: str, *, low: float = 0.0, high: float =
     return float(value)
 
 
-def check_out_file(path: Path | None, option: str = "--out", suffixes: tuple[str, ...] = (".json",)) -> Path | None:
-    """An output file: not a directory, not under an existing file, with one of ``suffixes``."""
+def check_out_file(
+    path: Path | None, option: str = "--out", suffixes: tuple[str, ...] = (".json",), *, force: bool = False
+) -> Path | None:
+    """An output file: not a directory, not under an existing file, with one of ``suffixes``, and not an
+    existing file unless ``force`` (``--force``): outputs are never replaced silently."""
     if path is None:
         return None
     path = Path(path)
+    if path.is_file() and not force:
+        raise option_error(
+            option, f"'{path}' already exists", "choose another file name, or pass --force to replace it"
+        )
     if path.exists() and path.is_dir():
         raise option_error(
             option, f"'{path}' is a directory", f"give a file name inside it, e.g. {path / ('result' + suffixes[0])}"

@@ -54,9 +54,7 @@ class MunitionPools:
     eff_high: dict[str, np.ndarray]
 
 
-def arm(
-    ds: Dataset, actors: list[str], groups: dict[str, Groups]
-) -> tuple[MunitionPools, dict[str, dict[str, Pairs]]]:
+def arm(ds: Dataset, actors: list[str], groups: dict[str, Groups]) -> tuple[MunitionPools, dict[str, dict[str, Pairs]]]:
     """Create munition pools and list, for every firing group and role, the munitions it can fire."""
     label: list[str] = []
     munition: list[str] = []

@@ -3,9 +3,10 @@
 Each day the adversary's ships and submarines on station contest the allied escorts for the traffic to the
 blockaded island: the share of ships stopped is a ratio contest (Hirshleifer 1989) between blockaders and
 escorts plus a half-closure constant. At the quarantine rung stopped ships mostly comply and turn away; from
-the enforcement rung they are fired on, which also deters shipowners (willingness to sail falls with
-interdiction and recovers slowly). Imports arrive at the throughput share of normal; each commodity's stock
-falls by the shortfall and, once empty, supply is limited to what arrives. Electricity follows the
+the enforcement rung they are fired on. Either way the risk deters shipowners and insurers: willingness to
+sail falls with the risk of interception and recovers slowly once ships get through. Imports arrive at the
+throughput share of normal; each commodity's stock falls by the shortfall and, once empty, supply is limited
+to what arrives. Electricity follows the
 commodities' shares of generation; the cumulative shortfall is the hardship that forces capitulation.
 While its blockade fails the adversary climbs the escalation ladder (war at sea: the navies and air forces
 fight; full war: missile strikes on bases). CSIS, *Lights Out?* (2025) frames the targets (§6).
@@ -20,7 +21,7 @@ import numpy as np
 from .setup import BLUE, FULL_WAR, QUARANTINE, RED, CampaignSetup
 
 if TYPE_CHECKING:
-    from .campaign import Block
+    from .state import Block
 
 
 def blockade_step(s: CampaignSetup, st: Block, rng: np.random.Generator, ongoing: np.ndarray) -> None:
@@ -38,18 +39,20 @@ def blockade_step(s: CampaignSetup, st: Block, rng: np.random.Generator, ongoing
     opposed = escorts * p["escort_effectiveness"]
     stopped = on_station / np.maximum(on_station + opposed + p["blockade_half_closure_ships"], 1e-9)
     quarantine = st.rung == QUARANTINE
-    fired_on = ~quarantine
+    # owners and insurers withdraw ships in proportion to the risk of interception: of seizure at the quarantine
+    # rung (ships that comply), of being fired on above it
+    risk = np.where(quarantine, stopped * p["quarantine_compliance"], stopped)
     st.willingness = np.clip(
         st.willingness
         + dt
         * (
-            -p["shipping_deterrence_per_day"] * stopped * st.willingness * fired_on
-            + (1 - st.willingness) * (1 - stopped) / np.maximum(p["shipping_recovery_days"], 1e-9)
+            -p["shipping_deterrence_per_day"] * risk * st.willingness
+            + (1 - st.willingness) * (1 - risk) / np.maximum(p["shipping_recovery_days"], 1e-9)
         ),
         0.0,
         1.0,
     )
-    throughput = np.where(quarantine, 1 - stopped * p["quarantine_compliance"], (1 - stopped) * st.willingness)
+    throughput = np.where(quarantine, 1 - stopped * p["quarantine_compliance"], 1 - stopped) * st.willingness
     throughput = np.clip(throughput, 0.0, 1.0)
     st.throughput = np.where(ongoing, throughput, st.throughput)
     st.throughput_sum = st.throughput_sum + throughput * dt * ongoing

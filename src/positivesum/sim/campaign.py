@@ -47,8 +47,9 @@ def run_block(
     dt = s.dt_days
     G = s.groups
     air, isr = G["air"], G["isr"]
-    st.depth = st.scalar.get("objective_depth_km", np.full(reps, s.objective_depth_km))
-    st.objective_troops = st.scalar["objective_troops"]
+    # drawn relative to the setup's central values (callers may rescale those, as the tests do)
+    st.depth = s.objective_depth_km * _relative(st.scalar, s.ranges.scalar, "objective_depth_km", reps)
+    st.objective_troops = s.objective_troops * _relative(st.scalar, s.ranges.scalar, "objective_troops", reps)
     a = st.A["air"]
     st.aa_share = np.where(
         a.get("air_to_air_kills_per_sortie", np.zeros(len(air))) > 0,
@@ -68,7 +69,6 @@ def run_block(
         for side in (BLUE, RED)
     }
     isr_side = {side: ((isr.side == side) * s.isr_in_reach) for side in (BLUE, RED)}
-    blue_gnd = (G["ground"].side == BLUE).astype(float)
     red_gnd = G["ground"].side == RED
     port_base = st.static.port_base
     for t in range(s.steps):
@@ -103,11 +103,15 @@ def run_block(
         st.c2_disabled = st.c2_disabled * (1 - dt / np.maximum(col(p["c2_reconstitution_days"]), dt))
         for side in (BLUE, RED):
             units = (st.n["isr"] * st.act["isr"] * isr_side[side]).sum(axis=1)
-            st.det[side] = 1 - (1 - p["isr_base_detection"]) * np.power(0.5, units / np.maximum(p["isr_units_half_gap"], 1e-9))
+            st.det[side] = 1 - (1 - p["isr_base_detection"]) * np.power(
+                0.5, units / np.maximum(p["isr_units_half_gap"], 1e-9)
+            )
             total = nodes[side].sum()
             alive = total - (st.c2_disabled * (s.actor_side == side)).sum(axis=1)
             st.c2_share[side] = alive / total if total else np.ones(reps_now)
-            latency = p["kill_chain_hours"] + p["c2_latency_share_in_kill_chain"] * hours[side] / np.maximum(st.c2_share[side], 0.05)
+            latency = p["kill_chain_hours"] + p["c2_latency_share_in_kill_chain"] * hours[side] / np.maximum(
+                st.c2_share[side], 0.05
+            )
             st.track[side] = np.exp(-latency / np.maximum(p["track_decay_hours"], 1e-9))
         war_at_sea = (st.rung >= WAR_AT_SEA) & ongoing
         full_war = (st.rung >= FULL_WAR) & ongoing
@@ -123,7 +127,16 @@ def run_block(
         # 3. sorties and the air-to-air exchange
         a = st.A["air"]
         rf = np.where(st.land_based["air"], runway @ bp.base_of["air"].T, 1.0)
-        sorties = st.n["air"] * a.get("sorties_per_day", 0.0) * dt * rf * st.range_factor * st.act["air"] * st.live * war_at_sea[:, None]
+        sorties = (
+            st.n["air"]
+            * a.get("sorties_per_day", 0.0)
+            * dt
+            * rf
+            * st.range_factor
+            * st.act["air"]
+            * st.live
+            * war_at_sea[:, None]
+        )
         strike = _air_combat(s, st, rng, sorties)
         # 4. the war at sea
         for shooter in (BLUE, RED):
@@ -156,9 +169,20 @@ def run_block(
     return st.final
 
 
+def _relative(
+    scalar: dict[str, np.ndarray], ranges: dict[str, tuple[float, float, float]], name: str, reps: int
+) -> np.ndarray:
+    """A drawn scenario quantity as a multiple of its central value (1 where it has no range or no value)."""
+    central = ranges.get(name, (0.0, 0.0, 0.0))[1]
+    if name not in scalar or not central:
+        return np.ones(reps)
+    out: np.ndarray = scalar[name] / central
+    return out
+
+
 def _arrivals(s: CampaignSetup, st: Block, t: int, ongoing: np.ndarray, red_gnd: np.ndarray) -> None:
     """Groups arriving this step (decided replications are frozen: nothing arrives there)."""
-    for d, g in s.groups.items():
+    for d in s.groups:
         if t == 0 or t not in st.arrival_steps[d]:
             continue
         arriving = (st.arr_step[d] == t) * st.arr_count[d] * st.live
@@ -179,29 +203,32 @@ def _air_combat(s: CampaignSetup, st: Block, rng: np.random.Generator, sorties: 
     """Counter-air sorties shoot down enemy aircraft; everyone loses some to defences. Returns strike sorties."""
     air = s.groups["air"]
     a = st.A["air"]
-    p = st.P
     aa = sorties * st.aa_share
     strike: np.ndarray = sorties - aa
     kp = aa * a.get("air_to_air_kills_per_sortie", 0.0)
     s_side = {side: sorties[:, air.side == side].sum(axis=1) for side in (BLUE, RED)}
     aa_side = {side: aa[:, air.side == side].sum(axis=1) for side in (BLUE, RED)}
-    for shooter, victim in ((BLUE, RED), (RED, BLUE)):
-        downed = air_exchange(kp[:, air.side == shooter].sum(axis=1), aa_side[shooter], s_side[victim], rng)
-        weights = sorties * (air.side == victim)
-        losses = np.minimum(st.n["air"], stoch_round(allocate(downed, weights), rng))
-        st.remove("air", losses)
+    # control of the air over the theatre: each side's share of the counter-air sorties flown (even if nobody flies)
+    total_aa = aa_side[BLUE] + aa_side[RED]
+    for side in (BLUE, RED):
+        st.air_control[side] = np.where(total_aa > 0, aa_side[side] / np.where(total_aa > 0, total_aa, 1.0), 0.5)
     # airborne attrition to the enemy's air and ship defences, in proportion to sorties flown
     rate = np.where(
         a.get("sorties_per_day", 0.0) > 0,
         a.get("loss_rate_per_day", 0.0) / np.maximum(a.get("sorties_per_day", 1.0), 1e-9),
         0.0,
     )
-    for side in (BLUE, RED):
-        enemy_present = s_side[RED if side == BLUE else BLUE] > 0
-        expected = sorties * rate * (air.side == side) * enemy_present[:, None]
-        losses = np.minimum(st.n["air"], stoch_round(expected, rng))
-        st.remove("air", losses)
-    del p
+    for shooter, victim in ((BLUE, RED), (RED, BLUE)):
+        cols = st.static.side_cols["air"][victim]
+        if not len(cols):
+            continue
+        downed = air_exchange(kp[:, air.side == shooter].sum(axis=1), aa_side[shooter], s_side[victim], rng)
+        mine = sorties[:, cols]
+        expected = allocate(downed, mine) + mine * rate[..., cols] * (s_side[shooter] > 0)[:, None]
+        n = st.n["air"][:, cols]
+        losses = np.minimum(n, stoch_round(expected, rng))
+        st.n["air"][:, cols] = n - losses
+        st.lost["air"][:, cols] += losses
     return strike
 
 
@@ -245,11 +272,13 @@ def _outputs(s: CampaignSetup, st: Block) -> dict[str, np.ndarray]:
         "lift_broken_day": st.lift_broken_day,
         **{f"lost_{d}": st.lost[d] for d in s.groups},
         "ground_troops_lost": ground_losses(s, st),
-        "throughput_mean": st.throughput_sum / np.maximum(np.where(np.isnan(st.decided_day), s.steps * s.dt_days, st.decided_day), 1e-9),
+        "throughput_mean": st.throughput_sum
+        / np.maximum(np.where(np.isnan(st.decided_day), s.steps * s.dt_days, st.decided_day), 1e-9),
         "electricity_min": st.electricity_min,
         "shortfall": st.shortfall,
         "rung_max": st.rung_max,
         "commodity_runout": st.commodity_runout,
+        "c2_disabled": st.c2_disabled,
     }
 
 
@@ -305,10 +334,14 @@ def trace_values(st: Block, s: CampaignSetup, rows: np.ndarray | None = None) ->
         out[f"aircraft_lost_{name}"] = float((pick(st.lost["air"]) * (s.groups["air"].side == side)).sum())
         out[f"ships_lost_{name}"] = float(sum((pick(st.lost[d]) * (s.groups[d].side == side)).sum() for d in fleet))
     n = len(s.actors)
-    air_by_actor = np.bincount(np.asarray(s.groups["air"].actor, dtype=np.int64), weights=pick(st.lost["air"]).sum(axis=0), minlength=n)
+    air_by_actor = np.bincount(
+        np.asarray(s.groups["air"].actor, dtype=np.int64), weights=pick(st.lost["air"]).sum(axis=0), minlength=n
+    )
     ships = np.zeros(n)
     for d in fleet:
-        ships += np.bincount(np.asarray(s.groups[d].actor, dtype=np.int64), weights=pick(st.lost[d]).sum(axis=0), minlength=n)
+        ships += np.bincount(
+            np.asarray(s.groups[d].actor, dtype=np.int64), weights=pick(st.lost[d]).sum(axis=0), minlength=n
+        )
     for i, actor in enumerate(s.actors):
         out[f"aircraft_lost:{actor}"] = float(air_by_actor[i])
         out[f"ships_lost:{actor}"] = float(ships[i])

@@ -21,6 +21,7 @@ import numpy as np
 from .arming import FIXED_TARGET_SHOOTERS
 from .mechanics import FireMap, kills_from_hits, salvo_hits, stoch_round
 from .setup import BLUE, RED, CampaignSetup
+from .state import cols_of
 from .uncertainty import col
 
 if TYPE_CHECKING:
@@ -69,16 +70,30 @@ class SideFires:
             if a >= 0 and s.actor_side[a] == victim:
                 hosted[b_col, a] = 1.0
         self.c2_reach = (full.astype(float) @ hosted > 0).astype(float)  # (J, A)
-        self.cols = np.flatnonzero(full.any(axis=0) & present)
+        # the target list prepared before the war: the bases in reach holding most of the enemy's forces
+        # (combat and ISR aircraft, launchers, ships), at most ``target_bases`` of them
+        worth = np.zeros(len(in_play))
+        for d, g in s.groups.items():
+            if d in PARKED + LAUNCHERS + SHIPS:
+                worth += (g.total * (g.side == victim)) @ static.base_of[d]
+        candidates = np.flatnonzero(full.any(axis=0) & present)
+        top = int(s.params.get("target_bases", len(candidates)))
+        ranked = candidates[np.argsort(-worth[candidates], kind="stable")][:top]
+        self.cols = np.sort(ranked)
         self.reach = full[:, self.cols].astype(float)  # (J, Bs)
         self.base_of = {d: static.base_of[d][:, self.cols] for d in s.groups}
+        # the victim's groups of each domain, and where they are (rows: those groups; columns: target bases)
+        self.vcols = {d: np.flatnonzero(g.side == victim) for d, g in s.groups.items()}
+        self.vbase = {d: self.base_of[d][self.vcols[d]] for d in s.groups}
         self.shelters = static.shelters[self.cols]
         self.is_port = static.is_port[self.cols]
         self.mine = {d: (g.side == victim).astype(float) for d, g in s.groups.items()}
         self.fixed = len(self.cols) > 0 or bool(self.c2_reach.any())
 
 
-def fixed_target_strikes(s: CampaignSetup, st: Block, sf: SideFires, rng: np.random.Generator, gate: np.ndarray) -> np.ndarray:
+def fixed_target_strikes(
+    s: CampaignSetup, st: Block, sf: SideFires, rng: np.random.Generator, gate: np.ndarray
+) -> np.ndarray:
     """One side's land-attack salvo for this step; returns the effective weapons that reached enemy ground
     forces in contact (R,) for the ground phase. ``gate`` (R,) marks replications where fixed targets may be
     struck (the full-war rung and not yet decided)."""
@@ -94,7 +109,11 @@ def fixed_target_strikes(s: CampaignSetup, st: Block, sf: SideFires, rng: np.ran
     ground_val = st.ground_in_contact(sf.victim)
     pv_ground = ground_val[:, None] * sf.ground[None, :]  # (R, J)
     fixed = sf.fixed and gate.any()
-    weights = np.stack([np.broadcast_to(np.asarray(p[f"fire_weight_{k}"], dtype=float), (reps,)) for k in KINDS], axis=1)
+    if not fixed:  # only ground forces in contact can be struck: no allocation to compute
+        return _ground_only(s, st, sf, demands, wanted, pv_ground)
+    weights = np.stack(
+        [np.broadcast_to(np.asarray(p[f"fire_weight_{k}"], dtype=float), (reps,)) for k in KINDS], axis=1
+    )
     if fixed:
         values = _values_at_bases(s, st, sf)  # (R, 4, Bs)
         c2_val = (st.c2_nodes[None, :] - st.c2_disabled) * (s.actor_side == sf.victim)  # (R, A)
@@ -129,21 +148,51 @@ def fixed_target_strikes(s: CampaignSetup, st: Block, sf: SideFires, rng: np.ran
     return out
 
 
+def _ground_only(
+    s: CampaignSetup,
+    st: Block,
+    sf: SideFires,
+    demands: list[tuple[FireMap, np.ndarray]],
+    wanted: np.ndarray,
+    pv_ground: np.ndarray,
+) -> np.ndarray:
+    """The salvo when no fixed target may be struck: everything that reaches the theatre goes at ground forces."""
+    p = st.P
+    usable = pv_ground > 0
+    if not usable.any():
+        return np.zeros(len(wanted))
+    cap = p["targeting_aimpoints_per_day"] * p["missiles_per_aimpoint"] * s.dt_days * st.c2_share[sf.side]
+    scale = col(np.where(wanted > cap, cap / np.maximum(wanted, 1e-12), 1.0))
+    out = np.zeros(len(wanted))
+    start = 0
+    for fm, dm in demands:
+        j = len(fm)
+        if j:
+            fired = fm.fire(dm * scale, st.stock, st.expended, pair_mask=usable[:, start : start + j])
+            out += (fired * st.eff_of("ground_troops", sf.pool[start : start + j])).sum(axis=1)
+        start += j
+    result: np.ndarray = out * p["missile_reliability"]
+    return result
+
+
 def _values_at_bases(s: CampaignSetup, st: Block, sf: SideFires) -> np.ndarray:
     """(R, 4, Bs) what parked aircraft, launchers, ships in port and logistics are worth at each target base."""
     parked = _parked(st, sf)
     sheltered = np.minimum(parked, sf.shelters)
     ratio = s.params["sheltered_kill_probability"] / max(s.params["aircraft_killed_per_missile"], 1e-9)
     air = (parked - sheltered) + sheltered * ratio
-    launchers = sum((st.n[d] * sf.mine[d]) @ sf.base_of[d] for d in LAUNCHERS)
-    ships = sum((st.n[d] * st.in_port[d] * sf.mine[d]) @ sf.base_of[d] for d in SHIPS) * sf.is_port
+    launchers = sum(st.n[d][:, sf.vcols[d]] @ sf.vbase[d] for d in LAUNCHERS)
+    ships = sum((st.n[d][:, sf.vcols[d]] * st.in_port[d][:, sf.vcols[d]]) @ sf.vbase[d] for d in SHIPS) * sf.is_port
     logistics = 1.0 - st.log_damage[:, sf.cols]
     return np.stack([air, np.asarray(launchers, dtype=float), np.asarray(ships, dtype=float), logistics], axis=1)
 
 
 def _parked(st: Block, sf: SideFires) -> np.ndarray:
-    out: np.ndarray = (st.n["air"] * (sf.mine["air"] * st.land_based["air"])) @ sf.base_of["air"]
-    out += (st.n["isr"] * (sf.mine["isr"] * st.land_based["isr"])) @ sf.base_of["isr"]
+    out = np.zeros((st.stock.shape[0], len(sf.cols)))
+    for d in PARKED:
+        v = sf.vcols[d]
+        if len(v):
+            out += (st.n[d][:, v] * st.land_based[d][v]) @ sf.vbase[d]
     return out
 
 
@@ -159,7 +208,9 @@ def _strike_fixed(
 ) -> None:
     """Resolve the salvo at the bases: arrivals, intercepts, then each kind's effect."""
     p = st.P
-    per_value = np.where(pv[:, :AT_BASES] > 0, by_kind[:, :AT_BASES] / np.where(pv[:, :AT_BASES] > 0, pv[:, :AT_BASES], 1.0), 0.0)
+    per_value = np.where(
+        pv[:, :AT_BASES] > 0, by_kind[:, :AT_BASES] / np.where(pv[:, :AT_BASES] > 0, pv[:, :AT_BASES], 1.0), 0.0
+    )
     at_base = values * (per_value @ sf.reach)  # (R, 4, Bs)
     eff_aog = st.eff_of("aircraft_on_ground", sf.pool)
     ship_eff = values[:, 2] * ((per_value[:, 2] * eff_aog) @ sf.reach)
@@ -176,28 +227,44 @@ def _strike_fixed(
     if pen[:, 2].any():
         _ships_in_port(st, sf, ship_eff * frac, rng)
     if pen[:, 3].any():
-        st.log_damage[:, cols] = np.minimum(1.0, st.log_damage[:, cols] + pen[:, 3] * col(p["logistics_damage_per_missile"]))
+        st.log_damage[:, cols] = np.minimum(
+            1.0, st.log_damage[:, cols] + pen[:, 3] * col(p["logistics_damage_per_missile"])
+        )
     # C2 nodes: hardened, hit by what arrives (no base defences modelled for them)
     c2_fire = by_kind[:, 4]
     if c2_fire.any():
-        per_actor = (np.where(pv[:, 4] > 0, c2_fire / np.where(pv[:, 4] > 0, pv[:, 4], 1.0), 0.0) @ sf.c2_reach) * c2_val
+        per_actor = (
+            np.where(pv[:, 4] > 0, c2_fire / np.where(pv[:, 4] > 0, pv[:, 4], 1.0), 0.0) @ sf.c2_reach
+        ) * c2_val
         hits = per_actor * col(p["missile_reliability"])
-        st.c2_disabled = np.minimum(st.c2_nodes[None, :], st.c2_disabled + hits / np.maximum(col(p["c2_node_hits_to_disable"]), 1e-9))
+        st.c2_disabled = np.minimum(
+            st.c2_nodes[None, :], st.c2_disabled + hits / np.maximum(col(p["c2_node_hits_to_disable"]), 1e-9)
+        )
 
 
-def _arrive_and_intercept(s: CampaignSetup, st: Block, sf: SideFires, at_base: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+def _arrive_and_intercept(
+    s: CampaignSetup, st: Block, sf: SideFires, at_base: np.ndarray, rng: np.random.Generator
+) -> np.ndarray:
     """Missiles that reach each base through its air defences (Hughes' salvo rule with reliability)."""
     p = st.P
     raids = col(p["salvo_exchanges_per_day"]) * s.dt_days
     where = sf.base_of["air_defence"]
-    cap = st.n["air_defence"] * st.A["air_defence"].get("interceptors_per_salvo", 0.0) * st.act["air_defence"] * sf.mine["air_defence"] * raids
-    arriving = rng.binomial(stoch_round(at_base, rng).astype(np.int64), col(p["missile_reliability"])).astype(float)
+    cap = (
+        st.n["air_defence"]
+        * st.A["air_defence"].get("interceptors_per_salvo", 0.0)
+        * st.act["air_defence"]
+        * sf.mine["air_defence"]
+        * raids
+    )
+    # launch and flight failures thin the salvo (expected arrivals, stochastically rounded: the chance that
+    # matters here is in the intercept exchange below)
+    arriving = stoch_round(at_base * col(p["missile_reliability"]), rng)
     if not np.any(cap):
         return arriving
     cap_at_base = cap @ where
     want = np.minimum(arriving, cap_at_base)
     share = np.where(cap_at_base > 0, want / np.where(cap_at_base > 0, cap_at_base, 1.0), 0.0)
-    shots = st.intercept(st.maps["air_defence"]["air_defence"], cap * (share @ where.T)) @ where
+    shots = st.intercept(st.side_maps[("air_defence", "air_defence", sf.victim)], cap * (share @ where.T)) @ where
     penetrating, _ = salvo_hits(arriving, np.floor(shots), col(p["interceptor_kill_probability"]), rng)
     return penetrating
 
@@ -212,39 +279,53 @@ def _aircraft_on_ground(st: Block, sf: SideFires, pen: np.ndarray, rng: np.rando
     on_open = np.minimum(pen, np.ceil(in_open / np.maximum(kpm, 1e-9)))
     killed_open = np.minimum(in_open, on_open * kpm)
     on_shelters = np.minimum(np.floor(pen - on_open), sheltered)
-    killed_shel = rng.binomial(np.maximum(on_shelters, 0).astype(np.int64), np.clip(col(p["sheltered_kill_probability"]), 0, 1))
+    killed_shel = stoch_round(np.maximum(on_shelters, 0.0) * np.clip(col(p["sheltered_kill_probability"]), 0, 1), rng)
     frac = np.where(parked > 0, (killed_open + killed_shel) / np.where(parked > 0, parked, 1.0), 0.0)
     for d in PARKED:
-        mine = sf.mine[d] * st.land_based[d]
-        losses = np.minimum(st.n[d], stoch_round(st.n[d] * (frac @ sf.base_of[d].T) * mine, rng)) * st.live
-        st.remove(d, losses)
+        v = sf.vcols[d]
+        if not len(v):
+            continue
+        n = st.n[d][:, v]
+        losses = np.minimum(n, stoch_round(n * (frac @ sf.vbase[d].T) * st.land_based[d][v], rng)) * st.live
+        st.n[d][:, v] = n - losses
+        st.lost[d][:, v] += losses
         if d == "air":
-            st.lost_on_ground += losses
+            st.lost_on_ground[:, v] += losses
 
 
 def _launchers(st: Block, sf: SideFires, pen: np.ndarray, rng: np.random.Generator) -> None:
     """Penetrators at launcher sites: each destroys a dispersed launcher with a probability scaled by ISR."""
     p = st.P
     pk = np.clip(col(p["mobile_launcher_kill_per_missile"]) * col(st.det[sf.side]), 0.0, 1.0)
-    killed = rng.binomial(stoch_round(pen, rng).astype(np.int64), pk).astype(float)
-    there = {d: (st.n[d] * sf.mine[d]) @ sf.base_of[d] for d in LAUNCHERS}
+    killed = pen * pk  # expected launchers destroyed per base (rounded per group below)
+    there = {d: st.n[d][:, sf.vcols[d]] @ sf.vbase[d] for d in LAUNCHERS}
     total = there["missile"] + there["air_defence"]
     share = np.where(total > 0, killed / np.where(total > 0, total, 1.0), 0.0)
     for d in LAUNCHERS:
-        losses = np.minimum(st.n[d], stoch_round(st.n[d] * sf.mine[d] * (share @ sf.base_of[d].T), rng)) * st.live
-        st.remove(d, losses)
+        v = sf.vcols[d]
+        if not len(v):
+            continue
+        n = st.n[d][:, v]
+        losses = np.minimum(n, stoch_round(n * (share @ sf.vbase[d].T), rng)) * st.live
+        st.n[d][:, v] = n - losses
+        st.lost[d][:, v] += losses
 
 
 def _ships_in_port(st: Block, sf: SideFires, hits: np.ndarray, rng: np.random.Generator) -> None:
     """Effective hits on ships alongside, spread over the ships in port at each base by staying power."""
-    weights = {d: st.n[d] * st.in_port[d] * sf.mine[d] * st.A[d].get("hits_to_kill", 1.0) for d in SHIPS}
-    total = sum((w @ sf.base_of[d]) for d, w in weights.items())
+    h2k = {d: cols_of(st.A[d].get("hits_to_kill", 1.0), sf.vcols[d]) for d in SHIPS}
+    alongside = {d: st.n[d][:, sf.vcols[d]] * st.in_port[d][:, sf.vcols[d]] for d in SHIPS}
+    total = sum((alongside[d] * h2k[d]) @ sf.vbase[d] for d in SHIPS)
     share = np.where(total > 0, hits / np.where(total > 0, total, 1.0), 0.0)
     for d in SHIPS:
-        if not weights[d].any():
+        v = sf.vcols[d]
+        if not len(v) or not alongside[d].any():
             continue
-        kills = kills_from_hits(weights[d] * (share @ sf.base_of[d].T), st.n[d] * st.in_port[d], st.A[d].get("hits_to_kill", 1.0), rng)
-        kills = np.minimum(st.n[d], kills) * st.live
-        st.remove(d, kills)
+        kills = kills_from_hits(alongside[d] * h2k[d] * (share @ sf.vbase[d].T), alongside[d], h2k[d], rng)
+        kills = np.minimum(st.n[d][:, v], kills) * st.live
+        st.n[d][:, v] -= kills
+        st.lost[d][:, v] += kills
         if d == "amphibious" and sf.victim == RED:
-            st.troops_lost_at_sea(kills)
+            full = np.zeros_like(st.n[d])
+            full[:, v] = kills
+            st.troops_lost_at_sea(full)

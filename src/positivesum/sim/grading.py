@@ -28,7 +28,7 @@ import numpy as np
 from .setup import CampaignSetup
 
 if TYPE_CHECKING:
-    from .campaign import Block
+    from .state import Block
 
 UNDECIDED, RED_SUCCESS, DENIED, STALEMATE = 0, 1, 2, 3
 OUTCOMES = ("undecided", "adversary_success", "denied", "stalemate")

@@ -3,7 +3,8 @@
 State per replication: troops waiting to embark, troops ashore (or in contact, for a land offensive), the
 supply stock ashore, the share of the objective held, and damage to the attacker's ports and lines of
 communication. Lift carries supply first, then troops, and grows once ports are captured (CSIS 2023).
-Ground combat follows Dupuy's casualty rates scaled by the combat-power ratio with Helmbold's exponent;
+Ground combat follows Dupuy's casualty rates scaled by the combat-power ratio with Helmbold's exponent
+(combat power includes supply, posture and the side's control of the air over the battlefield);
 the front moves at a rate that rises smoothly with the logarithm of the ratio (Helmbold's and Dupuy's
 advance rates; tanh(ln ρ / ln ρ_d)), so a front can hold, bend or break (Epstein 1985) and a lodgement
 out of supply withers instead of switching off.
@@ -16,23 +17,24 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from .mechanics import allocate
-from .setup import BLUE, CampaignSetup
-from .uncertainty import col
+from .setup import BLUE, RED, CampaignSetup
 
 if TYPE_CHECKING:
-    from .campaign import Block
+    from .state import Block
 
 LANDING = ("invasion", "island_seizure")
 
 
 def defenders_in_contact(s: CampaignSetup, st: Block, day: float) -> np.ndarray:
-    """(R,) defending troops facing the attack: a share at first, more as reserves arrive (time constant)."""
+    """(R,) defending troops facing the attack: a share at first, more as reserves arrive (time constant), up to
+    the most the defender can commit while holding its capital and other threatened coasts."""
     p = st.P
     blue = (s.groups["ground"].side == BLUE) * st.act["ground"]
     total = (st.troops * blue).sum(axis=1)
     since = np.where(np.isnan(st.contact_day), 0.0, day - np.nan_to_num(st.contact_day))
     beta0 = p["defender_share_in_contact"]
-    share = beta0 + (1 - beta0) * (1 - np.exp(-since / np.maximum(p["defender_concentration_days"], 1e-9)))
+    top = np.maximum(p["defender_max_share_in_contact"], beta0)
+    share = beta0 + (top - beta0) * (1 - np.exp(-since / np.maximum(p["defender_concentration_days"], 1e-9)))
     out: np.ndarray = total * share * ~np.isnan(st.contact_day)
     return out
 
@@ -44,7 +46,8 @@ def lift_and_land(s: CampaignSetup, st: Block, ongoing: np.ndarray) -> np.ndarra
     dt = s.dt_days
     lift = (st.n["amphibious"] * st.act["amphibious"] * st.lift_weights).sum(axis=1)
     ports = np.clip(
-        (st.held - p["port_capture_share_start"]) / max(p["port_capture_share_full"] - p["port_capture_share_start"], 1e-9),
+        (st.held - p["port_capture_share_start"])
+        / max(p["port_capture_share_full"] - p["port_capture_share_start"], 1e-9),
         0.0,
         1.0,
     ) * (1 - st.lines)
@@ -115,9 +118,13 @@ def combat(s: CampaignSetup, st: Block, rng: np.random.Generator, ongoing: np.nd
     else:
         supply = st.supply_ratio
     lost_share = np.where(blue_total_in > 0, st.blue_lost_ground / np.where(blue_total_in > 0, blue_total_in, 1.0), 0.0)
-    posture = 1 + (p["defender_posture_factor"] - 1) * np.clip(1 - lost_share / np.maximum(p["defender_breakpoint_fraction"], 1e-9), 0, 1)
-    power_red = st.ashore * supply
-    power_blue = np.maximum(b_c, 1e-9)
+    posture = 1 + (p["defender_posture_factor"] - 1) * np.clip(
+        1 - lost_share / np.maximum(p["defender_breakpoint_fraction"], 1e-9), 0, 1
+    )
+    # the side that controls the air over the battlefield fights with close air support and interdiction
+    air = p["air_superiority_ground_factor"]
+    power_red = st.ashore * supply * (1 + air * st.air_control[RED])
+    power_blue = np.maximum(b_c, 1e-9) * (1 + air * st.air_control[BLUE])
     # Each side attacks at its power over the other's power in defence: the adversary against the defenders'
     # prepared positions, the defenders against the lodgement's hasty ones (Dupuy's posture factors). Between
     # the two neither can advance: the front is static and both trade losses at parity.

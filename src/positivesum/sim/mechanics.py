@@ -18,16 +18,15 @@ def stoch_round(x: np.ndarray, rng: np.random.Generator) -> np.ndarray:
 
     Uniforms are drawn only for the columns with some fraction to round (most groups of a domain are
     untouched in a given step), so the cost follows the work, not the width of the array."""
-    base = np.floor(x)
+    base: np.ndarray = np.floor(x)
     frac = x - base
     if not frac.any():
         return base
     # float32 uniforms: twice as fast, and 2^-24 resolution is ample for a rounding decision
     if x.ndim == 2 and x.shape[1] > 2:
         cols = np.flatnonzero(frac.any(axis=0))
-        if len(cols) < x.shape[1]:
-            if len(cols):
-                base[:, cols] += rng.random((x.shape[0], len(cols)), dtype=np.float32) < frac[:, cols]
+        if len(cols) <= x.shape[1] // 2:
+            base[:, cols] += rng.random((x.shape[0], len(cols)), dtype=np.float32) < frac[:, cols]
             return base
     rounded: np.ndarray = base + (rng.random(x.shape, dtype=np.float32) < frac)
     return rounded

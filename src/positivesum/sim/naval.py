@@ -4,7 +4,8 @@ Only ships at sea can be attacked here (ships alongside are struck by the fixed-
 fires.py): active warships outside their time in port, and the wave of a landing fleet that is crossing
 (``amphibious_time_at_sea_share``). A shooter's fire is scaled by its kill-chain quality — detection by its
 ISR times the value of a track after the kill chain's latency, which grows as its C2 nodes are lost — and
-meets the victims' fleet air defence in Hughes' salvo rule, one exchange per raid.
+meets the victims' fleet air defence in Hughes' salvo rule, one exchange per raid. Each side's phase works
+on its own groups' columns only.
 """
 
 from __future__ import annotations
@@ -15,10 +16,11 @@ import numpy as np
 
 from .mechanics import allocate, kills_from_hits, salvo_hits, stoch_round
 from .setup import BLUE, RED, CampaignSetup
+from .state import cols_of
 from .uncertainty import col
 
 if TYPE_CHECKING:
-    from .campaign import Block
+    from .state import Block
 
 FLEET = ("surface", "amphibious")
 
@@ -30,56 +32,87 @@ def at_sea(s: CampaignSetup, st: Block, domain: str, victim: int) -> np.ndarray:
     return exposed
 
 
-def ship_strikes(s: CampaignSetup, st: Block, rng: np.random.Generator, shooter: int, strike: np.ndarray, gate: np.ndarray) -> None:
+def _fleet(st: Block, victim: int) -> dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]]:
+    """The victim's ships by domain: (columns, units, share at sea), each over the victim's groups only."""
+    out = {}
+    for d in FLEET:
+        v = st.static.side_cols[d][victim]
+        out[d] = (v, st.n[d][:, v], st.sea[d][:, v])
+    return out
+
+
+def ship_strikes(
+    s: CampaignSetup, st: Block, rng: np.random.Generator, shooter: int, strike: np.ndarray, gate: np.ndarray
+) -> None:
     """Anti-ship missiles of one side against the other side's ships at sea (Hughes salvo with intercepts)."""
     p = st.P
     victim = RED if shooter == BLUE else BLUE
-    exposure = {d: at_sea(s, st, d, victim) for d in FLEET}
-    weights = {
-        d: st.n[d] * exposure[d] * st.A[d].get("hits_to_kill", 1.0) * (col(p["amphibious_target_priority"]) if d == "amphibious" else 1.0)
-        for d in FLEET
-    }
+    fleet = _fleet(st, victim)
+    priority = {d: (col(p["amphibious_target_priority"]) if d == "amphibious" else 1.0) for d in FLEET}
+    h2k = {d: cols_of(st.A[d].get("hits_to_kill", 1.0), fleet[d][0]) for d in FLEET}
+    exposed = {d: n * sea for d, (_, n, sea) in fleet.items()}
+    weights = {d: exposed[d] * h2k[d] * priority[d] for d in FLEET}
     total_w = sum(w.sum(axis=1) for w in weights.values())
     present = (total_w > 0) & gate
     if not present.any():
         return
     air = s.groups["air"]
-    air_demand = strike * st.A["air"].get("weapons_per_sortie", 0.0) * (air.side == shooter) * st.static.armed["air"]["anti_ship"]
-    sources = [("air", air_demand)] + [(d, st.launch_demand(d, "anti_ship", shooter)) for d in ("surface", "subsurface", "missile")]
+    air_demand = (
+        strike
+        * st.A["air"].get("weapons_per_sortie", 0.0)
+        * (air.side == shooter)
+        * st.static.armed["air"]["anti_ship"]
+    )
+    sources = [("air", air_demand)] + [
+        (d, st.launch_demand(d, "anti_ship", shooter)) for d in ("surface", "subsurface", "missile")
+    ]
     quality = st.det[shooter] * st.track[shooter]
     # Fire is held to what would disable every exposed target (with an overkill margin) after saturating the
     # defences: more launchers do not empty shared stocks on too few targets.
     raids = col(p["salvo_exchanges_per_day"]) * s.dt_days
-    cap = {d: st.n[d] * st.A[d].get("interceptors_per_salvo", 0.0) * exposure[d] * raids for d in FLEET}
+    cap = {d: exposed[d] * cols_of(st.A[d].get("interceptors_per_salvo", 0.0), fleet[d][0]) * raids for d in FLEET}
     cap_total = cap["surface"].sum(axis=1) + cap["amphibious"].sum(axis=1)
-    hits_needed = sum((st.n[d] * exposure[d] * st.A[d].get("hits_to_kill", 1.0)).sum(axis=1) for d in FLEET)
-    p_hit = st.static.mean_ship_eff
-    useful = (hits_needed * p["anti_ship_overkill"] + cap_total) / np.maximum(p_hit * quality * p["missile_reliability"], 1e-9)
+    hits_needed = sum((exposed[d] * h2k[d]).sum(axis=1) for d in FLEET)
+    useful = (hits_needed * p["anti_ship_overkill"] + cap_total) / np.maximum(
+        st.static.mean_ship_eff * quality * p["missile_reliability"], 1e-9
+    )
     wanted = sum(dm.sum(axis=1) for _, dm in sources)
-    restraint = np.where(wanted > useful, useful / np.maximum(wanted, 1e-12), 1.0) * present
+    restraint = (np.where(wanted > useful, useful / np.maximum(wanted, 1e-12), 1.0) * present)[:, None] * st.live
     expected_hits = np.zeros(st.stock.shape[0])
     for domain, demand in sources:
-        fm = st.maps[domain]["anti_ship"]
+        fm = st.side_maps[(domain, "anti_ship", shooter)]
         if not len(fm):
             continue
-        mask = st.static.anti_ship_reach if domain == "missile" else None
-        fired = fm.fire(demand * restraint[:, None] * st.live, st.stock, st.expended, pair_mask=mask)
+        mask = st.static.anti_ship_reach_by_side[shooter] if domain == "missile" else None
+        fired = fm.fire(demand * restraint, st.stock, st.expended, pair_mask=mask)
         expected_hits += (fired * st.eff_of("ship", fm.pool_idx)).sum(axis=1)
     would_hit = rng.poisson(expected_hits * quality * p["missile_reliability"]).astype(float)
     engaged = np.minimum(would_hit, cap_total)
     shots = np.zeros_like(engaged)
     for d in FLEET:
-        want = allocate(engaged, cap[d]) if cap[d].shape[1] else cap[d]
-        shots += st.intercept(st.maps[d]["air_defence"], want).sum(axis=1)
+        v = fleet[d][0]
+        if not len(v):
+            continue
+        want = np.zeros_like(st.n[d])
+        want[:, v] = allocate(engaged, cap[d])
+        shots += st.intercept(st.side_maps[(d, "air_defence", victim)], want).sum(axis=1)
     hits, _ = salvo_hits(would_hit, np.floor(shots), p["interceptor_kill_probability"], rng)
     share = np.where(total_w > 0, hits / np.where(total_w > 0, total_w, 1.0), 0.0)
     for d in FLEET:
-        if weights[d].shape[1] == 0:
+        v, n, _sea = fleet[d]
+        if not len(v):
             continue
-        kills = kills_from_hits(weights[d] * share[:, None], st.n[d], st.A[d].get("hits_to_kill", 1.0), rng) * st.live
-        st.remove(d, kills)
-        if d == "amphibious" and victim == RED:
-            st.troops_lost_at_sea(kills)
+        kills = kills_from_hits(weights[d] * share[:, None], n, h2k[d], rng) * st.live
+        _sink(st, d, v, kills, victim)
+
+
+def _sink(st: Block, d: str, v: np.ndarray, kills: np.ndarray, victim: int) -> None:
+    st.n[d][:, v] -= kills
+    st.lost[d][:, v] += kills
+    if d == "amphibious" and victim == RED:
+        full = np.zeros_like(st.n[d])
+        full[:, v] = kills
+        st.troops_lost_at_sea(full)
 
 
 def submarines(s: CampaignSetup, st: Block, rng: np.random.Generator, gate: np.ndarray) -> None:
@@ -91,27 +124,29 @@ def submarines(s: CampaignSetup, st: Block, rng: np.random.Generator, gate: np.n
     dt = s.dt_days
     for shooter in (BLUE, RED):
         victim = RED if shooter == BLUE else BLUE
-        mine = (sub.side == shooter) * st.act["subsurface"]
-        weights = {
-            d: st.n[d] * at_sea(s, st, d, victim) * (col(p["amphibious_target_priority"]) if d == "amphibious" else 1.0)
-            for d in FLEET
-        }
+        boats_cols = st.static.side_cols["subsurface"][shooter]
+        if not len(boats_cols):
+            continue
+        boats = st.n["subsurface"][:, boats_cols] * st.act["subsurface"][..., boats_cols]
+        fleet = _fleet(st, victim)
+        priority = {d: (col(p["amphibious_target_priority"]) if d == "amphibious" else 1.0) for d in FLEET}
+        weights = {d: n * sea * priority[d] for d, (_, n, sea) in fleet.items()}
         total_w = sum(w.sum(axis=1) for w in weights.values())
-        rate = (st.n["subsurface"] * mine * st.A["subsurface"].get("ship_kills_per_day", 0.0)).sum(axis=1) * dt
+        rate = (boats * cols_of(st.A["subsurface"].get("ship_kills_per_day", 0.0), boats_cols)).sum(axis=1) * dt
         # the CSIS rule of thumb is a kill rate per boat on patrol among a dense invasion fleet; with fewer
-        # targets at sea a boat finds fewer (random search: encounters in proportion to target density)
-        # (amphibious-equivalent targets: a warship counts 1/priority of a landing ship, as in target choice)
-        targets = sum(w.sum(axis=1) for w in weights.values()) / np.maximum(p["amphibious_target_priority"], 1e-9)
+        # targets at sea a boat finds fewer (random search: encounters in proportion to target density;
+        # amphibious-equivalent targets: a warship counts 1/priority of a landing ship, as in target choice)
+        targets = total_w / np.maximum(p["amphibious_target_priority"], 1e-9)
         density = np.minimum(1.0, targets / np.maximum(p["submarine_reference_targets_at_sea"], 1e-9))
         sunk = rng.poisson(rate * density * gate).astype(float) * st.live[:, 0]
-        for d in FLEET:
-            if weights[d].shape[1] == 0:
-                continue
-            kills = np.minimum(st.n[d], stoch_round(allocate(sunk, weights[d]), rng))
-            st.remove(d, kills)
-            if d == "amphibious" and victim == RED:
-                st.troops_lost_at_sea(kills)
-        enemy_ships = sum((st.n[d] * at_sea(s, st, d, victim)).sum(axis=1) for d in FLEET) > 0
-        expected = st.n["subsurface"] * mine * st.A["subsurface"].get("loss_rate_per_day", 0.0) * dt * (enemy_ships & gate)[:, None]
-        losses = np.minimum(st.n["subsurface"], stoch_round(expected, rng)) * st.live
-        st.remove("subsurface", losses)
+        if sunk.any():
+            for d in FLEET:
+                v, n, _sea = fleet[d]
+                if len(v):
+                    _sink(st, d, v, np.minimum(n, stoch_round(allocate(sunk, weights[d]), rng)), victim)
+        enemy_ships = (total_w > 0) & gate
+        loss = cols_of(st.A["subsurface"].get("loss_rate_per_day", 0.0), boats_cols)
+        n_boats = st.n["subsurface"][:, boats_cols]
+        losses = np.minimum(n_boats, stoch_round(boats * loss * dt * enemy_ships[:, None], rng)) * st.live
+        st.n["subsurface"][:, boats_cols] = n_boats - losses
+        st.lost["subsurface"][:, boats_cols] += losses

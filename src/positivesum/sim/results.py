@@ -20,10 +20,18 @@ import pandas as pd
 import xarray as xr
 
 from .grading import GRADES, OUTCOMES
-from .uncertainty import INNER_REPLICATIONS
 from .setup import CampaignSetup
+from .uncertainty import INNER_REPLICATIONS
 
 Z95 = 1.959963984540054
+#: The defenders' view of the five grades, worst to best: the expected score orders postures (0-4).
+GRADE_SCORE = {
+    "adversary_victory": 0.0,
+    "stalemate_favouring_adversary": 1.0,
+    "stalemate_indeterminate": 2.0,
+    "stalemate_favouring_defenders": 3.0,
+    "adversary_defeat": 4.0,
+}
 
 
 def json_safe(obj: Any) -> Any:
@@ -173,6 +181,7 @@ class CampaignResult:
                 "electricity_shortfall_days": (("rep",), arrays["shortfall"]),
                 "escalation_rung_max": (("rep",), arrays["rung_max"].astype(np.int64)),
                 "commodity_runout_day": (("rep", "commodity"), arrays["commodity_runout"]),
+                "c2_nodes_disabled": (("rep", "participant"), arrays["c2_disabled"]),
             },
             coords={
                 "rep": np.arange(reps),
@@ -221,6 +230,12 @@ class CampaignResult:
         res["fait_accompli"] = {"p": float(fa.mean()), "ci95": list(wilson_interval(int(fa.sum()), n))}
         return res
 
+    def grade_scores(self) -> np.ndarray:
+        """Per replication, the defenders' score of its grade (``GRADE_SCORE``: 0 adversary victory … 4 defeat)."""
+        grades = self.data["grade"].values
+        out: np.ndarray = np.array([GRADE_SCORE.get(str(g), np.nan) for g in grades], dtype=float)
+        return out
+
     def grade_probabilities(self) -> dict[str, dict[str, Any]]:
         """P(grade) with a Monte Carlo interval and its spread across outer draws (methodology §4).
 
@@ -260,6 +275,7 @@ class CampaignResult:
                 "aircraft_lost_on_ground": mean_ci(d["aircraft_lost_on_ground"].sel(participant=actor).values),
                 "casualties": mean_ci(d["casualties"].sel(participant=actor).values),
                 "troops_lost": mean_ci(d["troops_lost"].sel(participant=actor).values),
+                "c2_nodes_disabled": mean_ci(d["c2_nodes_disabled"].sel(participant=actor).values),
             }
         domains = self.meta.get("class_domains", {})
         by_domain = {}
@@ -279,6 +295,7 @@ class CampaignResult:
             "losses_by_domain": by_domain,
             "outcomes": self.outcome_probabilities(),
             "grades": self.grade_probabilities(),
+            "grade_score": mean_ci(self.grade_scores()),
             "decided_day": mean_ci(d["decided_day"].values),
             "campaign_days": mean_ci(d["campaign_days"].values),
             "losses": losses,
@@ -334,11 +351,11 @@ class CampaignResult:
             ]
         )
         m = self.meta
+        run = f"<b>{html.escape(str(self.scenario_id))}</b>: {m.get('replications', 0):,} replications, seed {m.get('seed')}"
         head = (
-            f"<p><b>{html.escape(str(self.scenario_id))}</b>: {m.get('replications', 0):,} replications, seed {m.get('seed')}, "
-            f"decided on day {s['decided_day']['mean']:.1f} on average</p>"
+            f"<p>{run}, decided on day {s['decided_day']['mean']:.1f} on average</p>"
             if s["decided_day"]["n"]
-            else f"<p><b>{html.escape(str(self.scenario_id))}</b>: {m.get('replications', 0):,} replications, seed {m.get('seed')}</p>"
+            else f"<p>{run}</p>"
         )
         return (
             head

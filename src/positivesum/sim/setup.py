@@ -214,7 +214,9 @@ def _timing_inputs(ds: Dataset, sc: Scenario, actors: list[str]) -> tuple[Timing
     """Central timing values and the ranges the outer loop draws."""
     parts = [sc.participants[a] for a in actors]
     delay = [
-        _bounds(p.decision_delay_days if p.decision_delay_days is not None else ds.actors[a].political_decision_delay_days)
+        _bounds(
+            p.decision_delay_days if p.decision_delay_days is not None else ds.actors[a].political_decision_delay_days
+        )
         for a, p in zip(actors, parts)
     ]
     entry = [_bounds(p.entry_day, math.nan) for p in parts]
@@ -247,7 +249,12 @@ def _timing_inputs(ds: Dataset, sc: Scenario, actors: list[str]) -> tuple[Timing
     for cid, stock in sc.blockade_stocks.items():
         scalar[f"stock_days:{cid}"] = _bounds(stock.days_of_stock)
         scalar[f"electricity_share:{cid}"] = _bounds(stock.share_of_electricity)
-    per_actor = {"decision_delay": cols(delay), "entry_day": cols(entry), "paralysis": cols(para), "commitment": cols(commit)}
+    per_actor = {
+        "decision_delay": cols(delay),
+        "entry_day": cols(entry),
+        "paralysis": cols(para),
+        "commitment": cols(commit),
+    }
     return timing, Ranges(scalar, per_actor)
 
 
@@ -277,7 +284,9 @@ def build_setup(ds: Dataset, scenario_id: str) -> CampaignSetup:
         b = ds.bases[base_id]
         return great_circle_km(b.lat_deg, b.lon_deg, theatre.lat_deg, theatre.lon_deg)
 
-    def place(actor: str, cls_id: str, base_id: str, count: float, arrival_day: float | None, q: Quantity | None) -> None:
+    def place(
+        actor: str, cls_id: str, base_id: str, count: float, arrival_day: float | None, q: Quantity | None
+    ) -> None:
         cls = ds.capability_classes[cls_id]
         domain = cls.domain
         if domain not in rows or count <= 0:
@@ -355,19 +364,29 @@ def build_setup(ds: Dataset, scenario_id: str) -> CampaignSetup:
             holding = ds.munitions[mid].holdings[actors[int(a)]]
             pools.production_per_day[i] = holding.production_in(sc.year.value) / 365.0
             pools.surge_per_day[i] = holding.surge_in(sc.year.value) / 365.0
-    fixed_reach = {d: reach_matrix(ds, groups[d], pools, fire_pairs[d]["land_attack"], bases) for d in FIXED_TARGET_SHOOTERS}
+    fixed_reach = {
+        d: reach_matrix(ds, groups[d], pools, fire_pairs[d]["land_attack"], bases) for d in FIXED_TARGET_SHOOTERS
+    }
     ground_reach = {
-        d: theatre_reach(groups[d], pools, fire_pairs[d]["land_attack"]) if d == "missile" else np.ones(len(fire_pairs[d]["land_attack"][0]), dtype=bool)
+        d: theatre_reach(groups[d], pools, fire_pairs[d]["land_attack"])
+        if d == "missile"
+        else np.ones(len(fire_pairs[d]["land_attack"][0]), dtype=bool)
         for d in FIXED_TARGET_SHOOTERS
     }
-    anti_ship_reach = theatre_reach(groups["missile"], pools, fire_pairs["missile"]["anti_ship"], p["ship_missile_range_margin"])
+    anti_ship_reach = theatre_reach(
+        groups["missile"], pools, fire_pairs["missile"]["anti_ship"], p["ship_missile_range_margin"]
+    )
     role_share = {}
     for domain, roles in fire_pairs.items():
         armed = {r: np.isin(np.arange(len(groups[domain])), gi) for r, (gi, _) in roles.items() if r != "air_defence"}
-        n_roles = np.maximum(sum(a.astype(float) for a in armed.values()), 1.0) if armed else np.ones(len(groups[domain]))
+        n_roles = (
+            np.maximum(sum(a.astype(float) for a in armed.values()), 1.0) if armed else np.ones(len(groups[domain]))
+        )
         role_share[domain] = {r: 1.0 / n_roles for r in roles}
     isr = groups["isr"]
-    isr_reach = (isr.distance_km <= isr.attrs.get("combat_radius_km", np.zeros(len(isr))) * p["tanker_radius_factor"]).astype(float)
+    isr_reach = (
+        isr.distance_km <= isr.attrs.get("combat_radius_km", np.zeros(len(isr))) * p["tanker_radius_factor"]
+    ).astype(float)
     transfer = np.zeros(len(pools.label))
     if level == "supplies_only":
         # Supplies only: the intervening actor ships part of its stocks of munitions the allies hold.
@@ -376,10 +395,19 @@ def build_setup(ds: Dataset, scenario_id: str) -> CampaignSetup:
             if side_of[actors[actor_i]] == BLUE and actors[actor_i] != sc.intervening_actor and h is not None:
                 transfer[i] = h.stockpile * p["supplies_only_transfer_share"]
     structure = ds.command_structures[sc.command_structure]
-    c2_nodes = np.array([sum(1 for n in structure.nodes.values() if n.actor == a and n.kind != "national") for a in actors], dtype=float)
+    c2_nodes = np.array(
+        [sum(1 for n in structure.nodes.values() if n.actor == a and n.kind != "national") for a in actors], dtype=float
+    )
     hours = component_latencies_hours(structure)
     c2_hours = np.array(
-        [float(np.median([h for nid, h in hours.items() if structure.nodes[nid].actor == a and math.isfinite(h)] or [0.0])) for a in actors]
+        [
+            float(
+                np.median(
+                    [h for nid, h in hours.items() if structure.nodes[nid].actor == a and math.isfinite(h)] or [0.0]
+                )
+            )
+            for a in actors
+        ]
     )
     start = sc.escalation_start or ("quarantine" if sc.objective == "blockade" else "full_war")
     return CampaignSetup(
@@ -398,7 +426,9 @@ def build_setup(ds: Dataset, scenario_id: str) -> CampaignSetup:
         base_runways=np.array([_q(ds.bases[b].runways) for b in bases]),
         base_repair_days=np.array([max(_q(ds.bases[b].runway_repair_days, 1.0), 0.1) for b in bases]),
         base_host_side=np.array([side_of.get(ds.bases[b].host, -1) for b in bases]),
-        base_host_actor=np.array([actors.index(ds.bases[b].host) if ds.bases[b].host in side_of else -1 for b in bases]),
+        base_host_actor=np.array(
+            [actors.index(ds.bases[b].host) if ds.bases[b].host in side_of else -1 for b in bases]
+        ),
         base_is_port=np.array([ds.bases[b].kind in ("naval", "mixed") for b in bases]),
         classes=classes,
         groups=groups,
@@ -429,14 +459,21 @@ def _central_timing(groups: dict[str, Groups], timing: TimingInputs, p: dict[str
     """Fill each group's central timing: what is present on D-day, what arrives when, when it may act."""
     one = np.ones(1)
     entry = entry_days(
-        timing, timing.warning_days * one, p["warning_acted_on_share"] * one, timing.decision_delay[None, :],
+        timing,
+        timing.warning_days * one,
+        p["warning_acted_on_share"] * one,
+        timing.decision_delay[None, :],
         timing.explicit_entry[None, :],
     )
     for g in groups.values():
         if not len(g):
             continue
         active, arrival, ready = group_days(
-            g, entry, timing.paralysis[None, :], timing.warning_days * one, timing.mobilisation_days * one,
+            g,
+            entry,
+            timing.paralysis[None, :],
+            timing.warning_days * one,
+            timing.mobilisation_days * one,
             timing.concealed_days * one,
         )
         total = g.count0.copy()

@@ -22,6 +22,14 @@ SHIPS = ("surface", "amphibious")
 NAVAL = ("surface", "amphibious", "subsurface")
 
 
+def cols_of(x: float | np.ndarray, cols: np.ndarray) -> float | np.ndarray:
+    """Columns of a per-group attribute that may be a float, a (K,) or an (R, K) array."""
+    if isinstance(x, np.ndarray):
+        out: np.ndarray = x[..., cols]
+        return out
+    return x
+
+
 class Static:
     """Per-block constants derived from the setup (group-to-base maps, masks)."""
 
@@ -38,7 +46,13 @@ class Static:
         eff = s.pools.eff["ship"]
         self.mean_ship_eff = float(eff[eff > 0].mean()) if (eff > 0).any() else 1.0
         self.anti_ship_reach = s.anti_ship_reach.astype(float)
+        gi = s.fire_pairs["missile"]["anti_ship"][0]
+        self.anti_ship_reach_by_side = {
+            side: self.anti_ship_reach[s.groups["missile"].side[gi] == side] if len(gi) else self.anti_ship_reach
+            for side in (0, 1)
+        }
         self.port_base = {d: self.base_of[d] @ self.is_port for d in SHIPS}  # (K,) group is at a port
+        self.side_cols = {d: {side: np.flatnonzero(g.side == side) for side in (0, 1)} for d, g in s.groups.items()}
 
 
 class Block:
@@ -57,6 +71,13 @@ class Block:
             for d, roles in s.fire_pairs.items()
         }
         self.static = Static(s, self.maps)
+        # the same pairs split by side: a phase run for one side touches only its own pairs
+        self.side_maps: dict[tuple[str, str, int], FireMap] = {}
+        for d, roles in s.fire_pairs.items():
+            for r, (gi, pi) in roles.items():
+                for side in (0, 1):
+                    keep = s.groups[d].side[gi] == side if len(gi) else np.zeros(0, dtype=bool)
+                    self.side_maps[(d, r, side)] = FireMap(gi[keep], pi[keep], len(s.groups[d]), len(s.pools.label))
         self.index = np.arange(reps)
         self.outer = draws.outer
         self._timing(draws)
@@ -110,9 +131,13 @@ class Block:
         n_c = len(s.commodities)
         self.rung = np.full(reps, s.escalation_start, dtype=np.int64)
         self.rung_max = self.rung.copy()
-        self.stocks = np.stack([self.scalar[f"stock_days:{c}"] for c in s.commodities], axis=1) if n_c else np.zeros((reps, 0))
+        self.stocks = (
+            np.stack([self.scalar[f"stock_days:{c}"] for c in s.commodities], axis=1) if n_c else np.zeros((reps, 0))
+        )
         self.elec_share = (
-            np.stack([self.scalar[f"electricity_share:{c}"] for c in s.commodities], axis=1) if n_c else np.zeros((reps, 0))
+            np.stack([self.scalar[f"electricity_share:{c}"] for c in s.commodities], axis=1)
+            if n_c
+            else np.zeros((reps, 0))
         )
         self.commodity_runout = np.full((reps, n_c), np.nan)
         self.willingness = np.ones(reps)
@@ -134,8 +159,17 @@ class Block:
         self.det: dict[int, np.ndarray] = {}
         self.track: dict[int, np.ndarray] = {}
         self.c2_share: dict[int, np.ndarray] = {}
+        self.air_control: dict[int, np.ndarray] = {0: np.full(reps, 0.5), 1: np.full(reps, 0.5)}
         self.demand_cache: dict[tuple[str, str, int], np.ndarray] = {}
         self.sea: dict[str, np.ndarray] = {}
+        self.in_port: dict[str, np.ndarray] = {}
+        # set by campaign.run_block: the step's day, drawn scalars and air constants, the force ashore before combat
+        self.day = 0.0
+        self.depth = np.ones(reps)
+        self.objective_troops = np.zeros(reps)
+        self.aa_share: np.ndarray = np.zeros(0)
+        self.range_factor: np.ndarray = np.zeros(0)
+        self.ashore_before = np.zeros(reps)
 
     # --- timing: per-replication counts, arrivals and activation ------------------------------------------
     def _timing(self, draws: Draws) -> None:
@@ -173,13 +207,13 @@ class Block:
             present = np.where(g.arrival_kind == MOBILISATION, np.round(total * ready), np.where(later, 0.0, total))
             self.n[d] = present
             self.arr_count[d] = total - present
-            self.arr_step[d] = np.where(self.arr_count[d] > 0, np.ceil(np.maximum(arrival, 0.0) / dt - 1e-9), 0).astype(np.int64)
+            self.arr_step[d] = np.where(self.arr_count[d] > 0, np.ceil(np.maximum(arrival, 0.0) / dt - 1e-9), 0).astype(
+                np.int64
+            )
             # the central active step may have been moved by the caller (the planner's C2 lever): keep the offset
             offset = g.active_step - np.ceil(g.active_day / dt - 1e-9).astype(np.int64)
             self.active_step[d] = np.maximum(0, np.ceil(active / dt - 1e-9).astype(np.int64) + offset)
-        self.arrival_steps = {
-            d: set(np.unique(self.arr_step[d][self.arr_count[d] > 0]).tolist()) for d in s.groups
-        }
+        self.arrival_steps = {d: set(np.unique(self.arr_step[d][self.arr_count[d] > 0]).tolist()) for d in s.groups}
 
     # --- helpers used by the phases ------------------------------------------------------------------------
     def launch_demand(self, domain: str, role: str, shooter: int) -> np.ndarray:
@@ -205,7 +239,9 @@ class Block:
             per_day = col(self.P["launcher_salvos_per_day"])
         else:
             per_day = self.port_logistics[domain] / np.maximum(col(self.P["naval_rearm_days"]), 1e-9)
-        out: np.ndarray = self.n[domain] * cells * s.role_share[domain][role] * per_day * s.dt_days * self.act[domain] * armed
+        out: np.ndarray = (
+            self.n[domain] * cells * s.role_share[domain][role] * per_day * s.dt_days * self.act[domain] * armed
+        )
         return out * self.live
 
     def eff_of(self, kind: str, pool_idx: np.ndarray) -> np.ndarray:
@@ -237,8 +273,8 @@ class Block:
 
     def remove(self, domain: str, kills: np.ndarray) -> None:
         """Units lost (their crews' casualties are counted from the losses at the end: :meth:`casualties_total`)."""
-        self.n[domain] = self.n[domain] - kills
-        self.lost[domain] = self.lost[domain] + kills
+        self.n[domain] -= kills
+        self.lost[domain] += kills
 
     def casualties_total(self) -> np.ndarray:
         """(R, A) casualties: troops (counted as they fall) plus aircrew per aircraft and a share of each lost
@@ -260,16 +296,59 @@ class Block:
         self.casualties[:, self.s.adversary_index] += lost
 
 
-
 #: Per-replication attributes of a Block (first axis = replications), dropped together when compacting.
 REP_FIELDS = (
-    "index", "outer", "entry", "stock", "expended", "runout_day", "cut", "log_damage", "c2_disabled",
-    "lost_on_ground", "casualties", "troops", "troops_in", "pending_red", "waiting", "ashore", "supply",
-    "supply_ratio", "held", "held_peak", "lines", "peak_ashore", "red_troops_lost", "contact_day",
-    "blue_lost_ground", "blue_peak", "ratio", "g_ratio", "g_held", "g_ashore", "lift0", "lift_broken_day", "rung", "rung_max",
-    "stocks", "elec_share", "commodity_runout", "willingness", "throughput", "throughput_sum", "throughput_ema",
-    "g_throughput", "shortfall", "electricity", "electricity_min", "outcome", "grade", "decided_day",
-    "blue_in_contact", "live", "lift_weights",
+    "index",
+    "outer",
+    "entry",
+    "stock",
+    "expended",
+    "runout_day",
+    "cut",
+    "log_damage",
+    "c2_disabled",
+    "lost_on_ground",
+    "casualties",
+    "troops",
+    "troops_in",
+    "pending_red",
+    "waiting",
+    "ashore",
+    "supply",
+    "supply_ratio",
+    "held",
+    "held_peak",
+    "lines",
+    "peak_ashore",
+    "red_troops_lost",
+    "contact_day",
+    "blue_lost_ground",
+    "blue_peak",
+    "ratio",
+    "g_ratio",
+    "g_held",
+    "g_ashore",
+    "lift0",
+    "lift_broken_day",
+    "rung",
+    "rung_max",
+    "stocks",
+    "elec_share",
+    "commodity_runout",
+    "willingness",
+    "throughput",
+    "throughput_sum",
+    "throughput_ema",
+    "g_throughput",
+    "shortfall",
+    "electricity",
+    "electricity_min",
+    "outcome",
+    "grade",
+    "decided_day",
+    "blue_in_contact",
+    "live",
+    "lift_weights",
 )
 #: Dicts of per-replication arrays (by domain).
 REP_DICTS = ("n", "lost", "arr_count", "arr_step", "active_step")

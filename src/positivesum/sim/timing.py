@@ -27,8 +27,9 @@ class TimingInputs:
     concealed_days: float
 
 
-def entry_days(t: TimingInputs, warning: np.ndarray, acted_share: np.ndarray, delay: np.ndarray,
-               explicit: np.ndarray) -> np.ndarray:
+def entry_days(
+    t: TimingInputs, warning: np.ndarray, acted_share: np.ndarray, delay: np.ndarray, explicit: np.ndarray
+) -> np.ndarray:
     """(R, A) entry day of every participant: the stated one, else D-day for the adversary's side, else the
     defenders' decision ``-acted_share × warning + delay`` (warning and acted_share (R,), delay and explicit (R, A))."""
     default = np.where(t.red[None, :], 0.0, -acted_share[:, None] * warning[:, None] + delay)
@@ -37,7 +38,11 @@ def entry_days(t: TimingInputs, warning: np.ndarray, acted_share: np.ndarray, de
 
 
 def group_days(
-    g: Groups, entry: np.ndarray, paralysis: np.ndarray, warning: np.ndarray, mob_days: np.ndarray,
+    g: Groups,
+    entry: np.ndarray,
+    paralysis: np.ndarray,
+    warning: np.ndarray,
+    mob_days: np.ndarray,
     concealed: np.ndarray,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(active day, arrival day, share present on D-day), each (R, K), for the groups of one domain.

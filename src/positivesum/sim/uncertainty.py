@@ -16,6 +16,7 @@ blockade stocks. ``enabled=False`` holds everything at its central value (the in
 
 from __future__ import annotations
 
+import zlib
 from dataclasses import dataclass
 
 import numpy as np
@@ -53,29 +54,39 @@ class Draws:
 
 
 class _Specs:
-    """The ranged quantities of a setup in a fixed order, as columns of one (outer, S) matrix of draws."""
+    """The ranged quantities of a setup, each named, as columns of one (outer, S) matrix of draws.
+
+    Each column's uniforms come from its own stream, keyed by the block's key and a stable hash of the
+    quantity's name: a quantity draws the same values whatever else the setup contains, so two variants of a
+    scenario (another base denied, a class removed) share their outer draws (common random numbers)."""
 
     def __init__(self) -> None:
+        self.names: list[str] = []
         self.low: list[float] = []
         self.mode: list[float] = []
         self.high: list[float] = []
 
-    def add(self, low: np.ndarray, mode: np.ndarray, high: np.ndarray) -> np.ndarray:
-        """Register ranges (any shape); return the column of each element (-1 where the range is degenerate)."""
-        low, mode, high = (np.asarray(x, dtype=float) for x in (low, mode, high))
+    def add(self, names: list[str], low: np.ndarray, mode: np.ndarray, high: np.ndarray) -> np.ndarray:
+        """Register named ranges (1-d, or 0-d with one name); return each element's column (-1: degenerate)."""
+        low, mode, high = (np.atleast_1d(np.asarray(x, dtype=float)) for x in (low, mode, high))
         cols = np.full(mode.shape, -1, dtype=np.int64)
         ranged = (high > low) & np.isfinite(mode)
-        for idx in zip(*np.nonzero(ranged)) if mode.ndim else ([()] if ranged else []):
-            cols[idx] = len(self.mode)
-            self.low.append(float(low[idx]))
-            self.mode.append(float(mode[idx]))
-            self.high.append(float(high[idx]))
+        for i in np.flatnonzero(ranged):
+            cols[i] = len(self.mode)
+            self.names.append(names[i])
+            self.low.append(float(low[i]))
+            self.mode.append(float(mode[i]))
+            self.high.append(float(high[i]))
         return cols
 
     def draw(self, n_outer: int, rng: np.random.Generator) -> np.ndarray:
+        key = int(rng.integers(0, 2**63 - 1))  # one draw from the block's stream keys every column's stream
         if not self.mode:
             return np.zeros((n_outer, 0))
-        u = rng.random((n_outer, len(self.mode)))
+        u = np.empty((n_outer, len(self.mode)))
+        for j, name in enumerate(self.names):
+            stream = np.random.Generator(np.random.PCG64(np.random.SeedSequence([key, zlib.crc32(name.encode())])))
+            u[:, j] = stream.random(n_outer)
         return triangular(np.array(self.low), np.array(self.mode), np.array(self.high), u)
 
 
@@ -94,7 +105,12 @@ def sample(setup: CampaignSetup, reps: int, rng: np.random.Generator, enabled: b
     specs = _Specs()
     s = setup
     names = sorted(s.param_ranges) if enabled else []
-    p_cols = [specs.add(np.array(s.param_ranges[n][0]), np.array(s.params[n]), np.array(s.param_ranges[n][1])) for n in names]
+    p_cols = [
+        specs.add(
+            [f"engine.{n}"], np.array(s.param_ranges[n][0]), np.array(s.params[n]), np.array(s.param_ranges[n][1])
+        )[0]
+        for n in names
+    ]
     # class attributes: one column per (class, attribute), shared by every group of the class
     n_cls = len(s.classes)
     cls_low: dict[str, np.ndarray] = {}
@@ -104,7 +120,14 @@ def sample(setup: CampaignSetup, reps: int, rng: np.random.Generator, enabled: b
         for name in g.attr_low:
             for arr, src in ((cls_low, g.attr_low), (cls_mode, g.attrs), (cls_high, g.attr_high)):
                 arr.setdefault(name, np.full(n_cls, np.nan))[g.cls_index] = src[name]
-    a_cols = {n: specs.add(cls_low[n], cls_mode[n], cls_high[n]) for n in sorted(cls_mode)} if enabled else {}
+    a_cols = (
+        {
+            n: specs.add([f"class.{c}.{n}" for c in s.classes], cls_low[n], cls_mode[n], cls_high[n])
+            for n in sorted(cls_mode)
+        }
+        if enabled
+        else {}
+    )
     # munition effectiveness: one column per (munition, kind), shared by every holder
     muns = sorted(set(s.pools.munition))
     m_index = np.array([muns.index(m) for m in s.pools.munition], dtype=np.int64)
@@ -112,19 +135,42 @@ def sample(setup: CampaignSetup, reps: int, rng: np.random.Generator, enabled: b
     if enabled:
         for kind in sorted(s.pools.eff):
             first = np.array([list(m_index).index(i) for i in range(len(muns))], dtype=np.int64)
-            e_cols[kind] = specs.add(s.pools.eff_low[kind][first], s.pools.eff[kind][first], s.pools.eff_high[kind][first])
+            e_cols[kind] = specs.add(
+                [f"effectiveness.{m}.{kind}" for m in muns],
+                s.pools.eff_low[kind][first],
+                s.pools.eff[kind][first],
+                s.pools.eff_high[kind][first],
+            )
     st_range = s.param_ranges.get("stockpile_factor")
     n_pools = len(s.pools.label)
     st_cols = (
-        specs.add(np.full(n_pools, st_range[0]), np.full(n_pools, s.params["stockpile_factor"]), np.full(n_pools, st_range[1]))
+        specs.add(
+            [f"stock.{label}" for label in s.pools.label],
+            np.full(n_pools, st_range[0]),
+            np.full(n_pools, s.params["stockpile_factor"]),
+            np.full(n_pools, st_range[1]),
+        )
         if enabled and st_range
         else np.full(n_pools, -1)
     )
-    c_cols = {d: specs.add(g.count_low, np.ones(len(g)), g.count_high) if enabled else np.full(len(g), -1) for d, g in s.groups.items()}
+    c_cols = {
+        d: specs.add([f"count.{label}" for label in g.label], g.count_low, np.ones(len(g)), g.count_high)
+        if enabled
+        else np.full(len(g), -1)
+        for d, g in s.groups.items()
+    }
     sc_names = sorted(s.ranges.scalar)
-    sc_cols = {n: specs.add(*(np.array(v) for v in s.ranges.scalar[n])) if enabled else np.array(-1) for n in sc_names}
+    sc_cols = {
+        n: specs.add([f"scenario.{n}"], *(np.array(v) for v in s.ranges.scalar[n]))[0] if enabled else np.array(-1)
+        for n in sc_names
+    }
     pa_names = sorted(s.ranges.per_actor)
-    pa_cols = {n: specs.add(*s.ranges.per_actor[n]) if enabled else np.full(len(s.actors), -1) for n in pa_names}
+    pa_cols = {
+        n: specs.add([f"participant.{a}.{n}" for a in s.actors], *s.ranges.per_actor[n])
+        if enabled
+        else np.full(len(s.actors), -1)
+        for n in pa_names
+    }
     d = specs.draw(n_outer, rng)
 
     def expand(x: np.ndarray) -> np.ndarray:

@@ -25,6 +25,12 @@ CALIBRATION = {
     "decided_day": N_("Day the campaign is decided"),
     "outcome": N_("Adversary fails (denied or stalemate)"),
 }
+CALIBRATION_SETS = {
+    "base": N_("CSIS base case"),
+    "pessimistic": N_("CSIS pessimistic set"),
+    "optimistic": N_("CSIS optimistic set"),
+    "blockade": N_("CSIS blockade game"),
+}
 
 
 def assumptions(analysis: dict, tr) -> Section | None:
@@ -145,7 +151,41 @@ def calibration(analysis: dict, tr) -> Section | None:
             factor=tr.num(cal["tolerance_factor"], 1),
         )
     ]
-    return Section("calibration", tr("Calibration"), paragraphs=paras, tables=[table])
+    tables = [table]
+    if cal.get("sets"):
+        every = [
+            {
+                tr("Set"): tr(CALIBRATION_SETS.get(name, name)),
+                tr("Quantity"): tr(CALIBRATION[r["key"]]) if r["key"] in CALIBRATION else r["description"],
+                tr("CSIS, low"): r["csis"][0],
+                tr("CSIS, high"): r["csis"][1],
+                tr("Accepted, low"): r["accepted"][0],
+                tr("Accepted, high"): r["accepted"][1],
+                tr("Model (mean)"): r["model"],
+                tr("Model, 95% interval low"): r["interval"][0],
+                tr("Model, 95% interval high"): r["interval"][1],
+                tr("Within band"): yes if r["ok"] else no,
+            }
+            for name, one in cal["sets"].items()
+            for r in one["rows"]
+        ]
+        fmt_all = {**fmt, tr("Model, 95% interval low"): "float2", tr("Model, 95% interval high"): "float2"}
+        tables.append(
+            ReportTable(
+                "calibration_sets",
+                tr("Calibration against the CSIS wargames: every set"),
+                pd.DataFrame(every),
+                formats=fmt_all,
+            )
+        )
+        paras.append(
+            tr(
+                "Every CSIS assumption set is a named override of the data (data/calibration.yaml): the base, "
+                "pessimistic and optimistic invasion sets (CSIS 2023) and the blockade game (CSIS 2025). "
+                "{passed} of {total} targets lie within their bands; `positivesum calibrate` prints the same table."
+            ).format(passed=tr.num(cal.get("passed", 0)), total=tr.num(cal.get("total", 0)))
+        )
+    return Section("calibration", tr("Calibration"), paragraphs=paras, tables=tables)
 
 
 def data_sources(analysis: dict, tr) -> Section | None:
