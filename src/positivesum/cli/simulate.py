@@ -146,8 +146,9 @@ def register(app: typer.Typer) -> None:
     app.command(
         help=_c(
             "Simulate a crisis scenario many times and summarise outcomes, losses and munitions with 95% "
-            "intervals.\n\nEach replication draws the engine parameters and class performance figures that have "
-            "a low–high range (triangular), so the intervals include parameter uncertainty as well as the chance "
-            "of combat; --fixed-parameters turns that off."
+            "intervals.\n\nReplications come in outer draws of 32 that share one value of every low–high range in "
+            "the data (triangular), so the results include parameter uncertainty as well as the chance of combat; "
+            "the JSON summary gives each of CSIS's five grades with its spread across outer draws. "
+            "--fixed-parameters turns the outer draws off."
         )
     )(simulate)

@@ -5,6 +5,7 @@ result objects) and raises :class:`~positivesum.model.errors.InputError` for bad
 
 * :mod:`.data` — load and validate a dataset, list, show, diff, new scenario files
 * :mod:`.simulate` — simulate one scenario
+* :mod:`.calibrate` — the CSIS calibration sets against the published results (`positivesum calibrate`)
 * :mod:`.plan` — one regime's plan, the regime comparison and the cooperation dividend
 * :mod:`.games` — cooperative games from files (`allocate`)
 * :mod:`.alliance` — alliance studies: fair shares, intervention-level matrix, roles, command structures

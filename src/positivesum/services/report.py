@@ -168,14 +168,18 @@ def _calibration(ld: LoadedDataset, reps: int, seed: int) -> dict[str, Any] | No
 
 def _entry_files(ld: LoadedDataset) -> list[Path] | None:
     """The files the analysis's dataset was loaded from (those no other file read imports); None: the package's."""
+    from ..model.loader import PACKAGED_DEFAULT, default_data_file
     from .data import _imports
 
+    default = default_data_file().resolve()
     files = [Path(f).resolve() for f in ld.files]
-    imported = set().union(*(_imports(f) for f in files)) if files else set()
+    imported: set[Path] = set()
+    for f in files:
+        for target in _imports(f):
+            # `import: [positivesum:default]` names the packaged dataset, not a file beside the importer
+            imported.add(default if target.name == PACKAGED_DEFAULT else target)
     entries = [f for f in files if f not in imported]
-    from ..model.loader import default_data_file
-
-    return None if entries == [default_data_file().resolve()] else entries
+    return None if entries == [default] else entries
 
 
 def _scenario_entry(ld: LoadedDataset, sid: str, result, setup) -> dict[str, Any]:

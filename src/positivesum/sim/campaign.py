@@ -28,7 +28,7 @@ from .uncertainty import col, sample
 __all__ = ["run_block", "OUTCOMES", "GRADES", "UNDECIDED", "RED_SUCCESS", "DENIED", "STALEMATE", "DEFEAT", "LANDING"]
 
 #: Compact the state once at most this share of the current replications is still undecided.
-COMPACT_BELOW = 0.5
+COMPACT_BELOW = 0.8
 
 
 def run_block(

@@ -115,7 +115,7 @@ def fixed_target_strikes(
         [np.broadcast_to(np.asarray(p[f"fire_weight_{k}"], dtype=float), (reps,)) for k in KINDS], axis=1
     )
     if fixed:
-        values = _values_at_bases(s, st, sf)  # (R, 4, Bs)
+        values, parked = _values_at_bases(s, st, sf)  # (R, 4, Bs); parked aircraft (R, Bs)
         c2_val = (st.c2_nodes[None, :] - st.c2_disabled) * (s.actor_side == sf.victim)  # (R, A)
         g = gate[:, None, None]
         pv = np.concatenate(
@@ -144,7 +144,7 @@ def fixed_target_strikes(
     by_kind = fired[:, None, :] * np.where(usable[:, None, :], w / np.where(usable, total_w, 1.0)[:, None, :], 0.0)
     out: np.ndarray = (by_kind[:, -1, :] * st.eff_of("ground_troops", sf.pool)).sum(axis=1) * p["missile_reliability"]
     if fixed and by_kind[:, :-1, :].any():
-        _strike_fixed(s, st, sf, rng, values, by_kind, pv, c2_val)
+        _strike_fixed(s, st, sf, rng, values, by_kind, pv, c2_val, parked)
     return out
 
 
@@ -175,7 +175,7 @@ def _ground_only(
     return result
 
 
-def _values_at_bases(s: CampaignSetup, st: Block, sf: SideFires) -> np.ndarray:
+def _values_at_bases(s: CampaignSetup, st: Block, sf: SideFires) -> tuple[np.ndarray, np.ndarray]:
     """(R, 4, Bs) what parked aircraft, launchers, ships in port and logistics are worth at each target base."""
     parked = _parked(st, sf)
     sheltered = np.minimum(parked, sf.shelters)
@@ -184,7 +184,8 @@ def _values_at_bases(s: CampaignSetup, st: Block, sf: SideFires) -> np.ndarray:
     launchers = sum(st.n[d][:, sf.vcols[d]] @ sf.vbase[d] for d in LAUNCHERS)
     ships = sum((st.n[d][:, sf.vcols[d]] * st.in_port[d][:, sf.vcols[d]]) @ sf.vbase[d] for d in SHIPS) * sf.is_port
     logistics = 1.0 - st.log_damage[:, sf.cols]
-    return np.stack([air, np.asarray(launchers, dtype=float), np.asarray(ships, dtype=float), logistics], axis=1)
+    values = np.stack([air, np.asarray(launchers, dtype=float), np.asarray(ships, dtype=float), logistics], axis=1)
+    return values, parked
 
 
 def _parked(st: Block, sf: SideFires) -> np.ndarray:
@@ -205,6 +206,7 @@ def _strike_fixed(
     by_kind: np.ndarray,
     pv: np.ndarray,
     c2_val: np.ndarray,
+    parked: np.ndarray,
 ) -> None:
     """Resolve the salvo at the bases: arrivals, intercepts, then each kind's effect."""
     p = st.P
@@ -220,7 +222,7 @@ def _strike_fixed(
     pen = at_base * frac[:, None, :]
     cols = sf.cols
     if pen[:, 0].any():
-        _aircraft_on_ground(st, sf, pen[:, 0], rng)
+        _aircraft_on_ground(st, sf, pen[:, 0], rng, parked)
         st.cut[:, cols] += pen[:, 0] * col(p["runway_cut_per_missile"])
     if pen[:, 1].any():
         _launchers(st, sf, pen[:, 1], rng)
@@ -269,10 +271,12 @@ def _arrive_and_intercept(
     return penetrating
 
 
-def _aircraft_on_ground(st: Block, sf: SideFires, pen: np.ndarray, rng: np.random.Generator) -> None:
-    """Penetrators at air bases: aircraft in the open first (several per missile), then shelters."""
+def _aircraft_on_ground(
+    st: Block, sf: SideFires, pen: np.ndarray, rng: np.random.Generator, parked: np.ndarray
+) -> None:
+    """Penetrators at air bases: aircraft in the open first (several per missile), then shelters (``parked``: the
+    aircraft on the ground at the target bases when the salvo was allocated, this step)."""
     p = st.P
-    parked = _parked(st, sf)
     sheltered = np.minimum(parked, sf.shelters)
     in_open = parked - sheltered
     kpm = col(p["aircraft_killed_per_missile"])

@@ -80,6 +80,7 @@ class FireMap:
         self.pools = PoolMap(self.pool_idx, n_pools)
         self.gmat = onehot(self.group_idx, n_groups)
         self.armed = self.gmat.sum(axis=0) > 0  # groups with at least one munition for this role
+        self.single = bool(np.all(self.gmat.sum(axis=0) <= 1))  # no group splits its demand over munitions
 
     def __len__(self) -> int:
         return len(self.pool_idx)
@@ -95,6 +96,8 @@ class FireMap:
         have = np.maximum(stock[:, self.pool_idx], 0.0)
         if pair_mask is not None:
             have = have * pair_mask
+        if self.single:  # one munition per group: its whole demand goes to it while there is any
+            return pool_fire(demand[:, self.group_idx] * (have > 0), self.pools, stock, expended)
         per_group = have @ self.gmat
         share = have / np.maximum(per_group[:, self.group_idx], 1e-12)
         return pool_fire(demand[:, self.group_idx] * share, self.pools, stock, expended)

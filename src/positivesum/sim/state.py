@@ -55,6 +55,33 @@ class Static:
         self.side_cols = {d: {side: np.flatnonzero(g.side == side) for side in (0, 1)} for d, g in s.groups.items()}
 
 
+Maps = dict[str, dict[str, FireMap]]
+SideMaps = dict[tuple[str, str, int], FireMap]
+
+
+def _constants(s: CampaignSetup) -> tuple[Maps, Static, SideMaps]:
+    """Fire maps and per-block constants of a setup, built once and kept on it: they depend only on which
+    groups, pools and pairs exist, which callers that rescale a setup (counts, stocks) do not change."""
+    cached: tuple[Maps, Static, SideMaps] | None = getattr(s, "_block_constants", None)
+    if cached is not None:
+        return cached
+    maps = {
+        d: {r: FireMap(gi, pi, len(s.groups[d]), len(s.pools.label)) for r, (gi, pi) in roles.items()}
+        for d, roles in s.fire_pairs.items()
+    }
+    static = Static(s, maps)
+    # the same pairs split by side: a phase run for one side touches only its own pairs
+    side_maps: SideMaps = {}
+    for d, roles in s.fire_pairs.items():
+        for r, (gi, pi) in roles.items():
+            for side in (0, 1):
+                keep = s.groups[d].side[gi] == side if len(gi) else np.zeros(0, dtype=bool)
+                side_maps[(d, r, side)] = FireMap(gi[keep], pi[keep], len(s.groups[d]), len(s.pools.label))
+    out = (maps, static, side_maps)
+    object.__setattr__(s, "_block_constants", out)
+    return out
+
+
 class Block:
     """State of one block of replications (see module docstring)."""
 
@@ -66,18 +93,7 @@ class Block:
         self.A = draws.attrs
         self.eff = draws.eff
         self.scalar = draws.scalar
-        self.maps = {
-            d: {r: FireMap(gi, pi, len(s.groups[d]), len(s.pools.label)) for r, (gi, pi) in roles.items()}
-            for d, roles in s.fire_pairs.items()
-        }
-        self.static = Static(s, self.maps)
-        # the same pairs split by side: a phase run for one side touches only its own pairs
-        self.side_maps: dict[tuple[str, str, int], FireMap] = {}
-        for d, roles in s.fire_pairs.items():
-            for r, (gi, pi) in roles.items():
-                for side in (0, 1):
-                    keep = s.groups[d].side[gi] == side if len(gi) else np.zeros(0, dtype=bool)
-                    self.side_maps[(d, r, side)] = FireMap(gi[keep], pi[keep], len(s.groups[d]), len(s.pools.label))
+        self.maps, self.static, self.side_maps = _constants(s)
         self.index = np.arange(reps)
         self.outer = draws.outer
         self._timing(draws)
