@@ -36,7 +36,7 @@ _RADICALS = range(0x2E80, 0x2FE0)  # CJK Radicals Supplement and Kangxi Radicals
 
 
 def cjk_characters(html: str) -> set[str]:
-    """The East Asian characters of a page, including those inside JSON ``\\uXXXX`` escapes (chart specs)."""
+    """The East Asian characters of a page, including those written as JSON unicode escapes in the chart specs."""
     text = html + "".join(chr(int(m, 16)) for m in _ESCAPE.findall(html))
     return {c for c in text if ord(c) >= 0x2E80 and ord(c) not in _RADICALS and not 0xD800 <= ord(c) < 0xE000}
 
