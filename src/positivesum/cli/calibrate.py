@@ -40,7 +40,7 @@ def _print_calibration(result: dict) -> None:
                 _num(r["model"]),
                 f"{_num(r['interval'][0])}–{_num(r['interval'][1])}",
                 f"{_num(r['accepted'][0])}–{_num(r['accepted'][1])}",
-                _c("pass") if r["ok"] else _c("FAIL"),
+                (_c("pass") if r["ok"] else _c("FAIL")) + ("" if r.get("conclusive", True) else " ?"),
             )
         out.print(table)
     out.print(
@@ -49,6 +49,15 @@ def _print_calibration(result: dict) -> None:
         ),
         markup=False,
     )
+    noisy = sum(1 for r in result["rows"] if not r.get("conclusive", True))
+    if noisy:
+        out.print(
+            _c(
+                "? marks {n} verdicts within Monte Carlo noise: the 95% interval (outer draws as the unit) crosses "
+                "the band's edge; more replications decide them."
+            ).format(n=noisy),
+            markup=False,
+        )
 
 
 @guarded

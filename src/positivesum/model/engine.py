@@ -62,7 +62,7 @@ class EngineParameters(Strict):
     logistics_repair_days: NonNegative = unit("days")
     """Days to restore a base's logistics capacity from full destruction (linear repair)."""
     port_time_days: NonNegative = unit("days per rearm cycle")
-    """Days of each rearm cycle (``naval_rearm_days``) a ship spends alongside in its home port, exposed to strikes."""
+    """Days of each rearm cycle (``naval_rearm_days`` plus the haul to port) a ship spends alongside, exposed to strikes."""
     kill_chain_hours: NonNegative = unit("hours")
     """Sensor-to-shooter time against a moving target with command and control intact."""
     c2_latency_share_in_kill_chain: Fraction = unit("fraction")
@@ -79,7 +79,9 @@ class EngineParameters(Strict):
     naval_transit_km_per_day: NonNegative = unit("km/day")
     """Speed of advance of ships and sealifted forces moving from their base to the theatre."""
     naval_rearm_days: NonNegative = unit("days")
-    """Days a ship or submarine needs to fire its launch cells, withdraw, reload in port and return."""
+    """Turnaround inside the theatre of a ship or submarine that has fired its launch cells: withdraw to the
+    theatre's edge, reload alongside and return. The haul from the edge to the reloading port and back is added
+    per ship from geometry (``naval_transit_km_per_day``; methodology §3.4)."""
     launcher_salvos_per_day: NonNegative = unit("salvos/day")
     """Salvos a land-based missile launcher fires per day (reload from nearby stocks)."""
     ship_missile_range_margin: NonNegative = unit("ratio")

@@ -126,6 +126,14 @@ class Base(Sourced):
     """Aircraft that hardened shelters can protect."""
     runway_repair_days: NonNegative | None = unit("days", default=None)
     """Days to restore a cratered runway to operation."""
+    aircraft_capacity: NonNegative | None = unit("aircraft", default=None)
+    """Combat and support aircraft the base can operate at once (ramp and parking space, fuel and munitions
+    handling). Aircraft moved here because another host refuses access fill what the data's own forces leave;
+    the rest move on to the next own base, or cannot fight if there is none (RAND, Shlapak et al. 2009,
+    *A Question of Balance*: ramp space at Guam limits what the US can fly from it). None: no limit stated."""
+    reloads_ships: bool = True
+    """Whether ships can reload their missile cells here (a port with munitions handling). False for an
+    operating area at sea: ships stationed there reload at the nearest port their actor may use."""
     access_exceptions: dict[Identifier, AccessLevel] = Field(default_factory=dict)
     """Per-scenario access rule for this base that differs from the scenario's host-nation level (key: scenario id)."""
     stationed_personnel: dict[Identifier, NonNegative] = Field(

@@ -127,17 +127,45 @@ def _inventory(setup: CampaignSetup, actor: str, domains: tuple[str, ...]) -> fl
     return float(sum((g.total * (g.actor == idx)).sum() for dom, g in setup.groups.items() if dom in domains))
 
 
-def _mean(values: np.ndarray, scale: float = 1.0) -> Value:
-    stat = mean_ci(np.asarray(values, dtype=float) / scale)
-    return (stat["mean"], stat["ci95"][0], stat["ci95"][1])
+def _clustered(values: np.ndarray, outer: np.ndarray) -> Value:
+    """Mean of the finite values with a 95% interval that treats the outer draws as the sampling unit.
+
+    Replications of one outer draw share its parameters, so they are not independent; the ratio estimator
+    over clusters (Cochran 1977, *Sampling Techniques*, §6.13) gives the honest interval. With fewer than two
+    outer draws it falls back to the replication-level interval."""
+    v = np.asarray(values, dtype=float)
+    ok = np.isfinite(v)
+    if not ok.any():
+        return (float("nan"),) * 3
+    _, inv = np.unique(outer, return_inverse=True)
+    totals = np.bincount(inv, weights=np.where(ok, v, 0.0))
+    counts = np.bincount(inv, weights=ok.astype(float))
+    m = float(totals.sum() / counts.sum())
+    k = len(totals)
+    if k < 2:
+        stat = mean_ci(v)
+        return (stat["mean"], stat["ci95"][0], stat["ci95"][1])
+    resid = (totals - m * counts) / counts.mean()
+    half = 1.96 * float(resid.std(ddof=1)) / math.sqrt(k)
+    return (m, m - half, m + half)
+
+
+def _outer(result: CampaignResult) -> np.ndarray:
+    out: np.ndarray = result.data["outer_draw"].values
+    return out
+
+
+def _mean(values: np.ndarray, outer: np.ndarray, scale: float = 1.0) -> Value:
+    return _clustered(np.asarray(values, dtype=float) / scale, outer)
 
 
 def _share(result: CampaignResult, grades: tuple[str, ...]) -> Value:
+    """Share of replications with one of the grades, with the clustered interval (at least as wide as Wilson's)."""
     g = result.data["grade"].values
-    k = int(np.isin(g, grades).sum())
-    n = len(g)
-    low, high = wilson_interval(k, n)
-    return (k / n if n else float("nan"), low, high)
+    hit = np.isin(g, grades).astype(float)
+    p, c_low, c_high = _clustered(hit, _outer(result))
+    w_low, w_high = wilson_interval(int(hit.sum()), len(hit))
+    return (p, max(0.0, min(c_low, w_low)), min(1.0, max(c_high, w_high)))
 
 
 def _ratio(num: np.ndarray, den: np.ndarray) -> Value:
@@ -156,6 +184,7 @@ def _ratio(num: np.ndarray, den: np.ndarray) -> Value:
 
 def base_values(result: CampaignResult, setup: CampaignSetup) -> dict[str, Value]:
     """The model's value of every §1 target, with a 95% interval."""
+    o = _outer(result)
     d = result.data
     fleet = ("surface", "amphibious")
     us_air = _loss(result, "USA", ("air",))
@@ -163,26 +192,28 @@ def base_values(result: CampaignResult, setup: CampaignSetup) -> dict[str, Value
         d["aircraft_lost_on_ground"].sel(participant="USA").values if "USA" in d["participant"].values else us_air * 0
     )
     decided = d["decided_day"].values
-    decided = decided[np.isfinite(decided)]
+    decided = np.where(np.isfinite(decided), decided, np.nan)
     return {
-        "prc_ships_lost": _mean(_loss(result, "PRC", fleet)),
-        "prc_amphibious_lost": _mean(_loss(result, "PRC", ("amphibious",))),
-        "prc_amphibious_share_lost": _mean(1.0 - d["adversary_lift_remaining"].values),
-        "prc_aircraft_lost": _mean(_loss(result, "PRC", ("air",))),
-        "us_aircraft_lost": _mean(us_air),
+        "prc_ships_lost": _mean(_loss(result, "PRC", fleet), o),
+        "prc_amphibious_lost": _mean(_loss(result, "PRC", ("amphibious",)), o),
+        "prc_amphibious_share_lost": _mean(1.0 - d["adversary_lift_remaining"].values, o),
+        "prc_aircraft_lost": _mean(_loss(result, "PRC", ("air",)), o),
+        "us_aircraft_lost": _mean(us_air, o),
         "us_share_lost_on_ground": _ratio(ground, us_air),
-        "us_carriers_lost": _mean(_loss(result, "USA", ("surface",), only=CARRIER_CLASSES)),
-        "us_surface_combatants_lost": _mean(_loss(result, "USA", ("surface",), exclude=CARRIER_CLASSES)),
-        "jpn_aircraft_lost": _mean(_loss(result, "JPN", ("air",))),
-        "jpn_ships_lost": _mean(_loss(result, "JPN", fleet)),
+        "us_carriers_lost": _mean(_loss(result, "USA", ("surface",), only=CARRIER_CLASSES), o),
+        "us_surface_combatants_lost": _mean(_loss(result, "USA", ("surface",), exclude=CARRIER_CLASSES), o),
+        "jpn_aircraft_lost": _mean(_loss(result, "JPN", ("air",)), o),
+        "jpn_ships_lost": _mean(_loss(result, "JPN", fleet), o),
         "twn_surface_ships_share_lost": _mean(
-            _loss(result, "TWN", ("surface",)), max(_inventory(setup, "TWN", ("surface",)), 1)
+            _loss(result, "TWN", ("surface",)), o, scale=max(_inventory(setup, "TWN", ("surface",)), 1)
         ),
-        "twn_air_force_share_lost": _mean(_loss(result, "TWN", ("air",)), max(_inventory(setup, "TWN", ("air",)), 1)),
+        "twn_air_force_share_lost": _mean(
+            _loss(result, "TWN", ("air",)), o, scale=max(_inventory(setup, "TWN", ("air",)), 1)
+        ),
         "us_casualties": _mean(
-            d["casualties"].sel(participant="USA").values if "USA" in d["participant"].values else us_air * 0
+            d["casualties"].sel(participant="USA").values if "USA" in d["participant"].values else us_air * 0, o
         ),
-        "decided_day": _mean(decided) if decided.size else (float("nan"),) * 3,
+        "decided_day": _mean(decided, o),
     }
 
 
@@ -198,6 +229,8 @@ def _row(set_name: str, t: Target, value: Value) -> dict[str, Any]:
         "model": model,
         "interval": [m_lo, m_hi],
         "ok": bool(lo <= model <= hi) if math.isfinite(model) else False,
+        # the verdict stands only if the whole interval is on one side of the band's edges
+        "conclusive": bool((lo <= m_lo and m_hi <= hi) or m_hi < lo or m_lo > hi) if math.isfinite(model) else True,
         "note": t.note,
     }
 
@@ -269,6 +302,7 @@ def set_rows(
 
 
 def _pessimistic(result: CampaignResult, setup: CampaignSetup) -> list[dict[str, Any]]:
+    o = _outer(result)
     d = result.data
     v = base_values(result, setup)
     rows = _grade_rows(
@@ -315,7 +349,7 @@ def _pessimistic(result: CampaignResult, setup: CampaignSetup) -> list[dict[str,
                 band_low=0.0,
                 band_high=0.25,
             ),
-            _mean(d["share_held_end"].values),
+            _mean(d["share_held_end"].values, o),
         ),
         _row(
             "pessimistic",
@@ -328,7 +362,7 @@ def _pessimistic(result: CampaignResult, setup: CampaignSetup) -> list[dict[str,
                 band_low=14,
                 band_high=35,
             ),
-            _mean(d["campaign_days"].values),
+            _mean(d["campaign_days"].values, o),
         ),
         _row(
             "pessimistic",
@@ -352,6 +386,7 @@ def _pessimistic(result: CampaignResult, setup: CampaignSetup) -> list[dict[str,
 
 
 def _optimistic(result: CampaignResult, setup: CampaignSetup, base: CampaignResult | None) -> list[dict[str, Any]]:
+    o = _outer(result)
     d = result.data
     v = base_values(result, setup)
     rows = _grade_rows("optimistic", result, ("adversary_defeat",), "both optimistic runs decisive Chinese defeats")
@@ -384,7 +419,7 @@ def _optimistic(result: CampaignResult, setup: CampaignSetup, base: CampaignResu
                 band_low=4,
                 band_high=10.5,
             ),
-            _mean(reached),
+            _mean(reached, o),
         )
     )
     rows.append(
@@ -436,6 +471,7 @@ def _optimistic(result: CampaignResult, setup: CampaignSetup, base: CampaignResu
 
 
 def _blockade(result: CampaignResult, setup: CampaignSetup) -> list[dict[str, Any]]:
+    o = _outer(result)
     d = result.data
     rows = []
     rows.append(
@@ -450,7 +486,7 @@ def _blockade(result: CampaignResult, setup: CampaignSetup) -> list[dict[str, An
                 band_low=21,
                 band_high=140,
             ),
-            _mean(d["campaign_days"].values),
+            _mean(d["campaign_days"].values, o),
         )
     )
     for cid, low, high, note in (
@@ -473,7 +509,7 @@ def _blockade(result: CampaignResult, setup: CampaignSetup) -> list[dict[str, An
                     band_low=low,
                     band_high=high,
                 ),
-                _mean(day[ran]) if ran.any() else (float("nan"),) * 3,
+                _mean(np.where(ran, day, np.nan), o),
             )
         )
     elec = d["electricity_min"].values
@@ -494,7 +530,7 @@ def _blockade(result: CampaignResult, setup: CampaignSetup) -> list[dict[str, An
                 band_low=0.1,
                 band_high=0.35,
             ),
-            _mean(elec[coal_out]) if coal_out.any() else (float("nan"),) * 3,
+            _mean(np.where(coal_out, elec, np.nan), o),
         )
     )
     if "USA" in d["participant"].values:
@@ -510,7 +546,7 @@ def _blockade(result: CampaignResult, setup: CampaignSetup) -> list[dict[str, An
                     band_low=1000,
                     band_high=31500,
                 ),
-                _mean(d["casualties"].sel(participant="USA").values),
+                _mean(d["casualties"].sel(participant="USA").values, o),
             )
         )
     return rows

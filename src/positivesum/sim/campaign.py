@@ -87,7 +87,8 @@ def run_block(
         st.act = {d: (st.active_step[d] <= t).astype(float) for d in G}
         # ships alongside: those not yet sailing at a port, and the share of each rearm cycle in port (for a
         # landing fleet: the part loading or unloading, the rest crossing in waves)
-        port_share = col(p["port_time_days"]) / np.maximum(col(p["naval_rearm_days"]), 1e-9)
+        cycle_days = col(p["naval_rearm_days"]) + G["surface"].rearm_transit_days
+        port_share = col(p["port_time_days"]) / np.maximum(cycle_days, 1e-9)
         st.in_port = {
             "surface": port_base["surface"] * np.where(st.act["surface"] > 0, port_share, 1.0),
             "amphibious": port_base["amphibious"]

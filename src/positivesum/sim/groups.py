@@ -21,6 +21,7 @@ _FLOAT_COLUMNS = (
     "arrival_day",
     "active_day",
     "sail_days",
+    "rearm_transit_days",
     "count_low",
     "count_high",
 )
@@ -50,6 +51,7 @@ class Groups:
     arrival_day: np.ndarray  # data arrival day (reinforcements; 0 otherwise)
     active_day: np.ndarray  # central active day (before rounding to steps)
     sail_days: np.ndarray  # days to sail from the base into the theatre (naval domains beyond the radius)
+    rearm_transit_days: np.ndarray  # days to and from the port where a ship reloads, beyond the theatre radius
     host: np.ndarray  # int64: participant index of the base's host if another participant, else -1
     arrival_kind: np.ndarray  # int64: NO_ARRIVAL, REINFORCEMENT or MOBILISATION
     home_ground: np.ndarray  # bool: ground troops on their own soil (act without a political decision)

@@ -9,6 +9,7 @@ outer loop of the Monte Carlo (uncertainty.py). See docs/methodology/campaign.md
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -138,6 +139,9 @@ class CampaignSetup:
     params: dict[str, float]
     param_ranges: dict[str, tuple[float, float]] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
+    #: Ranged quantities held at given values, by the outer loop's names (``engine.X``, ``class.C.attr``…;
+    #: uncertainty.sample): a value, or one value per outer draw of a block. Empty: none (sensitivity designs).
+    pinned: dict[str, float | np.ndarray] = field(default_factory=dict)
 
 
 def _latency_days(ds: Dataset, sc: Scenario) -> dict[tuple[str, str], float]:
@@ -156,19 +160,35 @@ def _latency_days(ds: Dataset, sc: Scenario) -> dict[tuple[str, str], float]:
     return out
 
 
-def _home_base(ds: Dataset, actor: str, origin: str, air: bool) -> str | None:
-    """Nearest base the actor may fight from: its own bases first (used when access is refused)."""
+def _home_bases(ds: Dataset, actor: str, origin: str, air: bool) -> list[str]:
+    """The actor's own bases it may fight from, nearest to ``origin`` first (used when access is refused)."""
     ob = ds.bases[origin]
-    best, best_d = None, math.inf
+    found: list[tuple[float, str]] = []
     for bid, b in ds.bases.items():
         if b.host != actor or b.kind == "source":
             continue
         if air and (b.runways is None or b.runways.value <= 0):
             continue
-        d = great_circle_km(ob.lat_deg, ob.lon_deg, b.lat_deg, b.lon_deg)
-        if d < best_d:
-            best, best_d = bid, d
-    return best
+        found.append((great_circle_km(ob.lat_deg, ob.lon_deg, b.lat_deg, b.lon_deg), bid))
+    return [bid for _, bid in sorted(found)]
+
+
+def _rearm_port_km(
+    ds: Dataset, sc: Scenario, sc_id: str, actor: str, base_id: str, theatre_km: Callable[[str], float]
+) -> float:
+    """Distance to the theatre of the port where the actor's ships reload their cells.
+
+    The nearest port (to the theatre) of their own or of a participating host granting them full access; their
+    own base if there is none. VLS cells cannot be reloaded at sea in practice (methodology §3.4), so a ship
+    withdraws to such a port: a longer haul when a host refuses access."""
+    ports = [
+        float(theatre_km(bid))
+        for bid, pb in ds.bases.items()
+        if pb.kind in ("naval", "mixed")
+        and pb.reloads_ships
+        and (pb.host == actor or (pb.host in sc.participants and access_for(ds, sc, sc_id, bid, actor) == "full"))
+    ]
+    return min(ports) if ports else float(theatre_km(base_id))
 
 
 def access_for(ds: Dataset, sc: Scenario, sc_id: str, base_id: str, actor: str) -> str:
@@ -294,12 +314,37 @@ def build_setup(ds: Dataset, scenario_id: str) -> CampaignSetup:
         if actor == sc.intervening_actor and domain not in LEVEL_DOMAINS[level]:
             return
         if side_of[actor] == BLUE and access_for(ds, sc, scenario_id, base_id, actor) != "full":
-            home = _home_base(ds, actor, base_id, air=domain == "air")
-            if home is None:
-                notes.append(f"{actor} {cls_id} at {base_id}: access refused and no own base to move to; not used")
-                return
-            notes.append(f"{actor} {cls_id} at {base_id}: access refused, operates from {home}")
-            base_id = home
+            left = count
+            for home in _home_bases(ds, actor, base_id, air=domain == "air"):
+                room = left if domain != "air" else float(math.floor(min(left, aircraft_room(home))))
+                if room <= 0:
+                    continue
+                notes.append(f"{actor} {cls_id} at {base_id}: access refused, {room:g} operate from {home}")
+                if domain == "air":
+                    aircraft_used[home] = aircraft_used.get(home, 0.0) + room
+                _place(actor, cls_id, home, room, arrival_day, q, count)
+                left -= room
+                if left <= 0:
+                    return
+            notes.append(f"{actor} {cls_id} at {base_id}: access refused and no own base with room; {left:g} not used")
+            return
+        _place(actor, cls_id, base_id, count, arrival_day, q, count)
+
+    def aircraft_room(base_id: str) -> float:
+        cap = ds.bases[base_id].aircraft_capacity
+        return math.inf if cap is None else max(0.0, cap.value - aircraft_used.get(base_id, 0.0))
+
+    def _place(
+        actor: str,
+        cls_id: str,
+        base_id: str,
+        count: float,
+        arrival_day: float | None,
+        q: Quantity | None,
+        listed: float,
+    ) -> None:
+        cls = ds.capability_classes[cls_id]
+        domain = cls.domain
         distance = theatre_km(base_id)
         if domain == "ground" and side_of[actor] == BLUE and distance > p["theatre_radius_km"]:
             return  # defenders fight where they are based; ground forces elsewhere stay home
@@ -318,7 +363,11 @@ def build_setup(ds: Dataset, scenario_id: str) -> CampaignSetup:
             kind = REINFORCEMENT
         elif mobilising and side_of[actor] == RED and domain in MOBILISED:
             kind = MOBILISATION
-        low, value, high = _bounds(q, count) if q is not None else (count, count, count)
+        rearm = 0.0
+        if domain in NAVAL:
+            port_km = _rearm_port_km(ds, sc, scenario_id, actor, base_id, theatre_km)
+            rearm = 2.0 * max(0.0, port_km - p["theatre_radius_km"]) / max(p["naval_transit_km_per_day"], 1.0)
+        low, value, high = _bounds(q, listed) if q is not None else (listed, listed, listed)
         rows[domain].add(
             label=f"{actor}:{cls_id}@{base_id}",
             actor=actors.index(actor),
@@ -335,6 +384,7 @@ def build_setup(ds: Dataset, scenario_id: str) -> CampaignSetup:
             arrival_day=0.0 if arrival_day is None else arrival_day,
             active_day=0.0,
             sail_days=sail,
+            rearm_transit_days=rearm,
             host=host,
             arrival_kind=kind,
             home_ground=domain == "ground" and host_actor == actor,
@@ -343,6 +393,20 @@ def build_setup(ds: Dataset, scenario_id: str) -> CampaignSetup:
             attrs={**_class_attrs(cls, domain), "at_sea": float(ds.bases[base_id].kind == "naval")},
             ranges=_class_ranges(cls, domain),
         )
+
+    # Aircraft the data already puts at each base (forces and reinforcements) fill its capacity first.
+    aircraft_used: dict[str, float] = {}
+    for actor, part in sc.participants.items():
+        for cls_id, by_base in ds.forces.get(actor, {}).items():
+            if ds.capability_classes[cls_id].domain != "air":
+                continue
+            for base_id, qty in by_base.items():
+                if access_for(ds, sc, scenario_id, base_id, actor) == "full":
+                    aircraft_used[base_id] = aircraft_used.get(base_id, 0.0) + qty.value * part.commitment.value
+    for rf in sc.reinforcements:
+        if ds.capability_classes[rf.capability].domain == "air" and rf.actor in sc.participants:
+            if access_for(ds, sc, scenario_id, rf.destination, rf.actor) == "full":
+                aircraft_used[rf.destination] = aircraft_used.get(rf.destination, 0.0) + rf.count
 
     # Reinforcements are drawn from the pool at their origin: what moves is not also counted at home.
     moved: dict[tuple[str, str, str], float] = {}

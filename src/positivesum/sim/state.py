@@ -254,7 +254,8 @@ class Block:
         if domain == "missile":
             per_day = col(self.P["launcher_salvos_per_day"])
         else:
-            per_day = self.port_logistics[domain] / np.maximum(col(self.P["naval_rearm_days"]), 1e-9)
+            cycle_days = col(self.P["naval_rearm_days"]) + g.rearm_transit_days  # turnaround + the haul to port
+            per_day = self.port_logistics[domain] / np.maximum(cycle_days, 1e-9)
         out: np.ndarray = (
             self.n[domain] * cells * s.role_share[domain][role] * per_day * s.dt_days * self.act[domain] * armed
         )

@@ -17,7 +17,7 @@ blockade stocks. ``enabled=False`` holds everything at its central value (the in
 from __future__ import annotations
 
 import zlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -51,6 +51,8 @@ class Draws:
     scalar: dict[str, np.ndarray]  # scenario quantities, (R,)
     per_actor: dict[str, np.ndarray]  # (R, A)
     outer: np.ndarray  # (R,) index of the outer draw within the block
+    #: every ranged quantity of the setup by name: (low, mode, high) (filled where ranges are drawn or pinned)
+    quantities: dict[str, tuple[float, float, float]] = field(default_factory=dict)
 
 
 class _Specs:
@@ -89,6 +91,15 @@ class _Specs:
             u[:, j] = stream.random(n_outer)
         return triangular(np.array(self.low), np.array(self.mode), np.array(self.high), u)
 
+    def pin(self, d: np.ndarray, values: dict[str, float | np.ndarray], drawn: bool) -> np.ndarray:
+        """Draws with the named quantities at the given values (a value, or one per outer draw); the others
+        as drawn, or at their central values when not ``drawn``."""
+        out = d.copy() if drawn else np.broadcast_to(np.array(self.mode), d.shape).copy()
+        for j, name in enumerate(self.names):
+            if name in values:
+                out[:, j] = values[name]
+        return out
+
 
 def _pick(draws: np.ndarray, cols: np.ndarray, central: np.ndarray) -> np.ndarray:
     """Per outer draw, the drawn value where a column exists and the central value elsewhere."""
@@ -99,7 +110,11 @@ def _pick(draws: np.ndarray, cols: np.ndarray, central: np.ndarray) -> np.ndarra
 
 
 def sample(setup: CampaignSetup, reps: int, rng: np.random.Generator, enabled: bool) -> Draws:
-    """Draw the outer loop for one block of ``reps`` replications (nothing is drawn when not ``enabled``)."""
+    """Draw the outer loop for one block of ``reps`` replications (nothing is drawn when not ``enabled``).
+
+    Quantities named in ``setup.pinned`` take the values given there in every outer draw, whether or not the
+    others are drawn (sensitivity designs: services/sensitivity.py)."""
+    enabled, drawn = enabled or bool(setup.pinned), enabled
     n_outer = -(-reps // INNER_REPLICATIONS)
     outer = np.arange(reps) // INNER_REPLICATIONS
     specs = _Specs()
@@ -172,6 +187,8 @@ def sample(setup: CampaignSetup, reps: int, rng: np.random.Generator, enabled: b
         for n in pa_names
     }
     d = specs.draw(n_outer, rng)
+    if setup.pinned:
+        d = specs.pin(d, setup.pinned, drawn)
 
     def expand(x: np.ndarray) -> np.ndarray:
         return x[outer]
@@ -196,7 +213,8 @@ def sample(setup: CampaignSetup, reps: int, rng: np.random.Generator, enabled: b
     count_factor = {dom: expand(_pick(d, c_cols[dom], np.ones(len(g)))) for dom, g in s.groups.items()}
     scalar = {n: expand(_pick(d, sc_cols[n], np.array(s.ranges.scalar[n][1]))) for n in sc_names}
     per_actor = {n: expand(_pick(d, pa_cols[n], s.ranges.per_actor[n][1])) for n in pa_names}
-    return Draws(params, attrs, eff, stock0, count_factor, scalar, per_actor, outer)
+    quantities = {n: (lo, mo, hi) for n, lo, mo, hi in zip(specs.names, specs.low, specs.mode, specs.high)}
+    return Draws(params, attrs, eff, stock0, count_factor, scalar, per_actor, outer, quantities)
 
 
 def col(x: float | np.ndarray) -> float | np.ndarray:

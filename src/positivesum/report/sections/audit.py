@@ -165,6 +165,7 @@ def calibration(analysis: dict, tr) -> Section | None:
                 tr("Model, 95% interval low"): r["interval"][0],
                 tr("Model, 95% interval high"): r["interval"][1],
                 tr("Within band"): yes if r["ok"] else no,
+                tr("Verdict beyond Monte Carlo noise"): yes if r.get("conclusive", True) else no,
             }
             for name, one in cal["sets"].items()
             for r in one["rows"]
