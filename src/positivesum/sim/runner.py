@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 
 from ..model.dataset import Dataset
+from . import cache
 from .campaign import run_block
 from .results import CampaignResult
 from .setup import CampaignSetup, build_setup
@@ -63,6 +64,14 @@ def simulate_setup(
     """Simulate a prepared scenario; ``progress(n)`` is called as blocks of n replications finish."""
     if reps < 1:
         raise ValueError("reps must be at least 1")
+    key = cache.key(setup, reps, seed, sample_parameters) if cache.active() is not None else None
+    hit = cache.load(key) if key is not None else None
+    if hit is not None:  # the same set-up, replications, seed and engine code: the same arrays (sim/cache.py)
+        if progress:
+            progress(reps)
+        result = CampaignResult.from_arrays(setup, hit[0], hit[1], seed=seed, reps=reps)
+        result.meta["parameter_uncertainty"] = sample_parameters
+        return result
     sizes = block_sizes(reps)
     seqs = np.random.SeedSequence(seed).spawn(len(sizes))
     jobs = [(setup, n, sq, sample_parameters) for n, sq in zip(sizes, seqs)]
@@ -83,6 +92,8 @@ def simulate_setup(
         part[0]["outer"] = part[0]["outer"] + offset
     merged = {k: np.concatenate([p[0][k] for p in parts], axis=0) for k in parts[0][0]}
     trace = {key: sum((p[1][key] for p in parts), np.zeros(setup.steps)) / reps for key in parts[0][1]}
+    if key is not None:
+        cache.store(key, merged, trace)
     result = CampaignResult.from_arrays(setup, merged, trace, seed=seed, reps=reps)
     result.meta["parameter_uncertainty"] = sample_parameters
     return result

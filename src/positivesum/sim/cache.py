@@ -1,0 +1,135 @@
+"""A content-addressed cache of simulation results: the same set-up, replications, seed and engine code give
+the same arrays, so they are computed once (issue 15: the main job asks for hundreds of simulations, many of
+them repeated between runs while an analyst iterates on something else).
+
+The key is a SHA-256 digest of everything the result depends on: every field of the :class:`CampaignSetup`
+(the data after overrides, the scenario, the engine parameters — walked canonically, so the digest does not
+depend on the process or on hash randomisation), the replications, the seed, whether parameters are sampled,
+and the engine's own source code (every ``.py`` file of this package) with the package version. A change to any
+of them is a different key: a stale result cannot be read back. Entries are ``.npz`` files written atomically
+(temporary file, then rename) and read with ``allow_pickle=False``.
+
+Off by default: nothing is read or written unless a directory is activated with :func:`activated` (the
+services turn it on for the main job, with the user's ``--cache-dir``). Engines stay free of I/O otherwise.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import os
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+_ACTIVE: ContextVar[Path | None] = ContextVar("positivesum_sim_cache", default=None)
+
+Arrays = dict[str, np.ndarray]
+
+
+@contextmanager
+def activated(directory: Path | None) -> Iterator[None]:
+    """Use ``directory`` (created if needed) as the simulation cache inside the ``with`` block; None: no cache."""
+    if directory is not None:
+        Path(directory).mkdir(parents=True, exist_ok=True)
+    token = _ACTIVE.set(None if directory is None else Path(directory))
+    try:
+        yield
+    finally:
+        _ACTIVE.reset(token)
+
+
+def active() -> Path | None:
+    """The activated cache directory, if any."""
+    return _ACTIVE.get()
+
+
+@cache
+def code_digest() -> str:
+    """SHA-256 of the engine's source files and the package version (a new engine never reads old results)."""
+    from .. import __version__
+
+    h = hashlib.sha256(__version__.encode())
+    here = Path(__file__).resolve().parent
+    for path in sorted(here.rglob("*.py")):
+        h.update(path.relative_to(here).as_posix().encode())
+        h.update(path.read_bytes())
+    return h.hexdigest()
+
+
+def _feed(obj: Any, h: Any) -> None:
+    """Feed a canonical encoding of ``obj`` to the hash ``h`` (dataclasses, mappings, sequences, arrays, scalars)."""
+    if isinstance(obj, np.ndarray):
+        h.update(b"A" + str(obj.dtype).encode() + str(obj.shape).encode())
+        h.update(np.ascontiguousarray(obj).tobytes() if obj.dtype != object else repr(obj.tolist()).encode())
+    elif dataclasses.is_dataclass(obj) and not isinstance(obj, type):
+        h.update(b"D" + type(obj).__name__.encode())
+        for f in dataclasses.fields(obj):
+            h.update(f.name.encode())
+            _feed(getattr(obj, f.name), h)
+    elif isinstance(obj, dict):
+        h.update(b"M%d" % len(obj))
+        for k in sorted(obj, key=repr):
+            _feed(k, h)
+            _feed(obj[k], h)
+    elif isinstance(obj, (list, tuple)):
+        h.update(b"L%d" % len(obj))
+        for item in obj:
+            _feed(item, h)
+    elif isinstance(obj, (set, frozenset)):
+        h.update(b"S%d" % len(obj))
+        for item in sorted(obj, key=repr):
+            _feed(item, h)
+    elif hasattr(obj, "model_dump"):  # a pydantic model of the data (the scenario): its JSON form
+        h.update(b"P" + type(obj).__name__.encode())
+        _feed(obj.model_dump(mode="json"), h)
+    elif isinstance(obj, (np.generic, int, float, str, bool, bytes)) or obj is None:
+        h.update(b"V" + repr(obj).encode())
+    else:  # anything else must say what it is, or it would be hashed by identity
+        raise TypeError(f"cannot digest a {type(obj).__name__} in a campaign set-up")
+
+
+def key(setup: Any, reps: int, seed: int, sample_parameters: bool) -> str:
+    """The cache key of one simulation."""
+    h = hashlib.sha256(code_digest().encode())
+    h.update(b"reps=%d seed=%d sample=%d" % (reps, seed, int(sample_parameters)))
+    _feed(setup, h)
+    return h.hexdigest()
+
+
+def load(k: str) -> tuple[Arrays, Arrays] | None:
+    """The cached per-replication arrays and trace of key ``k``, or None (no cache active, no entry, unreadable)."""
+    directory = active()
+    if directory is None:
+        return None
+    path = directory / f"sim-{k}.npz"
+    try:
+        with np.load(path, allow_pickle=False) as z:
+            arrays = {name[2:]: z[name] for name in z.files if name.startswith("a/")}
+            trace = {name[2:]: z[name] for name in z.files if name.startswith("t/")}
+    except (OSError, ValueError, KeyError):
+        return None
+    return arrays, trace
+
+
+def store(k: str, arrays: Arrays, trace: Arrays) -> None:
+    """Write an entry atomically; arrays that cannot be stored without pickling leave the cache untouched."""
+    directory = active()
+    if directory is None or any(v.dtype == object for v in arrays.values()):
+        return
+    fd, tmp = tempfile.mkstemp(prefix=".sim-", suffix=".npz", dir=directory)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            payload: dict[str, Any] = {f"a/{n}": v for n, v in arrays.items()}
+            payload.update({f"t/{n}": v for n, v in trace.items()})
+            np.savez(fh, **payload)
+        os.replace(tmp, directory / f"sim-{k}.npz")
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
