@@ -19,9 +19,11 @@ from typing import Any
 from .. import __version__, defaults
 from ..model.errors import InputError, Problem
 from ..model.loader import LoadedDataset
+from ..sim import cache as sim_cache
 from ..sim.results import json_safe
 from . import alliance as alliance_studies
 from . import plan as planning
+from . import sensitivity as sensitivity_studies
 from .data import get_scenario
 from .outputs import MANIFEST, StagingFolder, check_can_publish_folder, write_json, write_text_atomic
 from .simulate import simulate
@@ -285,85 +287,93 @@ def build_analysis(
                 command_line=command_line,
                 alliance_sections=alliance_sections,
             )
-    ds = ld.dataset
-    say = progress or (lambda *_a: None)
-    entries, calibration = {}, None
-    for i, sid in enumerate(chosen):
-        say(f"simulating {sid}", i, len(chosen))
-        done = [0]
+    # simulations are cached by content (set-up, replications, seed, engine code: sim/cache.py), so a second
+    # run of the main job on the same data computes nothing twice and gives identical numbers
+    with sim_cache.activated(cache_dir / "simulations"):
+        ds = ld.dataset
+        say = progress or (lambda *_a: None)
+        entries, calibration = {}, None
+        for i, sid in enumerate(chosen):
+            say(f"simulating {sid}", i, len(chosen))
+            done = [0]
 
-        def tick(n, i=i, sid=sid, done=done):
-            done[0] += n
-            say(f"simulating {sid}", i * reps + done[0], len(chosen) * reps)
+            def tick(n, i=i, sid=sid, done=done):
+                done[0] += n
+                say(f"simulating {sid}", i * reps + done[0], len(chosen) * reps)
 
-        result = simulate(ld, sid, reps, seed, progress=tick)
-        setup = build_setup(ds, sid)
-        entries[sid] = _scenario_entry(ld, sid, result, setup)
-    if CALIBRATION_SCENARIO in ds.scenarios and ds.engine is not None:
-        say("calibration runs (CSIS sets)", 0, 1)
-        calibration = _calibration(ld, reps, seed)
-    regimes = None
-    if ds.planning is not None and ds.options:
-        total = planning.surrogate_work(ld)
-        count = [0]
+            result = simulate(ld, sid, reps, seed, progress=tick)
+            setup = build_setup(ds, sid)
+            entries[sid] = _scenario_entry(ld, sid, result, setup)
+        if CALIBRATION_SCENARIO in ds.scenarios and ds.engine is not None:
+            say("calibration runs (CSIS sets)", 0, 1)
+            calibration = _calibration(ld, reps, seed)
+        regimes = None
+        if ds.planning is not None and ds.options:
+            total = planning.surrogate_work(ld)
+            count = [0]
 
-        def step(k):
-            count[0] += k
-            say("planning: fitting the deterrence surrogate", min(count[0], total), total)
+            def step(k):
+                count[0] += k
+                say("planning: fitting the deterrence surrogate", min(count[0], total), total)
 
-        regimes = json_safe(planning.compare_regimes(ld, seed=seed, reps=plan_reps, cache_dir=cache_dir, progress=step))
-    alliance = None
-    if ds.planning is not None and ds.options and alliance_sections:
-        ctx = planning.context(ld, None, seed, cache_dir)  # the surrogate compare_regimes fitted (cached)
-        alliance = json_safe(
-            alliance_studies.alliance_analysis(
-                ld,
-                ctx,
-                reps=alliance_reps,
-                seed=seed,
-                say=lambda step, done, total: say(f"planning: {step}", done, total),
+            regimes = json_safe(planning.compare_regimes(ld, seed=seed, reps=plan_reps, cache_dir=cache_dir, progress=step))
+        alliance = None
+        if ds.planning is not None and ds.options and alliance_sections:
+            ctx = planning.context(ld, None, seed, cache_dir)  # the surrogate compare_regimes fitted (cached)
+            alliance = json_safe(
+                alliance_studies.alliance_analysis(
+                    ld,
+                    ctx,
+                    reps=alliance_reps,
+                    seed=seed,
+                    say=lambda step, done, total: say(f"planning: {step}", done, total),
+                )
             )
+        sensitivity = None
+        if sensitivity_studies.BRIEFING_SCENARIO in chosen:  # a small grouped Morris design and PRIM (a few seconds)
+            say("sensitivity: which assumptions decide the outcome", 0, 1)
+            sensitivity = sensitivity_studies.briefing_study(ld, seed=seed)
+        prov = ld.provenance()
+        now = _dt.datetime.now(_dt.UTC).replace(microsecond=0)
+        return Analysis(
+            {
+                "alliance": alliance,
+                "sensitivity": sensitivity,
+                "schema": "positivesum.analysis/1",
+                "dataset": {"title": ds.title, "description": ds.description, "as_of": ds.as_of},
+                "labels": _labels(ld),
+                "scenarios": entries,
+                "regimes": regimes,
+                "budgets": _budgets(ld),
+                "calibration": calibration,
+                "sources": _sources(ld),
+                "planning": None
+                if ds.planning is None
+                else {
+                    "stalemate_weight": ds.planning.stalemate_weight.value,
+                    "horizon_years": int(ds.planning.horizon_years.value),
+                    "base_year": int(ds.planning.base_year.value),
+                    "adversary_growth_per_year": ds.planning.adversary_growth_per_year.value,
+                    "inflation_per_year": ds.planning.inflation_per_year.value,
+                    "surrogate_replications": int(ds.planning.surrogate_replications.value),
+                },
+                "reproducibility": {
+                    "version": __version__,
+                    "seed": seed,
+                    "replications": reps,
+                    "plan_replications": plan_reps,
+                    "alliance_replications": alliance_reps,
+                    "data_sha256": prov["data_sha256"],
+                    "files": prov["files"],
+                    "overrides": prov["overrides"],
+                    "sets": prov["sets"],
+                    "scenarios": chosen,
+                    "command_line": shlex.join(command_line if command_line is not None else sys.argv),
+                    "date": now.isoformat(),
+                    "python": sys.version.split()[0],
+                },
+            }
         )
-    prov = ld.provenance()
-    now = _dt.datetime.now(_dt.UTC).replace(microsecond=0)
-    return Analysis(
-        {
-            "alliance": alliance,
-            "schema": "positivesum.analysis/1",
-            "dataset": {"title": ds.title, "description": ds.description, "as_of": ds.as_of},
-            "labels": _labels(ld),
-            "scenarios": entries,
-            "regimes": regimes,
-            "budgets": _budgets(ld),
-            "calibration": calibration,
-            "sources": _sources(ld),
-            "planning": None
-            if ds.planning is None
-            else {
-                "stalemate_weight": ds.planning.stalemate_weight.value,
-                "horizon_years": int(ds.planning.horizon_years.value),
-                "base_year": int(ds.planning.base_year.value),
-                "adversary_growth_per_year": ds.planning.adversary_growth_per_year.value,
-                "inflation_per_year": ds.planning.inflation_per_year.value,
-                "surrogate_replications": int(ds.planning.surrogate_replications.value),
-            },
-            "reproducibility": {
-                "version": __version__,
-                "seed": seed,
-                "replications": reps,
-                "plan_replications": plan_reps,
-                "alliance_replications": alliance_reps,
-                "data_sha256": prov["data_sha256"],
-                "files": prov["files"],
-                "overrides": prov["overrides"],
-                "sets": prov["sets"],
-                "scenarios": chosen,
-                "command_line": shlex.join(command_line if command_line is not None else sys.argv),
-                "date": now.isoformat(),
-                "python": sys.version.split()[0],
-            },
-        }
-    )
 
 
 def write_report(analysis: dict, lang: str, out_dir: Path, *, force: bool = False) -> dict[str, Path]:

@@ -8,7 +8,7 @@ module of its family and put it in :data:`SECTIONS` where it belongs (docs/archi
 
 from __future__ import annotations
 
-from . import alliance, audit, overview, planning
+from . import alliance, audit, overview, planning, sensitivity
 
 SECTIONS = (
     overview.executive_summary,
@@ -21,6 +21,7 @@ SECTIONS = (
     alliance.intervention_matrix,
     alliance.roles,
     alliance.command,
+    sensitivity.sensitivity,
     audit.assumptions,
     audit.calibration,
     audit.data_sources,

@@ -1,0 +1,169 @@
+"""Where many independent runs execute: in this process, on a local Dask cluster, or on any Dask cluster.
+
+The API is two calls (used by sweeps and sensitivity designs, and open to other callers such as a job queue)::
+
+    with open_client(scheduler=None, workers=0) as client:      # None: run in this process
+        results = map_ordered(client, fn, items, progress, shared=big_object)
+
+* :func:`open_client` — ``scheduler`` ``"tcp://host:port"``: connect to a running cluster (``dask scheduler`` and
+  ``dask worker``, see docs/dask.md); else ``workers`` ≥ 1: start a local cluster of that many single-threaded
+  worker processes, closed on exit; else (``workers=0``, the default) no cluster: ``client`` is None and
+  :func:`map_ordered` runs the items one after the other here.
+* :func:`map_ordered` — ``fn(shared, item)`` (or ``fn(item)`` without ``shared``) for every item, results in the
+  order of ``items`` whatever order they finish in; ``progress(n)`` is called as ``n`` more items finish.
+  ``shared`` is sent once to every worker (``Client.scatter``), not once per task.
+
+Determinism contract: ``fn`` must be a pure module-level function of its arguments. Every random stream of a
+task derives from seeds carried by the item (``numpy.random.SeedSequence`` of the master seed, design point
+and replication block), never from the worker, the thread or the order of completion; so results are the same
+in this process and at any number of workers, and a task that is retried (``retries``) repeats itself exactly.
+Dask's local workers run one thread each with BLAS single-threaded (OPENBLAS_NUM_THREADS=1, Dask's default).
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import uuid
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from typing import Any
+
+from .. import defaults
+from ..model.errors import option_error
+
+#: How long to wait for a scheduler given with ``--scheduler`` before reporting that it cannot be reached.
+CONNECT_TIMEOUT_S = 10
+#: Times Dask re-runs a task whose worker died (tasks are pure, so a retry gives the same numbers).
+RETRIES = 2
+_ADDRESS = re.compile(r"^(tcp|tls|inproc|ucx|ws|wss)://[^\s/]+$")
+
+
+def check_cluster_options(scheduler: str | None, workers: int) -> None:
+    """``--scheduler`` (an address) and ``--workers`` (0 to MAX_WORKERS) before any work; not both."""
+    if isinstance(workers, bool) or not isinstance(workers, int) or not 0 <= workers <= defaults.MAX_WORKERS:
+        raise option_error(
+            "--workers",
+            f"must be a whole number from 0 to {defaults.MAX_WORKERS}, got {workers}",
+            "use 0 to run in this process, or e.g. --workers 2 for a local Dask cluster (results do not depend on it)",
+        )
+    if scheduler is None:
+        return
+    if not _ADDRESS.match(scheduler):
+        raise option_error(
+            "--scheduler",
+            f"'{scheduler}' is not a Dask scheduler address",
+            "give it as tcp://HOST:PORT, as `dask scheduler` prints it (see docs/dask.md)",
+        )
+    if workers:
+        raise option_error(
+            "--workers",
+            "--workers starts a local cluster, and --scheduler names another one",
+            "give one of them (the workers of a cluster given by --scheduler are started with `dask worker`)",
+        )
+
+
+def _probe(address: str) -> None:
+    """Fail fast (OSError) when nothing listens at a tcp:// address, instead of Dask's retries until the timeout."""
+    import socket
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(address)
+    if parts.scheme != "tcp" or parts.hostname is None or parts.port is None:
+        return
+    with socket.create_connection((parts.hostname, parts.port), timeout=CONNECT_TIMEOUT_S):
+        pass
+
+
+@contextmanager
+def open_client(scheduler: str | None = None, workers: int = 0, *, processes: bool = True) -> Iterator[Any]:
+    """A Dask ``Client`` for ``scheduler``, or for a local cluster of ``workers`` processes (threads with
+    ``processes=False``), closed on exit; None (run in this process) when neither is given. An unreachable
+    scheduler is an :class:`InputError` on ``--scheduler``."""
+    check_cluster_options(scheduler, workers)
+    if scheduler is None and workers == 0:
+        yield None
+        return
+    from distributed import Client, LocalCluster
+
+    if scheduler is not None:
+        try:
+            _probe(scheduler)
+            client = Client(scheduler, timeout=CONNECT_TIMEOUT_S, set_as_default=False)
+        except (OSError, TimeoutError) as e:
+            raise option_error(
+                "--scheduler",
+                f"cannot reach a Dask scheduler at {scheduler} ({type(e).__name__}: {str(e).splitlines()[0][:160]})",
+                "check the address and that `dask scheduler` is running there, or leave --scheduler out to run here",
+            ) from None
+        with client:
+            yield client
+        return
+    with (
+        LocalCluster(
+            n_workers=workers,
+            threads_per_worker=1,
+            processes=processes,
+            dashboard_address=":0",  # any free port: never a clash with a cluster already on 8787
+            scheduler_kwargs={"dashboard": False},
+            silence_logs=logging.ERROR,
+        ) as cluster,
+        Client(cluster, set_as_default=False) as client,
+    ):
+        yield client
+
+
+def _apply(fn: Callable[..., Any], shared: Any, items: Sequence[Any], with_shared: bool) -> list[Any]:
+    """One task: ``fn`` over a chunk of items (module level, so that workers can unpickle it)."""
+    return [fn(shared, item) if with_shared else fn(item) for item in items]
+
+
+def map_ordered(
+    client: Any,
+    fn: Callable[..., Any],
+    items: Iterable[Any],
+    progress: Callable[[int], None] | None = None,
+    *,
+    shared: Any = None,
+    chunk: int = 1,
+    weight: Callable[[Any], int] | None = None,
+) -> list[Any]:
+    """``fn`` applied to every item, in the order of ``items``, on ``client`` (None: here, one after the other).
+
+    ``chunk`` items go to one task (for cheap functions); ``progress(n)`` follows the cluster's progress, ``n``
+    counting items, or ``weight(item)`` units of work per item."""
+    items = list(items)
+    count = weight or (lambda item: 1)
+    with_shared = shared is not None
+    chunk = max(1, int(chunk))
+    pieces = [items[i : i + chunk] for i in range(0, len(items), chunk)]
+    if client is None:
+        out: list[Any] = []
+        for piece in pieces:
+            out.extend(_apply(fn, shared, piece, with_shared))
+            if progress:
+                progress(sum(count(item) for item in piece))
+        return out
+    from distributed import as_completed
+
+    handle = client.scatter(shared, broadcast=True, hash=False) if with_shared else None
+    run = uuid.uuid4().hex  # task names only: two maps on one cluster never share a result
+    futures = [
+        client.submit(
+            _apply, fn, handle, piece, with_shared, key=f"positivesum-{fn.__name__}-{run}-{i}", retries=RETRIES
+        )
+        for i, piece in enumerate(pieces)
+    ]
+    size = {f.key: sum(count(item) for item in piece) for f, piece in zip(futures, pieces)}
+    try:
+        for future in as_completed(futures, loop=client.loop):
+            if future.status == "error":
+                future.result()  # raises the task's exception here
+            if progress:
+                progress(size[future.key])
+        results = client.gather(futures)
+    finally:
+        client.cancel(futures)
+        if handle is not None:
+            client.cancel([handle])
+    return [value for piece in results for value in piece]

@@ -1,0 +1,153 @@
+"""Bad designs and options for `sensitivity` and `sweep`, through the real CLI (style of
+tests/test_bad_inputs_commands.py): exit code 2, one ``where: key: what — fix`` message, no traceback, nothing on
+stdout and nothing written (the workspace is unchanged, no --out file appears)."""
+
+from __future__ import annotations
+
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+
+from conftest import REPO, run_cli
+
+BAD = "tests/sensitivity/bad_designs"
+CL = "<command line>"
+WS = "{ws}"
+
+# (id, command line, where, key, fragment of "what")
+CASES: list[tuple[str, list[str], str, str, str]] = [
+    (
+        "sweep-unknown-path",
+        ["sweep", f"{BAD}/unknown_path.yaml", "--out", f"{WS}/t.csv"],
+        f"{BAD}/unknown_path.yaml:5",
+        "factorial.scenarios.taiwan_base.warnin_days",
+        "level 3: unknown key 'warnin_days'",
+    ),
+    (
+        "sweep-range-outside-bounds",
+        ["sweep", f"{BAD}/range_outside_bounds.yaml", "--out", f"{WS}/t.csv"],
+        f"{BAD}/range_outside_bounds.yaml:7",
+        "latin_hypercube.factors.engine.missile_reliability",
+        "the range [0.5, 1.3] leaves the field's bounds at 1.3",
+    ),
+    ("sweep-zero-runs", ["sweep", f"{BAD}/zero_runs.yaml"], f"{BAD}/zero_runs.yaml:3", "points", "zero runs"),
+    (
+        "sweep-zero-samples",
+        ["sweep", f"{BAD}/zero_samples.yaml"],
+        f"{BAD}/zero_samples.yaml:4",
+        "latin_hypercube.samples",
+        "zero runs",
+    ),
+    (
+        "sweep-unknown-scenario",
+        ["sweep", f"{BAD}/unknown_scenario.yaml"],
+        f"{BAD}/unknown_scenario.yaml:2",
+        "scenario",
+        "no scenario 'taiwan_bse'",
+    ),
+    (
+        "sensitivity-unreachable-scheduler",
+        [
+            "sensitivity",
+            "taiwan_base",
+            "--factors",
+            "scenario.warning_days",
+            "--scheduler",
+            "tcp://127.0.0.1:9",
+            "--out",
+            f"{WS}/s.nc",
+        ],
+        CL,
+        "--scheduler",
+        "cannot reach a Dask scheduler at tcp://127.0.0.1:9",
+    ),
+    (
+        "sensitivity-bad-scheduler-address",
+        ["sensitivity", "taiwan_base", "--scheduler", "localhost"],
+        CL,
+        "--scheduler",
+        "is not a Dask scheduler address",
+    ),
+    (
+        "sensitivity-zero-trajectories",
+        ["sensitivity", "taiwan_base", "--trajectories", "0"],
+        CL,
+        "--trajectories",
+        "got 0",
+    ),
+    (
+        "sensitivity-samples-not-power-of-two",
+        ["sensitivity", "taiwan_base", "--method", "sobol", "--samples", "100"],
+        CL,
+        "--samples",
+        "100 is not a power of two",
+    ),
+    (
+        "sensitivity-unknown-factor",
+        ["sensitivity", "taiwan_base", "--factors", "effectivenes.*", "--out", f"{WS}/s.nc"],
+        CL,
+        "--factors",
+        "'effectivenes.*' matches no ranged quantity of taiwan_base",
+    ),
+    (
+        "sensitivity-range-outside-bounds",
+        ["sensitivity", "taiwan_base", "--range", "engine.missile_reliability=0.5:1.5", "--out", f"{WS}/s.nc"],
+        CL,
+        "--range",
+        "engine.missile_reliability: 1.5 is outside what engine.missile_reliability accepts",
+    ),
+    (
+        "sensitivity-bad-failure",
+        ["sensitivity", "taiwan_base", "--failure", "victory>0.2"],
+        CL,
+        "--failure",
+        "no measure 'victory'",
+    ),
+    (
+        "sensitivity-workers-and-scheduler",
+        ["sensitivity", "taiwan_base", "--workers", "2", "--scheduler", "tcp://127.0.0.1:9"],
+        CL,
+        "--workers",
+        "give one of them",
+    ),
+]
+
+
+def _snapshot(path: Path) -> dict[str, bytes | None]:
+    return {p.relative_to(path).as_posix(): (None if p.is_dir() else p.read_bytes()) for p in sorted(path.rglob("*"))}
+
+
+def _run(case, root: Path):
+    name, args, *_ = case
+    ws = root / name
+    ws.mkdir()
+    (ws / "keep.txt").write_text("keep me\n", encoding="utf-8")
+    before = _snapshot(ws)
+    proc = run_cli(*[a.replace(WS, str(ws)) for a in args], timeout=60)
+    return proc, before, _snapshot(ws)
+
+
+@pytest.fixture(scope="module")
+def outcomes(tmp_path_factory):
+    root = tmp_path_factory.mktemp("bad_designs")
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        return dict(zip([c[0] for c in CASES], pool.map(lambda c: _run(c, root), CASES)))
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c[0] for c in CASES])
+def test_bad_design_is_refused_cleanly(case, outcomes):
+    name, _args, where, key, what = case
+    proc, before, after = outcomes[name]
+    assert proc.returncode == 2, proc.stdout + proc.stderr
+    assert "Traceback" not in proc.stderr and "internal error" not in proc.stderr
+    assert proc.stdout == ""
+    lines = [ln for ln in proc.stderr.splitlines() if ln.strip()]
+    assert lines[0].startswith("error: 1 problem(s)"), proc.stderr
+    assert lines[1].startswith(f"{where}: {key}: "), proc.stderr
+    assert what in lines[1] and " — " in lines[1], proc.stderr
+    assert before == after, "nothing may be written"
+
+
+def test_bad_design_files_are_where_the_cases_say():
+    assert all((REPO / BAD / f).is_file() for f in ("unknown_path.yaml", "range_outside_bounds.yaml", "zero_runs.yaml"))
