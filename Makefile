@@ -16,18 +16,23 @@ install: $(BIN)/python
 install-test: $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e ".[test]"
 
-## system-deps: Chromium (PDF and browser tests) and Noto CJK fonts (Japanese), from apt when missing
+## system-deps: Chromium (PDF and browser tests), Noto CJK fonts (Japanese) and PostgreSQL's server (the
+## workspace's database tests start a throwaway cluster of their own), from apt when missing
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 system-deps:
 	command -v chromium >/dev/null || ($(SUDO) apt-get update -q && $(SUDO) apt-get install -y -q chromium fonts-noto-cjk)
+	ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || command -v initdb >/dev/null || \
+		($(SUDO) apt-get update -q && $(SUDO) apt-get install -y -q postgresql)
 
 ## demo: install, then run the main job on the default data: the full analysis and the briefing (HTML, PDF, Excel)
 demo: system-deps install
 	OPENBLAS_NUM_THREADS=1 $(BIN)/positivesum report --out $(OUT) --force
 
-## test: install test needs, then the checks (lint, format, layers, types) and the whole suite
+## test: install test needs, then the checks (lint, format, layers, types) and the whole suite, in parallel on
+## every core (pytest-xdist; tests sharing a module or session fixture stay on one worker: docs/testing.md)
+PYTEST_PARALLEL ?= -n auto --dist loadgroup --no-loadscope-reorder
 test: system-deps install-test check
-	OPENBLAS_NUM_THREADS=1 $(BIN)/python -m pytest
+	OPENBLAS_NUM_THREADS=1 POSITIVESUM_REQUIRE_POSTGRES=1 $(BIN)/python -m pytest $(PYTEST_PARALLEL)
 
 ## check: ruff (lint and format), import-linter (layer contracts), mypy (strict for the engines)
 check: install-test
@@ -44,6 +49,7 @@ bench: install
 	OPENBLAS_NUM_THREADS=1 $(BIN)/python benchmarks/bench_classic.py
 	OPENBLAS_NUM_THREADS=1 $(BIN)/python benchmarks/bench_campaign.py
 	OPENBLAS_NUM_THREADS=1 $(BIN)/python benchmarks/bench_milp.py
+	OPENBLAS_NUM_THREADS=1 $(BIN)/python benchmarks/bench_workspace.py
 
 clean:
 	rm -rf $(VENV) $(OUT) build *.egg-info src/*.egg-info

@@ -20,7 +20,7 @@ import typer
 
 from .. import __version__, i18n
 from ..model.errors import InputError
-from . import alliance, calibrate, data, games, plan, report, simulate
+from . import alliance, calibrate, data, games, plan, report, sensitivity, serve, simulate, sweep
 from .common import _argv_language, _c, err, global_options, out, report_input_error
 
 app = typer.Typer(
@@ -47,6 +47,9 @@ def build_app() -> None:
     plan.register(app)
     games.register(app)
     alliance.register(app)
+    sensitivity.register(app)
+    sweep.register(app)
+    serve.register(app)
     app.add_typer(new_app, name="new")
     app.command(help=_c("Print the version."))(version)
 
