@@ -27,6 +27,7 @@ from positivesum.sim.mechanics import (
     pool_fire,
     salvo_hits,
     sortie_range_factor,
+    sparse_binomial,
     stoch_round,
 )
 from positivesum.sim.results import mean_ci, wilson_interval
@@ -73,6 +74,17 @@ def test_stoch_round_total_relative_spread_falls_like_one_over_sqrt_n():
         cvs[n] = totals.std(ddof=1) / totals.mean()
         assert cvs[n] == pytest.approx(1 / math.sqrt(n), rel=0.08)
     assert cvs[25] / cvs[2500] == pytest.approx(10.0, rel=0.12)
+
+
+@pytest.mark.parametrize("p", [0.3, "rows"])
+def test_sparse_binomial_is_rng_binomial_draw_for_draw(p):
+    """Drawing only where n > 0 gives the numbers, and leaves the stream, exactly as rng.binomial(n, p)."""
+    g = rng(8)
+    n = np.where(g.random((500, 20)) < 0.8, 0, g.integers(1, 30, (500, 20)))
+    pk = g.random((500, 1)) if p == "rows" else p
+    a, b = rng(4), rng(4)
+    np.testing.assert_array_equal(sparse_binomial(n, pk, a), b.binomial(n, pk))
+    assert a.random() == b.random()
 
 
 # --- onehot / PoolMap --------------------------------------------------------------------------

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from .mechanics import rowsum
 from .setup import BLUE, FULL_WAR, QUARANTINE, RED, CampaignSetup
 
 if TYPE_CHECKING:
@@ -33,9 +34,9 @@ def blockade_step(s: CampaignSetup, st: Block, rng: np.random.Generator, ongoing
     for d in ("surface", "subsurface"):
         g = s.groups[d]
         at_sea = st.n[d] * st.act[d] * (1 - st.in_port.get(d, 0.0))
-        on_station += (at_sea * (g.side == RED)).sum(axis=1)
+        on_station += rowsum(at_sea * (g.side == RED))
         if d == "surface":
-            escorts += (at_sea * (g.side == BLUE)).sum(axis=1)
+            escorts += rowsum(at_sea * (g.side == BLUE))
     opposed = escorts * p["escort_effectiveness"]
     stopped = on_station / np.maximum(on_station + opposed + p["blockade_half_closure_ships"], 1e-9)
     quarantine = st.rung == QUARANTINE
@@ -67,7 +68,7 @@ def blockade_step(s: CampaignSetup, st: Block, rng: np.random.Generator, ongoing
         ran_out = had & (st.stocks <= 0) & np.isnan(st.commodity_runout) & ongoing[:, None]
         st.commodity_runout = np.where(ran_out, st.day + dt, st.commodity_runout)
         available = np.where(st.stocks > 0, 1.0, throughput[:, None])
-        electricity = 1 - (st.elec_share * (1 - available)).sum(axis=1)
+        electricity = 1 - rowsum(st.elec_share * (1 - available))
         st.electricity = np.where(ongoing, electricity, st.electricity)
         st.electricity_min = np.minimum(st.electricity_min, np.where(ongoing, electricity, 1.0))
         st.shortfall = st.shortfall + (1 - electricity) * dt * ongoing

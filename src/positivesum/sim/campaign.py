@@ -20,7 +20,7 @@ import numpy as np
 
 from . import blockade, fires, ground, naval
 from .grading import DEFEAT, DENIED, GRADES, OUTCOMES, RED_SUCCESS, STALEMATE, UNDECIDED, decide, grade_stalemates
-from .mechanics import air_exchange, allocate, sortie_range_factor, stoch_round
+from .mechanics import air_exchange, allocate, rowsum, sortie_range_factor, take_losses
 from .setup import BLUE, FULL_WAR, RED, WAR_AT_SEA, CampaignSetup
 from .state import LANDING, NAVAL, REP_DICTS, REP_FIELDS, Block
 from .uncertainty import col, sample
@@ -87,8 +87,10 @@ def run_block(
         st.act = {d: (st.active_step[d] <= t).astype(float) for d in G}
         # ships alongside: those not yet sailing at a port, and the share of each rearm cycle in port (for a
         # landing fleet: the part loading or unloading, the rest crossing in waves)
-        cycle_days = col(p["naval_rearm_days"]) + G["surface"].rearm_transit_days
-        port_share = col(p["port_time_days"]) / np.maximum(cycle_days, 1e-9)
+        port_share = st.inv.get("port_share")
+        if port_share is None:  # a per-block invariant (recomputed after compaction)
+            cycle_days = col(p["naval_rearm_days"]) + G["surface"].rearm_transit_days
+            port_share = st.inv["port_share"] = col(p["port_time_days"]) / np.maximum(cycle_days, 1e-9)
         st.in_port = {
             "surface": port_base["surface"] * np.where(st.act["surface"] > 0, port_share, 1.0),
             "amphibious": port_base["amphibious"]
@@ -103,12 +105,12 @@ def run_block(
         # 1. ISR, C2 and the quality of each side's kill chain
         st.c2_disabled = st.c2_disabled * (1 - dt / np.maximum(col(p["c2_reconstitution_days"]), dt))
         for side in (BLUE, RED):
-            units = (st.n["isr"] * st.act["isr"] * isr_side[side]).sum(axis=1)
+            units = rowsum(st.n["isr"] * st.act["isr"] * isr_side[side])
             st.det[side] = 1 - (1 - p["isr_base_detection"]) * np.power(
                 0.5, units / np.maximum(p["isr_units_half_gap"], 1e-9)
             )
             total = nodes[side].sum()
-            alive = total - (st.c2_disabled * (s.actor_side == side)).sum(axis=1)
+            alive = total - rowsum(st.c2_disabled * (s.actor_side == side))
             st.c2_share[side] = alive / total if total else np.ones(reps_now)
             latency = p["kill_chain_hours"] + p["c2_latency_share_in_kill_chain"] * hours[side] / np.maximum(
                 st.c2_share[side], 0.05
@@ -128,16 +130,10 @@ def run_block(
         # 3. sorties and the air-to-air exchange
         a = st.A["air"]
         rf = np.where(st.land_based["air"], runway @ bp.base_of["air"].T, 1.0)
-        sorties = (
-            st.n["air"]
-            * a.get("sorties_per_day", 0.0)
-            * dt
-            * rf
-            * st.range_factor
-            * st.act["air"]
-            * st.live
-            * war_at_sea[:, None]
-        )
+        per_aircraft = st.inv.get("sorties")
+        if per_aircraft is None:  # sorties per aircraft and step at full runway capacity: a per-block invariant
+            per_aircraft = st.inv["sorties"] = a.get("sorties_per_day", 0.0) * dt * st.range_factor
+        sorties = st.n["air"] * per_aircraft * rf * st.act["air"] * (st.live * war_at_sea[:, None])
         strike = _air_combat(s, st, rng, sorties)
         # 4. the war at sea
         for shooter in (BLUE, RED):
@@ -192,7 +188,7 @@ def _arrivals(s: CampaignSetup, st: Block, t: int, ongoing: np.ndarray, red_gnd:
             added = arriving * st.A["ground"].get("troops", 0.0)
             st.troops = st.troops + added
             st.troops_in = st.troops_in + added
-            red_troops = (added * red_gnd).sum(axis=1)
+            red_troops = rowsum(added * red_gnd)
             st.pending_red = st.pending_red - red_troops
             if s.objective in LANDING:
                 st.waiting = st.waiting + red_troops
@@ -202,34 +198,33 @@ def _arrivals(s: CampaignSetup, st: Block, t: int, ongoing: np.ndarray, red_gnd:
 
 def _air_combat(s: CampaignSetup, st: Block, rng: np.random.Generator, sorties: np.ndarray) -> np.ndarray:
     """Counter-air sorties shoot down enemy aircraft; everyone loses some to defences. Returns strike sorties."""
-    air = s.groups["air"]
     a = st.A["air"]
     aa = sorties * st.aa_share
     strike: np.ndarray = sorties - aa
     kp = aa * a.get("air_to_air_kills_per_sortie", 0.0)
-    s_side = {side: sorties[:, air.side == side].sum(axis=1) for side in (BLUE, RED)}
-    aa_side = {side: aa[:, air.side == side].sum(axis=1) for side in (BLUE, RED)}
+    side_cols = st.static.side_cols["air"]
+    s_side = {side: rowsum(sorties[:, side_cols[side]]) for side in (BLUE, RED)}
+    aa_side = {side: rowsum(aa[:, side_cols[side]]) for side in (BLUE, RED)}
     # control of the air over the theatre: each side's share of the counter-air sorties flown (even if nobody flies)
     total_aa = aa_side[BLUE] + aa_side[RED]
     for side in (BLUE, RED):
         st.air_control[side] = np.where(total_aa > 0, aa_side[side] / np.where(total_aa > 0, total_aa, 1.0), 0.5)
     # airborne attrition to the enemy's air and ship defences, in proportion to sorties flown
-    rate = np.where(
-        a.get("sorties_per_day", 0.0) > 0,
-        a.get("loss_rate_per_day", 0.0) / np.maximum(a.get("sorties_per_day", 1.0), 1e-9),
-        0.0,
-    )
+    rate = st.inv.get("air_loss_per_sortie")
+    if rate is None:  # a per-block invariant
+        rate = st.inv["air_loss_per_sortie"] = np.where(
+            a.get("sorties_per_day", 0.0) > 0,
+            a.get("loss_rate_per_day", 0.0) / np.maximum(a.get("sorties_per_day", 1.0), 1e-9),
+            0.0,
+        )
     for shooter, victim in ((BLUE, RED), (RED, BLUE)):
         cols = st.static.side_cols["air"][victim]
         if not len(cols):
             continue
-        downed = air_exchange(kp[:, air.side == shooter].sum(axis=1), aa_side[shooter], s_side[victim], rng)
+        downed = air_exchange(rowsum(kp[:, side_cols[shooter]]), aa_side[shooter], s_side[victim], rng)
         mine = sorties[:, cols]
         expected = allocate(downed, mine) + mine * rate[..., cols] * (s_side[shooter] > 0)[:, None]
-        n = st.n["air"][:, cols]
-        losses = np.minimum(n, stoch_round(expected, rng))
-        st.n["air"][:, cols] = n - losses
-        st.lost["air"][:, cols] += losses
+        take_losses(st.n["air"], st.lost["air"], cols, expected, None, rng)
     return strike
 
 
@@ -240,12 +235,15 @@ def _air_strikes_on_attacker(s: CampaignSetup, st: Block, strike: np.ndarray) ->
     air = s.groups["air"]
     armed = st.static.armed["air"]
     # aircraft with an anti-ship weapon fly anti-ship while enemy ships are at sea; then they too strike ashore
-    fleet_gone = sum((st.n[d] * naval.at_sea(s, st, d, RED)).sum(axis=1) for d in naval.FLEET) <= 0
+    afloat = np.zeros(len(st.ashore))
+    for d in naval.FLEET:
+        afloat += rowsum(st.n[d] * naval.at_sea(s, st, d, RED))
+    fleet_gone = afloat <= 0
     busy = armed["anti_ship"][None, :] & ~fleet_gone[:, None]
     demand = strike * st.A["air"].get("weapons_per_sortie", 0.0) * (air.side == BLUE) * ~busy * armed["land_attack"]
     fm = st.maps["air"]["land_attack"]
     fired = fm.fire(demand * (st.ashore > 0)[:, None] * st.live, st.stock, st.expended)
-    out: np.ndarray = (fired * st.eff_of("ground_troops", fm.pool_idx)).sum(axis=1) * st.P["missile_reliability"]
+    out: np.ndarray = rowsum(fired * st.eff_of("ground_troops", fm.pool_idx)) * st.P["missile_reliability"]
     return out
 
 
@@ -269,7 +267,7 @@ def _outputs(s: CampaignSetup, st: Block) -> dict[str, np.ndarray]:
         "red_troops_lost": st.red_troops_lost,
         "casualties": st.casualties_total(),
         "lost_on_ground": st.lost_on_ground,
-        "lift_end_fraction": (st.n["amphibious"] * st.lift_weights).sum(axis=1) / np.maximum(st.lift0, 1e-9),
+        "lift_end_fraction": rowsum(st.n["amphibious"] * st.lift_weights) / np.maximum(st.lift0, 1e-9),
         "lift_broken_day": st.lift_broken_day,
         **{f"lost_{d}": st.lost[d] for d in s.groups},
         "ground_troops_lost": ground_losses(s, st),
@@ -320,6 +318,7 @@ def _compact(s: CampaignSetup, st: Block, keep: np.ndarray, tracing: bool) -> No
     st.A = {d: {k: (v[keep] if v.ndim == 2 else v) for k, v in attrs.items()} for d, attrs in st.A.items()}
     st.eff = {k: (v[keep] if v.ndim == 2 else v) for k, v in st.eff.items()}
     st.scalar = {k: v[keep] for k, v in st.scalar.items()}
+    st.inv = {}  # per-block invariants have a row per replication: recomputed at next use
     st.port_logistics = {d: v[keep] for d, v in st.port_logistics.items()}
 
 

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from .arming import FIXED_TARGET_SHOOTERS
-from .mechanics import FireMap, kills_from_hits, salvo_hits, stoch_round
+from .mechanics import FireMap, kills_from_hits, rowsum, salvo_hits, stoch_round, take_losses
 from .setup import BLUE, RED, CampaignSetup
 from .state import cols_of
 from .uncertainty import col
@@ -103,7 +103,7 @@ def fixed_target_strikes(
         return z
     p = st.P
     demands = [(fm, st.launch_demand(d, "land_attack", sf.side)) for d, fm in sf.maps]
-    wanted = sum(dm.sum(axis=1) for _, dm in demands)
+    wanted = np.asarray(sum(rowsum(dm) for _, dm in demands), dtype=float)
     if not np.any(wanted):
         return z
     ground_val = st.ground_in_contact(sf.victim)
@@ -142,7 +142,7 @@ def fixed_target_strikes(
     if not fired.any():
         return z
     by_kind = fired[:, None, :] * np.where(usable[:, None, :], w / np.where(usable, total_w, 1.0)[:, None, :], 0.0)
-    out: np.ndarray = (by_kind[:, -1, :] * st.eff_of("ground_troops", sf.pool)).sum(axis=1) * p["missile_reliability"]
+    out: np.ndarray = rowsum(by_kind[:, -1, :] * st.eff_of("ground_troops", sf.pool)) * p["missile_reliability"]
     if fixed and by_kind[:, :-1, :].any():
         _strike_fixed(s, st, sf, rng, values, by_kind, pv, c2_val, parked)
     return out
@@ -169,7 +169,7 @@ def _ground_only(
         j = len(fm)
         if j:
             fired = fm.fire(dm * scale, st.stock, st.expended, pair_mask=usable[:, start : start + j])
-            out += (fired * st.eff_of("ground_troops", sf.pool[start : start + j])).sum(axis=1)
+            out += rowsum(fired * st.eff_of("ground_troops", sf.pool[start : start + j]))
         start += j
     result: np.ndarray = out * p["missile_reliability"]
     return result
@@ -289,12 +289,8 @@ def _aircraft_on_ground(
         v = sf.vcols[d]
         if not len(v):
             continue
-        n = st.n[d][:, v]
-        losses = np.minimum(n, stoch_round(n * (frac @ sf.vbase[d].T) * st.land_based[d][v], rng)) * st.live
-        st.n[d][:, v] = n - losses
-        st.lost[d][:, v] += losses
-        if d == "air":
-            st.lost_on_ground[:, v] += losses
+        expected = st.n[d][:, v] * (frac @ sf.vbase[d].T) * st.land_based[d][v]
+        take_losses(st.n[d], st.lost[d], v, expected, st.live, rng, also=st.lost_on_ground if d == "air" else None)
 
 
 def _launchers(st: Block, sf: SideFires, pen: np.ndarray, rng: np.random.Generator) -> None:
@@ -309,10 +305,7 @@ def _launchers(st: Block, sf: SideFires, pen: np.ndarray, rng: np.random.Generat
         v = sf.vcols[d]
         if not len(v):
             continue
-        n = st.n[d][:, v]
-        losses = np.minimum(n, stoch_round(n * (share @ sf.vbase[d].T), rng)) * st.live
-        st.n[d][:, v] = n - losses
-        st.lost[d][:, v] += losses
+        take_losses(st.n[d], st.lost[d], v, st.n[d][:, v] * (share @ sf.vbase[d].T), st.live, rng)
 
 
 def _ships_in_port(st: Block, sf: SideFires, hits: np.ndarray, rng: np.random.Generator) -> None:

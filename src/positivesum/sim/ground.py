@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from .mechanics import allocate
+from .mechanics import allocate, rowsum
 from .setup import BLUE, RED, CampaignSetup
 
 if TYPE_CHECKING:
@@ -30,7 +30,7 @@ def defenders_in_contact(s: CampaignSetup, st: Block, day: float) -> np.ndarray:
     the most the defender can commit while holding its capital and other threatened coasts."""
     p = st.P
     blue = (s.groups["ground"].side == BLUE) * st.act["ground"]
-    total = (st.troops * blue).sum(axis=1)
+    total = rowsum(st.troops * blue)
     since = np.where(np.isnan(st.contact_day), 0.0, day - np.nan_to_num(st.contact_day))
     beta0 = p["defender_share_in_contact"]
     top = np.maximum(p["defender_max_share_in_contact"], beta0)
@@ -44,7 +44,7 @@ def lift_and_land(s: CampaignSetup, st: Block, ongoing: np.ndarray) -> np.ndarra
     the landing fleet afloat, sailing or not (R,), for the test of a broken fleet."""
     p = st.P
     dt = s.dt_days
-    lift = (st.n["amphibious"] * st.act["amphibious"] * st.lift_weights).sum(axis=1)
+    lift = rowsum(st.n["amphibious"] * st.act["amphibious"] * st.lift_weights)
     ports = np.clip(
         (st.held - p["port_capture_share_start"])
         / max(p["port_capture_share_full"] - p["port_capture_share_start"], 1e-9),
@@ -67,7 +67,7 @@ def lift_and_land(s: CampaignSetup, st: Block, ongoing: np.ndarray) -> np.ndarra
     st.ashore = st.ashore + landed
     st.supply = st.supply + landed * gamma * p["lodgement_supply_buffer_days"]
     st.contact_day = np.where(np.isnan(st.contact_day) & (st.ashore > 0), st.day + dt, st.contact_day)
-    return np.asarray((st.n["amphibious"] * st.lift_weights).sum(axis=1))
+    return np.asarray(rowsum(st.n["amphibious"] * st.lift_weights))
 
 
 def strike_the_attacker(s: CampaignSetup, st: Block, rng: np.random.Generator, effective: np.ndarray) -> None:
@@ -101,7 +101,7 @@ def _blue_losses(s: CampaignSetup, st: Block, total: np.ndarray, blue: np.ndarra
     weights = st.troops * blue
     loss = np.minimum(weights, allocate(total, weights)) * st.live
     st.troops = st.troops - loss
-    st.blue_lost_ground = st.blue_lost_ground + loss.sum(axis=1)
+    st.blue_lost_ground = st.blue_lost_ground + rowsum(loss)
     st.casualties += loss @ st.actor_of["ground"]
 
 
@@ -110,7 +110,7 @@ def combat(s: CampaignSetup, st: Block, rng: np.random.Generator, ongoing: np.nd
     p = st.P
     dt = s.dt_days
     contact = (st.ashore > 0) & ~np.isnan(st.contact_day) & ongoing
-    blue_total_in = (st.troops_in * (s.groups["ground"].side == BLUE)).sum(axis=1)
+    blue_total_in = rowsum(st.troops_in * (s.groups["ground"].side == BLUE))
     b_c = st.blue_in_contact
     st.blue_peak = np.maximum(st.blue_peak, b_c)
     if s.objective == "land_offensive":

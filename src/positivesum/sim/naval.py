@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from .mechanics import allocate, kills_from_hits, salvo_hits, stoch_round
+from .mechanics import allocate, rowsum, salvo_hits, take_losses
 from .setup import BLUE, RED, CampaignSetup
 from .state import cols_of
 from .uncertainty import col
@@ -52,7 +52,7 @@ def ship_strikes(
     h2k = {d: cols_of(st.A[d].get("hits_to_kill", 1.0), fleet[d][0]) for d in FLEET}
     exposed = {d: n * sea for d, (_, n, sea) in fleet.items()}
     weights = {d: exposed[d] * h2k[d] * priority[d] for d in FLEET}
-    total_w = sum(w.sum(axis=1) for w in weights.values())
+    total_w = sum(rowsum(w) for w in weights.values())
     present = (total_w > 0) & gate
     if not present.any():
         return
@@ -71,12 +71,12 @@ def ship_strikes(
     # defences: more launchers do not empty shared stocks on too few targets.
     raids = col(p["salvo_exchanges_per_day"]) * s.dt_days
     cap = {d: exposed[d] * cols_of(st.A[d].get("interceptors_per_salvo", 0.0), fleet[d][0]) * raids for d in FLEET}
-    cap_total = cap["surface"].sum(axis=1) + cap["amphibious"].sum(axis=1)
-    hits_needed = sum((exposed[d] * h2k[d]).sum(axis=1) for d in FLEET)
+    cap_total = rowsum(cap["surface"]) + rowsum(cap["amphibious"])
+    hits_needed = sum(rowsum(exposed[d] * h2k[d]) for d in FLEET)
     useful = (hits_needed * p["anti_ship_overkill"] + cap_total) / np.maximum(
         st.static.mean_ship_eff * quality * p["missile_reliability"], 1e-9
     )
-    wanted = sum(dm.sum(axis=1) for _, dm in sources)
+    wanted = sum(rowsum(dm) for _, dm in sources)
     restraint = (np.where(wanted > useful, useful / np.maximum(wanted, 1e-12), 1.0) * present)[:, None] * st.live
     expected_hits = np.zeros(st.stock.shape[0])
     for domain, demand in sources:
@@ -85,7 +85,7 @@ def ship_strikes(
             continue
         mask = st.static.anti_ship_reach_by_side[shooter] if domain == "missile" else None
         fired = fm.fire(demand * restraint, st.stock, st.expended, pair_mask=mask)
-        expected_hits += (fired * st.eff_of("ship", fm.pool_idx)).sum(axis=1)
+        expected_hits += rowsum(fired * st.eff_of("ship", fm.pool_idx))
     would_hit = rng.poisson(expected_hits * quality * p["missile_reliability"]).astype(float)
     engaged = np.minimum(would_hit, cap_total)
     shots = np.zeros_like(engaged)
@@ -95,20 +95,20 @@ def ship_strikes(
             continue
         want = np.zeros_like(st.n[d])
         want[:, v] = allocate(engaged, cap[d])
-        shots += st.intercept(st.side_maps[(d, "air_defence", victim)], want).sum(axis=1)
+        shots += rowsum(st.intercept(st.side_maps[(d, "air_defence", victim)], want))
     hits, _ = salvo_hits(would_hit, np.floor(shots), p["interceptor_kill_probability"], rng)
     share = np.where(total_w > 0, hits / np.where(total_w > 0, total_w, 1.0), 0.0)
     for d in FLEET:
-        v, n, _sea = fleet[d]
+        v = fleet[d][0]
         if not len(v):
             continue
-        kills = kills_from_hits(weights[d] * share[:, None], n, h2k[d], rng) * st.live
-        _sink(st, d, v, kills, victim)
+        # hits over staying power, rounded, at most the ships there (as kills_from_hits); none in frozen replications
+        kills = take_losses(st.n[d], st.lost[d], v, weights[d] * share[:, None] / h2k[d], st.live, rng)
+        _troops_at_sea(st, d, v, kills, victim)
 
 
-def _sink(st: Block, d: str, v: np.ndarray, kills: np.ndarray, victim: int) -> None:
-    st.n[d][:, v] -= kills
-    st.lost[d][:, v] += kills
+def _troops_at_sea(st: Block, d: str, v: np.ndarray, kills: np.ndarray, victim: int) -> None:
+    """Troops aboard the landing ships sunk (``kills``: the victim's columns ``v`` of domain ``d``)."""
     if d == "amphibious" and victim == RED:
         full = np.zeros_like(st.n[d])
         full[:, v] = kills
@@ -131,8 +131,8 @@ def submarines(s: CampaignSetup, st: Block, rng: np.random.Generator, gate: np.n
         fleet = _fleet(st, victim)
         priority = {d: (col(p["amphibious_target_priority"]) if d == "amphibious" else 1.0) for d in FLEET}
         weights = {d: n * sea * priority[d] for d, (_, n, sea) in fleet.items()}
-        total_w = sum(w.sum(axis=1) for w in weights.values())
-        rate = (boats * cols_of(st.A["subsurface"].get("ship_kills_per_day", 0.0), boats_cols)).sum(axis=1) * dt
+        total_w = sum(rowsum(w) for w in weights.values())
+        rate = rowsum(boats * cols_of(st.A["subsurface"].get("ship_kills_per_day", 0.0), boats_cols)) * dt
         # the CSIS rule of thumb is a kill rate per boat on patrol among a dense invasion fleet; with fewer
         # targets at sea a boat finds fewer (random search: encounters in proportion to target density;
         # amphibious-equivalent targets: a warship counts 1/priority of a landing ship, as in target choice)
@@ -141,12 +141,11 @@ def submarines(s: CampaignSetup, st: Block, rng: np.random.Generator, gate: np.n
         sunk = rng.poisson(rate * density * gate).astype(float) * st.live[:, 0]
         if sunk.any():
             for d in FLEET:
-                v, n, _sea = fleet[d]
+                v = fleet[d][0]
                 if len(v):
-                    _sink(st, d, v, np.minimum(n, stoch_round(allocate(sunk, weights[d]), rng)), victim)
+                    kills = take_losses(st.n[d], st.lost[d], v, allocate(sunk, weights[d]), None, rng)
+                    _troops_at_sea(st, d, v, kills, victim)
         enemy_ships = (total_w > 0) & gate
         loss = cols_of(st.A["subsurface"].get("loss_rate_per_day", 0.0), boats_cols)
-        n_boats = st.n["subsurface"][:, boats_cols]
-        losses = np.minimum(n_boats, stoch_round(boats * loss * dt * enemy_ships[:, None], rng)) * st.live
-        st.n["subsurface"][:, boats_cols] = n_boats - losses
-        st.lost["subsurface"][:, boats_cols] += losses
+        expected = boats * loss * dt * enemy_ships[:, None]
+        take_losses(st.n["subsurface"], st.lost["subsurface"], boats_cols, expected, st.live, rng)

@@ -12,7 +12,7 @@ from typing import Any
 import numpy as np
 
 from .groups import MOBILISATION, REINFORCEMENT
-from .mechanics import FireMap, onehot
+from .mechanics import FireMap, onehot, rowsum
 from .setup import RED, CampaignSetup
 from .timing import entry_days, group_days
 from .uncertainty import Draws, col
@@ -116,8 +116,8 @@ class Block:
         self.troops = self.n["ground"] * troops
         self.troops_in = self.troops.copy()
         red_ground = g.side == RED
-        red_now = (self.troops * red_ground).sum(axis=1)
-        self.pending_red = (self.arr_count["ground"] * troops * red_ground).sum(axis=1)
+        red_now = rowsum(self.troops * red_ground)
+        self.pending_red = rowsum(self.arr_count["ground"] * troops * red_ground)
         self.waiting = red_now.copy() if s.objective in LANDING else np.zeros(reps)
         self.ashore = red_now.copy() if s.objective == "land_offensive" else np.zeros(reps)
         if s.objective not in LANDING + ("land_offensive",):
@@ -141,7 +141,7 @@ class Block:
         lift = np.where(amph.side == RED, 1.0, 0.0) * self.A["amphibious"].get("lift_troops", np.zeros(len(amph)))
         self.lift_weights = np.broadcast_to(lift, (reps, len(amph))).copy()
         total = self.n["amphibious"] + self.arr_count["amphibious"]
-        self.lift0 = np.asarray((total * self.lift_weights).sum(axis=1), dtype=float)
+        self.lift0 = np.asarray(rowsum(total * self.lift_weights), dtype=float)
         self.lift_broken_day = np.full(reps, np.nan)
         # blockade
         n_c = len(s.commodities)
@@ -177,6 +177,9 @@ class Block:
         self.c2_share: dict[int, np.ndarray] = {}
         self.air_control: dict[int, np.ndarray] = {0: np.full(reps, 0.5), 1: np.full(reps, 0.5)}
         self.demand_cache: dict[tuple[str, str, int], np.ndarray] = {}
+        #: per-block invariants of the step loop (functions of the setup and the block's draws only), computed at
+        #: first use; emptied when the block is compacted, since they have a row per replication
+        self.inv: dict[Any, Any] = {}
         self.sea: dict[str, np.ndarray] = {}
         self.in_port: dict[str, np.ndarray] = {}
         # set by campaign.run_block: the step's day, drawn scalars and air constants, the force ashore before combat
@@ -248,17 +251,21 @@ class Block:
         reps = self.stock.shape[0]
         if cells is None or len(g) == 0:
             return np.zeros((reps, len(g)))
-        armed = self.static.armed[domain][role] & (g.side == shooter)
-        # launch_cells is one salvo: ships fire it once per rearm cycle (slower when their ports' logistics are
-        # damaged), launchers reload on the spot; a launcher armed for several roles splits its salvos
-        if domain == "missile":
-            per_day = col(self.P["launcher_salvos_per_day"])
-        else:
-            cycle_days = col(self.P["naval_rearm_days"]) + g.rearm_transit_days  # turnaround + the haul to port
-            per_day = self.port_logistics[domain] / np.maximum(cycle_days, 1e-9)
-        out: np.ndarray = (
-            self.n[domain] * cells * s.role_share[domain][role] * per_day * s.dt_days * self.act[domain] * armed
-        )
+        key = ("salvo", domain, role, shooter)
+        rate = self.inv.get(key)
+        if rate is None:  # rounds per launcher and step, before the step's state: the same every step
+            armed = self.static.armed[domain][role] & (g.side == shooter)
+            # launch_cells is one salvo: ships fire it once per rearm cycle (slower when their ports' logistics are
+            # damaged), launchers reload on the spot; a launcher armed for several roles splits its salvos
+            if domain == "missile":
+                per_day = col(self.P["launcher_salvos_per_day"])
+            else:
+                cycle_days = col(self.P["naval_rearm_days"]) + g.rearm_transit_days  # turnaround + the haul to port
+                per_day = 1.0 / np.maximum(cycle_days, 1e-9)
+            rate = self.inv[key] = cells * s.role_share[domain][role] * per_day * s.dt_days * armed
+        out: np.ndarray = self.n[domain] * rate * self.act[domain]
+        if domain != "missile":
+            out = out * self.port_logistics[domain]
         return out * self.live
 
     def eff_of(self, kind: str, pool_idx: np.ndarray) -> np.ndarray:
@@ -307,7 +314,7 @@ class Block:
 
     def troops_lost_at_sea(self, amph_kills: np.ndarray) -> None:
         lift = self.lift_weights
-        lost = np.minimum(self.waiting, (amph_kills * lift).sum(axis=1) * self.P["loaded_fraction"])
+        lost = np.minimum(self.waiting, rowsum(amph_kills * lift) * self.P["loaded_fraction"])
         self.waiting = self.waiting - lost
         self.red_troops_lost = self.red_troops_lost + lost
         self.casualties[:, self.s.adversary_index] += lost
