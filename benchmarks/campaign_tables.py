@@ -88,7 +88,7 @@ def write(tables: dict[str, str]) -> None:
         pattern = re.compile(rf"(<!-- BEGIN {re.escape(name)} -->\n)(?:.*?\n)?(<!-- END {re.escape(name)} -->)", re.S)
         if not pattern.search(text):
             sys.exit(f"{PAGE}: markers for '{name}' not found")
-        text = pattern.sub(lambda m: m.group(1) + body + "\n" + m.group(2), text)
+        text = pattern.sub(lambda m, body=body: m.group(1) + body + "\n" + m.group(2), text)
     PAGE.write_text(text, encoding="utf-8")
 
 

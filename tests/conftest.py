@@ -102,3 +102,125 @@ def write_synthetic_cache(path: Path, loaded, seed: int = 20260101) -> Path:
 # language themselves. Set at import (not in a fixture) so module-scoped fixtures and subprocesses see it too.
 if not os.environ.get("POSITIVESUM_LANG"):
     os.environ["POSITIVESUM_LANG"] = "en"
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Parallel runs (pytest-xdist, `--dist loadgroup`; docs/testing.md, "Parallel runs")
+#
+# A module- or session-scoped fixture is computed once per worker process that runs a test needing it. So that
+# the expensive ones (the report's analysis, the CLI runs of a module fixture) are computed once per run, every
+# test is put in an `xdist_group` with all other tests that share such a fixture with it, directly or through
+# another test (connected components). Tests that need none stay ungrouped and are spread one by one.
+# Only fixtures defined in this suite count (plugin fixtures such as tmp_path_factory have an empty baseid).
+# A test that already carries an explicit `xdist_group` mark keeps it.
+_SHARED_SCOPES = {"module", "package", "session"}
+
+# xdist's workers start with COLUMNS=80 and LINES=24 in their environment, which a serial run does not have. Rich
+# reads COLUMNS once, when positivesum.cli creates its consoles on import, so in a worker every in-process command
+# (CliRunner) would print 80 columns wide whatever COLUMNS a test passes: tests would pass or fail by worker.
+if os.environ.get("PYTEST_XDIST_WORKER"):
+    for _name in ("COLUMNS", "LINES"):
+        os.environ.pop(_name, None)
+
+
+def _loadgroup(config) -> bool:
+    """True in an xdist worker of a `--dist loadgroup` run (a worker's own `dist` option reads "no")."""
+    return bool(getattr(config.option, "loadgroup", False))
+
+
+def _shared_fixtures(item: pytest.Item) -> list[str]:
+    """The ``BASEID::NAME`` of each module-, package- or session-scoped fixture of this suite that ``item`` needs.
+
+    Autouse fixtures of a conftest.py are left out, with what they need: they reach every test below their folder
+    and would put all of those tests in one group (a module's own autouse fixtures count)."""
+    info = getattr(item, "_fixtureinfo", None)
+    if info is None:
+        return []
+    defs = info.name2fixturedefs
+    todo = list(info.initialnames)
+    seen, keys = set(), []
+    while todo:
+        name = todo.pop(0)
+        if name in seen or not defs.get(name):
+            continue
+        seen.add(name)
+        fd = defs[name][-1]
+        if getattr(fd, "_autouse", False) and not fd.baseid.split("::")[0].endswith(".py"):
+            continue
+        if fd.scope in _SHARED_SCOPES and fd.baseid:
+            keys.append(f"{fd.baseid}::{name}")
+        todo.extend(fd.argnames)
+    return sorted(keys)
+
+
+def xdist_groups(items) -> dict[str, str]:
+    """{node id: group} for the tests that share a module- or session-scoped fixture of this suite with another;
+    a group is named after the first of its fixtures in sorted order."""
+    parent: dict[str, str] = {}
+
+    def find(key: str) -> str:
+        while parent.setdefault(key, key) != key:
+            parent[key] = parent[parent[key]]
+            key = parent[key]
+        return key
+
+    def union(a: str, b: str) -> None:
+        a, b = find(a), find(b)
+        if a != b:
+            parent[max(a, b)] = min(a, b)  # the root is always the smallest key of its group
+
+    shared = {item.nodeid: _shared_fixtures(item) for item in items}
+    for keys in shared.values():
+        for key in keys:
+            union(keys[0], key)
+    return {nodeid: find(keys[0]) for nodeid, keys in shared.items() if keys}
+
+
+@pytest.hookimpl(tryfirst=True)  # before xdist's own hook, which reads the marks into the node ids
+def pytest_collection_modifyitems(config, items):
+    if not _loadgroup(config):  # serial runs, the controller, or xdist with another --dist
+        return
+    groups = xdist_groups([item for item in items if not any(True for _ in item.iter_markers("xdist_group"))])
+    for item in items:
+        if item.nodeid in groups:
+            item.add_marker(pytest.mark.xdist_group(groups[item.nodeid]))
+        names = sorted(
+            {str(m.args[0] if m.args else m.kwargs.get("name", "default")) for m in item.iter_markers("xdist_group")}
+        )
+        if names:
+            _add_group_suffix(item, "_".join(names))
+
+
+def _add_group_suffix(item: pytest.Item, group: str) -> None:
+    """Append "@GROUP" to the node id, which is what xdist's loadgroup scheduler reads. xdist 3.8 does it by writing
+    ``item._nodeid``, which pytest 9 no longer reads (it keeps the id in ``item._id``), so that its `xdist_group`
+    marks have no effect there; do it here. A second suffix from a fixed xdist is harmless (the last one counts)."""
+    try:
+        from _pytest.nodeid import coerce_node_id
+    except ImportError:  # pytest 8: xdist's own hook works
+        return
+    if hasattr(item, "_id"):
+        item._id = coerce_node_id(f"{item.nodeid}@{group}")
+
+
+@pytest.hookimpl(tryfirst=True)  # before xdist's, which sends the order of session.items to the controller
+def pytest_collection_finish(session):
+    """Under loadgroup, the groups holding a slow test first, then larger groups first, then single tests: the
+    longest work starts early and short tests fill the end (with `--no-loadscope-reorder`, xdist keeps this order)."""
+    if not _loadgroup(session.config):
+        return
+
+    def group(item) -> str:
+        return next((str(m.args[0]) for m in item.iter_markers("xdist_group") if m.args), item.nodeid)
+
+    size: dict[str, int] = {}
+    slow: set[str] = set()
+    for item in session.items:
+        g = group(item)
+        size[g] = size.get(g, 0) + 1
+        if item.get_closest_marker("slow"):
+            slow.add(g)
+    first = {}
+    for i, item in enumerate(session.items):
+        first.setdefault(group(item), i)
+    session.items.sort(key=lambda item: (group(item) not in slow, -size[group(item)], first[group(item)]))

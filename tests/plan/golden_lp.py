@@ -1,8 +1,9 @@
 """Golden LP files of the planning MILP (plan/milp.py), one per constraint family.
 
 A tiny fixed problem (5 options × 2 actors × 3 years, 2 scenarios × 2 areas, a hand-made surrogate with 3
-breakpoints) is built with :func:`positivesum.plan.milp.build` and written by linopy to LP text with explicit
-coordinate names (``budget(USA,2)``, ``y(JPN,radar,1)``). The text is split by constraint family, so that a
+breakpoints) is built with :func:`positivesum.plan.milp.build` and written to LP text by
+``SparseModel.lp_text`` (plan/milp_matrix.py; the layout linopy wrote before issue 15, so the files carried over
+unchanged) with explicit coordinate names (``budget(USA,2)``, ``y(JPN,radar,1)``). The text is split by constraint family, so that a
 change to one ``define_*`` function shows up in that family's file only:
 
 * ``objective.lp`` — the objective (max weighted deterrence − tiny cost tie-break);
@@ -14,13 +15,12 @@ change to one ``define_*`` function shows up in that family's file only:
 
 Only two things are normalised, both artefacts rather than model content (docs/testing.md):
 
-* linopy's integer labels (the ``#17`` after each name) are dropped: they count every variable and
+* integer labels (the ``#17`` linopy wrote after each name) are dropped: they count every variable and
   constraint built before, so one added row in an early family would renumber every later family; the
   explicit coordinate names already identify each row and variable;
 * numbers are rewritten with 12 significant digits (and ``-0`` as ``0``): coefficients such as
-  ``cost × 1e-9`` or differences of surrogate values are printed by linopy with all 17 digits, whose last one
-  or two depend on the order of floating-point operations (NumPy's SIMD and pairwise sums, xarray's
-  alignment), which may change with library versions while the model does not.
+  ``cost × 1e-9`` or differences of surrogate values are printed with all 17 digits, whose last one
+  or two depend on the order of floating-point operations (NumPy's SIMD and pairwise sums), which may change with library versions while the model does not.
 
 Regenerate (never automatic): ``.venv/bin/python tests/regenerate.py golden-lp``.
 """
@@ -29,7 +29,6 @@ from __future__ import annotations
 
 import math
 import re
-import tempfile
 from pathlib import Path
 
 import numpy as np
@@ -66,7 +65,7 @@ VALUES = {
 BASE = {"s1": 0.30, "s2": 0.40}
 MIN_DETERRENCE = 0.5
 
-#: linopy constraint name (prefix before the coordinates) → family, in the order of milp._build
+#: constraint name (prefix before the coordinates) → family, in the order of milp.build
 CONSTRAINT_FAMILY = {
     "choose_once": "choice",
     "require_": "requirement",
@@ -163,12 +162,9 @@ def inputs(**changes) -> PlanInputs:
 
 
 def lp_text(inp: PlanInputs) -> str:
-    """The LP file linopy writes for ``build(inp)``, with explicit coordinate names."""
+    """The LP text of ``build(inp)`` (plan/milp_matrix.py, linopy's layout), with explicit coordinate names."""
     model, _ = build(inp)
-    with tempfile.TemporaryDirectory(prefix="positivesum-golden-") as tmp:
-        path = Path(tmp) / "model.lp"
-        model.to_file(path, io_api="lp", explicit_coordinate_names=True)
-        return path.read_text(encoding="utf-8")
+    return model.lp_text()
 
 
 _LABEL = re.compile(r"#\d+(?=:?$)")
@@ -187,7 +183,7 @@ def _number(token: str) -> str | None:
 
 
 def normalise_line(line: str) -> str:
-    """Drop linopy's integer labels and print every number with 12 significant digits (module docstring)."""
+    """Drop integer labels and print every number with 12 significant digits (module docstring)."""
     tokens = []
     for token in line.split():
         token = _LABEL.sub("", token)

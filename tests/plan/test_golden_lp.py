@@ -1,6 +1,6 @@
 """The planning MILP's LP text, family by family, equals the golden files in tests/plan/golden/.
 
-A failure means a ``define_*`` function of plan/milp.py (or linopy's LP writer) now writes other rows for
+A failure means a ``define_*`` function of plan/milp.py (or the LP writer, ``SparseModel.lp_text``) now writes other rows for
 the tiny problem of golden_lp.py. If the change is intended, regenerate the files and review their diff:
 ``.venv/bin/python tests/regenerate.py golden-lp`` then ``git diff tests/plan/golden`` (docs/testing.md).
 """

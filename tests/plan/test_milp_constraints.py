@@ -341,10 +341,10 @@ def test_raw_milp_respects_every_constraint_and_its_objective_is_the_surrogate()
     check_plan(inp, plan)
     assert plan.choices, "the synthetic budgets should buy something"
     # the hypograph is tight at the optimum: d_s = predict(x_s) and the objective is Σ w d − tiny·cost
-    d = v["d"].solution.values
+    d = model.value(v["d"])
     for i, s in enumerate(inp.sur.scenarios):
         assert d[i] == pytest.approx(plan.deterrence[s], abs=TOL)
-    assert model.objective.value == pytest.approx(
+    assert model.result.objective == pytest.approx(
         plan.weighted_deterrence - COST_TIEBREAK_PER_MUSD * lifecycle_cost(inp, plan.choices), abs=1e-9
     )
     assert NEVER_IN_SERVICE not in {o for _, o, _ in plan.choices}
@@ -470,7 +470,7 @@ def test_random_inputs_every_constraint_family(budget_scale, cost_scale, headroo
         model, _, status, plan = solve_raw(inp)
         assert status[1] == "optimal"
         check_plan(inp, plan)
-        assert model.objective.value == pytest.approx(
+        assert model.result.objective == pytest.approx(
             plan.weighted_deterrence - COST_TIEBREAK_PER_MUSD * lifecycle_cost(inp, plan.choices), abs=1e-9
         )
         return

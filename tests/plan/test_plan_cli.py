@@ -90,7 +90,16 @@ def out_dir(tmp_path_factory) -> Path:
 def runs(cache_dir, out_dir) -> dict[str, subprocess.CompletedProcess]:
     common = ("--reps", REPS, "--seed", SEED, "--cache-dir", cache_dir, *(x for v in SETS for x in ("--set", v)))
     commands = {
-        "compare": ("compare-regimes", *common, "--out", out_dir / "x.json"),
+        "compare": (
+            "compare-regimes",
+            *common,
+            "--margin-reps",
+            "20",
+            "--spending-targets",
+            "nato-5",
+            "--out",
+            out_dir / "x.json",
+        ),
         "joint": ("plan", "--regime", "joint", *common, "--out", out_dir / "y.json"),
         "json": ("plan", "--regime", "spending-target", *common, "--json", "--quiet"),
         "typo": ("plan", "--regime", "jointt", *common),
@@ -150,6 +159,32 @@ def test_compare_regimes_json(comparison, dataset):
         if div["saved_musd"] is None:
             assert div["note"]
     assert comparison["replications"] == int(REPS) and comparison["seed"] == SEED
+
+
+def test_compare_regimes_json_carries_measures_intervals_money_and_surrogate_error(comparison):
+    """Issue 16: for each regime, deterrence measures with intervals, money with lifecycle cost, the dividend
+    against joint with a 95 % interval (and at a second seed), the surrogate's error; pinned scenarios stated."""
+    for name, res in comparison["regimes"].items():
+        m = res["measures"]
+        assert m["maximised_by_planner"] == "deterrence"
+        for key in ("deterrence", "grade_score", "p_adversary_victory", "adversary_losses_musd"):
+            lo, hi = m[key]["ci95"]
+            assert lo <= m[key]["mean"] <= hi, (name, key)
+        assert "growth_margin_years" in m and m["growth_margin_years"]["threshold_p_victory"] == 0.5
+        assert res["money"]["lifecycle_cost_musd"] >= 0
+        assert {"validation_rmse", "this_plan_surrogate_minus_simulated"} <= set(res["surrogate_error"])
+        if name != "joint":
+            d = res["dividend_of_joint"]
+            lo, hi = d["deterrence_gain_at_equal_money_ci95"]
+            assert lo <= d["deterrence_gain_at_equal_money"] + 1e-9 and d["deterrence_gain_at_equal_money"] <= hi + 1e-9
+            assert d["deterrence_gain_includes_zero"] == (lo <= 0 <= hi)
+            assert ("includes zero" in d["statement"]) == d["deterrence_gain_includes_zero"]
+    for div in comparison["cooperation_dividend"].values():
+        assert div["deterrence_gain_check_seed"]["seed"] == comparison["check_seed"] != comparison["seed"]
+    assert isinstance(comparison["pinned_statement"], str) and comparison["pinned_statement"]
+    target = comparison["spending_targets"]["nato-5"]
+    assert target["share_of_gdp"] == 0.05 and "USA" not in target["applied_to"]
+    assert target["joint"]["surrogate_deterrence"] >= target["spending-target"]["surrogate_deterrence"] - 1e-6
 
 
 def test_compare_regimes_spends_only_the_money_each_regime_has(comparison):

@@ -2,6 +2,9 @@
 
 Planning is cut down with --set values (as in tests/plan/test_plan_cli.py): a 3-year horizon, 20 replications
 per surrogate point, and only the two report scenarios weighted, so the real surrogate fit stays short.
+
+Under pytest-xdist every test that uses the analysis runs on one worker (tests/conftest.py groups them), so it is
+computed once per run.
 """
 
 from __future__ import annotations

@@ -30,20 +30,30 @@ from ..plan.regimes import RegimeSpec, plan_regime
 from ..plan.surrogate import fit_surrogate
 from ..plan.verify import verify_portfolio
 from ..plan.workflow import participation, require_planning
+from .feasibility import conditions_of, feasibility_table, not_fighting
 
 
 def coalition_tree(
-    raw: dict, players: list[str], members: frozenset[str], *, keep_access_of: frozenset[str] = frozenset()
+    raw: dict,
+    players: list[str],
+    members: frozenset[str],
+    *,
+    keep_access_of: frozenset[str] = frozenset(),
+    apply_conditions: bool = True,
 ) -> dict:
     """A copy of the raw dataset in which the players outside ``members`` take no part.
 
     ``keep_access_of``: non-member hosts whose bases stay open as in the original scenario
-    (used to price basing access on its own).
+    (used to price basing access on its own). With ``apply_conditions`` (the default) a member that cannot
+    fight a scenario in this coalition (``planning.coalition_conditions``, alliance/feasibility.py) is treated
+    in that scenario as a non-member: its forces stay out and its bases stay closed.
     """
     data = copy.deepcopy(raw)
-    out = set(players) - set(members)
-    closed = out - set(keep_access_of)
-    for sc in data.get("scenarios", {}).values():
+    conditions = conditions_of(raw) if apply_conditions else []
+    out_all = set(players) - set(members)
+    for sid, sc in data.get("scenarios", {}).items():
+        out = out_all | set(not_fighting(conditions, sid, members))
+        closed = out - set(keep_access_of)
         parts = sc.get("participants", {})
         for actor in list(parts):
             if actor in out and parts[actor].get("side") == "blue":
@@ -54,6 +64,9 @@ def coalition_tree(
             access[host] = "denied"
         if sc.get("intervening_actor", "USA") in out:
             sc["us_intervention"] = "none"
+        for base in data.get("bases", {}).values():
+            if base.get("host") in closed:
+                (base.get("access_exceptions") or {}).pop(sid, None)
     # A scenario nobody defends cannot be validated (or simulated): it is left out, and scored 0.
     undefended = [
         sid
@@ -63,18 +76,27 @@ def coalition_tree(
     for sid in undefended:
         del data["scenarios"][sid]
     for base in data.get("bases", {}).values():
-        if base.get("host") in closed:
+        if base.get("host") in out_all - set(keep_access_of):
             base["access_exceptions"] = {}
         for sid in undefended:
-            base.get("access_exceptions", {}).pop(sid, None)
+            (base.get("access_exceptions") or {}).pop(sid, None)
     return data
 
 
-def coalition_inputs(inp: PlanInputs, actors: list[str], members: frozenset[str]) -> PlanInputs:
-    """Planning inputs for a coalition: only its members' money, options and participation count."""
+def coalition_inputs(
+    inp: PlanInputs, actors: list[str], members: frozenset[str], conditions: list[dict] | None = None
+) -> PlanInputs:
+    """Planning inputs for a coalition: only its members' money, options and participation count; a member that
+    cannot fight a scenario in this coalition (``conditions``, alliance/feasibility.py) does not take part in it."""
     mask = np.array([a in members for a in actors], dtype=bool)
     allowed = (inp.allowed if inp.allowed is not None else inp.cat.eligible) & mask[None, :]
     part = inp.participation if inp.participation is not None else np.ones((len(inp.sur.scenarios), len(actors)))
+    if conditions:
+        part = part.copy()
+        for i, sid in enumerate(inp.sur.scenarios):
+            for actor in not_fighting(conditions, sid, members):
+                if actor in actors:
+                    part[i, actors.index(actor)] = 0.0
     return replace(
         inp,
         allowed=allowed,
@@ -96,6 +118,11 @@ class CoalitionOutcome:
     weighted_deterrence: float
     note: str = ""
     adopted_from: tuple[str, ...] | None = None
+    rep_scores: dict[str, np.ndarray] = field(default_factory=dict)
+    """Per scenario, the per-replication deterrence (common random numbers: replication r of every coalition
+    uses the same streams), for bootstrap intervals."""
+    not_fighting: dict[str, dict[str, str]] = field(default_factory=dict)
+    """{scenario: {member: why}}: members that cannot fight a scenario in this coalition."""
 
 
 @dataclass
@@ -113,6 +140,27 @@ class CoalitionStudy:
         """v(S) = D(S) − D(∅): deterrence added over what the non-players achieve without any player."""
         return self.outcomes[frozenset(members)].weighted_deterrence - self.outcomes[frozenset()].weighted_deterrence
 
+    def scenario_value(self, members, scenario: str) -> float:
+        """v_s(S) = D_s(S) − D_s(∅) in one scenario."""
+        return (
+            self.outcomes[frozenset(members)].by_scenario[scenario] - self.outcomes[frozenset()].by_scenario[scenario]
+        )
+
+    def rep_values(self, scenarios: list[str] | None = None) -> dict[frozenset, np.ndarray]:
+        """Per-replication v_r(S) = Σ_s w̃_s (d_{S,s,r} − d_{∅,s,r}) for every non-empty coalition (weights
+        normalised over ``scenarios``, default all): the mean over r is v(S) (one scenario: v_s(S))."""
+        keys = scenarios if scenarios is not None else list(self.weights)
+        total = sum(self.weights.get(s, 0.0) for s in keys) or 1.0
+        empty = self.outcomes[frozenset()].rep_scores
+        out: dict[frozenset, np.ndarray] = {}
+        for key, o in self.outcomes.items():
+            if not key:
+                continue
+            out[key] = sum(
+                (self.weights.get(s, 0.0) / total) * (np.asarray(o.rep_scores[s]) - np.asarray(empty[s])) for s in keys
+            )
+        return out
+
 
 def simulate_coalition(
     ld: LoadedDataset,
@@ -125,9 +173,11 @@ def simulate_coalition(
     seed: int,
     stalemate_weight: float,
     horizon_years: int,
+    rep_out: dict | None = None,
 ) -> tuple[dict[str, float], float]:
     """Deterrence per scenario and weighted, for a coalition's tree with its plan applied; a scenario the
-    coalition's world no longer holds (nobody opposes the adversary) scores 0."""
+    coalition's world no longer holds (nobody opposes the adversary) scores 0. ``rep_out[scenario]`` receives
+    the per-replication scores (plan/deterrence.py RepScores)."""
     del horizon_years  # the planning horizon of the data applies (plan.verify.in_service)
     scored = verify_portfolio(
         ld,
@@ -140,12 +190,15 @@ def simulate_coalition(
         weights=weights,
         tree=tree,
         note=" (coalition plan)",
+        rep_out=rep_out,
     )
     return {s: r["deterrence"] for s, r in scored["scenarios"].items()}, scored["weighted_deterrence"]
 
 
-def _plan_for(inp: PlanInputs, actors: list[str], members: frozenset[str], gap: float) -> Plan | None:
-    sub = coalition_inputs(inp, actors, members)
+def _plan_for(
+    inp: PlanInputs, actors: list[str], members: frozenset[str], gap: float, conditions: list[dict] | None = None
+) -> Plan | None:
+    sub = coalition_inputs(inp, actors, members, conditions)
     if sub.budget_musd.sum() <= 0 or (sub.allowed is not None and not sub.allowed.any()):  # allowed: always set
         return None
     return plan_regime(sub, RegimeSpec("joint"), gap)
@@ -203,7 +256,11 @@ def study_coalitions(
     outcomes: dict[frozenset, CoalitionOutcome] = {}
     plans: dict[frozenset, Plan | None] = {}
 
-    def simulate(members: frozenset, plan: Plan | None, keep: frozenset) -> tuple[dict[str, float], float]:
+    conditions = conditions_of(ld.raw)
+
+    def simulate(
+        members: frozenset, plan: Plan | None, keep: frozenset, rep_out: dict | None = None
+    ) -> tuple[dict[str, float], float]:
         tree = coalition_tree(ld.raw, players, members, keep_access_of=keep)
         return simulate_coalition(
             ld,
@@ -216,24 +273,26 @@ def study_coalitions(
             seed,
             pp.stalemate_weight.value,
             horizon,
+            rep_out,
         )
 
     def run(members: frozenset, keep: frozenset = frozenset()) -> CoalitionOutcome:
         note = ""
         if members not in plans:
-            plans[members] = _plan_for(ctx.inputs, ctx.actors, members, gap)
+            plans[members] = _plan_for(ctx.inputs, ctx.actors, members, gap, conditions)
             if refit_surrogates and members:
                 # Plan with the coalition's own surrogate; keep the full-alliance-guided plan if simulation rates it
                 # higher (both surrogates are estimates; the simulation decides, with common random numbers).
                 inputs = coalition_planning_inputs(ld, ctx, coalition_tree(ld.raw, players, members), seed)
-                refit = _plan_for(inputs, ctx.actors, members, gap)
+                refit = _plan_for(inputs, ctx.actors, members, gap, conditions)
                 if refit is not None and plans[members] is not None:
                     if simulate(members, refit, keep)[1] >= simulate(members, plans[members], keep)[1]:
                         plans[members] = refit
                     else:
                         note = "kept the plan guided by the full alliance's surrogate, which simulation rates higher"
         plan = plans[members]
-        by_s, total = simulate(members, plan, keep)
+        reps_out: dict = {}
+        by_s, total = simulate(members, plan, keep, reps_out)
         if progress:
             progress(1)
         return CoalitionOutcome(
@@ -243,6 +302,8 @@ def study_coalitions(
             by_s,
             total,
             note or ("" if plan else "no money or options of its own: existing forces only"),
+            rep_scores={sid: r.deterrence for sid, r in reps_out.items()},
+            not_fighting=feasibility_table(conditions, ctx.scenarios, members),
         )
 
     def adopt_better_subplans(key: frozenset) -> None:
@@ -259,6 +320,7 @@ def study_coalitions(
                 continue
             tried.add(found)
             tree = tree if tree is not None else coalition_tree(ld.raw, players, key)
+            reps_out: dict = {}
             by_s, total = simulate_coalition(
                 ld,
                 tree,
@@ -270,6 +332,7 @@ def study_coalitions(
                 seed,
                 pp.stalemate_weight.value,
                 horizon,
+                reps_out,
             )
             if total > best.weighted_deterrence + 1e-12:
                 best = CoalitionOutcome(
@@ -280,6 +343,8 @@ def study_coalitions(
                     total,
                     f"adopted the portfolio of {'+'.join(sorted(sub.members))}, which simulation rates higher",
                     tuple(sorted(sub.members)),
+                    rep_scores={sid: r.deterrence for sid, r in reps_out.items()},
+                    not_fighting=best.not_fighting,
                 )
         outcomes[key] = best
 

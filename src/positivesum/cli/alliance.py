@@ -89,6 +89,15 @@ def fair_shares_cmd(
             ),
         ),
     ] = False,
+    bootstrap: Annotated[
+        int,
+        typer.Option(
+            "--bootstrap",
+            help=_c(
+                "Bootstrap samples over replications for the intervals of Shapley values, nucleolus and shares (0: none)."
+            ),
+        ),
+    ] = 200,
     force: ForceOpt = False,
 ) -> None:
     """Who contributes what to joint deterrence: Shapley, nucleolus, core and Nash shares against GDP and spending shares."""
@@ -112,6 +121,7 @@ def fair_shares_cmd(
             seed=seed,
             refit_surrogates=refit,
             progress=lambda k: bar.advance(task, k),
+            bootstrap_samples=max(0, bootstrap),
         )
     emit(result, out_file, as_json, False, _print_fair_shares)
 
@@ -144,6 +154,27 @@ def _print_fair_shares(r: dict) -> None:
     for row in r["shares"]:
         shares.add_row(row["player"], _f(row["alone"]), *(_f(row.get(k), 1) for k, _h in cols))
     out.print(shares)
+    intervals = (r.get("intervals") or {}).get("rules") or {}
+    for rule, by_player in intervals.items():
+        out.print(
+            _c("{rule} shares with 95% bootstrap intervals: {shares}").format(
+                rule=rule,
+                shares="; ".join(
+                    f"{p} {v['share_pct']:.1f}% [{v['share_pct_ci95'][0]:.1f}, {v['share_pct_ci95'][1]:.1f}]"
+                    for p, v in by_player.items()
+                    if v.get("share_pct") is not None and None not in v["share_pct_ci95"]
+                ),
+            ),
+            markup=False,
+        )
+    for name, reasons in (r.get("feasibility") or {}).items():
+        for sid, why in reasons.items():
+            out.print(
+                _c("{coalition} does not fight {scenario}: {why}").format(
+                    coalition=name, scenario=sid, why="; ".join(f"{a} {w}" for a, w in why.items())
+                ),
+                markup=False,
+            )
     out.print(
         _c("surplus v(N) − Σ v(i) = {s:+.3f}; core {state} (least-core ε = {e:.3f})").format(
             s=r["surplus"], state=_c("empty") if r["core_empty"] else _c("non-empty"), e=r["least_core_epsilon"]

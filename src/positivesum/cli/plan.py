@@ -192,6 +192,35 @@ def compare_regimes(
         int, typer.Option("--reps", "-n", help=_c("Replications when verifying each plan by simulation."))
     ] = defaults.PLAN_VERIFY_REPS,
     seed: Annotated[int, typer.Option("--seed", help=_c("Seed of the random streams."))] = defaults.SEED,
+    check_seed_opt: Annotated[
+        Optional[int],
+        typer.Option(
+            "--check-seed",
+            help=_c(
+                "Second seed at which every portfolio is simulated again to check the dividend (default: seed + 1)."
+            ),
+        ),
+    ] = None,
+    margin_reps: Annotated[
+        Optional[int],
+        typer.Option(
+            "--margin-reps",
+            help=_c(
+                "Replications per point of the growth-margin bisection (default: the smaller of --reps and 320; "
+                "0: no margin)."
+            ),
+        ),
+    ] = None,
+    spending_targets: Annotated[
+        Optional[str],
+        typer.Option(
+            "--spending-targets",
+            help=_c(
+                "Spending targets compared as regimes, preset ids separated by commas, e.g. "
+                "jp-2pct-2022,us-3pct,nato-core,nato-5 ('none' to skip; default: those four)."
+            ),
+        ),
+    ] = None,
     out_file: Annotated[Optional[Path], typer.Option("--out", help=_c("Write the comparison as JSON."))] = None,
     cache_dir: CacheOpt = defaults.CACHE_DIR,
     data: DataOpt = None,
@@ -205,10 +234,15 @@ def compare_regimes(
 
     check_reps(reps)
     check_seed(seed)
+    if check_seed_opt is not None:
+        check_seed(check_seed_opt)
+    if margin_reps is not None and margin_reps != 0:
+        check_reps(margin_reps)
     check_out_file(out_file, force=force)
     check_cache_dir(cache_dir)
     ld = data_services.load(data, override, set_)
     plan_services.check_plan_options(ld, None, budgets=budget, split=split, cache_dir=cache_dir, presets=preset)
+    targets = plan_services.parse_spending_targets(ld, spending_targets)
     result = with_surrogate_progress(
         ld,
         quiet,
@@ -222,6 +256,9 @@ def compare_regimes(
             progress=progress,
             warn=warn,
             presets=preset,
+            check_seed_value=check_seed_opt,
+            margin_reps=margin_reps,
+            spending_targets=targets,
         ),
     )
     emit(result, out_file, as_json, quiet, print_regimes)
@@ -242,12 +279,19 @@ def print_regimes(result: dict) -> None:
     ):
         div.add_column(col, justify="right" if i else "left")
     for name, d in result["cooperation_dividend"].items():
+        lo, hi = d.get("deterrence_gain_at_equal_money_ci95") or (None, None)
         div.add_row(
             name,
-            f"{d['deterrence_gain_at_equal_money']:+.3f}",
+            f"{d['deterrence_gain_at_equal_money']:+.3f}"
+            + ("" if lo is None or hi is None else f" [{lo:+.3f}, {hi:+.3f}]"),
             "-" if d["saved_musd"] is None else f"{d['saved_musd']:,.0f}",
         )
     out.print(div)
+    for d in result["cooperation_dividend"].values():
+        if d.get("statement"):
+            out.print(d["statement"], markup=False)
+    if result.get("pinned_statement"):
+        out.print(result["pinned_statement"], markup=False)
     if result.get("split_basis"):
         out.print(
             _c("Negotiated split ({basis}): {shares}").format(

@@ -105,6 +105,22 @@ class HostNationSupport(Sourced):
     larger transfer needs a new agreement; the current one is not reopened)."""
 
 
+class CoalitionCondition(Sourced):
+    """What an ally needs before it can fight a scenario in a coalition (issue 16; alliance/feasibility.py).
+
+    In a coalition that lacks one of ``requires``, ``actor`` does not fight ``scenarios``: its forces stay out and
+    its bases stay closed, as for a non-member, so the coalition gets the value of not fighting them."""
+
+    actor: Identifier
+    """The ally the condition applies to."""
+    scenarios: list[Identifier]
+    """Scenario ids it applies to (ids not in the data are ignored)."""
+    requires: list[Identifier] = Field(default_factory=list)
+    """Allies that must be members of the coalition (and fight) for ``actor`` to fight."""
+    decision: str
+    """The decision ``actor`` needs, in words (e.g. recognising a survival-threatening situation)."""
+
+
 class PlanningParameters(Strict):
     """Parameters of the positive-sum planner (docs/methodology/planning.md)."""
 
@@ -135,3 +151,6 @@ class PlanningParameters(Strict):
     """Host-nation support agreement, an explicit input of the cost-transfer regime."""
     receiver: Identifier = "USA"
     """Actor that receives the transfers in the cost-transfer regime."""
+    coalition_conditions: list[CoalitionCondition] = Field(default_factory=list)
+    """What each ally needs before it can fight a scenario in a coalition without some of the others (fair
+    shares: a coalition that could not fight a scenario gets the value of not fighting it)."""

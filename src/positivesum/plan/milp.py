@@ -1,34 +1,31 @@
-"""The planning MILP, written with linopy and solved with HiGHS: build → solve → extract.
+"""The planning MILP, built as a sparse matrix and solved with HiGHS: build → solve → extract.
 
 Decision: y[a, o, t] = 1 if actor a starts option o in plan year t. Capability
 levels x[m] = Σ q[o,m]·y (options in service by the last plan year) feed the
 concave surrogate through hypograph variables h[s,m] ≤ v_k + slope_k·(x_m − l_k);
 deterrence d_s ≤ D_s(0) + Σ_m h[s,m], d_s ≤ 1. Objective: max Σ_s w_s d_s, with a
 tiny cost penalty so that money is not spent for nothing. One function per
-constraint family (PyPSA style). Equations: docs/methodology/planning.md §4.
+constraint family (PyPSA style), each writing its rows as sparse triplets
+(plan/milp_matrix.py); HiGHS gets the matrix directly (plan/milp_highs.py), with the
+LP relaxation bound as the certificate of the gap reached. Equations:
+docs/methodology/planning.md §4; why not linopy: docs/decisions/0009-direct-highs-matrix.md.
 """
 
 from __future__ import annotations
 
-import contextlib
-import logging
-import os
-import sys
-import warnings
-from collections.abc import Iterator
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TypedDict
 
-import linopy
 import numpy as np
 import pandas as pd
-import xarray as xr
 
 from .catalogue import CatalogueArrays
+from .milp_highs import solve_model
+from .milp_matrix import Block, SolveResult, SparseModel
 from .surrogate import Surrogate
 
 COST_TIEBREAK_PER_MUSD = 1e-9
-logging.getLogger("linopy").setLevel(logging.ERROR)  # solver outcomes are reported by diagnose.py, not as log noise
 
 
 @dataclass
@@ -51,22 +48,22 @@ class PlanInputs:
 
 
 class ModelParts(TypedDict, total=False):
-    """The named parts of a built model that later families, the objective and :func:`extract` read."""
+    """The variable blocks of a built model that later families, the objective and :func:`extract` read."""
 
-    y: linopy.Variable  # (actor, option, start) binary: start option o in year t
-    mask: xr.DataArray  # (actor, option, start) starts that are possible at all
-    spend: linopy.LinearExpression  # (actor, year) money spent
-    z: linopy.Variable  # (actor, area) level each actor adds
-    x: linopy.Variable  # (scenario, area) capability level
-    h: linopy.Variable  # (scenario, area) surrogate gain
-    d: linopy.Variable  # (scenario,) deterrence
-    cost: linopy.LinearExpression  # lifecycle cost
-    score: linopy.LinearExpression  # weighted deterrence
+    y: Block  # (actor, option, start) binary: start option o in year t (masked where impossible)
+    u: Block  # (pair,) binary: which side of each exclusion pair the alliance may buy
+    z: Block  # (actor, area) level each actor adds
+    x: Block  # (scenario, area) capability level
+    h: Block  # (scenario, area) surrogate gain
+    d: Block  # (scenario,) deterrence
 
 
 @dataclass
 class Plan:
-    """An extracted plan."""
+    """An extracted plan, with the solver's certificate: ``objective`` of the plan, ``best_bound`` (a proven
+    bound on the optimum: HiGHS's dual bound, at least as tight as the LP relaxation's) and ``gap``, the
+    relative gap |bound − objective| / |objective| they prove; ``status`` ``time_limit`` says the time ran
+    out, and then ``gap`` may exceed ``gap_target``."""
 
     status: str
     objective: float
@@ -80,38 +77,29 @@ class Plan:
     budget_slack_musd: pd.DataFrame
     gap: float | None = None
     lifecycle_cost_musd: float = 0.0  # all acquisition (also after the horizon) + operating within it
+    best_bound: float | None = None
+    gap_target: float | None = None
+    warm_start: str = ""  # "", "used", or why a given start was ignored
+    solve_s: float = 0.0
 
 
-def _coords(inp: PlanInputs) -> tuple[pd.Index[str], pd.Index[str], pd.Index[int], pd.Index[int]]:
+def _labels(inp: PlanInputs) -> tuple[list[str], list[str], list[int], list[int]]:
     cat = inp.cat
-    return (
-        pd.Index(list(cat.actors), name="actor"),
-        pd.Index(list(cat.option_ids), name="option"),
-        pd.Index(np.arange(1, cat.horizon_years + 1), name="start"),
-        pd.Index(np.arange(1, cat.horizon_years + 1), name="year"),
-    )
+    years = list(range(1, cat.horizon_years + 1))
+    return list(cat.actors), list(cat.option_ids), years, years
 
 
-def build(inp: PlanInputs) -> tuple[linopy.Model, ModelParts]:
+def build(inp: PlanInputs) -> tuple[SparseModel, ModelParts]:
     """Build the model: variables, then each constraint family, then the objective."""
-    with warnings.catch_warnings():
-        # Masked (impossible) starts count as zero in sums: linopy's legacy semantics, which we rely on.
-        warnings.filterwarnings("ignore", category=getattr(linopy, "LinopySemanticsWarning", UserWarning))
-        warnings.filterwarnings("ignore", message=".*semantics.*")
-        return _build(inp)
-
-
-def _build(inp: PlanInputs) -> tuple[linopy.Model, ModelParts]:
-    actors, options, starts, years = _coords(inp)
+    actors, options, starts, _ = _labels(inp)
     cat = inp.cat
     allowed = cat.eligible if inp.allowed is None else inp.allowed
-    h = cat.horizon_years
     # An option may start only if it is allowed for the actor and enters service within the horizon.
     enters = cat.in_service[:, :, -1] > 0  # (O, T)
-    mask = xr.DataArray(allowed.T[:, :, None] & enters[None, :, :], coords=[actors, options, starts])
-    m = linopy.Model()
-    y = m.add_variables(binary=True, coords=[actors, options, starts], name="y", mask=mask)
-    v: ModelParts = {"y": y, "mask": mask}
+    mask = allowed.T[:, :, None] & enters[None, :, :]
+    m = SparseModel()
+    y = m.add_variables("y", [("actor", actors), ("option", options), ("start", starts)], binary=True, mask=mask)
+    v: ModelParts = {"y": y}
     define_choice_constraints(m, v, inp)
     define_requirement_constraints(m, v, inp)
     define_budget_constraints(m, v, inp)
@@ -121,17 +109,19 @@ def _build(inp: PlanInputs) -> tuple[linopy.Model, ModelParts]:
     define_exclusion_constraints(m, v, inp)
     define_capability_constraints(m, v, inp)
     define_surrogate_constraints(m, v, inp)
-    cost = _total_cost(v, inp)
     w = _weights(inp)
-    scen = pd.Index(inp.sur.scenarios, name="scenario")
-    score = (v["d"] * xr.DataArray([w[s] for s in inp.sur.scenarios], coords=[scen])).sum()
+    d_cols = v["d"].index
+    w_vals = np.array([w[s] for s in inp.sur.scenarios])
+    # Lifecycle money (all acquisition, even after the horizon, plus operating within it): the tie-break and the
+    # min-cost objective must not reward starting late just to push costs past the horizon.
+    cost_vals = np.broadcast_to(cat.lifecycle_cost_musd[None, :, :], y.shape)
     if inp.min_deterrence is None:
-        m.add_objective(score - COST_TIEBREAK_PER_MUSD * cost, sense="max")
+        m.set_objective(
+            np.r_[d_cols, y.index.ravel()], np.r_[w_vals, -COST_TIEBREAK_PER_MUSD * cost_vals.ravel()], "max"
+        )
     else:
-        m.add_constraints(score >= inp.min_deterrence, name="deterrence_floor")
-        m.add_objective(cost, sense="min")
-    v["cost"], v["score"] = cost, score
-    del h
+        m.add_rows("deterrence_floor", [], np.zeros(len(d_cols)), d_cols, w_vals, ">=", inp.min_deterrence)
+        m.set_objective(y.index.ravel(), cost_vals.ravel(), "min")
     return m, v
 
 
@@ -140,139 +130,184 @@ def _weights(inp: PlanInputs) -> dict[str, float]:
     return {s: inp.weights.get(s, 0.0) / total for s in inp.sur.scenarios}
 
 
-def _cost_da(inp: PlanInputs) -> xr.DataArray:
-    _, options, starts, years = _coords(inp)
-    return xr.DataArray(inp.cat.cost_musd, coords=[options, starts, years])
+def _rows_of(shape: tuple[int, ...], positions: tuple[np.ndarray, ...]) -> np.ndarray:
+    """Flat C-order row numbers of the given coordinates (each array broadcast against the others)."""
+    return np.asarray(np.ravel_multi_index(np.broadcast_arrays(*positions), shape))
 
 
-def _total_cost(v: ModelParts, inp: PlanInputs) -> linopy.LinearExpression:
-    """Lifecycle money (all acquisition, even after the horizon, plus operating within it): the tie-break
-    and the min-cost objective must not reward starting late just to push costs past the horizon."""
-    _, options, starts, _ = _coords(inp)
-    return (v["y"] * xr.DataArray(inp.cat.lifecycle_cost_musd, coords=[options, starts])).sum()
+def define_choice_constraints(m: SparseModel, v: ModelParts, inp: PlanInputs) -> None:
+    """Each actor buys each option at most once: Σ_t y[a,o,t] ≤ 1."""
+    y = v["y"]
+    n_a, n_o, n_t = y.shape
+    rows = np.broadcast_to(np.arange(n_a * n_o).reshape(n_a, n_o, 1), y.shape)
+    m.add_rows("choose_once", y.coords_of(("actor", "option")), rows, y.index, np.ones(y.shape), "<=", 1.0)
 
 
-def define_choice_constraints(m: linopy.Model, v: ModelParts, inp: PlanInputs) -> None:
-    """Each actor buys each option at most once."""
-    m.add_constraints(v["y"].sum("start") <= 1, name="choose_once")
-
-
-def define_requirement_constraints(m: linopy.Model, v: ModelParts, inp: PlanInputs) -> None:
-    """Options the user requires are bought (by the named actor)."""
+def define_requirement_constraints(m: SparseModel, v: ModelParts, inp: PlanInputs) -> None:
+    """Options the user requires are bought (by the named actor): Σ_t y[a,o,t] = 1."""
+    y = v["y"]
     for a, o in inp.required:
-        m.add_constraints(
-            v["y"].sel(actor=inp.cat.actors[a], option=inp.cat.option_ids[o]).sum() == 1,
-            name=f"require_{inp.cat.actors[a]}_{inp.cat.option_ids[o]}",
-        )
+        cols = y.index[a, o]
+        name = f"require_{inp.cat.actors[a]}_{inp.cat.option_ids[o]}"
+        m.add_rows(name, [], np.zeros(len(cols)), cols, np.ones(len(cols)), "=", 1.0)
 
 
-def define_budget_constraints(m: linopy.Model, v: ModelParts, inp: PlanInputs) -> None:
+def _per_actor_year(v: ModelParts, coeff: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Terms Σ_{o,t} coeff[o,t,yr]·y[a,o,t] as (actor, year, column, value) arrays of shape (A, K), over the
+    K non-zero coefficients in (option, start, year) order."""
+    y = v["y"]
+    o, t, yr = np.nonzero(coeff)
+    n_a = y.shape[0]
+    actor = np.broadcast_to(np.arange(n_a)[:, None], (n_a, len(o)))
+    return actor, np.broadcast_to(yr, actor.shape), y.index[:, o, t], np.broadcast_to(coeff[o, t, yr], actor.shape)
+
+
+def define_budget_constraints(m: SparseModel, v: ModelParts, inp: PlanInputs) -> None:
     """Spending of each actor in each year ≤ its money for new options (pooled: the alliance's total each year)."""
-    actors, _, _, years = _coords(inp)
-    spend = (v["y"] * _cost_da(inp)).sum(["option", "start"])
-    limit = xr.DataArray(inp.budget_musd, coords=[actors, years])
+    actors, _, _, years = _labels(inp)
+    actor, yr, cols, vals = _per_actor_year(v, inp.cat.cost_musd)
     if inp.pooled_budget:  # one alliance fund: each actor still pays in its own money, spent where it deters most
-        m.add_constraints(spend.sum("actor") <= limit.sum("actor"), name="budget")
+        # terms of a year in (option, start, actor) order: transpose so that the actor varies fastest
+        m.add_rows("budget", [("year", years)], yr.T, cols.T, vals.T, "<=", inp.budget_musd.sum(axis=0))
     else:
-        m.add_constraints(spend <= limit, name="budget")
-    v["spend"] = spend
+        rows = _rows_of((len(actors), len(years)), (actor, yr))
+        m.add_rows("budget", [("actor", actors), ("year", years)], rows, cols, vals, "<=", inp.budget_musd)
 
 
-def define_personnel_constraints(m: linopy.Model, v: ModelParts, inp: PlanInputs) -> None:
+def define_personnel_constraints(m: SparseModel, v: ModelParts, inp: PlanInputs) -> None:
     """People in service for new options ≤ the actor's manning headroom that year (automation frees people)."""
-    actors, options, starts, years = _coords(inp)
-    people = xr.DataArray(inp.cat.personnel[:, None, None] * inp.cat.in_service, coords=[options, starts, years])
-    m.add_constraints(
-        (v["y"] * people).sum(["option", "start"]) <= xr.DataArray(inp.personnel_headroom, coords=[actors, years]),
-        name="personnel",
+    actors, _, _, years = _labels(inp)
+    people = inp.cat.personnel[:, None, None] * inp.cat.in_service
+    actor, yr, cols, vals = _per_actor_year(v, people)
+    rows = _rows_of((len(actors), len(years)), (actor, yr))
+    m.add_rows("personnel", [("actor", actors), ("year", years)], rows, cols, vals, "<=", inp.personnel_headroom)
+
+
+def define_production_constraints(m: SparseModel, v: ModelParts, inp: PlanInputs) -> None:
+    """Industrial capacity: added production of a munition by one actor ≤ what its industry can still add."""
+    y = v["y"]
+    for (a, munition), (added, headroom) in inp.production_limits.items():
+        vals = np.broadcast_to(np.asarray(added, dtype=float)[:, None], y.shape[1:])
+        name = f"industry_{inp.cat.actors[a]}_{munition}"
+        m.add_rows(name, [], np.zeros(vals.size), y.index[a], vals, "<=", headroom)
+
+
+def _pair_names(inp: PlanInputs, pairs: Sequence[tuple[int, int]]) -> list[str]:
+    ids = inp.cat.option_ids
+    return [f"{ids[a]}__{ids[b]}" for a, b in pairs]
+
+
+def define_prerequisite_constraints(m: SparseModel, v: ModelParts, inp: PlanInputs) -> None:
+    """An option starts no earlier than its prerequisite (same actor): Σ_{t'≤t} y[o,t'] ≤ Σ_{t'≤t} y[p,t'] for all t.
+
+    Built sparsely: each row (actor, t, pair) has at most 2t terms, so the family costs A·T·P·2T triplets
+    (about 10⁵ for 1,200 options) instead of a dense (option × pair) product over every start.
+    """
+    pairs = inp.cat.prerequisites
+    if not pairs:
+        return
+    y = v["y"]
+    n_a, _, n_t = y.shape
+    o, p = np.array(pairs).T
+    # each row lists its terms by option number, then start (the columns' order): lower-numbered option first
+    first, second = np.minimum(o, p), np.maximum(o, p)
+    sign = np.where(first == o, 1.0, -1.0)  # +1 for the option that needs, −1 for its prerequisite
+    opts = np.stack([first, second], axis=1)  # (P, 2)
+    coef = np.stack([sign, -sign], axis=1)  # (P, 2)
+    # terms indexed (actor, row start t, pair, side, start t'): t' ≤ t enters row t
+    cols = y.index[:, opts, :][:, None, :, :, :]  # (A, 1, P, 2, T')
+    upto = np.arange(n_t)[None, :, None, None, None] >= np.arange(n_t)[None, None, None, None, :]
+    vals = np.where(upto, coef[None, None, :, :, None], 0.0)  # (1, T, P, 2, T')
+    shape = (n_a, n_t, len(pairs), 2, n_t)
+    rows = _rows_of(
+        (n_a, n_t, len(pairs)),
+        (
+            np.arange(n_a)[:, None, None, None, None],
+            np.arange(n_t)[None, :, None, None, None],
+            np.arange(len(pairs))[None, None, :, None, None],
+        ),
+    )
+    coords: list[tuple[str, Sequence[object]]] = [
+        ("actor", list(inp.cat.actors)),
+        ("start", list(range(1, n_t + 1))),
+        ("pair", _pair_names(inp, pairs)),
+    ]
+    m.add_rows(
+        "prerequisite",
+        coords,
+        np.broadcast_to(rows, shape),
+        np.broadcast_to(cols, shape),
+        np.broadcast_to(vals, shape),
+        "<=",
+        0.0,
     )
 
 
-def define_production_constraints(m: linopy.Model, v: ModelParts, inp: PlanInputs) -> None:
-    """Industrial capacity: added production of a munition by one actor ≤ what its industry can still add."""
-    _, options, _, _ = _coords(inp)
-    for (a, munition), (added, headroom) in inp.production_limits.items():
-        coeff = xr.DataArray(added, coords=[options])
-        m.add_constraints(
-            (v["y"].sel(actor=inp.cat.actors[a]) * coeff).sum() <= headroom,
-            name=f"industry_{inp.cat.actors[a]}_{munition}",
-        )
-
-
-def _pair_matrix(inp: PlanInputs, pairs: tuple[tuple[int, int], ...], sign_second: float) -> xr.DataArray:
-    """(option, pair) matrix with +1 for each pair's first option and ``sign_second`` for its second."""
-    ids = list(inp.cat.option_ids)
-    mat = np.zeros((len(ids), len(pairs)))
-    for r, (a, b) in enumerate(pairs):
-        mat[a, r] += 1.0
-        mat[b, r] += sign_second
-    names = [f"{ids[a]}__{ids[b]}" for a, b in pairs]
-    return xr.DataArray(mat, coords=[pd.Index(ids, name="option"), pd.Index(names, name="pair")])
-
-
-def define_prerequisite_constraints(m: linopy.Model, v: ModelParts, inp: PlanInputs) -> None:
-    """An option starts no earlier than its prerequisite (same actor): Σ_{t'≤t} y[o,t'] ≤ Σ_{t'≤t} y[p,t'] for all t."""
-    if not inp.cat.prerequisites:
-        return
-    diff = (v["y"] * _pair_matrix(inp, inp.cat.prerequisites, -1.0)).sum("option")
-    m.add_constraints(diff.cumsum("start") <= 0, name="prerequisite")
-
-
-def define_exclusion_constraints(m: linopy.Model, v: ModelParts, inp: PlanInputs) -> None:
+def define_exclusion_constraints(m: SparseModel, v: ModelParts, inp: PlanInputs) -> None:
     """Mutually exclusive options o and e are not both in the alliance's portfolio (they describe one posture),
     though several allies may each buy o: a binary u per pair picks the side, Σ_t y[a,o,t] ≤ u and
     Σ_t y[a,e,t] ≤ 1 − u for every actor a."""
-    if not inp.cat.exclusions:
-        return
     pairs = inp.cat.exclusions
-    names = pd.Index([f"{inp.cat.option_ids[a]}__{inp.cat.option_ids[b]}" for a, b in pairs], name="pair")
-    ids = pd.Index(list(inp.cat.option_ids), name="option")
-    first = np.zeros((len(ids), len(pairs)))
-    second = np.zeros_like(first)
-    for r, (a, b) in enumerate(pairs):
-        first[a, r], second[b, r] = 1.0, 1.0
-    u = m.add_variables(binary=True, coords=[names], name="exclusion_side")
-    m.add_constraints(
-        (v["y"] * xr.DataArray(first, coords=[ids, names])).sum(["option", "start"]) - u <= 0, name="exclusion_first"
-    )
-    m.add_constraints(
-        (v["y"] * xr.DataArray(second, coords=[ids, names])).sum(["option", "start"]) + u <= 1, name="exclusion_second"
-    )
+    if not pairs:
+        return
+    y = v["y"]
+    n_a, _, n_t = y.shape
+    names = _pair_names(inp, pairs)
+    u = m.add_variables("exclusion_side", [("pair", names)], binary=True)
+    v["u"] = u
+    coords = [("actor", list(inp.cat.actors)), ("pair", names)]
+    rows = np.broadcast_to(np.arange(n_a * len(pairs)).reshape(n_a, len(pairs), 1), (n_a, len(pairs), n_t + 1))
+    u_cols = np.broadcast_to(u.index[None, :, None], (n_a, len(pairs), 1))
+    for side, (name, u_coef, rhs) in enumerate((("exclusion_first", -1.0, 0.0), ("exclusion_second", 1.0, 1.0))):
+        opt = np.array([pair[side] for pair in pairs])
+        cols = np.concatenate([y.index[:, opt, :], u_cols], axis=2)  # y terms by start, then u
+        vals = np.concatenate([np.ones((n_a, len(pairs), n_t)), np.full((n_a, len(pairs), 1), u_coef)], axis=2)
+        m.add_rows(name, coords, rows, cols, vals, "<=", rhs)
 
 
-def define_capability_constraints(m: linopy.Model, v: ModelParts, inp: PlanInputs) -> None:
+def define_capability_constraints(m: SparseModel, v: ModelParts, inp: PlanInputs) -> None:
     """x[s,m] = Σ_a part[s,a] Σ_{o,t} q[o,m] · y[a,o,t] for options in service by the last plan year.
 
     An actor's purchases count in a scenario only if it takes part in it on the allied side.
     """
-    actors, options, starts, _ = _coords(inp)
-    scen = pd.Index(inp.sur.scenarios, name="scenario")
-    areas = pd.Index(inp.sur.areas, name="area")
-    part = inp.participation if inp.participation is not None else np.ones((len(scen), len(actors)))
+    actors, _, _, _ = _labels(inp)
+    scen, areas = list(inp.sur.scenarios), list(inp.sur.areas)
+    n_a, n_m, n_s = len(actors), len(areas), len(scen)
+    part = inp.participation if inp.participation is not None else np.ones((n_s, n_a))
     # z[a,m]: what each actor adds to each area (few dense rows); x[s,m] then sums the participants'
     # z (sparse rows). Writing x directly from y would repeat every dense row once per scenario.
-    z = m.add_variables(lower=0, coords=[actors, areas], name="z")
-    contrib = xr.DataArray(
-        inp.q[:, None, :] * inp.cat.in_service[:, :, -1][:, :, None], coords=[options, starts, areas]
+    z = m.add_variables("z", [("actor", actors), ("area", areas)])
+    contrib = inp.q[:, None, :] * inp.cat.in_service[:, :, -1][:, :, None]  # (O, T, M)
+    actor, area, y_cols, y_vals = _per_actor_year(v, contrib)
+    own = np.arange(n_a * n_m)
+    m.add_rows(
+        "actor_capability",
+        [("actor", actors), ("area", areas)],
+        np.r_[own, _rows_of((n_a, n_m), (actor, area)).ravel()],  # +z first, then −q·y by option and start
+        np.r_[z.index.ravel(), y_cols.ravel()],
+        np.r_[np.ones(n_a * n_m), -y_vals.ravel()],
+        "=",
+        0.0,
     )
-    m.add_constraints(z - (v["y"] * contrib).sum(["option", "start"]) == 0, name="actor_capability")
-    x = m.add_variables(lower=0, coords=[scen, areas], name="x")
-    m.add_constraints(x - (z * xr.DataArray(part, coords=[scen, actors])).sum("actor") == 0, name="capability")
+    x = m.add_variables("x", [("scenario", scen), ("area", areas)])
+    s_i, m_i, a_i = np.meshgrid(np.arange(n_s), np.arange(n_m), np.arange(n_a), indexing="ij")  # (S, M, A)
+    m.add_rows(
+        "capability",
+        [("scenario", scen), ("area", areas)],
+        np.r_[np.arange(n_s * n_m), (s_i * n_m + m_i).ravel()],  # +x first, then −part·z by actor
+        np.r_[x.index.ravel(), z.index[a_i, m_i].ravel()],
+        np.r_[np.ones(n_s * n_m), -part[s_i, a_i].ravel()],
+        "=",
+        0.0,
+    )
     v["x"], v["z"] = x, z
 
 
-def define_surrogate_constraints(m: linopy.Model, v: ModelParts, inp: PlanInputs) -> None:
-    """Hypograph of each concave piece, capped at its last breakpoint; d_s ≤ D_s(0) + Σ h, d_s ≤ 1.
-
-    For breakpoints l_k with values g_k: h ≤ g_k + slope_k (x − l_k) for every segment k, and
-    h ≤ g_K (no credit beyond the fitted range).
-    """
-    sur = inp.sur
-    scen = pd.Index(sur.scenarios, name="scenario")
-    areas = pd.Index(sur.areas, name="area")
+def surrogate_pieces(sur: Surrogate) -> tuple[np.ndarray, np.ndarray]:
+    """(slope, intercept) of every hypograph piece, shape (scenario, area, piece): the segments, then the cap."""
     levels = sur.levels
     n_pieces = len(levels)  # segments plus the cap
-    slope = np.zeros((len(scen), len(areas), n_pieces))
+    slope = np.zeros((len(sur.scenarios), len(sur.areas), n_pieces))
     intercept = np.zeros_like(slope)
     for i, s in enumerate(sur.scenarios):
         for j, a in enumerate(sur.areas):
@@ -281,45 +316,105 @@ def define_surrogate_constraints(m: linopy.Model, v: ModelParts, inp: PlanInputs
             slope[i, j, :-1] = sl
             intercept[i, j, :-1] = vals[:-1] - sl * levels[:-1]
             intercept[i, j, -1] = vals[-1]
-    piece = pd.Index(np.arange(n_pieces), name="piece")
-    h = m.add_variables(lower=0, coords=[scen, areas], name="h")
-    m.add_constraints(
-        h - xr.DataArray(slope, coords=[scen, areas, piece]) * v["x"]
-        <= xr.DataArray(intercept, coords=[scen, areas, piece]),
-        name="surrogate_piece",
+    return slope, intercept
+
+
+def define_surrogate_constraints(m: SparseModel, v: ModelParts, inp: PlanInputs) -> None:
+    """Hypograph of each concave piece, capped at its last breakpoint; d_s ≤ D_s(0) + Σ h, d_s ≤ 1.
+
+    For breakpoints l_k with values g_k: h ≤ g_k + slope_k (x − l_k) for every segment k, and
+    h ≤ g_K (no credit beyond the fitted range).
+    """
+    sur = inp.sur
+    scen, areas = list(sur.scenarios), list(sur.areas)
+    slope, intercept = surrogate_pieces(sur)
+    n_s, n_m, n_k = slope.shape
+    h = m.add_variables("h", [("scenario", scen), ("area", areas)])
+    rows = np.arange(n_s * n_m * n_k).reshape(n_s, n_m, n_k)
+    m.add_rows(
+        "surrogate_piece",
+        [("scenario", scen), ("area", areas), ("piece", list(range(n_k)))],
+        np.r_[rows.ravel(), rows.ravel()],  # +h first, then −slope·x
+        np.r_[np.repeat(h.index.ravel(), n_k), np.repeat(v["x"].index.ravel(), n_k)],
+        np.r_[np.ones(rows.size), -slope.ravel()],
+        "<=",
+        intercept,
     )
-    d = m.add_variables(lower=0, upper=1, coords=[scen], name="d")
-    base = xr.DataArray([sur.base[s] for s in sur.scenarios], coords=[scen])
-    m.add_constraints(d - h.sum("area") <= base, name="deterrence")
+    d = m.add_variables("d", [("scenario", scen)], upper=1.0)
+    base = np.array([sur.base[s] for s in scen])
+    m.add_rows(
+        "deterrence",
+        [("scenario", scen)],
+        np.r_[np.arange(n_s), np.repeat(np.arange(n_s), n_m)],  # +d first, then −h by area
+        np.r_[d.index, h.index.ravel()],
+        np.r_[np.ones(n_s), -np.ones(n_s * n_m)],
+        "<=",
+        base,
+    )
     v["h"], v["d"] = h, d
 
 
-@contextlib.contextmanager
-def _silenced_stdout() -> Iterator[None]:
-    """HiGHS prints a banner from C code even with output_flag off; keep the CLI's stdout clean."""
-    sys.stdout.flush()
-    saved = os.dup(1)
-    devnull = os.open(os.devnull, os.O_WRONLY)
-    try:
-        os.dup2(devnull, 1)
-        yield
-    finally:
-        sys.stdout.flush()
-        os.dup2(saved, 1)
-        os.close(devnull)
-        os.close(saved)
+# ---------------------------------------------------------------------------------------------------- warm starts
 
 
-def solve(m: linopy.Model, gap: float = 1e-4, time_limit_s: float = 60.0) -> tuple[str, str]:
-    """Solve with HiGHS to a relative MIP gap; returns linopy's (status, condition)."""
-    with _silenced_stdout():
-        return m.solve(solver_name="highs", mip_rel_gap=gap, time_limit=time_limit_s, output_flag=False)
+def start_vector(m: SparseModel, v: ModelParts, inp: PlanInputs, choices: Sequence[tuple[str, str, int]]) -> np.ndarray:
+    """A full column vector for a portfolio (actor, option, start year): the binaries it sets, and the
+    continuous variables at the values the portfolio implies (levels, hypograph, deterrence). A portfolio
+    with a start this model has no variable for is all NaN, which the solver's start check rejects."""
+    cat, sur = inp.cat, inp.sur
+    col = np.zeros(m.n_cols)
+    y = v["y"]
+    ysol = np.zeros(y.shape)
+    for actor, oid, start in choices:
+        a, o, t = cat.actors.index(actor), cat.index(oid), int(start) - 1
+        if not 0 <= t < y.shape[2] or y.index[a, o, t] < 0:
+            return np.full(m.n_cols, np.nan)  # not a variable of this model: this start cannot be used
+        ysol[a, o, t] += 1.0
+    col[y.index[y.index >= 0]] = ysol[y.index >= 0]
+    if "u" in v:
+        bought = ysol.sum(axis=(0, 2)) > 0.5  # (O,)
+        col[v["u"].index] = [1.0 if bought[o] else 0.0 for o, _ in cat.exclusions]
+    contrib = inp.q[:, None, :] * cat.in_service[:, :, -1][:, :, None]
+    z = np.einsum("aot,otm->am", ysol, contrib)
+    part = inp.participation if inp.participation is not None else np.ones((len(sur.scenarios), len(cat.actors)))
+    x = part @ z
+    slope, intercept = surrogate_pieces(sur)
+    h = np.maximum(0.0, (intercept + slope * x[:, :, None]).min(axis=2))
+    base = np.array([sur.base[s] for s in sur.scenarios])
+    d = np.clip(base + h.sum(axis=1), 0.0, 1.0)
+    for block, values in ((v["z"], z), (v["x"], x), (v["h"], h), (v["d"], d)):
+        col[block.index.ravel()] = values.ravel()
+    return col
 
 
-def extract(m: linopy.Model, v: ModelParts, inp: PlanInputs, status: tuple[str, str]) -> Plan:
-    """Read the solution into a :class:`Plan`."""
+# ---------------------------------------------------------------------------------------------------- solve, extract
+
+
+def solve(
+    m: SparseModel,
+    gap: float = 1e-4,
+    time_limit_s: float = 60.0,
+    starts: Sequence[np.ndarray] = (),
+) -> tuple[str, str]:
+    """Solve with HiGHS to a relative MIP gap; returns (status, condition) as linopy did: ("ok", "optimal"),
+    ("ok", "time_limit") with a feasible plan, ("warning", "infeasible") and so on. ``starts`` are column
+    vectors (:func:`start_vector`): the best feasible one is given to HiGHS as its first incumbent,
+    infeasible ones are ignored. The certificate (objective, bound, gap) is kept on the model."""
+    res = solve_model(m, gap=gap, time_limit_s=time_limit_s, starts=starts)
+    return res.status, res.condition
+
+
+def result_of(m: SparseModel) -> SolveResult:
+    if m.result is None:
+        raise RuntimeError("the model has not been solved")
+    return m.result
+
+
+def extract(m: SparseModel, v: ModelParts, inp: PlanInputs, status: tuple[str, str]) -> Plan:
+    """Read the solution into a :class:`Plan`, with the solver's certificate."""
     cat = inp.cat
-    ysol = v["y"].solution.fillna(0).values > 0.5
+    res = result_of(m)
+    ysol = m.value(v["y"]) > 0.5
     choices = [(cat.actors[a], cat.option_ids[o], int(t + 1)) for a, o, t in zip(*np.nonzero(ysol))]
     years = np.arange(1, cat.horizon_years + 1)
     spend = np.zeros((len(cat.actors), len(years)))
@@ -327,7 +422,7 @@ def extract(m: linopy.Model, v: ModelParts, inp: PlanInputs, status: tuple[str, 
     for a, o, t in zip(*np.nonzero(ysol)):
         spend[a] += cat.cost_musd[o, t]
         people[a] += cat.personnel[o] * cat.in_service[o, t]
-    xs = v["x"].solution.values
+    xs = m.value(v["x"])
     levels = {s: {a: float(xs[i, j]) for j, a in enumerate(inp.sur.areas)} for i, s in enumerate(inp.sur.scenarios)}
     det = {s: inp.sur.predict(s, levels[s]) for s in inp.sur.scenarios}
     w = _weights(inp)
@@ -337,7 +432,7 @@ def extract(m: linopy.Model, v: ModelParts, inp: PlanInputs, status: tuple[str, 
 
     return Plan(
         status=status[1],
-        objective=float(m.objective.value) if m.objective.value is not None else float("nan"),
+        objective=res.objective,
         choices=choices,
         spending_musd=frame(spend),
         personnel=frame(people),
@@ -346,5 +441,10 @@ def extract(m: linopy.Model, v: ModelParts, inp: PlanInputs, status: tuple[str, 
         weighted_deterrence=sum(w[s] * det[s] for s in det),
         total_cost_musd=float(spend.sum()),
         budget_slack_musd=frame(inp.budget_musd - spend),
+        gap=res.gap,
         lifecycle_cost_musd=float(sum(cat.lifecycle_cost_musd[o, t] for _, o, t in zip(*np.nonzero(ysol)))),
+        best_bound=res.best_bound,
+        gap_target=res.gap_target,
+        warm_start=res.warm_start,
+        solve_s=res.solve_s,
     )

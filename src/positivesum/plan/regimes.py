@@ -14,13 +14,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
 
 from .diagnose import explain_failure, precheck
-from .milp import Plan, PlanInputs, build, extract, solve
+from .milp import Plan, PlanInputs, build, extract, solve, start_vector
+
+Choices = Sequence[tuple[str, str, int]]
 
 REGIMES = ("joint", "spending-target", "cost-transfer", "negotiated")
 
@@ -46,10 +49,12 @@ def national_weights(inp: PlanInputs, actor_index: int) -> dict[str, float]:
     return {s: inp.weights.get(s, 0.0) * part[i, actor_index] for i, s in enumerate(inp.sur.scenarios)}
 
 
-def _solve(inp: PlanInputs, gap: float) -> Plan:
+def _solve(inp: PlanInputs, gap: float, starts: Sequence[Choices] = ()) -> Plan:
+    """One MILP; ``starts`` are earlier portfolios: the best one feasible here is HiGHS's first incumbent (a
+    portfolio this model cannot hold is ignored, and the plan's ``warm_start`` says why)."""
     precheck(inp)
     model, v = build(inp)
-    status = solve(model, gap)
+    status = solve(model, gap, starts=[start_vector(model, v, inp, c) for c in starts if c])  # empty: nothing to gain
     if status[0] != "ok" and status[1] not in ("optimal", "time_limit", "suboptimal"):
         raise explain_failure(inp, f"{status[0]}/{status[1]}")
     return extract(model, v, inp, status)
@@ -81,7 +86,7 @@ def combine(inp: PlanInputs, plans: list[Plan]) -> Plan:
     spend = _sum_frames([p.spending_musd for p in plans])
     return Plan(
         status=", ".join(sorted({p.status for p in plans})),
-        objective=float("nan"),
+        objective=plans[0].objective if len(plans) == 1 else float("nan"),  # several MILPs have no one objective
         choices=choices,
         spending_musd=spend,
         personnel=_sum_frames([p.personnel for p in plans]),
@@ -91,14 +96,22 @@ def combine(inp: PlanInputs, plans: list[Plan]) -> Plan:
         total_cost_musd=float(spend.values.sum()),
         budget_slack_musd=spend.rsub(inp.budget_musd),  # budget − spend (a frame, as ndarray − DataFrame gives)
         lifecycle_cost_musd=float(sum(p.lifecycle_cost_musd for p in plans)),
+        # the certificate: each part's own (a single plan's objective and bound; for several, the widest gap)
+        gap=max((p.gap for p in plans if p.gap is not None), default=None),
+        best_bound=plans[0].best_bound if len(plans) == 1 else None,
+        gap_target=max((p.gap_target for p in plans if p.gap_target is not None), default=None),
+        warm_start="; ".join(sorted({p.warm_start for p in plans if p.warm_start})),
+        solve_s=float(sum(p.solve_s for p in plans)),
     )
 
 
-def plan_regime(inp: PlanInputs, spec: RegimeSpec, gap: float = 1e-4) -> Plan:
-    """Solve one regime at the budgets in ``inp`` (each actor's money for new options)."""
+def plan_regime(inp: PlanInputs, spec: RegimeSpec, gap: float = 1e-4, starts: Sequence[Plan] = ()) -> Plan:
+    """Solve one regime at the budgets in ``inp`` (each actor's money for new options); ``starts`` (earlier
+    regimes' plans) warm-start each MILP where they are feasible for it."""
     cat = inp.cat
+    portfolios = [p.choices for p in starts]
     if spec.name == "joint":
-        return combine(inp, [_solve(replace(inp, pooled_budget=True), gap)])
+        return combine(inp, [_solve(replace(inp, pooled_budget=True), gap, portfolios)])
     if spec.name == "spending-target":
         plans = []
         taken: set[int] = set()
@@ -114,9 +127,12 @@ def plan_regime(inp: PlanInputs, spec: RegimeSpec, gap: float = 1e-4) -> Plan:
             budget = np.zeros_like(inp.budget_musd)
             budget[a] = inp.budget_musd[a]
             mine = [(ra, ro) for ra, ro in inp.required if ra == a]  # each actor plans only its own requirements
+            own_starts = [[c for c in p if c[0] == _actor] for p in portfolios]  # its own part of earlier plans
             plans.append(
                 _solve(
-                    replace(inp, allowed=own, budget_musd=budget, weights=national_weights(inp, a), required=mine), gap
+                    replace(inp, allowed=own, budget_musd=budget, weights=national_weights(inp, a), required=mine),
+                    gap,
+                    own_starts,
                 )
             )
             taken |= {cat.index(oid) for _, oid, _ in plans[-1].choices}
@@ -132,18 +148,27 @@ def plan_regime(inp: PlanInputs, spec: RegimeSpec, gap: float = 1e-4) -> Plan:
         budget[r] = transferable.sum(axis=0)
         if spec.receiver_extra_musd is not None:
             budget[r] = budget[r] + np.asarray(spec.receiver_extra_musd, dtype=float)[: budget.shape[1]]
+        receiver_starts = [[c for c in p if c[0] == spec.receiver] for p in portfolios]
         return combine(
-            inp, [_solve(replace(inp, allowed=own, budget_musd=budget, weights=national_weights(inp, r)), gap)]
+            inp,
+            [
+                _solve(
+                    replace(inp, allowed=own, budget_musd=budget, weights=national_weights(inp, r)),
+                    gap,
+                    receiver_starts,
+                )
+            ],
         )
     if spec.name == "negotiated":
         split = spec.split or {}
         shares = np.array([split.get(a, 0.0) for a in cat.actors])
         budget = shares[:, None] * inp.budget_musd.sum(axis=0)[None, :]
-        return combine(inp, [_solve(replace(inp, budget_musd=budget), gap)])
+        return combine(inp, [_solve(replace(inp, budget_musd=budget), gap, portfolios)])
     raise ValueError(f"unknown regime '{spec.name}' — use one of: {', '.join(REGIMES)}")
 
 
-def min_cost_for(inp: PlanInputs, target: float, gap: float = 1e-4) -> Plan:
-    """The cheapest joint plan reaching a weighted deterrence (money saved at equal deterrence)."""
+def min_cost_for(inp: PlanInputs, target: float, gap: float = 1e-4, starts: Sequence[Plan] = ()) -> Plan:
+    """The cheapest joint plan reaching a weighted deterrence (money saved at equal deterrence); a regime's
+    plan that reaches ``target`` is a feasible start (``starts``), and HiGHS improves on it."""
     pooled = replace(inp, min_deterrence=target, pooled_budget=True)
-    return _solve(pooled, gap)
+    return _solve(pooled, gap, [p.choices for p in starts])

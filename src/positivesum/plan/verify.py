@@ -18,10 +18,8 @@ import numpy as np
 
 from ..model.dataset import Dataset
 from ..model.loader import LoadedDataset, validate_tree
-from ..sim.runner import simulate_setup
-from ..sim.setup import build_setup
 from .catalogue import apply_portfolio
-from .levers import scale_adversary
+from .deterrence import RepScores, simulate_scores, summarise
 from .surrogate import deterrence
 
 Choice = tuple[str, str, int]
@@ -66,18 +64,36 @@ def weighted_mean(
 
 
 def score_scenario(
-    ds: Dataset, scenario_id: str, *, threat_factor: float, reps: int, seed: int, stalemate_weight: float
+    ds: Dataset,
+    scenario_id: str,
+    *,
+    threat_factor: float,
+    reps: int,
+    seed: int,
+    stalemate_weight: float,
+    detail: bool = False,
+    rep_out: dict[str, RepScores] | None = None,
 ) -> dict[str, Any]:
-    """Outcome probabilities, deterrence and mean decided day of one scenario, adversary grown by ``threat_factor``."""
-    result = simulate_setup(scale_adversary(build_setup(ds, scenario_id), threat_factor), reps, seed)
+    """Outcome probabilities, deterrence and mean decided day of one scenario, adversary grown by ``threat_factor``.
+
+    ``detail`` adds the other measures with intervals (plan/deterrence.py: grade score, adversary cost,
+    deterrence interval); ``rep_out[scenario_id]`` receives the per-replication scores (for paired intervals)."""
+    result, scores = simulate_scores(
+        ds, scenario_id, threat_factor=threat_factor, reps=reps, seed=seed, stalemate_weight=stalemate_weight
+    )
     probs = result.outcome_probabilities()
     decided = result.data["decided_day"].values
     decided = decided[np.isfinite(decided)]
-    return {
+    row: dict[str, Any] = {
         "deterrence": deterrence(result, stalemate_weight),
         **{k: v["p"] for k, v in probs.items()},
         "decided_day_mean": float(decided.mean()) if decided.size else None,
     }
+    if detail:
+        row.update(summarise(scores))
+    if rep_out is not None:
+        rep_out[scenario_id] = scores
+    return row
 
 
 def score_dataset(
@@ -90,16 +106,28 @@ def score_dataset(
     seed: int,
     stalemate_weight: float,
     absent_deterrence: float = 0.0,
+    detail: bool = False,
+    rep_out: dict[str, RepScores] | None = None,
 ) -> dict[str, Any]:
     """Score every scenario of ``ds``; a scenario missing from ``ds`` (nobody left to oppose the adversary in a
-    coalition's world) scores ``absent_deterrence``. Returns ``{"scenarios": {id: row}, "weighted_deterrence": D}``."""
+    coalition's world) scores ``absent_deterrence``. Returns ``{"scenarios": {id: row}, "weighted_deterrence": D}``;
+    ``rep_out`` receives each scenario's per-replication scores."""
     rows: dict[str, dict[str, Any]] = {}
     for sid in scenarios:
         if sid not in ds.scenarios:
             rows[sid] = {"deterrence": absent_deterrence, "absent": True}
+            if rep_out is not None:
+                rep_out[sid] = RepScores.absent(reps, absent_deterrence)
             continue
         rows[sid] = score_scenario(
-            ds, sid, threat_factor=threat_factor, reps=reps, seed=seed, stalemate_weight=stalemate_weight
+            ds,
+            sid,
+            threat_factor=threat_factor,
+            reps=reps,
+            seed=seed,
+            stalemate_weight=stalemate_weight,
+            detail=detail,
+            rep_out=rep_out,
         )
     by_scenario = {s: r["deterrence"] for s, r in rows.items()}
     return {"scenarios": rows, "weighted_deterrence": weighted_mean(by_scenario, weights)}
@@ -118,6 +146,8 @@ def verify_portfolio(
     tree: dict[str, Any] | None = None,
     note: str = "",
     in_service_only: bool = True,
+    detail: bool = False,
+    rep_out: dict[str, RepScores] | None = None,
 ) -> dict[str, Any]:
     """Apply a portfolio, re-simulate every scenario, score: the plan's verified deterrence.
 
@@ -128,5 +158,13 @@ def verify_portfolio(
     if weights is None:
         weights = {s: ld.dataset.scenarios[s].weight.value for s in scenarios}
     return score_dataset(
-        ds, scenarios, weights, threat_factor=threat_factor, reps=reps, seed=seed, stalemate_weight=stalemate_weight
+        ds,
+        scenarios,
+        weights,
+        threat_factor=threat_factor,
+        reps=reps,
+        seed=seed,
+        stalemate_weight=stalemate_weight,
+        detail=detail,
+        rep_out=rep_out,
     )

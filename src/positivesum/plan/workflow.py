@@ -8,7 +8,7 @@ the simulated ones (the surrogate only guides the choice).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -354,8 +354,11 @@ def resimulate(
     seed: int,
     stalemate_weight: float,
     in_service_only: bool = True,
+    detail: bool = False,
+    rep_out: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
-    """Apply a plan's options to the data and simulate every scenario (:func:`.verify.verify_portfolio`)."""
+    """Apply a plan's options to the data and simulate every scenario (:func:`.verify.verify_portfolio`);
+    ``detail`` and ``rep_out`` as there (other measures with intervals; per-replication scores)."""
     return verify_portfolio(
         ld,
         plan.choices,
@@ -365,12 +368,14 @@ def resimulate(
         seed=seed,
         stalemate_weight=stalemate_weight,
         in_service_only=in_service_only,
+        detail=detail,
+        rep_out=rep_out,
     )
 
 
-def run_regime(ctx: PlanningContext, spec: RegimeSpec, gap: float = 1e-4) -> Plan:
+def run_regime(ctx: PlanningContext, spec: RegimeSpec, gap: float = 1e-4, starts: Sequence[Plan] = ()) -> Plan:
     """One regime's plan; the cost-transfer regime gets the host-nation-support terms if its receiver is the
-    agreement's receiver."""
+    agreement's receiver. ``starts``: earlier plans, used as warm starts where feasible (regimes.plan_regime)."""
     hns = ctx.host_nation_support
     if spec.name == "cost-transfer" and hns is not None and hns["receiver"] == spec.receiver:
         extra = ctx.receiver_extra_musd
@@ -379,14 +384,15 @@ def run_regime(ctx: PlanningContext, spec: RegimeSpec, gap: float = 1e-4) -> Pla
             transfer_from=dict(ctx.transfer_from),
             receiver_extra_musd=None if extra is None else tuple(float(x) for x in extra),
         )
-    return plan_regime(ctx.inputs, spec, gap)
+    return plan_regime(ctx.inputs, spec, gap, starts)
 
 
 def money_saved(ctx: PlanningContext, regime_plan: Plan, gap: float = 1e-4) -> dict[str, Any]:
     """Cheapest joint plan matching a regime's (surrogate) deterrence, and the money it saves."""
     # One cost measure throughout: lifecycle cost, which is what the min-cost plan minimises.
     try:
-        cheapest = min_cost_for(ctx.inputs, regime_plan.weighted_deterrence - 1e-6, gap)
+        # the regime's own portfolio reaches its deterrence: a feasible first incumbent (ignored if it is not)
+        cheapest = min_cost_for(ctx.inputs, regime_plan.weighted_deterrence - 1e-6, gap, starts=[regime_plan])
     except InputError as err:
         return {
             "regime_cost_musd": regime_plan.lifecycle_cost_musd,

@@ -13,12 +13,14 @@ import copy
 import math
 import re
 from dataclasses import replace
+from functools import partial
 from typing import Any
 
 import numpy as np
 
 from .. import defaults
-from ..alliance.coalitions import coalition_inputs, study_coalitions, study_work
+from ..alliance.coalitions import CoalitionStudy, coalition_inputs, study_coalitions, study_work
+from ..alliance.feasibility import conditions_of
 from ..alliance.roles import (
     DEFAULT_PRIMARY_SHARE,
     DEFAULT_SUPPORTING_SHARE,
@@ -30,6 +32,7 @@ from ..alliance.roles import (
     marginal_value,
 )
 from ..alliance.structures import domain_latencies_hours, initial_response_hours, role_command_problems
+from ..games.bootstrap import bootstrap_allocations
 from ..games.core import in_core
 from ..games.games import Game, is_superadditive
 from ..games.rules import allocate
@@ -120,8 +123,14 @@ def fair_shares(
     gap: float = defaults.STUDY_MILP_GAP,
     refit_surrogates: bool = False,
     progress=None,
+    bootstrap_samples: int = 200,
 ) -> dict[str, Any]:
-    """Coalition values, allocations of v(N), and their comparison with GDP and spending shares."""
+    """Coalition values, allocations of v(N), and their comparison with GDP and spending shares.
+
+    Shapley values, nucleolus and shares carry 95 % intervals by bootstrap over replications (every coalition
+    is simulated with the same seed, so replication r of each is resampled together: games/bootstrap.py);
+    ``by_scenario`` gives each scenario's coalition values and Shapley shares; ``feasibility`` the members
+    that cannot fight a scenario in a coalition (``planning.coalition_conditions``)."""
     ds = ld.dataset
     study = study_coalitions(
         ld,
@@ -196,6 +205,11 @@ def fair_shares(
             f"(weighted deterrence).",
         }
     core = allocations["core"]
+    intervals = _bootstrap(study, players, bootstrap_samples, seed)
+    by_scenario = _by_scenario(study, players, ctx.scenarios)
+    feasibility = {
+        "+".join(sorted(o.members)): o.not_fighting for o in study.outcomes.values() if o.members and o.not_fighting
+    }
     return {
         "players": players,
         "grand_value": grand,
@@ -209,6 +223,13 @@ def fair_shares(
         "core_empty": bool(core.diagnostics["core_empty"]),
         "in_core": {k: in_core(game, a.as_array(), tol=1e-9 * max(1.0, abs(grand))) for k, a in allocations.items()},
         "least_core_epsilon": core.diagnostics["least_core_epsilon"],
+        "intervals": intervals,
+        "by_scenario": by_scenario,
+        "feasibility": feasibility,
+        "feasibility_conditions": [
+            {k: c.get(k) for k in ("actor", "scenarios", "requires", "decision", "source", "confidence")}
+            for c in conditions_of(ld.raw)
+        ],
         "superadditive": _superadditive(game),
         "basing_access": access,
         "coalition_surrogates": "refitted per coalition" if refit_surrogates else "the full alliance's",
@@ -216,6 +237,39 @@ def fair_shares(
         "replications": reps,
         "provenance": ld.provenance(),
     }
+
+
+def _bootstrap(study: CoalitionStudy, players: list[str], samples: int, seed: int) -> dict[str, Any] | None:
+    """Shapley value, nucleolus and shares with 95 % bootstrap intervals over replications."""
+    reps = study.rep_values()
+    if samples <= 0 or not reps or any(len(v) < 2 for v in reps.values()):
+        return None
+    out = bootstrap_allocations(
+        players, reps, ("shapley", "nucleolus"), samples=samples, rng=np.random.default_rng(seed)
+    )
+    out["method"] = (
+        "percentile bootstrap over replications, the same resample for every coalition (common random numbers); "
+        "v(S) = mean over replications of the weighted deterrence added"
+    )
+    return out
+
+
+def _by_scenario(study: CoalitionStudy, players: list[str], scenarios: list[str]) -> dict[str, Any]:
+    """Each scenario's coalition values v_s(S) = D_s(S) − D_s(∅) and the Shapley shares of v_s(N)."""
+    out: dict[str, Any] = {}
+    for sid in scenarios:
+        values = {"+".join(sorted(k)) or "(none)": study.scenario_value(k, sid) for k in study.outcomes if k}
+        game = Game.from_function(players, partial(study.scenario_value, scenario=sid), kind="value")
+        phi = allocate(game, "shapley")
+        grand = float(game.grand_value())
+        out[sid] = {
+            "weight": study.weights.get(sid, 0.0),
+            "deterrence_without_players": study.outcomes[frozenset()].by_scenario[sid],
+            "coalition_values": values,
+            "shapley": {p: phi[p] for p in players},
+            "shapley_pct": {p: (100 * phi[p] / grand if abs(grand) > 1e-12 else None) for p in players},
+        }
+    return out
 
 
 def _superadditive(game: Game) -> bool:

@@ -316,7 +316,9 @@ def build_analysis(
                 count[0] += k
                 say("planning: fitting the deterrence surrogate", min(count[0], total), total)
 
-            regimes = json_safe(planning.compare_regimes(ld, seed=seed, reps=plan_reps, cache_dir=cache_dir, progress=step))
+            regimes = json_safe(
+                planning.compare_regimes(ld, seed=seed, reps=plan_reps, cache_dir=cache_dir, progress=step)
+            )
         alliance = None
         if ds.planning is not None and ds.options and alliance_sections:
             ctx = planning.context(ld, None, seed, cache_dir)  # the surrogate compare_regimes fitted (cached)

@@ -68,10 +68,23 @@ def fair_shares(analysis: dict, tr) -> Section | None:
         ("proportional_to_defence_spending_pct", tr("Defence spending share (%)"), "float1"),
         ("proportional_to_plan_money_pct", tr("Share of plan money (%)"), "float1"),
     ]
+    rules = (fs.get("intervals") or {}).get("rules") or {}
+    bands = [(rule, head) for rule, head in (("shapley", tr("Shapley share")), ("nucleolus", tr("Nucleolus share")))]
+    for rule, head in bands:
+        if rule in rules:
+            cols += [
+                (f"{rule}_ci_low", tr("{measure}, 95% interval low (%)").format(measure=head), "float1"),
+                (f"{rule}_ci_high", tr("{measure}, 95% interval high (%)").format(measure=head), "float1"),
+            ]
     rows = []
     for r in fs["shares"]:
         row = {tr("Ally"): _actor(analysis, r["player"], tr)}
-        row.update({head: r.get(key) for key, head, _f in cols})
+        extra = {}
+        for rule, _head in bands:
+            ci = (rules.get(rule) or {}).get(r["player"], {}).get("share_pct_ci95")
+            if ci:
+                extra[f"{rule}_ci_low"], extra[f"{rule}_ci_high"] = ci
+        row.update({head: extra.get(key, r.get(key)) for key, head, _f in cols})
         rows.append(row)
     shares = ReportTable(
         "fair_share_table",
@@ -148,6 +161,39 @@ def fair_shares(analysis: dict, tr) -> Section | None:
         paras.append(
             tr("The core is non-empty: some splits keep every coalition on board; the nucleolus is one of them.")
         )
+    if rules:
+        paras.append(
+            tr(
+                "Intervals are percentile bootstraps over replications ({n} resamples, the same resample for every "
+                "coalition): a difference between two shares smaller than their intervals is not a finding."
+            ).format(n=(fs.get("intervals") or {}).get("samples", ""))
+        )
+    sitting_out = sorted({sc for by_sc in (fs.get("feasibility") or {}).values() for sc in by_sc})
+    if sitting_out:
+        paras.append(
+            tr(
+                "Coalitions that could not fight a scenario get the value of not fighting it (the conditions are "
+                "data: planning.coalition_conditions); this applies in {scenarios}."
+            ).format(scenarios=", ".join(sitting_out))
+        )
+    tables_extra = []
+    by_sc = fs.get("by_scenario") or {}
+    if by_sc:
+        sc_rows = []
+        for sid, one in by_sc.items():
+            for player, pct in (one.get("shapley_pct") or {}).items():
+                sc_rows.append(
+                    {tr("Scenario"): sid, tr("Ally"): _actor(analysis, player, tr), tr("Shapley share (%)"): pct}
+                )
+        if sc_rows:
+            tables_extra.append(
+                ReportTable(
+                    "fair_share_by_scenario",
+                    tr("Shapley shares by scenario"),
+                    pd.DataFrame(sc_rows),
+                    formats={tr("Shapley share (%)"): "float1"},
+                )
+            )
     b = fs.get("basing_access")
     if b:
         paras.append(
@@ -163,7 +209,9 @@ def fair_shares(analysis: dict, tr) -> Section | None:
                 value=tr.num(b["value"], 3),
             )
         )
-    return Section("fair_shares", tr("Fair shares"), paragraphs=paras, tables=[shares, coal], charts=[chart])
+    return Section(
+        "fair_shares", tr("Fair shares"), paragraphs=paras, tables=[shares, coal, *tables_extra], charts=[chart]
+    )
 
 
 def intervention_matrix(analysis: dict, tr) -> Section | None:

@@ -196,14 +196,22 @@ def cooperation_dividend(analysis: dict, tr) -> Section | None:
     if not div or not reg.get("regimes"):
         return None
     rows = []
+    yes, no = tr("yes"), tr("no")
     for regime, d in div.items():
+        ci = d.get("deterrence_gain_at_equal_money_ci95") or [None, None]
+        check = d.get("deterrence_gain_check_seed") or {}
+        held = (d.get("equal_deterrence_check") or {}).get("equal_within_interval")
         rows.append(
             {
                 tr("Compared with"): regime_name(regime, tr),
                 tr("Deterrence gained at equal money"): d["deterrence_gain_at_equal_money"],
+                tr("95% interval, low"): ci[0],
+                tr("95% interval, high"): ci[1],
+                tr("At the check seed"): check.get("mean"),
                 tr("Regime's lifecycle cost (million USD)"): d.get("regime_cost_musd"),
                 tr("Joint cost at equal deterrence (million USD)"): d.get("joint_cost_at_equal_deterrence_musd"),
                 tr("Money saved (million USD)"): d.get("saved_musd"),
+                tr("Money saved holds when re-simulated"): "" if held is None else (yes if held else no),
             }
         )
     plot = pd.DataFrame(
@@ -222,6 +230,9 @@ def cooperation_dividend(analysis: dict, tr) -> Section | None:
         pd.DataFrame(rows),
         formats={
             tr("Deterrence gained at equal money"): "float3",
+            tr("95% interval, low"): "float3",
+            tr("95% interval, high"): "float3",
+            tr("At the check seed"): "float3",
             tr("Regime's lifecycle cost (million USD)"): "int",
             tr("Joint cost at equal deterrence (million USD)"): "int",
             tr("Money saved (million USD)"): "int",
@@ -239,6 +250,31 @@ def cooperation_dividend(analysis: dict, tr) -> Section | None:
             "saves while matching a regime's deterrence."
         ).format(weight=tr.num((analysis.get("planning") or {}).get("stalemate_weight", 0.5), 2))
     ]
+    with_zero = [regime_name(k, tr) for k, d in div.items() if d.get("deterrence_gain_includes_zero")]
+    if with_zero:
+        paras.append(
+            tr(
+                "Against {regimes} the 95% interval of the deterrence gained includes zero: at these replications "
+                "joint planning shows no dividend over them."
+            ).format(regimes=", ".join(with_zero))
+        )
+    if reg.get("check_seed") is not None:
+        paras.append(
+            tr(
+                "Intervals come from paired replications (the same seed for every portfolio), with parameter draws as "
+                "the sampling unit; every dividend is re-simulated at a second seed ({seed}) as a check. Money saved "
+                "is the surrogate's estimate; the last column says whether the cheaper joint plan, re-simulated, "
+                "deters as much as the regime (within the interval)."
+            ).format(seed=reg["check_seed"])
+        )
+    if reg.get("pinned_scenarios"):
+        paras.append(
+            tr("Deterrence sits at its ceiling or floor in every regime in: {scenarios}.").format(
+                scenarios=", ".join(sorted(reg["pinned_scenarios"]))
+            )
+        )
+    elif "pinned_scenarios" in reg:
+        paras.append(tr("No scenario's deterrence sits at its ceiling or floor in every regime."))
     joint = reg["regimes"].get("joint", {})
     if joint.get("adopted_from"):
         paras.append(

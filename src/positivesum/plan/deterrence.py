@@ -1,0 +1,214 @@
+"""Deterrence measures of a portfolio in a scenario, per replication, with intervals (decision record 0012).
+
+Three measures are computed from the same simulations (common random numbers: the same seed everywhere):
+
+* ``deterrence`` D = P(denied) + λ·P(stalemate): what the planner maximises (on its surrogate) and what the
+  cooperation dividend is measured in; per replication d_r = 1[denied] + λ·1[stalemate], so D is a mean and
+  differences between portfolios are paired by replication;
+* ``grade_score``: the expected CSIS grade score of the defenders, 0 (adversary victory) … 4 (defeat), divided
+  by 4 so that it lies in [0, 1] like D; graded where D is coarse;
+* ``growth_margin_years``: the years of sourced adversary growth (``planning.adversary_growth_per_year``)
+  beyond the plan's last year at which the adversary's chance of victory reaches ``threshold``, found by
+  bisection at one seed (the same replications at every point): "this portfolio holds against N more years of
+  PLA growth". It does not saturate: a portfolio that denies every replication today still has a finite
+  margin; a margin beyond the search range is reported as censored, never as a number.
+
+The adversary's expected cost of attempting the scenario (its losses at unit cost and its casualties) is
+reported beside them.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from ..model.dataset import Dataset
+from ..sim.results import GRADE_SCORE, Z95, CampaignResult
+from ..sim.runner import simulate_setup
+from ..sim.setup import BLUE, CampaignSetup, build_setup
+from ..sim.uncertainty import INNER_REPLICATIONS
+from .levers import class_value_musd, scale_adversary
+
+#: Default P(adversary victory) at which the growth margin is read off.
+MARGIN_THRESHOLD = 0.5
+#: Default search range of the margin, in years of adversary growth beyond the plan's last year.
+MARGIN_RANGE_YEARS = (-10.0, 20.0)
+MARGIN_TOLERANCE_YEARS = 1.0
+
+
+@dataclass
+class RepScores:
+    """Per-replication measures of one scenario (arrays over replications)."""
+
+    deterrence: np.ndarray
+    victory: np.ndarray
+    grade_score: np.ndarray
+    adversary_loss_musd: np.ndarray
+    adversary_casualties: np.ndarray
+    cluster: np.ndarray
+    """Outer draw of each replication (replications of one draw share its parameters)."""
+
+    @classmethod
+    def absent(cls, reps: int, value: float) -> RepScores:
+        """A scenario nobody fights: every replication scores ``value`` (no victory measured, no cost)."""
+        z = np.zeros(reps)
+        return cls(
+            np.full(reps, value),
+            z.copy(),
+            np.full(reps, value),
+            z.copy(),
+            z.copy(),
+            np.arange(reps) // INNER_REPLICATIONS,
+        )
+
+
+def rep_scores(result: CampaignResult, setup: CampaignSetup, ds: Dataset, stalemate_weight: float) -> RepScores:
+    """The per-replication measures of a campaign result."""
+    d = result.data
+    oc = d["outcome"].values
+    det = (oc == "denied").astype(float) + stalemate_weight * (oc == "stalemate").astype(float)
+    grades = d["grade"].values
+    score = np.array([GRADE_SCORE.get(str(g), np.nan) for g in grades], dtype=float) / 4.0
+    red_actors = {setup.actors[i] for i, side in enumerate(setup.actor_side) if side != BLUE}
+    losses = d["losses"]
+    cost = np.zeros(d.sizes["rep"])
+    for actor in losses["actor"].values:
+        if str(actor) not in red_actors:
+            continue
+        for cap in losses["capability"].values:
+            value = class_value_musd(ds, str(cap)) if str(cap) in ds.capability_classes else 0.0
+            cost += losses.sel(actor=actor, capability=cap).values * value
+    cas = d["casualties"]
+    red_cas = np.zeros(d.sizes["rep"])
+    for p in cas["participant"].values:
+        if str(p) in red_actors:
+            red_cas += np.nan_to_num(cas.sel(participant=p).values.astype(float))
+    return RepScores(det, (oc == "adversary_success").astype(float), score, cost, red_cas, d["outer_draw"].values)
+
+
+def simulate_scores(
+    ds: Dataset, scenario_id: str, *, threat_factor: float, reps: int, seed: int, stalemate_weight: float
+) -> tuple[CampaignResult, RepScores]:
+    """Simulate one scenario with the adversary grown by ``threat_factor``; the result and its measures."""
+    setup = scale_adversary(build_setup(ds, scenario_id), threat_factor)
+    result = simulate_setup(setup, reps, seed)
+    return result, rep_scores(result, setup, ds, stalemate_weight)
+
+
+def mean_interval(values: np.ndarray, cluster: np.ndarray | None = None) -> dict[str, Any]:
+    """Mean and 95 % interval of a per-replication quantity; with ``cluster`` (outer draws) the interval treats
+    the clusters as the sampling unit (replications of one outer draw share its parameters)."""
+    v = np.asarray(values, dtype=float)
+    n = v.size
+    if n == 0:
+        return {"mean": None, "ci95": [None, None], "n": 0}
+    m = float(v.mean())
+    if cluster is not None and len(np.unique(cluster)) >= 2:
+        ids, inverse = np.unique(cluster, return_inverse=True)
+        sums = np.bincount(inverse, weights=v - m)
+        # cluster-robust (sandwich) variance of the mean
+        se = math.sqrt(float((sums**2).sum()) * len(ids) / max(1, len(ids) - 1)) / n
+    else:
+        se = float(v.std(ddof=1)) / math.sqrt(n) if n > 1 else 0.0
+    return {"mean": m, "ci95": [m - Z95 * se, m + Z95 * se], "se": se, "n": int(n)}
+
+
+def paired_difference(
+    a: dict[str, np.ndarray],
+    b: dict[str, np.ndarray],
+    weights: dict[str, float],
+    cluster: np.ndarray | None = None,
+) -> dict[str, Any]:
+    """Weighted deterrence of ``a`` minus ``b`` (scenario → per-replication scores at the same seed), with a 95 %
+    interval from the paired replications; ``includes_zero`` says whether the interval includes zero."""
+    keys = [s for s in weights if s in a and s in b]
+    total = sum(weights[s] for s in keys) or 1.0
+    diff = sum((weights[s] / total) * (np.asarray(a[s]) - np.asarray(b[s])) for s in keys)
+    out = mean_interval(np.asarray(diff, dtype=float), cluster)
+    lo, hi = out["ci95"]
+    out["includes_zero"] = bool(lo is not None and lo <= 0.0 <= hi)
+    return out
+
+
+def growth_margin(
+    ds: Dataset,
+    scenario_id: str,
+    *,
+    base_factor: float,
+    growth_per_year: float,
+    reps: int,
+    seed: int,
+    threshold: float = MARGIN_THRESHOLD,
+    years: tuple[float, float] = MARGIN_RANGE_YEARS,
+    tolerance: float = MARGIN_TOLERANCE_YEARS,
+    simulate: Callable[[CampaignSetup, int, int], CampaignResult] = simulate_setup,
+) -> dict[str, Any]:
+    """Years of adversary growth beyond ``base_factor`` at which P(adversary victory) reaches ``threshold``.
+
+    Bisection on y in ``years``: the adversary is scaled by base_factor · (1 + g)^y, simulated with the same
+    ``seed`` at every point (common random numbers), and y is narrowed to ``tolerance``. ``censored`` is
+    ``"above"`` if the portfolio holds at the top of the range (margin > high), ``"below"`` if the adversary wins
+    at the bottom (margin < low), else ``None``."""
+    base = build_setup(ds, scenario_id)
+    evaluated: dict[float, float] = {}
+
+    def p_victory(y: float) -> float:
+        if y not in evaluated:
+            factor = base_factor * (1.0 + growth_per_year) ** y
+            res = simulate(scale_adversary(base, factor), reps, seed)
+            evaluated[y] = float((res.data["outcome"].values == "adversary_success").mean())
+        return evaluated[y]
+
+    lo, hi = float(years[0]), float(years[1])
+    out: dict[str, Any] = {"threshold": threshold, "range_years": [lo, hi], "replications": reps, "seed": seed}
+    if p_victory(hi) < threshold:
+        out.update(years=hi, censored="above", p_victory_at_plan_year=p_victory(0.0))
+    elif p_victory(lo) >= threshold:
+        out.update(years=lo, censored="below", p_victory_at_plan_year=p_victory(0.0))
+    else:
+        a, b = lo, hi  # p(a) < threshold ≤ p(b)
+        if p_victory(0.0) >= threshold:
+            b = 0.0
+        else:
+            a = 0.0
+        while b - a > tolerance:
+            mid = round((a + b) / 2, 6)
+            if p_victory(mid) >= threshold:
+                b = mid
+            else:
+                a = mid
+        out.update(years=round((a + b) / 2, 3), censored=None, p_victory_at_plan_year=p_victory(0.0))
+    out["points"] = [{"years": y, "p_victory": p} for y, p in sorted(evaluated.items())]
+    return out
+
+
+def summarise(scores: RepScores) -> dict[str, Any]:
+    """The measures of one scenario with 95 % intervals (clustered by outer draw)."""
+    return {
+        "deterrence_ci95": mean_interval(scores.deterrence, scores.cluster)["ci95"],
+        "grade_score": mean_interval(scores.grade_score, scores.cluster)["mean"],
+        "grade_score_ci95": mean_interval(scores.grade_score, scores.cluster)["ci95"],
+        "adversary_cost": {
+            "losses_musd": mean_interval(scores.adversary_loss_musd, scores.cluster),
+            "casualties": mean_interval(scores.adversary_casualties, scores.cluster),
+        },
+    }
+
+
+def pinned(by_regime: dict[str, dict[str, float]], tol: float = 1e-9) -> dict[str, str]:
+    """Scenarios whose deterrence is at the ceiling (1) or the floor (0) in every regime: {scenario: "ceiling"|"floor"}."""
+    out: dict[str, str] = {}
+    regimes = list(by_regime)
+    if not regimes:
+        return out
+    for s in by_regime[regimes[0]]:
+        values = [by_regime[r].get(s) for r in regimes]
+        if all(v is not None and v >= 1 - tol for v in values):
+            out[s] = "ceiling"
+        elif all(v is not None and v <= tol for v in values):
+            out[s] = "floor"
+    return out
