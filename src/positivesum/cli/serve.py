@@ -115,11 +115,13 @@ def add_user(
     from ..workspace import auth
     from ..workspace.db import migrate, sessions
 
+    url = _url(db)
+    migrate(url)
+    with sessions(url).begin() as s:  # name, role and organisation first: nobody types a password in vain
+        auth.check_new_user(s, username, org, role)
     password = os.environ.get("POSITIVESUM_PASSWORD") or typer.prompt(
         _c("Password"), hide_input=True, confirmation_prompt=True
     )
-    url = _url(db)
-    migrate(url)
     with sessions(url).begin() as s:
         auth.add_user(s, username, password, org, role, name)
     out.print(_c("added {user} ({role}, {org})").format(user=username, role=role, org=org), markup=False)

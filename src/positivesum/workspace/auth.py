@@ -75,12 +75,12 @@ def check_password(password: str) -> None:
         raise input_problem("password", "longer than 1,024 characters", "choose a shorter password")
 
 
-def add_user(db: Session, username: str, password: str, org_code: str, role: str, display_name: str = "") -> User:
+def check_new_user(db: Session, username: str, org_code: str, role: str) -> Organisation:
+    """Everything about a new account but its password (checked before anyone is asked for one)."""
     if not USERNAME.match(username or ""):
         raise input_problem("username", f"'{username}' is not a user name", "use 2–64 letters, digits, '.', '-' or '_'")
     if role not in ROLES:
         raise input_problem("role", f"no role '{role}'", f"use one of: {', '.join(ROLES)}")
-    check_password(password)
     org = db.scalar(select(Organisation).where(Organisation.code == org_code))
     if org is None:
         raise input_problem(
@@ -88,6 +88,12 @@ def add_user(db: Session, username: str, password: str, org_code: str, role: str
         )
     if db.scalar(select(User.id).where(User.username == username)) is not None:
         raise input_problem("username", f"user '{username}' already exists", "choose another name")
+    return org
+
+
+def add_user(db: Session, username: str, password: str, org_code: str, role: str, display_name: str = "") -> User:
+    org = check_new_user(db, username, org_code, role)
+    check_password(password)
     user = User(
         username=username,
         display_name=(display_name or username)[:200],
