@@ -168,8 +168,9 @@ def test_the_time_limit_is_reported_never_passed_off_as_optimal():
     """With no time at all, a given feasible start is all there is: the result says time_limit, keeps the
     start, and does not claim a gap it has not proven."""
     inp = synthetic_inputs()
-    best = plan_regime(inp, SPECS["negotiated"], gap=0.0)  # some feasible portfolio for the per-actor budgets
-    start = [c for c in best.choices if c[0] == "USA"]
+    model, v = build(inp)
+    best = extract(model, v, inp, solve(model, gap=0.0))
+    start = [c for c in best.choices if c[0] == "USA"]  # feasible: dropping JPN's part frees only JPN's rows
     model, v = build(inp)
     status = solve(model, gap=0.0, time_limit_s=0.0, starts=[start_vector(model, v, inp, start)])
     assert status == ("ok", "time_limit")
@@ -219,6 +220,7 @@ def test_min_cost_starts_from_the_regime_plan():
         ([("JPN", "mines", 1)], "breaks row"),  # without its prerequisite 'automation'
         ([("USA", "sam", 1)], "no variable"),  # JPN-only option
         ([("USA", "carrier", 1)], "no variable"),  # never in service within the plan
+        ([("KOR", "radar", 1)], "no variable"),  # an actor of another plan
     ],
 )
 def test_an_infeasible_warm_start_is_ignored_safely(start, why):
@@ -237,7 +239,7 @@ def test_an_infeasible_warm_start_is_ignored_safely(start, why):
 def test_the_best_of_several_starts_is_taken():
     inp = synthetic_inputs()
     model, v = build(inp)
-    good = plan_regime(inp, SPECS["negotiated"], gap=0.0).choices
+    good = extract(model, v, inp, solve(model, gap=0.0)).choices
     starts = [start_vector(model, v, inp, c) for c in ([], good, [("USA", "sam", 1)])]
     res = solve_model(model, gap=1.0, time_limit_s=0.0, starts=starts)  # no time: the start is the answer
     assert res.warm_start == "used"

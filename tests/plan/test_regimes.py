@@ -18,16 +18,19 @@ from test_milp_constraints import (
     check_plan,
     default_min_cost,
     default_regime_plan,
+    levels,
+    lifecycle_cost,
     make_catalogue,
     regime_budget,
     regime_checks,
     spending,
     synthetic_inputs,
+    weighted,
 )
 
 from positivesum.model.errors import InputError
 from positivesum.plan.diagnose import precheck
-from positivesum.plan.milp import build, extract, solve
+from positivesum.plan.milp import COST_TIEBREAK_PER_MUSD, build, extract, solve
 from positivesum.plan.regimes import (
     REGIMES,
     RegimeSpec,
@@ -119,19 +122,20 @@ def test_spending_target_uses_each_actors_own_budget_and_options():
     spend = spending(inp, plan.choices)
     assert (spend <= inp.budget_musd + 1e-6).all(), spend
     assert all(CAT.eligible[_opt(o), ACTORS.index(a)] for a, o, _ in plan.choices)
-    # each actor's part is its own national plan: what it buys alone with its money and its weights
+    # each actor's part is its own national plan: as good, for its weights, as what it buys alone with its money
+    # (the same value; equally good portfolios, e.g. the same option started in another year at the same
+    # lifecycle cost, may be picked by either solve)
     for a, actor in enumerate(ACTORS):
         own = CAT.eligible & (np.arange(len(ACTORS)) == a)[None, :]
         budget = np.zeros_like(inp.budget_musd)
         budget[a] = inp.budget_musd[a]
-        alone = plan_regime(
-            replace(inp, allowed=own, budget_musd=budget, weights=national_weights(inp, a)),
-            RegimeSpec("joint"),
-            gap=0.0,
-        )
-        assert sorted((o, t) for aa, o, t in plan.choices if aa == actor) == sorted(
-            (o, t) for _, o, t in alone.choices
-        ), actor
+        national = replace(inp, allowed=own, budget_musd=budget, weights=national_weights(inp, a))
+        alone = plan_regime(national, RegimeSpec("joint"), gap=0.0)
+        part = [c for c in plan.choices if c[0] == actor]
+        lv = levels(national, part)
+        value = weighted(national, {s: national.sur.predict(s, lv[s]) for s in national.sur.scenarios})
+        value -= COST_TIEBREAK_PER_MUSD * lifecycle_cost(national, part)
+        assert value == pytest.approx(alone.objective, abs=1e-6), actor
 
 
 def test_national_weights_follow_participation():

@@ -41,6 +41,7 @@ def test_report_json(cli, tmp_path, cache_dir, written):
         "-q",
         "--no-alliance",
         *sets,
+        timeout=600,  # 40 s alone; the default 120 s ran out on a loaded machine, with the other worker busy
     )
     assert res.returncode == 0, res.stderr
     payload = json.loads(res.stdout)

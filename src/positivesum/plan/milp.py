@@ -366,6 +366,8 @@ def start_vector(m: SparseModel, v: ModelParts, inp: PlanInputs, choices: Sequen
     y = v["y"]
     ysol = np.zeros(y.shape)
     for actor, oid, start in choices:
+        if actor not in cat.actors or oid not in cat.option_ids:
+            return np.full(m.n_cols, np.nan)  # from another catalogue: this start cannot be used
         a, o, t = cat.actors.index(actor), cat.index(oid), int(start) - 1
         if not 0 <= t < y.shape[2] or y.index[a, o, t] < 0:
             return np.full(m.n_cols, np.nan)  # not a variable of this model: this start cannot be used
