@@ -26,7 +26,7 @@ if str(SRC) not in sys.path:
     sys.path.insert(0, str(SRC))
 
 
-def run_cli(*args: str, cwd: Path = REPO, columns: int = 250, timeout: float = 120) -> subprocess.CompletedProcess:
+def run_cli(*args: str, cwd: Path = REPO, columns: int = 250, timeout: float = 600) -> subprocess.CompletedProcess:
     """Run ``python -m positivesum.cli ARGS`` in a fresh interpreter (the real entry point)."""
     env = dict(
         os.environ,

@@ -48,6 +48,11 @@ def runs(cache_dir, tmp_path_factory) -> dict[str, dict]:
         "--cache-dir",
         cache_dir,
         "--quiet",
+        # presets are tested here, not the margins or the spending-target comparison (tests/plan/test_deterrence.py)
+        "--margin-reps",
+        "0",
+        "--spending-targets",
+        "none",
         *(x for v in SETS for x in ("--set", v)),
     )
     commands = {p: ("compare-regimes", "--preset", p, *common, "--out", out / f"{p}.json") for p in PRESETS}
