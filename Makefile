@@ -45,7 +45,7 @@ docs: install
 	$(BIN)/python -m positivesum.docgen docs
 
 ## bench: the measured benchmarks reported in the README (not part of the tests)
-bench: install
+bench: install-test
 	OPENBLAS_NUM_THREADS=1 $(BIN)/python benchmarks/bench_classic.py
 	OPENBLAS_NUM_THREADS=1 $(BIN)/python benchmarks/bench_campaign.py
 	OPENBLAS_NUM_THREADS=1 $(BIN)/python benchmarks/bench_milp.py

@@ -31,6 +31,7 @@ SECTION_IDS = [
     "intervention_matrix",
     "roles",
     "command",
+    "sensitivity",
     "assumptions",
     "calibration",
     "data_sources",

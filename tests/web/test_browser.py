@@ -13,7 +13,7 @@ import subprocess
 import tempfile
 import time
 
-import httpx
+import httpx2 as httpx
 import pytest
 
 from positivesum.workspace import db as wdb

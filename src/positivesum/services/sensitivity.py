@@ -802,7 +802,9 @@ def briefing_study(
                 "mu_star": float(row["mu_star"]),
                 "mu_star_conf": float(row["mu_star_conf"]),
                 "mu": float(row["mu"]),
-                "sigma": float(row["sigma"]),
+                # SALib leaves σ undefined (NaN) for a group of factors: only μ* is meaningful for groups
+                # (Campolongo, Cariboni & Saltelli 2007). JSON has no NaN, so it is written as null.
+                "sigma": None if not np.isfinite(row["sigma"]) else float(row["sigma"]),
             }
             for _, row in table.iterrows()
         ],
