@@ -51,7 +51,13 @@ CASES: list[tuple[str, list[str], str, str, str]] = [
         "--seed",
         "must be between 0 and 2^63 − 1",
     ),
-    ("simulate-workers-0", ["simulate", "strait_invasion", "-d", MIN, "--workers", "0"], CL, "--workers", "got 0"),
+    (
+        "simulate-workers-negative",
+        ["simulate", "strait_invasion", "-d", MIN, "--workers", "-1"],
+        CL,
+        "--workers",
+        "got -1",
+    ),
     ("demo-plan-reps", ["demo", "-d", MIN, "--plan-reps", "-1", "--out", f"{WS}/d"], CL, "--plan-reps", "got -1"),
     (
         "report-alliance-reps",

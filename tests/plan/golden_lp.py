@@ -1,7 +1,7 @@
 """Golden LP files of the planning MILP (plan/milp.py), one per constraint family.
 
 A tiny fixed problem (5 options × 2 actors × 3 years, 2 scenarios × 2 areas, a hand-made surrogate with 3
-breakpoints) is built with :func:`positivesum.plan.milp.build` and written to LP text by
+breakpoints and one air×sea interaction) is built with :func:`positivesum.plan.milp.build` and written to LP text by
 ``SparseModel.lp_text`` (plan/milp_matrix.py; the layout linopy wrote before issue 15, so the files carried over
 unchanged) with explicit coordinate names (``budget(USA,2)``, ``y(JPN,radar,1)``). The text is split by constraint family, so that a
 change to one ``define_*`` function shows up in that family's file only:
@@ -9,8 +9,8 @@ change to one ``define_*`` function shows up in that family's file only:
 * ``objective.lp`` — the objective (max weighted deterrence − tiny cost tie-break);
 * one file per family: ``choice``, ``requirement``, ``budget`` (per actor), ``budget_pooled`` (the joint
   regime's one fund), ``personnel``, ``production`` (industrial capacity), ``prerequisite``, ``exclusion``,
-  ``capability``, ``surrogate`` (hypograph pieces and deterrence), ``deterrence_floor`` (the minimum-cost
-  variant: its objective and floor);
+  ``capability``, ``surrogate`` (hypograph pieces and deterrence), ``interaction`` (the complementary pair's
+  level min(x_i, x_j) and hypograph), ``deterrence_floor`` (the minimum-cost variant: its objective and floor);
 * ``variables.lp`` — bounds and binaries of every variable (which starts exist, which are masked).
 
 Only two things are normalised, both artefacts rather than model content (docs/testing.md):
@@ -63,6 +63,9 @@ VALUES = {
     "s2": {"air": (0.0, 0.05, 0.08), "sea": (0.0, 0.20, 0.30)},
 }
 BASE = {"s1": 0.30, "s2": 0.40}
+PAIRS = [("air", "sea")]  # one complementary pair (plan/surrogate.py): h(min(x_air, x_sea))
+PAIR_LEVELS = (0.0, 0.25, 1.0)
+PAIR_VALUES = {"s1": {"air__sea": (0.0, 0.06, 0.09)}, "s2": {"air__sea": (0.0, 0.02, 0.03)}}
 MIN_DETERRENCE = 0.5
 
 #: constraint name (prefix before the coordinates) → family, in the order of milp.build
@@ -78,6 +81,9 @@ CONSTRAINT_FAMILY = {
     "actor_capability": "capability",
     "capability": "capability",
     "surrogate_piece": "surrogate",
+    "pair_level_first": "interaction",
+    "pair_level_second": "interaction",
+    "pair_piece": "interaction",
     "deterrence": "surrogate",
     "deterrence_floor": "deterrence_floor",
 }
@@ -93,6 +99,7 @@ FAMILIES = (
     "exclusion",
     "capability",
     "surrogate",
+    "interaction",
     "deterrence_floor",
     "variables",
 )
@@ -133,11 +140,17 @@ def catalogue() -> CatalogueArrays:
     )
 
 
-def surrogate() -> Surrogate:
-    """Concave non-decreasing pieces on breakpoints 0, 0.5, 1 (made up, not fitted)."""
+def surrogate(pairs: bool = True) -> Surrogate:
+    """Concave non-decreasing pieces on breakpoints 0, 0.5, 1 (made up, not fitted), and (``pairs``) the
+    air×sea interaction on breakpoints 0, 0.25, 1."""
     values = {s: {m: np.array(v, dtype=float) for m, v in d.items()} for s, d in VALUES.items()}
     points = {s: {m: [BASE[s] + x for x in v] for m, v in d.items()} for s, d in VALUES.items()}
-    return Surrogate(list(SCENARIOS), list(AREAS), np.array(LEVELS), dict(BASE), values, points, reps=0, seed=0)
+    sur = Surrogate(list(SCENARIOS), list(AREAS), np.array(LEVELS), dict(BASE), values, points, reps=0, seed=0)
+    if pairs:
+        sur.pairs = list(PAIRS)
+        sur.pair_levels = np.array(PAIR_LEVELS)
+        sur.pair_values = {s: {p: np.array(v, dtype=float) for p, v in d.items()} for s, d in PAIR_VALUES.items()}
+    return sur
 
 
 def inputs(**changes) -> PlanInputs:

@@ -116,8 +116,9 @@ def lifecycle_cost(inp: PlanInputs, choices) -> float:
     return float(sum(per_start[cat.index(o), t - 1] for _, o, t in choices))
 
 
-def make_surrogate() -> Surrogate:
-    """Two scenarios, two areas, concave non-decreasing pieces on breakpoints 0, 0.5, 1, 2."""
+def make_surrogate(pairs: bool = True) -> Surrogate:
+    """Two scenarios, two areas, concave non-decreasing pieces on breakpoints 0, 0.5, 1, 2, and (``pairs``) the
+    air×sea complement h(min(x_air, x_sea)) on breakpoints 0, 0.5, 2."""
     levels = np.array([0.0, 0.5, 1.0, 2.0])
     values = {
         "s1": {"air": np.array([0.0, 0.15, 0.25, 0.35]), "sea": np.array([0.0, 0.10, 0.18, 0.30])},
@@ -132,6 +133,11 @@ def make_surrogate() -> Surrogate:
         {s: {m: list(v) for m, v in d.items()} for s, d in values.items()},
         reps=0,
         seed=0,
+        pairs=[("air", "sea")] if pairs else [],
+        pair_levels=np.array([0.0, 0.5, 2.0]),
+        pair_values={"s1": {"air__sea": np.array([0.0, 0.06, 0.09])}, "s2": {"air__sea": np.array([0.0, 0.03, 0.05])}}
+        if pairs
+        else {},
     )
 
 

@@ -1,9 +1,12 @@
-"""The deterrence surrogate (plan/surrogate.py): the concave fit and the fitted object.
+"""The deterrence surrogate (plan/surrogate.py): the concave fits and the fitted object.
 
 ``fit_concave`` is a constrained least-squares problem; its answers are checked
 against properties (concave, non-decreasing, no worse than simple feasible fits)
 on random points, and against cases solved by hand (KKT conditions written out in
-each test). ``Surrogate`` is built directly, without simulating.
+each test). ``fit_pieces`` (the joint fit with interaction pairs) recovers a known
+min-interaction that the additive fit cannot, with and without saturation and noise,
+and every piece it fits is concave and non-decreasing. ``Surrogate`` is built
+directly, without simulating; one small real fit checks determinism and the shortcuts.
 """
 
 from __future__ import annotations
@@ -15,7 +18,23 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from positivesum.plan.surrogate import Surrogate, fit_concave
+from positivesum.plan.surrogate import (
+    DEFAULT_LEVELS,
+    PAIR_LEVELS,
+    RAISED_SHARE,
+    Surrogate,
+    data_pairs,
+    design_rng,
+    fit_concave,
+    fit_design,
+    fit_pieces,
+    fit_surrogate,
+    ramps,
+    space_filling,
+    space_filling_count,
+    validate,
+    values_at,
+)
 
 TOL = 1e-9
 
@@ -224,3 +243,270 @@ def test_from_dict_without_validation():
     d = _surrogate().to_dict()
     del d["validation"]
     assert Surrogate.from_dict(d).validation == {}
+
+
+# ---------------------------------------------------------------- interactions: the joint fit (fit_pieces)
+
+LV = np.array(DEFAULT_LEVELS)
+PLV = np.array(PAIR_LEVELS)
+
+
+def _truth(x: np.ndarray, base: float = 0.2, scale: float = 1.0) -> np.ndarray:
+    """A known surrogate of the fitted form: concave g on areas 0-2, nothing on area 3, and a Leontief complement
+    of areas 0 and 2, h(min(x0, x2)) — the strongest effect, which no additive fit can represent."""
+    g0 = np.interp(x[:, 0], LV, [0.0, 0.10, 0.15, 0.20])
+    g1 = np.interp(x[:, 1], LV, [0.0, 0.04, 0.08, 0.12])
+    g2 = np.interp(x[:, 2], LV, [0.0, 0.02, 0.03, 0.04])
+    h = np.interp(np.minimum(x[:, 0], x[:, 2]), PLV, [0.0, 0.15, 0.25])
+    return np.minimum(1.0, base + scale * (g0 + g1 + g2 + h))
+
+
+def _predict(fit, x: np.ndarray, pairs) -> np.ndarray:
+    out = fit.base + sum(np.interp(x[:, m], LV, fit.values[m]) for m in range(x.shape[1]))
+    for p, (i, j) in enumerate(pairs):
+        out = out + np.interp(np.minimum(x[:, i], x[:, j]), PLV, fit.pair_values[p])
+    return np.minimum(1.0, out)
+
+
+def _held_out(n: int = 200) -> np.ndarray:
+    return space_filling(4, n, float(LV[-1]), np.random.default_rng(99))
+
+
+def _rmse(a, b) -> float:
+    return float(np.sqrt(np.mean((np.asarray(a) - np.asarray(b)) ** 2)))
+
+
+def _design(pairs, extra: int = 40) -> np.ndarray:
+    """The fit's design for 4 areas plus ``extra`` space-filling points (so that every piece is identified)."""
+    x = fit_design(4, pairs, LV, np.random.default_rng(5))
+    return np.vstack([x, space_filling(4, extra, float(LV[-1]), np.random.default_rng(6))])
+
+
+def test_fit_design_holds_the_corners_and_the_space_filling_points():
+    x = fit_design(4, [(0, 2)], LV, np.random.default_rng(5))
+    assert len(x) == 1 + 4 * 3 + 1 + space_filling_count(4)  # origin, each area at each level, the pair, LHS
+    assert not x[0].any()
+    for m in range(4):
+        alone = x[1 + 3 * m : 4 + 3 * m]
+        np.testing.assert_array_equal(alone[:, m], LV[1:])
+        assert not np.delete(alone, m, axis=1).any()
+    np.testing.assert_array_equal(x[13], [LV[1], 0.0, LV[1], 0.0])
+    assert space_filling_count(11) == 6
+
+
+@pytest.mark.parametrize("base, scale", [(0.2, 1.0), (0.7, 2.0)])  # the second: a fifth of the points at D = 1
+def test_joint_fit_recovers_a_known_interaction_and_the_additive_fit_cannot(base, scale):
+    pairs = [(0, 2)]
+    x = _design(pairs)
+    y = _truth(x, base, scale)
+    fit = fit_pieces(x, y, LV, PLV, pairs)
+    additive = fit_pieces(x, y, LV, PLV, [])
+    test_x = _held_out()
+    truth = _truth(test_x, base, scale)
+    err_joint = _rmse(_predict(fit, test_x, pairs), truth)
+    err_add = _rmse(_predict(additive, test_x, []), truth)
+    assert err_joint < 0.005, err_joint
+    assert err_add > 0.01 and err_add > 4 * err_joint, (err_add, err_joint)
+    if base == 0.2:  # no saturation: the pieces themselves are recovered
+        assert fit.base == pytest.approx(0.2, abs=1e-4)  # up to the tiny ridge (RIDGE)
+        np.testing.assert_allclose(fit.pair_values[0], [0.0, 0.15, 0.25], atol=1e-4)
+        np.testing.assert_allclose(fit.values[0], [0.0, 0.10, 0.15, 0.20], atol=1e-4)
+        np.testing.assert_allclose(fit.values[3], 0.0, atol=1e-4)
+    else:  # saturated points are censored: the fit needs only b + Σ ≥ 1 there
+        assert (y >= 1.0).mean() > 0.15 and fit.censored > 0
+
+
+def test_a_piece_the_design_does_not_reach_stays_flat():
+    """Without points where both areas of the pair exceed 0.5, h's top segment is not identified: the ridge
+    keeps it flat (no credit the data do not show) instead of an arbitrary slope."""
+    pairs = [(0, 2)]
+    x = fit_design(4, pairs, LV, np.random.default_rng(5))
+    x = x[np.minimum(x[:, 0], x[:, 2]) <= LV[1]]
+    fit = fit_pieces(x, _truth(x), LV, PLV, pairs)
+    assert fit.pair_values[0][1] == pytest.approx(0.15, abs=1e-3)
+    assert fit.pair_values[0][2] == pytest.approx(fit.pair_values[0][1], abs=1e-4)
+
+
+def test_joint_fit_with_noise_still_beats_the_additive_fit():
+    """Monte Carlo-like noise (sd 0.02, about D's at 200 replications far from 0 and 1) on the outcomes."""
+    pairs = [(0, 2)]
+    rng = np.random.default_rng(3)
+    x = _design(pairs)
+    y = np.clip(_truth(x) + rng.normal(0.0, 0.02, len(x)), 0.0, 1.0)
+    test_x = _held_out()
+    err_joint = _rmse(_predict(fit_pieces(x, y, LV, PLV, pairs), test_x, pairs), _truth(test_x))
+    err_add = _rmse(_predict(fit_pieces(x, y, LV, PLV, []), test_x, []), _truth(test_x))
+    assert err_joint < 0.7 * err_add, (err_joint, err_add)
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.integers(0, 10_000), st.floats(0.0, 0.5))
+def test_every_fitted_piece_is_concave_non_decreasing_and_zero_at_zero(seed, saturated_share):
+    """Whatever the outcomes (here random, some at 1), every g and h has g(0) = 0 and non-negative,
+    non-increasing slopes, and b lies in [0, 1]."""
+    rng = np.random.default_rng(seed)
+    pairs = [(0, 1), (1, 2)]
+    x = fit_design(3, pairs, LV, rng)
+    y = rng.uniform(0.0, 1.0, len(x))
+    y[rng.random(len(x)) < saturated_share] = 1.0
+    fit = fit_pieces(x, y, LV, PLV, pairs)
+    assert 0.0 <= fit.base <= 1.0
+    for levels, curves in ((LV, fit.values), (PLV, fit.pair_values)):
+        for v in curves:
+            assert v[0] == 0.0
+            s = np.diff(v) / np.diff(levels)
+            assert (s >= -1e-9).all(), s
+            assert (np.diff(s) <= 1e-9).all(), s
+
+
+def test_ramps_give_the_concave_slope_decrement_parametrisation():
+    """g = Σ_j e_j·min(x, l_j): slopes are the tail sums of e (0.3, 0.1, 0.05 for e = 0.2, 0.05, 0.05)."""
+    e = np.array([0.2, 0.05, 0.05])
+    np.testing.assert_allclose(values_at(LV, e), [0.0, 0.15, 0.2, 0.25])
+    np.testing.assert_allclose(ramps(np.array([3.0]), LV), [[0.5, 1.0, 2.0]])  # flat beyond the last breakpoint
+
+
+def test_space_filling_design_is_seeded_and_raises_a_share_of_the_areas():
+    a = space_filling(11, 400, 2.0, np.random.default_rng(1))
+    np.testing.assert_array_equal(a, space_filling(11, 400, 2.0, np.random.default_rng(1)))
+    assert not np.array_equal(a, space_filling(11, 400, 2.0, np.random.default_rng(2)))
+    assert a.min() == 0.0 and a.max() <= 2.0
+    assert (a > 0).mean() == pytest.approx(RAISED_SHARE, abs=0.01)  # a Latin hypercube: each column stratified
+    assert design_rng(7, 0, "s").random() == design_rng(7, 0, "s").random() != design_rng(7, 1, "s").random()
+
+
+# ---------------------------------------------------------------- interactions: the Surrogate object
+
+
+def _with_pair() -> Surrogate:
+    sur = _surrogate()
+    sur.pairs = [("air", "sea")]
+    sur.pair_levels = np.array([0.0, 0.5, 2.0])
+    sur.pair_values = {
+        "s1": {"air__sea": np.array([0.0, 0.1, 0.16])},
+        "s2": {"air__sea": np.array([0.0, 0.0, 0.0])},
+        "neg": {"air__sea": np.array([0.0, 0.0, 0.0])},
+    }
+    return sur
+
+
+def test_predict_adds_the_pair_at_the_scarcer_level():
+    sur = _with_pair()
+    # air 0.75, sea 1.5: g_air 0.125, g_sea 0.11, h(min = 0.75) = 0.1 + 0.25·0.06/1.5 = 0.11
+    assert sur.predict("s1", {"air": 0.75, "sea": 1.5}) == pytest.approx(0.3 + 0.125 + 0.11 + 0.11, abs=TOL)
+    assert sur.predict("s1", {"air": 0.75}) == pytest.approx(0.3 + 0.125, abs=TOL)  # the pair needs both
+    assert sur.predict("s1", {"air": 9.0, "sea": 9.0}) == pytest.approx(min(1.0, 0.3 + 0.2 + 0.12 + 0.16))
+
+
+def test_round_trip_with_pairs_and_old_format_refused():
+    sur = _with_pair()
+    d = json.loads(json.dumps(sur.to_dict()))
+    back = Surrogate.from_dict(d)
+    assert back.pairs == sur.pairs and back.to_dict() == sur.to_dict()
+    assert back.predict("s1", {"air": 0.3, "sea": 1.2}) == sur.predict("s1", {"air": 0.3, "sea": 1.2})
+    del d["format"]  # a cache written before the interactions (fitted one area at a time)
+    with pytest.raises(ValueError, match="older version"):
+        Surrogate.from_dict(d)
+
+
+def test_an_old_format_cache_is_refitted_not_used(tmp_path):
+    from conftest import synthetic_surrogate
+    from positivesum.model.loader import load_dataset
+    from positivesum.services.plan import read_cache
+
+    loaded = load_dataset()
+    data = synthetic_surrogate(loaded.dataset).to_dict()
+    del data["format"], data["pairs"], data["pair_levels"], data["pair_values"]
+    path = tmp_path / "surrogate-old.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    sur, note = read_cache(path, loaded, 20260101)
+    assert sur is None and "older version" in note and "fitted again" in note
+
+
+# ---------------------------------------------------------------- interactions: the data and a real fit
+
+
+def test_the_default_data_names_sourced_pairs_of_existing_areas():
+    from positivesum.model.loader import load_dataset
+
+    ds = load_dataset().dataset
+    pairs = ds.planning.surrogate_interactions
+    assert 3 <= len(pairs) <= 5
+    for p in pairs:
+        assert set(p.areas) <= set(ds.mission_areas) and (p.source or p.estimate) and p.mechanism
+    assert data_pairs(ds, list(ds.mission_areas)) == [tuple(p.areas) for p in pairs]
+    assert data_pairs(ds, ["isr", "strike"]) == [("isr", "strike")]
+
+
+@pytest.mark.parametrize(
+    "pairs, message",
+    [
+        ([{"areas": ["isr", "cyber"], "mechanism": "m", "estimate": "e"}], "mission area 'cyber'"),
+        (
+            [
+                {"areas": ["isr", "strike"], "mechanism": "m", "estimate": "e"},
+                {"areas": ["strike", "isr"], "mechanism": "m", "estimate": "e"},
+            ],
+            "already listed",
+        ),
+        ([{"areas": ["isr", "isr"], "mechanism": "m", "estimate": "e"}], "twice"),
+        ([{"areas": ["isr", "strike"], "mechanism": "m"}], "estimate"),
+    ],
+)
+def test_bad_interaction_pairs_are_rejected_with_a_clear_message(pairs, message):
+    import copy
+
+    from positivesum.model.errors import InputError
+    from positivesum.model.loader import load_dataset, validate_tree
+
+    loaded = load_dataset()
+    tree = copy.deepcopy(loaded.raw)
+    tree["planning"]["surrogate_interactions"] = pairs
+    with pytest.raises(InputError) as err:
+        validate_tree(tree, loaded.lines, files=list(loaded.files))
+    assert message in err.value.render()
+
+
+def load_dataset_once():
+    from positivesum.model.loader import load_dataset
+
+    return load_dataset().dataset
+
+
+def _tiny_fit(seed: int) -> Surrogate:
+    ds = load_dataset_once()
+    return fit_surrogate(
+        ds, ["korea_contingency"], ["air_defence", "isr", "strike", "c2"], reps=64, seed=seed, threat_factor=1.3
+    )
+
+
+def test_a_real_fit_is_deterministic_and_drops_areas_that_change_nothing():
+    a, b = _tiny_fit(11), _tiny_fit(11)
+    assert json.dumps(a.to_dict()) == json.dumps(b.to_dict())
+    steps: list[int] = []
+    validate(a, load_dataset_once(), threat_factor=1.3, reps=16, samples=2, progress=steps.append)
+    assert sum(steps) == 2 * 2 and a.validation["points"] == 2
+    assert set(a.validation["interaction"]) == {"same_seed", "other_seed"} and a.validation["pairs"] == ["isr__strike"]
+    assert a.pairs == [("isr", "strike")]  # the data's pairs among the areas fitted
+    pts = a.points["korea_contingency"]
+    assert pts["areas"] == ["air_defence", "isr", "strike"]  # c2 changes nothing in this scenario
+    assert len(pts["simulated"]) == 1 + 3 * 3 + 1 + space_filling_count(3)
+    assert not a.values["korea_contingency"]["c2"].any()
+    c = _tiny_fit(12)
+    assert c.points["korea_contingency"]["levels"] != pts["levels"]  # another seed, another design
+
+
+def test_a_scenario_no_area_changes_is_its_baseline_after_one_simulation():
+    from positivesum.model.loader import load_dataset
+
+    assert fit_design(0, [], LV, np.random.default_rng(0)).shape == (1, 0)
+    ds = load_dataset().dataset
+    steps: list[int] = []
+    sur = fit_surrogate(ds, ["korea_contingency"], ["c2"], reps=32, seed=3, threat_factor=1.3, progress=steps.append)
+    pts = sur.points["korea_contingency"]
+    assert pts["areas"] == [] and len(pts["simulated"]) == 1
+    assert sur.base["korea_contingency"] == pts["simulated"][0]
+    assert not sur.values["korea_contingency"]["c2"].any()
+    assert sum(steps) == 3  # a progress bar's total (services.plan.surrogate_work): 3 per area, then 2 per held-out
+    assert validate(sur, ds, threat_factor=1.3, samples=5, progress=steps.append)["points"] == 0  # exact: skipped
+    assert sum(steps) == 3 + 2 * 5

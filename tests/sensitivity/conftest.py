@@ -3,6 +3,8 @@ in-process Dask cluster per worker count (threads, processes=False: no process s
 
 from __future__ import annotations
 
+import logging
+
 import pytest
 
 
@@ -29,3 +31,20 @@ def thread_clusters():
 
     with ExitStack() as stack:
         yield {n: stack.enter_context(open_client(None, n, processes=False)) for n in (1, 2, 4)}
+
+
+@pytest.fixture(scope="session")
+def real_cluster():
+    """A real Dask cluster: a scheduler on a tcp:// address and one worker process (its address)."""
+    from distributed import LocalCluster
+
+    with LocalCluster(
+        n_workers=1,
+        threads_per_worker=1,
+        processes=True,
+        protocol="tcp",
+        host="127.0.0.1",
+        dashboard_address=":0",
+        silence_logs=logging.ERROR,
+    ) as cluster:
+        yield cluster.scheduler_address

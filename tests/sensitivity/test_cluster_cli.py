@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import logging
-
 import pandas as pd
-import pytest
 
 from conftest import run_cli
 
@@ -16,22 +13,6 @@ points:
   - {name: short_warning, set: [scenarios.taiwan_base.warning_days=2]}
   - {name: long_warning, set: [scenarios.taiwan_base.warning_days=30]}
 """
-
-
-@pytest.fixture(scope="module")
-def real_cluster():
-    from distributed import LocalCluster
-
-    with LocalCluster(
-        n_workers=1,
-        threads_per_worker=1,
-        processes=True,
-        protocol="tcp",
-        host="127.0.0.1",
-        dashboard_address=":0",
-        silence_logs=logging.ERROR,
-    ) as cluster:
-        yield cluster.scheduler_address
 
 
 def test_sweep_runs_on_a_cluster_given_by_its_address(tmp_path, real_cluster):

@@ -9,6 +9,8 @@ overrides, --set values, data hash).
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import json
 import re
 
@@ -76,26 +78,37 @@ def _equal(a: np.ndarray, b: np.ndarray) -> bool:
     return np.array_equal(a, b, equal_nan=a.dtype.kind == "f")
 
 
+@contextlib.contextmanager
+def _two_workers():
+    """The blocks mapped on a Dask cluster of two single-threaded in-process workers (services/executor.py)."""
+    from positivesum.services.executor import map_ordered, open_client
+
+    with open_client(None, 2, processes=False) as client:
+        yield functools.partial(map_ordered, client)
+
+
 def test_results_do_not_depend_on_workers(setup, small_blocks):
     reps = 3 * B + 10  # four blocks, the last one partial
     assert runner.block_sizes(reps) == [B, B, B, 10]
-    serial = runner.simulate_setup(setup, reps, 99, workers=1)
-    parallel = runner.simulate_setup(setup, reps, 99, workers=2)
+    serial = runner.simulate_setup(setup, reps, 99)
+    with _two_workers() as map_blocks:
+        parallel = runner.simulate_setup(setup, reps, 99, map_blocks=map_blocks)
     assert_identical(serial, parallel)
 
 
 def test_progress_reports_each_block_size_serially(setup, small_blocks):
     calls: list = []
-    runner.simulate_setup(setup, 2 * B + 10, 99, workers=1, progress=calls.append)
+    runner.simulate_setup(setup, 2 * B + 10, 99, progress=calls.append)
     assert calls == [B, B, 10]
 
 
 def test_progress_reports_each_block_size_with_workers(setup, small_blocks):
     """Regression: the worker path once passed the CampaignSetup (first job element) to progress()."""
     calls: list = []
-    runner.simulate_setup(setup, 2 * B + 10, 99, workers=2, progress=calls.append)
+    with _two_workers() as map_blocks:
+        runner.simulate_setup(setup, 2 * B + 10, 99, map_blocks=map_blocks, progress=calls.append)
     assert all(isinstance(c, int) for c in calls), [type(c).__name__ for c in calls]
-    assert calls == [B, B, 10]
+    assert sorted(calls) == [10, B, B]  # in the order the blocks finish
 
 
 def test_a_longer_run_extends_a_shorter_one(setup, small_blocks):

@@ -201,7 +201,7 @@ def test_run_progress_and_briefing(server, browser):
                 break
         time.sleep(0.3)
     assert seen and seen[-1][0] == "done", seen[-5:]
-    assert any(status == "running" and 0 < p < 1 for status, p in seen), seen  # live progress was shown
+    assert any(status == "running" and 0 < p < 1 for status, p in seen), seen[::5]  # live progress was shown
     jp.wait_for_selector("#open-briefing")
     jp.wait_for_function(
         "document.querySelectorAll('figure.chart').length > 0 && [...document.querySelectorAll('figure.chart')]"
@@ -228,4 +228,37 @@ def test_run_progress_and_briefing(server, browser):
     with tempfile.TemporaryDirectory() as tmp:
         brief.screenshot(path=f"{tmp}/briefing.png")
     assert sid and not jp.errors  # type: ignore[attr-defined]
+    jp.context.close()
+
+
+def test_the_run_list_shows_progress_live(server, browser):
+    """The runs page follows queued and running runs in place (one event stream), in the reader's language."""
+    base, people, _folder = server
+    jp = login(browser, base, "jpn-viewer")
+    analyst = people[("JPN", "analyst")]
+    with httpx.Client(base_url=base, headers={"Authorization": f"Bearer {analyst.token}"}, timeout=60) as c:
+        sid = c.post(
+            "/api/scenarios", json={"title": "list follows", "text": scenario_text(3), "marking": "JPN ONLY"}
+        ).json()["id"]
+        rid = c.post("/api/runs", json={"kind": "simulate", "scenario": sid, "options": {"reps": 2048}}).json()["id"]
+    jp.goto("/runs?lang=ja")
+    row = f'#run-list tr[data-run="{rid}"]'
+    jp.wait_for_selector(row)
+    jp.evaluate("() => { window.__notReloaded = true; }")
+    seen = []
+    deadline = time.monotonic() + 180
+    while time.monotonic() < deadline:
+        state = jp.evaluate(
+            f"() => {{ const r = document.querySelector('{row}');"
+            " return [r.getAttribute('data-status'), r.querySelector('.status').textContent,"
+            " r.querySelector('progress').value, window.__notReloaded === true]; }"
+        )
+        seen.append(tuple(state))
+        if state[0] == "done":
+            break
+        time.sleep(0.2)
+    assert seen[-1][:2] == ("done", "完了") and seen[-1][2] == 1, seen[-3:]
+    assert any(s[0] == "running" and s[1] == "実行中" for s in seen), seen[::5]
+    assert all(s[3] for s in seen)  # updated in place: the page was never reloaded
+    assert not jp.errors  # type: ignore[attr-defined]
     jp.context.close()

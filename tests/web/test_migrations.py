@@ -14,7 +14,7 @@ from positivesum.workspace.models import Base
 def test_migrations_run_forward_from_empty(db_url):
     assert wdb.current_revision(db_url) is None
     wdb.migrate(db_url)
-    assert wdb.current_revision(db_url) == "0001"
+    assert wdb.current_revision(db_url) == "0002"
     wdb.migrate(db_url)  # idempotent: a restarted server migrates again
     tables = set(inspect(wdb.engine_for(db_url)).get_table_names())
     assert set(Base.metadata.tables) <= tables

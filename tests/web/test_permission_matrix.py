@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 import uuid
+from collections import Counter
 from typing import Any
 
 import pytest
@@ -47,6 +48,7 @@ def world(request, tmp_path_factory):
         url = request.getfixturevalue("postgres").new_database()
     people = populate(url)
     app = make_app(url)
+    app.state.settings.stream_seconds = 0.5  # event streams of runs that stay queued (no executor) end soon
     with TestClient(app, raise_server_exceptions=False) as client:
         objects: dict[str, dict[str, int]] = {}
         secrets: dict[str, str] = {}
@@ -203,9 +205,36 @@ def body_for(route: Any, objects: dict[str, int], marking: str) -> dict[str, Any
     return {"data": form}
 
 
-def variants(method: str, path: str, route: Any, objects: dict[str, dict[str, int]], tag: str):
+def fresh_object(world: dict[str, Any], kind: str, tag: str) -> int:
+    """A new object of ``kind`` with ``tag``'s marking, owned by the USA and carrying ``tag``'s secret: what a
+    DELETE is aimed at, so that the matrix never deletes the objects the other endpoints are checked against."""
+    client, us, secret = world["client"], world["people"][("USA", "analyst")], world["secrets"][tag]
+    marking = MARKINGS[tag]
+    if kind == "dataset":
+        body = {"name": f"gone-{tag}.yaml", "title": f"{secret} doomed", "text": "sources: {}\n", "marking": marking}
+        r = client.post("/api/datasets", json=body, headers=us.headers)
+    elif kind == "scenario":
+        body = {"title": f"{secret} doomed", "text": f"# {secret}\n" + scenario_text(5), "marking": marking}
+        r = client.post("/api/scenarios", json=body, headers=us.headers)
+    else:
+        body = {"kind": "simulate", "scenario": world["objects"][tag]["scenario"], "options": {"reps": 8}}
+        r = client.post("/api/runs", json=body, headers=us.headers)
+    assert r.status_code == 201, r.text
+    return r.json()["id"]
+
+
+def may_delete(person: Any, tag: str) -> bool:
+    """Analysts and administrators of the owning organisation (the USA) delete; nobody else."""
+    return person is not None and person.org == "USA" and person.role in ("analyst", "administrator")
+
+
+def variants(method: str, path: str, route: Any, objects: dict[str, dict[str, int]], tag: str, world=None):
     """(url, request kwargs) for one marking: aimed at its objects, plus a cross diff from a PUBLIC scenario."""
     own = objects[tag]
+    if method == "DELETE":
+        first = path.strip("/").split("/")[1 if path.startswith("/api/") else 0]
+        kind = OBJECT_OF[first]
+        own = {**own, kind: fresh_object(world, kind, tag)}
     url = fill_path(path, own)
     kwargs = body_for(route, own, MARKINGS[tag]) if method in ("POST", "PUT") else {}
     if path.startswith("/api/") and path.endswith("/import"):
@@ -228,15 +257,23 @@ def test_permission_matrix(world):
     if world["kind"] == "postgresql":  # the same SQL on PostgreSQL: every non-member role, one member (time budget)
         persons = [p for p in persons if p is None or p.org == "THINK" or (p.org, p.role) == ("USA", "analyst")]
     checked = 0
+    deleted: Counter[tuple[str, str]] = Counter()
     for method, path, route in routes(world["app"]):
         for tag in MARKINGS:
             for person in persons:
-                for url, params, kwargs, aimed in variants(method, path, route, objects, tag):
+                for url, params, kwargs, aimed in variants(method, path, route, objects, tag, world):
                     headers = person.headers if person else {}
                     r = client.request(method, url, params=params, headers=headers, follow_redirects=False, **kwargs)
                     where = f"{method} {url} as {person.username if person else 'anonymous'} on {MARKINGS[tag]}"
                     assert r.status_code < 500, f"{where}: {r.status_code} {r.text[:300]}"
                     member = person is not None and person.org in RELEASED[tag]
+                    if method == "DELETE" and member:  # the owner's analysts and administrators, else 403
+                        assert r.status_code == (200 if may_delete(person, tag) else 403), f"{where}: {r.status_code}"
+                        if r.status_code == 200:
+                            assert r.json()["deleted"] and r.headers["x-marking"] == MARKINGS[tag]
+                            gone = client.get(url, headers=headers)
+                            assert gone.status_code == 404, f"{where}: still there after deleting"
+                            deleted[(path, tag)] += 1
                     if member:
                         continue
                     for other, secret in secrets.items():
@@ -248,6 +285,10 @@ def test_permission_matrix(world):
                         assert r.status_code in expected, f"{where}: {r.status_code} {r.text[:200]}"
                     checked += 1
     assert checked > 300
+    # every delete endpoint was exercised on every marking by the owner's analysts and administrators
+    delete_paths = {path for method, path, _route in routes(world["app"]) if method == "DELETE"}
+    assert {"/api/scenarios/{ident}", "/api/datasets/{ident}", "/api/runs/{ident}"} <= delete_paths
+    assert all(deleted[(path, tag)] >= 1 for path in delete_paths for tag in MARKINGS), deleted
     # positive control: members do see their objects (the matrix is not vacuous)
     listing = client.get("/api/scenarios", headers=people[("JPN", "viewer")].headers).text
     assert secrets["rel"] in listing and secrets["public"] in listing and secrets["only"] not in listing
@@ -267,6 +308,12 @@ def test_permission_matrix(world):
             )
         for tag, ids in objects.items():
             assert texts[s.get(Scenario, ids["scenario"]).marking_id] == MARKINGS[tag]
+        # every deletion of a marked object is in the audit log, with its marking
+        logged = {
+            (e.object_type, texts[e.marking_id])
+            for e in s.scalars(select(AuditEntry).where(AuditEntry.action == "delete"))
+        }
+        assert {(kind, m) for kind in ("scenario", "dataset", "run") for m in MARKINGS.values()} <= logged
 
 
 def test_roles(world):

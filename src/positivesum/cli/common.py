@@ -149,6 +149,23 @@ def with_surrogate_progress(ld, quiet: bool, run):
         return run(lambda k: bar.advance(task, k))
 
 
+def with_planning_progress(ld, quiet: bool, run):
+    """Run a planning comparison, ``run(progress, stage)``, under two bars: the surrogate's simulations
+    (``progress(k)``), then the MILPs and the batch of portfolio simulations (``stage(step, done, total)``)."""
+    from ..services import plan as plan_services
+
+    with progress_bar() as bar:
+        fit = bar.add_task(
+            _c("fitting the deterrence surrogate"), total=plan_services.surrogate_work(ld), visible=not quiet
+        )
+        later = bar.add_task("", total=1, visible=False)
+
+        def stage(step: str, done: int, total: int) -> None:
+            bar.update(later, description=step, completed=done, total=max(total, 1), visible=not quiet)
+
+        return run(lambda k: bar.advance(fit, k), stage)
+
+
 def warn(message: str) -> None:
     """A warning on stderr (the run goes on): e.g. a cache file that was discarded."""
     err.print(_c("warning: {message}").format(message=message), markup=False, soft_wrap=True)

@@ -11,6 +11,7 @@ from rich.table import Table
 
 from .. import defaults
 from ..services import data as data_services
+from ..services.executor import check_cluster_options
 from ..services.validation import check_cache_dir, check_out_file, check_reps, check_seed
 from .common import (
     CacheOpt,
@@ -25,8 +26,10 @@ from .common import (
     guarded,
     out,
     warn,
+    with_planning_progress,
     with_surrogate_progress,
 )
+from .sensitivity import SchedulerOpt, WorkersOpt
 
 BudgetOpt = Annotated[
     Optional[list[str]],
@@ -170,8 +173,30 @@ def _print_plan(regime: str, result: dict) -> None:
         ),
         markup=False,
     )
+    _print_held_out((result.get("surrogate_error") or {}).get("held_out"))
     for note in result["notes"]:
         out.print(_c("note: {note}").format(note=note), markup=False)
+
+
+def _print_held_out(held: dict | None) -> None:
+    """The surrogate's held-out error, with interactions and without (docs/methodology/planning.md §3)."""
+    if not held or not held.get("points"):
+        return
+    for label, model in ((_c("surrogate"), "interaction"), (_c("additive surrogate (no interactions)"), "additive")):
+        out.print(
+            _c(
+                "{model}, error on {points} held-out points (RMSE, largest): {rmse}, {max} against a simulation at "
+                "another seed; {same_rmse}, {same_max} at the fit's seed"
+            ).format(
+                model=label,
+                points=held["points"],
+                rmse=f"{held[f'{model}_other_seed_rmse']:.3f}",
+                max=f"{held[f'{model}_other_seed_max_abs_error']:.3f}",
+                same_rmse=f"{held[f'{model}_same_seed_rmse']:.3f}",
+                same_max=f"{held[f'{model}_same_seed_max_abs_error']:.3f}",
+            ),
+            markup=False,
+        )
 
 
 @guarded
@@ -221,6 +246,8 @@ def compare_regimes(
             ),
         ),
     ] = None,
+    workers: WorkersOpt = 0,
+    scheduler: SchedulerOpt = None,
     out_file: Annotated[Optional[Path], typer.Option("--out", help=_c("Write the comparison as JSON."))] = None,
     cache_dir: CacheOpt = defaults.CACHE_DIR,
     data: DataOpt = None,
@@ -230,6 +257,7 @@ def compare_regimes(
     as_json: JsonOpt = False,
     force: ForceOpt = False,
 ) -> None:
+    from ..services import compare as compare_services
     from ..services import plan as plan_services
 
     check_reps(reps)
@@ -238,15 +266,16 @@ def compare_regimes(
         check_seed(check_seed_opt)
     if margin_reps is not None and margin_reps != 0:
         check_reps(margin_reps)
+    check_cluster_options(scheduler, workers)
     check_out_file(out_file, force=force)
     check_cache_dir(cache_dir)
     ld = data_services.load(data, override, set_)
     plan_services.check_plan_options(ld, None, budgets=budget, split=split, cache_dir=cache_dir, presets=preset)
-    targets = plan_services.parse_spending_targets(ld, spending_targets)
-    result = with_surrogate_progress(
+    targets = compare_services.parse_spending_targets(ld, spending_targets)
+    result = with_planning_progress(
         ld,
         quiet,
-        lambda progress: plan_services.compare_regimes(
+        lambda progress, stage: compare_services.compare_regimes(
             ld,
             budgets=budget,
             split=split,
@@ -259,6 +288,9 @@ def compare_regimes(
             check_seed_value=check_seed_opt,
             margin_reps=margin_reps,
             spending_targets=targets,
+            stage=stage,
+            workers=workers,
+            scheduler=scheduler,
         ),
     )
     emit(result, out_file, as_json, quiet, print_regimes)
@@ -331,6 +363,7 @@ def print_regimes(result: dict) -> None:
                 ),
                 markup=False,
             )
+    _print_held_out((result.get("surrogate_validation") or {}).get("held_out"))
     for note in result["notes"]:
         out.print(_c("note: {note}").format(note=note), markup=False)
 

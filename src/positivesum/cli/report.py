@@ -14,11 +14,13 @@ from rich.table import Table
 
 from .. import defaults, i18n
 from ..services import data as data_services
+from ..services.executor import check_cluster_options
 from ..services.outputs import check_can_publish_folder, check_can_write_file, write_json
 from ..services.simulate import need_engine
 from ..services.simulate import simulate as simulate_scenario
 from ..services.validation import check_cache_dir, check_out_dir, check_reps, check_seed
 from .common import DataOpt, OverrideOpt, SetOpt, _c, err, guarded, out, progress_bar
+from .sensitivity import SchedulerOpt
 
 
 def key_numbers(analysis: dict) -> dict:
@@ -74,6 +76,17 @@ def report(
     cache_dir: Annotated[
         Path, typer.Option("--cache-dir", help=_c("Where fitted planning surrogates are cached."))
     ] = defaults.CACHE_DIR,
+    workers: Annotated[
+        int,
+        typer.Option(
+            "--workers",
+            help=_c(
+                "Local Dask worker processes for the regimes' simulations (default: one per core; 0: run in this "
+                "process; results do not depend on it)."
+            ),
+        ),
+    ] = defaults.MAIN_JOB_WORKERS,
+    scheduler: SchedulerOpt = None,
     data: DataOpt = None,
     override: OverrideOpt = None,
     set_: SetOpt = None,
@@ -105,6 +118,7 @@ def report(
     check_reps(plan_reps, "--plan-reps")
     check_reps(alliance_reps, "--alliance-reps")
     check_seed(seed)
+    check_cluster_options(scheduler, workers)
     check_out_dir(out_dir)
     check_cache_dir(cache_dir)
     check_can_publish_folder(out_dir, force)  # before the long run: never replace a user's files
@@ -141,6 +155,8 @@ def report(
             cache_dir=cache_dir,
             command_line=["positivesum", *sys.argv[1:]],
             alliance_sections=alliance,
+            workers=workers,
+            scheduler=scheduler,
         )
         write = bar.add_task(_c("writing the report (HTML, Excel, tables, PDF)"), total=None)
         try:
@@ -185,6 +201,7 @@ def demo(
 ) -> None:
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+    from ..services import compare as compare_services
     from ..services import plan as plan_services
     from .plan import print_regimes
 
@@ -234,7 +251,7 @@ def demo(
     )
     with progress_bar() as bar:
         task = bar.add_task(_c("planning: fitting the deterrence surrogate"), total=plan_services.surrogate_work(ld))
-        regimes = plan_services.compare_regimes(
+        regimes = compare_services.compare_regimes(
             ld, seed=seed, reps=plan_reps, cache_dir=out_dir / "cache", progress=lambda k: bar.advance(task, k)
         )
     print_regimes(regimes)

@@ -47,6 +47,17 @@ def serve(
         str,
         typer.Option("--secure-cookies", help=_c("auto (Secure when served over HTTPS), always or never.")),
     ] = "auto",
+    admin: Annotated[
+        Optional[str],
+        typer.Option(
+            "--admin",
+            metavar="USER@ORG",
+            help=_c(
+                "First start: create organisation ORG and its administrator USER if they do not exist (password "
+                "from $POSITIVESUM_PASSWORD or a prompt)."
+            ),
+        ),
+    ] = None,
 ) -> None:
     """Start the shared workspace (web pages and API) on HOST:PORT."""
     if not 1 <= port <= 65535:
@@ -55,8 +66,11 @@ def serve(
         raise option_error("--executor", f"no executor '{executor}'", "use dask or inline")
     if secure_cookies not in ("auto", "always", "never"):
         raise option_error("--secure-cookies", f"'{secure_cookies}' is not a choice", "use auto, always or never")
+    from ..workspace import auth
+
+    first = auth.parse_admin(admin) if admin is not None else None
     url = _url(db)
-    from ..workspace.db import migrate
+    from ..workspace.db import migrate, sessions
 
     migrate(url)
     try:
@@ -66,6 +80,16 @@ def serve(
         raise option_error(
             "--port", f"cannot listen on {host}:{port} ({e.strerror})", "choose another --port or --host"
         ) from None
+    if first is not None:
+        with sessions(url).begin() as s:
+            missing = auth.administrator_missing(s, *first)
+        if missing:
+            password = os.environ.get("POSITIVESUM_PASSWORD") or typer.prompt(
+                _c("Password"), hide_input=True, confirmation_prompt=True
+            )
+            with sessions(url).begin() as s:
+                auth.ensure_administrator(s, first[0], first[1], password)
+            out.print(_c("added {user} ({role}, {org})").format(user=first[0], role="administrator", org=first[1]))
     os.environ["POSITIVESUM_WORKSPACE_DB"] = url
     os.environ["POSITIVESUM_WORKSPACE_EXECUTOR"] = executor
     os.environ["POSITIVESUM_WORKSPACE_SECURE_COOKIES"] = secure_cookies

@@ -10,9 +10,11 @@ from rich.table import Table
 
 from .. import defaults
 from ..services import data as data_services
+from ..services.executor import check_cluster_options, open_client
 from ..services.simulate import simulate as simulate_scenario
-from ..services.validation import check_out_file, check_reps, check_seed, check_workers
+from ..services.validation import check_out_file, check_reps, check_seed
 from .common import DataOpt, ForceOpt, JsonOpt, OverrideOpt, SetOpt, _c, err, guarded, out, print_json
+from .sensitivity import SchedulerOpt, WorkersOpt
 
 
 def _fmt_ci(stat: dict, digits: int = 0) -> str:
@@ -87,7 +89,8 @@ def simulate(
         Optional[Path],
         typer.Option("--out", help=_c("Write the summary (.json) or per-replication data (.csv, .parquet).")),
     ] = None,
-    workers: Annotated[int, typer.Option("--workers", help=_c("Worker processes (results do not depend on it)."))] = 1,
+    workers: WorkersOpt = 0,
+    scheduler: SchedulerOpt = None,
     data: DataOpt = None,
     override: OverrideOpt = None,
     set_: SetOpt = None,
@@ -106,27 +109,29 @@ def simulate(
     check_out_file(out_file, suffixes=(".json", ".csv", ".parquet"), force=force)
     check_reps(reps)
     check_seed(seed)
-    check_workers(workers)
-    ld = data_services.load(data, override, set_)
-    with Progress(
-        TextColumn("{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        console=err,
-        disable=quiet,
-        transient=True,
-    ) as bar:
-        task = bar.add_task(_c("simulating {scenario}").format(scenario=scenario), total=reps)
-        result = simulate_scenario(
-            ld,
-            scenario,
-            reps,
-            seed,
-            workers,
-            progress=lambda n: bar.advance(task, n),
-            sample_parameters=not fixed_parameters,
-        )
+    check_cluster_options(scheduler, workers)
+    # the cluster first: an unreachable scheduler is reported before the data is read, and nothing is written
+    with open_client(scheduler, workers) as client:
+        ld = data_services.load(data, override, set_)
+        with Progress(
+            TextColumn("{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            console=err,
+            disable=quiet,
+            transient=True,
+        ) as bar:
+            task = bar.add_task(_c("simulating {scenario}").format(scenario=scenario), total=reps)
+            result = simulate_scenario(
+                ld,
+                scenario,
+                reps,
+                seed,
+                progress=lambda n: bar.advance(task, n),
+                sample_parameters=not fixed_parameters,
+                client=client,
+            )
     summary = result.summary()
     if as_json:
         print_json(summary)
@@ -149,6 +154,7 @@ def register(app: typer.Typer) -> None:
             "intervals.\n\nReplications come in outer draws of 32 that share one value of every low–high range in "
             "the data (triangular), so the results include parameter uncertainty as well as the chance of combat; "
             "the JSON summary gives each of CSIS's five grades with its spread across outer draws. "
-            "--fixed-parameters turns the outer draws off."
+            "--fixed-parameters turns the outer draws off. The blocks of replications run in this process, on a local "
+            "Dask cluster (--workers) or on a cluster (--scheduler), with the same numbers."
         )
     )(simulate)

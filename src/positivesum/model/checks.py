@@ -286,7 +286,8 @@ def check_options(c: _Ctx) -> Iterator[Problem]:
 
 def check_planning_and_schedules(c: _Ctx) -> Iterator[Problem]:
     """Spending-target presets, the negotiation opening, host-nation support, stationed personnel and milestones
-    name actors and presets that exist."""
+    name actors and presets that exist; the surrogate's interaction pairs name mission areas that exist, each pair
+    once."""
     ds = c.ds
     pp = ds.planning
     if pp is not None:
@@ -296,6 +297,20 @@ def check_planning_and_schedules(c: _Ctx) -> Iterator[Problem]:
             yield from c.ref(
                 ("planning", "negotiation_opening"), pp.negotiation_opening, pp.target_presets, "target preset"
             )
+        seen: dict[frozenset[str], int] = {}
+        for i, inter in enumerate(pp.surrogate_interactions):
+            for k, area in enumerate(inter.areas):
+                yield from c.ref(
+                    ("planning", "surrogate_interactions", i, "areas", k), area, ds.mission_areas, "mission area"
+                )
+            pair_key = frozenset(inter.areas)
+            if pair_key in seen:
+                yield c.problem(
+                    ("planning", "surrogate_interactions", i, "areas"),
+                    f"the pair {' and '.join(inter.areas)} is already listed (entry {seen[pair_key] + 1})",
+                    "list each pair of mission areas once",
+                )
+            seen.setdefault(pair_key, i)
         hns = pp.host_nation_support
         if hns is not None:
             for field in ("payer", "receiver"):

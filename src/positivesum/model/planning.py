@@ -121,6 +121,24 @@ class CoalitionCondition(Sourced):
     """The decision ``actor`` needs, in words (e.g. recognising a survival-threatening situation)."""
 
 
+class SurrogateInteraction(Sourced):
+    """Two mission areas that complement each other in the deterrence surrogate (a Leontief pair).
+
+    The scarcer of the two, min(x_i, x_j), adds a concave gain h_ij of its own (docs/methodology/planning.md §3;
+    decision record 0013)."""
+
+    areas: list[Identifier] = Field(min_length=2, max_length=2)
+    """The two mission areas (ids of ``mission_areas``), in any order."""
+    mechanism: str
+    """Why the pair complements: what one area supplies that the other needs to pay off."""
+
+    @model_validator(mode="after")
+    def _two_areas(self) -> Self:
+        if self.areas[0] == self.areas[1]:
+            raise ValueError(f"names the mission area '{self.areas[0]}' twice — an interaction needs two areas")
+        return self
+
+
 class PlanningParameters(Strict):
     """Parameters of the positive-sum planner (docs/methodology/planning.md)."""
 
@@ -136,6 +154,8 @@ class PlanningParameters(Strict):
     """Deterrence credit of a stalemate relative to a clear defeat of the adversary (D = P(denied) + λ·P(stalemate))."""
     surrogate_replications: NonNegative = unit("replications")
     """Replications per simulation when fitting the surrogate."""
+    surrogate_interactions: list[SurrogateInteraction] = Field(default_factory=list)
+    """Complementary pairs of mission areas the surrogate fits a joint term for (empty: an additive surrogate)."""
     budget_basis: BudgetBasis = "initial"
     """Which budgets count towards today's spending and a target: ``initial`` (initial budgets only, the basis
     Japan's 2% target was set on in 2022) or ``initial_plus_supplementary`` (supplementary budgets counted too, as

@@ -2,8 +2,9 @@
 
 Decision: y[a, o, t] = 1 if actor a starts option o in plan year t. Capability
 levels x[m] = Σ q[o,m]·y (options in service by the last plan year) feed the
-concave surrogate through hypograph variables h[s,m] ≤ v_k + slope_k·(x_m − l_k);
-deterrence d_s ≤ D_s(0) + Σ_m h[s,m], d_s ≤ 1. Objective: max Σ_s w_s d_s, with a
+concave surrogate through hypograph variables h[s,m] ≤ v_k + slope_k·(x_m − l_k),
+and each complementary pair p = (i, j) through w[s,p] ≤ x_i, w[s,p] ≤ x_j and its
+own hypograph hp[s,p]; deterrence d_s ≤ b_s + Σ_m h[s,m] + Σ_p hp[s,p], d_s ≤ 1. Objective: max Σ_s w_s d_s, with a
 tiny cost penalty so that money is not spent for nothing. One function per
 constraint family (PyPSA style), each writing its rows as sparse triplets
 (plan/milp_matrix.py); HiGHS gets the matrix directly (plan/milp_highs.py), with the
@@ -23,7 +24,7 @@ import pandas as pd
 from .catalogue import CatalogueArrays
 from .milp_highs import solve_model
 from .milp_matrix import Block, SolveResult, SparseModel
-from .surrogate import Surrogate
+from .surrogate import Surrogate, pair_name
 
 COST_TIEBREAK_PER_MUSD = 1e-9
 
@@ -55,6 +56,8 @@ class ModelParts(TypedDict, total=False):
     z: Block  # (actor, area) level each actor adds
     x: Block  # (scenario, area) capability level
     h: Block  # (scenario, area) surrogate gain
+    w: Block  # (scenario, pair) level of the scarcer area of a complementary pair, min(x_i, x_j)
+    hp: Block  # (scenario, pair) surrogate gain of the pair
     d: Block  # (scenario,) deterrence
 
 
@@ -303,24 +306,53 @@ def define_capability_constraints(m: SparseModel, v: ModelParts, inp: PlanInputs
     v["x"], v["z"] = x, z
 
 
-def surrogate_pieces(sur: Surrogate) -> tuple[np.ndarray, np.ndarray]:
-    """(slope, intercept) of every hypograph piece, shape (scenario, area, piece): the segments, then the cap."""
-    levels = sur.levels
-    n_pieces = len(levels)  # segments plus the cap
-    slope = np.zeros((len(sur.scenarios), len(sur.areas), n_pieces))
-    intercept = np.zeros_like(slope)
-    for i, s in enumerate(sur.scenarios):
-        for j, a in enumerate(sur.areas):
-            vals = sur.values[s][a]
-            sl = np.diff(vals) / np.diff(levels)
-            slope[i, j, :-1] = sl
-            intercept[i, j, :-1] = vals[:-1] - sl * levels[:-1]
-            intercept[i, j, -1] = vals[-1]
+def _pieces(levels: np.ndarray, values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(slope, intercept) of the hypograph pieces of PWL curves ``values`` (..., K+1) on ``levels``: the K
+    segments' affine extensions, then the cap at the last value (slope 0)."""
+    sl = np.diff(values, axis=-1) / np.diff(levels)
+    slope = np.concatenate([sl, np.zeros(values.shape[:-1] + (1,))], axis=-1)
+    intercept = np.concatenate([values[..., :-1] - sl * levels[:-1], values[..., -1:]], axis=-1)
     return slope, intercept
 
 
+def surrogate_pieces(sur: Surrogate) -> tuple[np.ndarray, np.ndarray]:
+    """(slope, intercept) of every hypograph piece, shape (scenario, area, piece): the segments, then the cap."""
+    values = np.array([[sur.values[s][a] for a in sur.areas] for s in sur.scenarios], dtype=float)
+    return _pieces(np.asarray(sur.levels, dtype=float), values.reshape(len(sur.scenarios), len(sur.areas), -1))
+
+
+def pair_pieces(sur: Surrogate) -> tuple[np.ndarray, np.ndarray]:
+    """(slope, intercept) of every pair's hypograph piece, shape (scenario, pair, piece)."""
+    values = np.array([[sur.pair_curve(s, p) for p in sur.pairs] for s in sur.scenarios], dtype=float)
+    return _pieces(np.asarray(sur.pair_levels, dtype=float), values.reshape(len(sur.scenarios), len(sur.pairs), -1))
+
+
+def _hypograph_rows(
+    m: SparseModel,
+    name: str,
+    coords: Sequence[tuple[str, Sequence[object]]],
+    gain: Block,
+    level: Block,
+    slope: np.ndarray,
+    icpt: np.ndarray,
+) -> None:
+    """gain ≤ intercept_k + slope_k · level for every piece k (rows over ``coords`` + piece)."""
+    n_s, n_m, n_k = slope.shape
+    rows = np.arange(n_s * n_m * n_k).reshape(n_s, n_m, n_k)
+    m.add_rows(
+        name,
+        [*coords, ("piece", list(range(n_k)))],
+        np.r_[rows.ravel(), rows.ravel()],  # +gain first, then −slope·level
+        np.r_[np.repeat(gain.index.ravel(), n_k), np.repeat(level.index.ravel(), n_k)],
+        np.r_[np.ones(rows.size), -slope.ravel()],
+        "<=",
+        icpt,
+    )
+
+
 def define_surrogate_constraints(m: SparseModel, v: ModelParts, inp: PlanInputs) -> None:
-    """Hypograph of each concave piece, capped at its last breakpoint; d_s ≤ D_s(0) + Σ h, d_s ≤ 1.
+    """Hypograph of each area's concave piece, capped at its last breakpoint (and of each pair's, through
+    :func:`define_interaction_constraints`); d_s ≤ b_s + Σ_m h[s,m] + Σ_p hp[s,p], d_s ≤ 1.
 
     For breakpoints l_k with values g_k: h ≤ g_k + slope_k (x − l_k) for every segment k, and
     h ≤ g_K (no credit beyond the fitted range).
@@ -328,30 +360,56 @@ def define_surrogate_constraints(m: SparseModel, v: ModelParts, inp: PlanInputs)
     sur = inp.sur
     scen, areas = list(sur.scenarios), list(sur.areas)
     slope, intercept = surrogate_pieces(sur)
-    n_s, n_m, n_k = slope.shape
+    n_s = len(scen)
     h = m.add_variables("h", [("scenario", scen), ("area", areas)])
-    rows = np.arange(n_s * n_m * n_k).reshape(n_s, n_m, n_k)
-    m.add_rows(
-        "surrogate_piece",
-        [("scenario", scen), ("area", areas), ("piece", list(range(n_k)))],
-        np.r_[rows.ravel(), rows.ravel()],  # +h first, then −slope·x
-        np.r_[np.repeat(h.index.ravel(), n_k), np.repeat(v["x"].index.ravel(), n_k)],
-        np.r_[np.ones(rows.size), -slope.ravel()],
-        "<=",
-        intercept,
-    )
+    _hypograph_rows(m, "surrogate_piece", [("scenario", scen), ("area", areas)], h, v["x"], slope, intercept)
+    v["h"] = h
+    gains = [h.index]  # (S, M), then the pairs' (S, P)
+    if sur.pairs:
+        define_interaction_constraints(m, v, inp)
+        gains.append(v["hp"].index)
     d = m.add_variables("d", [("scenario", scen)], upper=1.0)
     base = np.array([sur.base[s] for s in scen])
+    g_cols = np.concatenate(gains, axis=1)  # (S, M + P): by area, then by pair
     m.add_rows(
         "deterrence",
         [("scenario", scen)],
-        np.r_[np.arange(n_s), np.repeat(np.arange(n_s), n_m)],  # +d first, then −h by area
-        np.r_[d.index, h.index.ravel()],
-        np.r_[np.ones(n_s), -np.ones(n_s * n_m)],
+        np.r_[np.arange(n_s), np.repeat(np.arange(n_s), g_cols.shape[1])],  # +d first, then −gain by area, by pair
+        np.r_[d.index, g_cols.ravel()],
+        np.r_[np.ones(n_s), -np.ones(g_cols.size)],
         "<=",
         base,
     )
-    v["h"], v["d"] = h, d
+    v["d"] = d
+
+
+def define_interaction_constraints(m: SparseModel, v: ModelParts, inp: PlanInputs) -> None:
+    """Complementary pairs (i, j): w[s,p] ≤ x[s,i], w[s,p] ≤ x[s,j] and the hypograph hp[s,p] ≤ h_p's pieces at
+    w[s,p]. Maximising d lifts w to min(x_i, x_j) and hp to h_p(min(x_i, x_j)) — exact, because h_p is concave
+    and non-decreasing (docs/methodology/planning.md §3)."""
+    sur = inp.sur
+    scen = list(sur.scenarios)
+    names = [pair_name(a, b) for a, b in sur.pairs]
+    n_s, n_p = len(scen), len(names)
+    coords = [("scenario", scen), ("pair", names)]
+    w = m.add_variables("pair_level", coords)
+    x = v["x"]
+    for side in range(2):
+        area = np.array([list(sur.areas).index(p[side]) for p in sur.pairs])
+        rows = np.arange(n_s * n_p).reshape(n_s, n_p)
+        m.add_rows(
+            f"pair_level_{'first' if side == 0 else 'second'}",
+            coords,
+            np.r_[rows.ravel(), rows.ravel()],  # +w first, then −x of the pair's area
+            np.r_[w.index.ravel(), x.index[:, area].ravel()],
+            np.r_[np.ones(rows.size), -np.ones(rows.size)],
+            "<=",
+            0.0,
+        )
+    hp = m.add_variables("pair_gain", coords)
+    slope, intercept = pair_pieces(sur)
+    _hypograph_rows(m, "pair_piece", coords, hp, w, slope, intercept)
+    v["w"], v["hp"] = w, hp
 
 
 # ---------------------------------------------------------------------------------------------------- warm starts
@@ -383,8 +441,18 @@ def start_vector(m: SparseModel, v: ModelParts, inp: PlanInputs, choices: Sequen
     slope, intercept = surrogate_pieces(sur)
     h = np.maximum(0.0, (intercept + slope * x[:, :, None]).min(axis=2))
     base = np.array([sur.base[s] for s in sur.scenarios])
-    d = np.clip(base + h.sum(axis=1), 0.0, 1.0)
-    for block, values in ((v["z"], z), (v["x"], x), (v["h"], h), (v["d"], d)):
+    blocks = [(v["z"], z), (v["x"], x), (v["h"], h)]
+    gain = h.sum(axis=1)
+    if sur.pairs:
+        first = [list(sur.areas).index(a) for a, _ in sur.pairs]
+        second = [list(sur.areas).index(b) for _, b in sur.pairs]
+        w = np.minimum(x[:, first], x[:, second])
+        p_slope, p_icpt = pair_pieces(sur)
+        hp = np.maximum(0.0, (p_icpt + p_slope * w[:, :, None]).min(axis=2))
+        blocks += [(v["w"], w), (v["hp"], hp)]
+        gain = gain + hp.sum(axis=1)
+    d = np.clip(base + gain, 0.0, 1.0)
+    for block, values in (*blocks, (v["d"], d)):
         col[block.index.ravel()] = values.ravel()
     return col
 

@@ -307,15 +307,8 @@ def build_context(
             threat_factor=factor,
             progress=progress,
         )
-    if not surrogate.validation:
-        validate(
-            surrogate,
-            ds,
-            samples=2,
-            rng=np.random.default_rng(seed),
-            threat_factor=factor,
-            stalemate_weight=pp.stalemate_weight.value,
-        )
+    if not surrogate.validation:  # held-out error, stored with the surrogate (and so cached with it)
+        validate(surrogate, ds, threat_factor=factor, stalemate_weight=pp.stalemate_weight.value, progress=progress)
     cat = build_catalogue(ds, actors, horizon)
     budgets, budget_info = budget_matrix(ds, actors, horizon, base_year, budget_overrides)
     headroom, notes = headroom_matrix(ds, actors, horizon, base_year)
@@ -387,12 +380,23 @@ def run_regime(ctx: PlanningContext, spec: RegimeSpec, gap: float = 1e-4, starts
     return plan_regime(ctx.inputs, spec, gap, starts)
 
 
-def money_saved(ctx: PlanningContext, regime_plan: Plan, gap: float = 1e-4) -> dict[str, Any]:
-    """Cheapest joint plan matching a regime's (surrogate) deterrence, and the money it saves."""
+def cheapest_at_equal_deterrence(ctx: PlanningContext, regime_plan: Plan, gap: float = 1e-4) -> Plan:
+    """The cheapest joint plan whose surrogate deterrence reaches the regime's (raises InputError if none)."""
+    # the regime's own portfolio reaches its deterrence: a feasible first incumbent (ignored if it is not)
+    return min_cost_for(ctx.inputs, regime_plan.weighted_deterrence - 1e-6, gap, starts=[regime_plan])
+
+
+def money_saved(
+    ctx: PlanningContext, regime_plan: Plan, gap: float = 1e-4, cheapest: Plan | InputError | None = None
+) -> dict[str, Any]:
+    """Cheapest joint plan matching a regime's (surrogate) deterrence, and the money it saves; ``cheapest`` is
+    that plan (or the error saying it does not exist) when the caller has already solved for it."""
     # One cost measure throughout: lifecycle cost, which is what the min-cost plan minimises.
     try:
-        # the regime's own portfolio reaches its deterrence: a feasible first incumbent (ignored if it is not)
-        cheapest = min_cost_for(ctx.inputs, regime_plan.weighted_deterrence - 1e-6, gap, starts=[regime_plan])
+        if cheapest is None:
+            cheapest = cheapest_at_equal_deterrence(ctx, regime_plan, gap)
+        if isinstance(cheapest, InputError):
+            raise cheapest
     except InputError as err:
         return {
             "regime_cost_musd": regime_plan.lifecycle_cost_musd,

@@ -62,7 +62,8 @@ def calibrate(
             if progress:
                 progress(name, n)
 
-        result = simulate(ld, scenario, reps, seed, workers, progress=tick)
+        # --workers 1 (the default): in this process; more: a local Dask cluster of that many (services/executor.py)
+        result = simulate(ld, scenario, reps, seed, workers if workers > 1 else 0, progress=tick)
         setup = build_setup(ld.dataset, scenario)
         results[name] = result
         try:

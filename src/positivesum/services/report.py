@@ -22,6 +22,7 @@ from ..model.loader import LoadedDataset
 from ..sim import cache as sim_cache
 from ..sim.results import json_safe
 from . import alliance as alliance_studies
+from . import compare as comparison
 from . import plan as planning
 from . import sensitivity as sensitivity_studies
 from .data import get_scenario
@@ -257,6 +258,8 @@ def build_analysis(
     cache_dir: Path | None = None,
     command_line: list[str] | None = None,
     alliance_sections: bool = True,
+    workers: int = 0,
+    scheduler: str | None = None,
 ) -> Analysis:
     """Simulate the scenarios, compare the regimes, build budget paths and check calibration.
 
@@ -286,6 +289,8 @@ def build_analysis(
                 cache_dir=Path(tmp),
                 command_line=command_line,
                 alliance_sections=alliance_sections,
+                workers=workers,
+                scheduler=scheduler,
             )
     # simulations are cached by content (set-up, replications, seed, engine code: sim/cache.py), so a second
     # run of the main job on the same data computes nothing twice and gives identical numbers
@@ -317,7 +322,16 @@ def build_analysis(
                 say("planning: fitting the deterrence surrogate", min(count[0], total), total)
 
             regimes = json_safe(
-                planning.compare_regimes(ld, seed=seed, reps=plan_reps, cache_dir=cache_dir, progress=step)
+                comparison.compare_regimes(
+                    ld,
+                    seed=seed,
+                    reps=plan_reps,
+                    cache_dir=cache_dir,
+                    progress=step,
+                    stage=say,
+                    workers=workers,
+                    scheduler=scheduler,
+                )
             )
         alliance = None
         if ds.planning is not None and ds.options and alliance_sections:

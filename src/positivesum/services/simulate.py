@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import contextlib
+import functools
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any
 
 from .. import __version__, defaults
 from ..model.errors import InputError, Location, Problem
 from ..model.loader import PACKAGED_DEFAULT, LoadedDataset
 from .data import get_scenario
-from .validation import check_reps, check_seed, check_workers
+from .executor import check_cluster_options, map_ordered, open_client
+from .validation import check_reps, check_seed
 
 if TYPE_CHECKING:
     from ..sim.results import CampaignResult
@@ -34,20 +38,41 @@ def simulate(
     scenario_id: str,
     reps: int = defaults.SIMULATE_REPS,
     seed: int = defaults.SEED,
-    workers: int = 1,
+    workers: int = 0,
     progress=None,
     sample_parameters: bool = True,
+    *,
+    scheduler: str | None = None,
+    client: Any = None,
 ) -> CampaignResult:
-    """Simulate one scenario; the result carries seed, overrides and data hash in ``meta``."""
+    """Simulate one scenario; the result carries seed, overrides and data hash in ``meta``.
+
+    Where the blocks of replications run (:mod:`.executor`): on ``client`` when one is given (an open Dask
+    client), else on the Dask scheduler at ``scheduler``, else on a local cluster of ``workers`` processes,
+    else (``workers=0``, the default) in this process. Every block draws from its own child of
+    ``SeedSequence(seed)`` (:mod:`positivesum.sim.runner`), so the numbers are the same in every case."""
     from ..sim.runner import simulate as run
 
     get_scenario(ld, scenario_id)
     need_engine(ld)
     check_reps(reps)
     check_seed(seed)
-    check_workers(workers)
-    result = run(
-        ld.dataset, scenario_id, reps, seed, workers=workers, progress=progress, sample_parameters=sample_parameters
-    )
+    check_cluster_options(scheduler, workers)
+    with open_client(scheduler, workers) if client is None else _given(client) as cluster:
+        result = run(
+            ld.dataset,
+            scenario_id,
+            reps,
+            seed,
+            map_blocks=None if cluster is None else functools.partial(map_ordered, cluster),
+            progress=progress,
+            sample_parameters=sample_parameters,
+        )
     result.meta.update(provenance=ld.provenance(), version=__version__, sample_parameters=sample_parameters)
     return result
+
+
+@contextlib.contextmanager
+def _given(client: Any) -> Iterator[Any]:
+    """A client opened by the caller (left open)."""
+    yield client

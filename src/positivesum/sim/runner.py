@@ -6,13 +6,17 @@ Determinism contract: the replications are cut into fixed blocks of
 ``INNER_REPLICATIONS`` consecutive replications sharing their parameters), then
 for the chance of combat. Results therefore do not depend on how blocks are
 grouped into chunks or spread over worker processes.
+
+Where the blocks run is the caller's choice, never the engine's: ``map_blocks`` (a function with the
+signature of :func:`positivesum.services.executor.map_ordered` bound to a client) runs
+:func:`run_block_job` over the blocks, e.g. on a Dask cluster; without it they run here, one after the other.
+The engine imports no executor (the import-linter contracts).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor
-from typing import Any
+from collections.abc import Callable, Sequence
+from typing import Any, Protocol
 
 import numpy as np
 
@@ -34,10 +38,33 @@ def block_sizes(reps: int) -> list[int]:
 
 #: One block's results: per-replication arrays, and the traced sums by key over the steps.
 BlockResult = tuple[dict[str, np.ndarray], dict[str, np.ndarray]]
+#: One block to run: its replications, its spawned seed sequence, whether parameters are sampled.
+BlockJob = tuple[int, np.random.SeedSequence, bool]
 
 
-def _run_one(args: tuple[CampaignSetup, int, np.random.SeedSequence, bool]) -> BlockResult:
-    setup, n, seed_seq, sample_parameters = args
+class BlockMapper(Protocol):
+    """Runs ``fn(shared, job)`` for every job and returns the results in the order of ``jobs``; calls
+    ``progress(weight(job))`` as jobs finish (e.g. ``functools.partial(executor.map_ordered, client)``)."""
+
+    def __call__(
+        self,
+        fn: Callable[[CampaignSetup, BlockJob], BlockResult],
+        jobs: Sequence[BlockJob],
+        progress: Callable[[int], None] | None = None,
+        *,
+        shared: CampaignSetup,
+        weight: Callable[[BlockJob], int],
+    ) -> list[BlockResult]: ...
+
+
+def _job_size(job: BlockJob) -> int:
+    return job[0]
+
+
+def run_block_job(setup: CampaignSetup, job: BlockJob) -> BlockResult:
+    """One block of replications: a pure function of the set-up and the job (module level, so that a
+    worker process can unpickle it; a retried task repeats itself exactly)."""
+    n, seed_seq, sample_parameters = job
     trace: dict[str, dict[int, float]] = {}
     out = run_block(setup, n, np.random.Generator(np.random.PCG64(seed_seq)), trace, sample_parameters)
     series = {}
@@ -57,11 +84,14 @@ def simulate_setup(
     reps: int,
     seed: int,
     *,
-    workers: int = 1,
+    map_blocks: BlockMapper | None = None,
     progress: Callable[[int], None] | None = None,
     sample_parameters: bool = True,
 ) -> CampaignResult:
-    """Simulate a prepared scenario; ``progress(n)`` is called as blocks of n replications finish."""
+    """Simulate a prepared scenario; ``progress(n)`` is called as blocks of n replications finish.
+
+    ``map_blocks`` runs the blocks (for example on a Dask cluster); None: here, one after the other. The
+    numbers do not depend on it."""
     if reps < 1:
         raise ValueError("reps must be at least 1")
     key = cache.key(setup, reps, seed, sample_parameters) if cache.active() is not None else None
@@ -74,19 +104,15 @@ def simulate_setup(
         return result
     sizes = block_sizes(reps)
     seqs = np.random.SeedSequence(seed).spawn(len(sizes))
-    jobs = [(setup, n, sq, sample_parameters) for n, sq in zip(sizes, seqs)]
+    jobs: list[BlockJob] = [(n, sq, sample_parameters) for n, sq in zip(sizes, seqs)]
     parts: list[BlockResult] = []
-    if workers > 1 and len(jobs) > 1:
-        with ProcessPoolExecutor(max_workers=workers) as pool:
-            for job, part in zip(jobs, pool.map(_run_one, jobs)):
-                parts.append(part)
-                if progress:
-                    progress(job[1])
+    if map_blocks is not None:
+        parts = list(map_blocks(run_block_job, jobs, progress, shared=setup, weight=_job_size))
     else:
         for job in jobs:
-            parts.append(_run_one(job))
+            parts.append(run_block_job(setup, job))
             if progress:
-                progress(job[1])
+                progress(job[0])
     offsets = np.cumsum([0] + [-(-n // INNER_REPLICATIONS) for n in sizes[:-1]])
     for part, offset in zip(parts, offsets):  # outer draws numbered across blocks
         part[0]["outer"] = part[0]["outer"] + offset

@@ -22,6 +22,7 @@ from ..workspace.access import Actor, NotFound, input_problem, require_role
 from ..workspace.loading import decode
 from .deps import LOGIN_CSRF_COOKIE, SESSION_COOKIE, api_actor, cookie_secure, transaction
 from .errors import TooLarge, WrongType
+from .ratelimit import client_address
 
 router = APIRouter(prefix="/api", tags=["workspace"])
 #: Largest id or version number accepted (the databases' 32-bit integers); larger ones are refused (422).
@@ -112,13 +113,20 @@ class NewRun(BaseModel):
 # ------------------------------------------------------------------------------------- people, sessions
 @router.post("/login")
 def login(body: Login, request: Request) -> JSONResponse:
-    """Open a browser session (cookie) and return its CSRF token, to send as ``X-CSRF-Token``."""
+    """Open a browser session (cookie) and return its CSRF token, to send as ``X-CSRF-Token``. Failed log-ins
+    are limited per account and per address (429 with ``Retry-After``; :mod:`positivesum.web.ratelimit`)."""
+    limiter, address = request.app.state.login_limiter, client_address(request)
+    wait = limiter.wait_seconds(body.username, address)
+    if wait:
+        raise HTTPException(429, limiter.message(wait), headers={"Retry-After": str(wait)})
     with transaction(request) as db:
         user = auth.authenticate(db, body.username, body.password)
         if user is None:
+            limiter.failed(body.username, address)
             raise HTTPException(401, "wrong user name or password")
         token, csrf = auth.open_session(db, user)
         actor = auth.actor_of(db, user)
+    limiter.succeeded(body.username)
     response = JSONResponse(
         {"user": actor.username, "organisation": actor.org_code, "role": actor.role, "csrf_token": csrf}
     )
@@ -246,6 +254,14 @@ def get_dataset(ident: Ident, request: Request, actor: Actor = Who) -> JSONRespo
     return marked(row, row["marking"])
 
 
+@router.delete("/datasets/{ident}")
+def delete_dataset(ident: Ident, request: Request, actor: Actor = Who) -> JSONResponse:
+    """Delete a dataset (analysts and administrators of its organisation; kept in the audit log)."""
+    with transaction(request) as db:
+        row = store.delete_dataset(db, actor, ident)
+    return marked(row, row["marking"])
+
+
 @router.get("/datasets/{ident}/export")
 def export_dataset(ident: Ident, request: Request, actor: Actor = Who) -> Response:
     with transaction(request) as db:
@@ -312,6 +328,14 @@ def edit_scenario(ident: Ident, body: Edit, request: Request, actor: Actor = Who
     """Save a new version (analysts and administrators of the scenario's organisation)."""
     with transaction(request) as db:
         return store.update_scenario(db, actor, ident, body.text, body.message, body.base_version)
+
+
+@router.delete("/scenarios/{ident}")
+def delete_scenario(ident: Ident, request: Request, actor: Actor = Who) -> JSONResponse:
+    """Delete a scenario (analysts and administrators of its organisation); its open proposals are withdrawn."""
+    with transaction(request) as db:
+        row = store.delete_scenario(db, actor, ident)
+    return marked(row, row["marking"])
 
 
 @router.get("/scenarios/{ident}/versions/{number}")
@@ -446,6 +470,15 @@ def get_run(ident: Ident, request: Request, actor: Actor = Who) -> JSONResponse:
     return marked(row, row["marking"])
 
 
+@router.delete("/runs/{ident}")
+def delete_run(ident: Ident, request: Request, actor: Actor = Who) -> JSONResponse:
+    """Delete a run and its files (analysts and administrators of its organisation); a queued or running run
+    is stopped."""
+    with transaction(request) as db:
+        row = store.delete_run(db, actor, ident)
+    return marked(row, row["marking"])
+
+
 @router.get("/runs/{ident}/events")
 def events(ident: Ident, request: Request, actor: Actor = Who) -> StreamingResponse:
     """Server-sent events: the run's status and progress until it is done or failed."""
@@ -455,8 +488,8 @@ def events(ident: Ident, request: Request, actor: Actor = Who) -> StreamingRespo
 
     def stream() -> Iterator[str]:
         last: tuple[Any, ...] | None = None
-        started = time.monotonic()
-        while time.monotonic() - started < 3600:
+        started, limit = time.monotonic(), request.app.state.settings.stream_seconds
+        while time.monotonic() - started < limit:
             try:
                 with transaction(request) as db:
                     _r, now_row = store.get_run(db, actor, ident, audited=False)
@@ -476,6 +509,40 @@ def events(ident: Ident, request: Request, actor: Actor = Who) -> StreamingRespo
     return StreamingResponse(
         stream(), media_type="text/event-stream", headers={"X-Marking": marking, "Cache-Control": "no-store"}
     )
+
+
+@router.get("/run-events")
+def run_list_events(
+    request: Request, q: str | None = Query(None, max_length=200), actor: Actor = Who
+) -> StreamingResponse:
+    """Server-sent events for the run list: the status and progress of every run the caller may read that is
+    queued or running (runs queued later included; titles matching ``q`` as in the list), until none is; an
+    ``end`` event closes the stream. Each run is audited once, when the stream first reports it."""
+
+    def stream() -> Iterator[str]:
+        last: dict[int, tuple[Any, ...]] = {}
+        started, limit = time.monotonic(), request.app.state.settings.stream_seconds
+        while time.monotonic() - started < limit:
+            with transaction(request) as db:
+                states = store.run_states(db, actor, set(last), q or None)
+                new = [s["id"] for s in states if s["id"] not in last]
+                if new:
+                    store.audit_runs_followed(db, actor, new)
+            changed = False
+            for s in states:
+                state = (s["status"], s["progress"], s["progress_text"])
+                if last.get(s["id"]) != state:
+                    last[s["id"]] = state
+                    changed = True
+                    yield f"event: progress\ndata: {json.dumps(s)}\n\n"
+            if not any(s["status"] in ("queued", "running") for s in states):
+                yield "event: end\ndata: {}\n\n"
+                return
+            if not changed:
+                yield ": keep-alive\n\n"
+            time.sleep(0.5)
+
+    return StreamingResponse(stream(), media_type="text/event-stream", headers={"Cache-Control": "no-store"})
 
 
 @router.get("/runs/{ident}/files/{name}")

@@ -24,6 +24,7 @@ from ..workspace import db as wdb
 from ..workspace.queue import EXECUTORS, RunQueue
 from . import api, errors, pages
 from .deps import Settings
+from .ratelimit import LoginLimiter
 
 #: Requests larger than this are refused before they are read (an upload may be 10 MB plus form overhead).
 MAX_REQUEST_BYTES = MAX_FILE_BYTES + 1024 * 1024
@@ -71,6 +72,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.state.settings = settings
     app.state.sessions = wdb.sessions(settings.db_url)
     app.state.queue = None
+    app.state.login_limiter = LoginLimiter()
     errors.install(app)
 
     @app.middleware("http")

@@ -32,6 +32,8 @@ class Settings:
     """``auto``: cookies are Secure when the request came over HTTPS; ``always``; ``never``."""
     migrate: bool = True
     poll_seconds: float = 1.0
+    stream_seconds: float = 3600.0
+    """Longest life of a server-sent event stream (a browser's EventSource then reconnects)."""
     extra: dict[str, str] = field(default_factory=dict)
 
 

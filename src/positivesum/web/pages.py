@@ -26,6 +26,7 @@ from .api import MAX_ID, YAML_TYPES, Ident, Number, file_response
 from .dashboard import analysis_view, result_tables
 from .deps import LOGIN_CSRF_COOKIE, SESSION_COOKIE, Who, check_csrf, cookie_secure, identify, transaction
 from .errors import TooLarge, WrongType
+from .ratelimit import client_address
 from .render import render
 
 router = APIRouter(include_in_schema=False)
@@ -90,16 +91,30 @@ async def login(request: Request) -> Response:
     sent, expected = field(form, "csrf_token"), request.cookies.get(LOGIN_CSRF_COOKIE, "")
     if not expected or not secrets.compare_digest(sent, expected):
         raise HTTPException(403, "the login form expired: reload the page and try again")
+    username = field(form, "username", 64)
+    limiter, address = request.app.state.login_limiter, client_address(request)
+    wait = limiter.wait_seconds(username, address)
+    if wait:
+        refused = render(
+            request,
+            "login.html",
+            {"login_csrf": expected, "next": _safe_next(field(form, "next")), "failed": False, "wait": wait},
+            status=429,
+        )
+        refused.headers["Retry-After"] = str(wait)
+        return refused
     with transaction(request) as db:
-        user = auth.authenticate(db, field(form, "username", 64), field(form, "password", 1024))
+        user = auth.authenticate(db, username, field(form, "password", 1024))
         session = auth.open_session(db, user) if user else None
     if session is None:
+        limiter.failed(username, address)
         return render(
             request,
             "login.html",
             {"login_csrf": expected, "next": _safe_next(field(form, "next")), "failed": True},
             status=401,
         )
+    limiter.succeeded(username)
     response = go(_safe_next(field(form, "next")))
     response.set_cookie(
         SESSION_COOKIE,

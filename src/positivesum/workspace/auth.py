@@ -107,6 +107,41 @@ def add_user(db: Session, username: str, password: str, org_code: str, role: str
     return user
 
 
+def parse_admin(value: str) -> tuple[str, str]:
+    """``USER@ORG`` (``serve --admin``) as (user name, organisation code), both checked."""
+    username, _at, org_code = (value or "").rpartition("@")
+    if not _at or not USERNAME.match(username) or not mk.ORG_CODE.match(org_code):
+        raise input_problem(
+            "--admin",
+            f"'{value}' is not USER@ORG",
+            "give e.g. --admin alice@USA (a user name, @, an organisation code)",
+        )
+    return username, org_code
+
+
+def administrator_missing(db: Session, username: str, org_code: str) -> bool:
+    """Whether ``serve --admin USER@ORG`` has to create the administrator (False: they exist already, in that
+    organisation; a user of that name elsewhere is an error)."""
+    user = db.scalar(select(User).where(User.username == username))
+    if user is None:
+        return True
+    org = db.get(Organisation, user.org_id)
+    if org is None or org.code != org_code:
+        raise input_problem(
+            "--admin",
+            f"user '{username}' exists in another organisation",
+            "give their own organisation, or another name",
+        )
+    return False
+
+
+def ensure_administrator(db: Session, username: str, org_code: str, password: str) -> User:
+    """Create organisation ``org_code`` if missing, and ``username`` as its administrator."""
+    if db.scalar(select(Organisation.id).where(Organisation.code == org_code)) is None:
+        add_organisation(db, org_code, org_code)
+    return add_user(db, username, password, org_code, "administrator")
+
+
 def authenticate(db: Session, username: str, password: str) -> User | None:
     """The active user with that name and password, else None (same time either way)."""
     user = db.scalar(select(User).where(User.username == username, User.active.is_(True)))

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import json
+import os
 import platform
 import sys
 import tempfile
@@ -174,10 +175,10 @@ def _planning_progress(ctx: JobContext, what: str) -> Callable[[int], None]:
 
 
 def run_compare_regimes(ctx: JobContext) -> JobOutput:
-    from ..services import plan as plan_services
+    from ..services import compare as compare_services
 
     with tempfile.TemporaryDirectory(prefix="positivesum-cache-") as cache:
-        result = plan_services.compare_regimes(
+        result = compare_services.compare_regimes(
             ctx.ld,
             seed=ctx.options["seed"],
             reps=ctx.options["reps"],
@@ -441,19 +442,24 @@ def submit(
 
 # ------------------------------------------------------------------------------------------- execution
 class Progress:
-    """Writes a run's progress into its row, at most every ``interval`` seconds (and a heartbeat)."""
+    """Writes a run's progress into its row (and a heartbeat): at most every ``interval`` seconds, but always
+    when the fraction advanced by :attr:`STEP` or more since the last write, so that a fast phase's progress
+    is never lost behind a slow one (a page follows the row)."""
+
+    STEP = 0.05
 
     def __init__(self, url: str, run_id: int, interval: float = 0.5) -> None:
         self.factory = sessions(url)
         self.run_id = run_id
         self.interval = interval
         self.last = 0.0
+        self.written = 0.0
 
     def __call__(self, fraction: float, text: str, *, force: bool = False) -> None:
         t = time.monotonic()
-        if not force and t - self.last < self.interval:
+        if not force and t - self.last < self.interval and abs(fraction - self.written) < self.STEP:
             return
-        self.last = t
+        self.last, self.written = t, float(fraction)
         with self.factory.begin() as db:
             db.execute(
                 update(Run)
@@ -523,6 +529,7 @@ def execute(url: str, run_id: int) -> str:
         "marking": marking,
         "versions": versions(),
         "seconds": round(time.monotonic() - started, 2),
+        "executed_by": {"host": platform.node(), "pid": os.getpid()},  # the Dask worker process, not the server
         "notes": output.notes,
         "finished": _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds"),
     }

@@ -121,7 +121,7 @@ def _import_entries(doc: YamlDocument) -> list[tuple[int, str]]:
 def _newest_readable(db: Session, actor: Actor, name: str) -> Dataset | None:
     return db.scalar(
         select(Dataset)
-        .where(Dataset.name == name, readable(Dataset.marking_id, actor))
+        .where(Dataset.name == name, readable(Dataset.marking_id, actor), Dataset.deleted_at.is_(None))
         .order_by(Dataset.id.desc())
         .limit(1)
     )

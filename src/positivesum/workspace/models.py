@@ -2,7 +2,8 @@
 :mod:`.migrations` (never by ``create_all``); ``tests/web/test_migrations.py`` checks that the migrations
 and these classes agree.
 
-Every marked table (datasets, scenarios, runs, proposals) has ``marking_id`` → ``markings``; the organisations a
+Datasets, scenarios and runs are deleted softly (``deleted_at``, ``deleted_by``): kept with their audit trail,
+never found again by a query (:mod:`.store`). Every marked table (datasets, scenarios, runs, proposals) has ``marking_id`` → ``markings``; the organisations a
 marking releases to are rows of ``marking_orgs`` (none for PUBLIC), so that reading filters in SQL
 (:func:`positivesum.workspace.access.readable`).
 """
@@ -130,6 +131,8 @@ class Dataset(Base):
     marking_id: Mapped[int] = mapped_column(ForeignKey("markings.id"), index=True)
     created_by: Mapped[int] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[_dt.datetime] = mapped_column(UTCDateTime(), default=now)
+    deleted_at: Mapped[_dt.datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    deleted_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", name="fk_datasets_deleted_by"), nullable=True)
 
 
 class Scenario(Base):
@@ -146,6 +149,10 @@ class Scenario(Base):
     latest_version: Mapped[int] = mapped_column(Integer, default=1)
     forked_from_id: Mapped[int | None] = mapped_column(ForeignKey("scenarios.id"), nullable=True)
     forked_from_version: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    deleted_at: Mapped[_dt.datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    deleted_by: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", name="fk_scenarios_deleted_by"), nullable=True
+    )
 
 
 class ScenarioVersion(Base):
@@ -218,6 +225,8 @@ class Run(Base):
     error: Mapped[str] = mapped_column(Text, default="")
     result: Mapped[str | None] = mapped_column(Text, nullable=True)
     provenance: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    deleted_at: Mapped[_dt.datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    deleted_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", name="fk_runs_deleted_by"), nullable=True)
 
 
 class Artifact(Base):

@@ -2,8 +2,11 @@
 
 Jobs wait in the database with status ``queued``. One dispatcher thread per server claims the oldest
 (a conditional UPDATE, so two dispatchers never take the same run) and hands :func:`.jobs.execute` to
-Dask distributed — an in-process ``LocalCluster`` by default — through :func:`submit_job`. Progress goes
-into the run's row, where the pages read it (server-sent events).
+Dask distributed — the services' executor, the same as the sweeps' — through :func:`submit_job`: a
+``LocalCluster`` of one single-threaded worker *process*, started on first use, so that a run computes
+outside the server's process and never holds the interpreter lock its request threads need. The worker
+opens the database itself and writes progress into the run's row, where the pages read it (server-sent
+events). If the server dies (even kill -9), Dask's worker process exits with it (its parent's pipe closes).
 
 A server killed during a run loses nothing stored: results are written in one transaction at the end, so
 a run is either done (with everything) or not. On restart, :func:`recover` puts every run left
@@ -92,8 +95,9 @@ def _execute_item(item: tuple[str, int]) -> str:
 
 def submit_job(url: str, run_id: int, executor: str = "dask") -> str:
     """Execute run ``run_id`` through Dask distributed — the services' executor
-    (:mod:`positivesum.services.executor`) with an in-process LocalCluster of one worker, opened on first use
-    and kept for the server's life — and return its final status; ``executor="inline"`` runs it here."""
+    (:mod:`positivesum.services.executor`) with a local cluster of one worker process, opened on first use
+    and kept for the server's life — and return its final status; ``executor="inline"`` runs it here (in
+    the dispatcher thread: for tests and debugging)."""
     if executor == "inline":
         return execute(url, run_id)
     from ..services.executor import map_ordered, open_client
@@ -102,7 +106,7 @@ def submit_job(url: str, run_id: int, executor: str = "dask") -> str:
     with _client_lock:
         if _client is None:
             stack = contextlib.ExitStack()
-            _client = stack.enter_context(open_client(workers=1, processes=False))
+            _client = stack.enter_context(open_client(workers=1, processes=True))
             _stack = stack
         client = _client
     return str(map_ordered(client, _execute_item, [(url, run_id)])[0])

@@ -13,7 +13,7 @@ import datetime as _dt
 import hashlib
 from typing import Any
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import ColumnElement, and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from ..diffing import brief, diff_trees
@@ -137,7 +137,7 @@ def create_dataset(db: Session, actor: Actor, name: str, title: str, text: str, 
 
 
 def _readable_datasets(actor: Actor) -> Any:
-    return select(Dataset).where(readable(Dataset.marking_id, actor))
+    return select(Dataset).where(readable(Dataset.marking_id, actor), Dataset.deleted_at.is_(None))
 
 
 def list_datasets(db: Session, actor: Actor, q: str | None = None) -> list[dict[str, Any]]:
@@ -164,7 +164,7 @@ def get_dataset(db: Session, actor: Actor, ident: int, *, with_text: bool = True
 
 # ------------------------------------------------------------------------------------------ scenarios
 def _readable_scenarios(actor: Actor) -> Any:
-    return select(Scenario).where(readable(Scenario.marking_id, actor))
+    return select(Scenario).where(readable(Scenario.marking_id, actor), Scenario.deleted_at.is_(None))
 
 
 def _scenario(db: Session, actor: Actor, ident: int) -> Scenario:
@@ -556,7 +556,9 @@ def _proposal_row(db: Session, actor: Actor, p: Proposal, names: _Names) -> dict
         i: t
         for i, t in db.execute(
             select(Scenario.id, Scenario.title).where(
-                Scenario.id.in_([p.source_id, p.target_id]), readable(Scenario.marking_id, actor)
+                Scenario.id.in_([p.source_id, p.target_id]),
+                readable(Scenario.marking_id, actor),
+                Scenario.deleted_at.is_(None),
             )
         )
     }
@@ -675,7 +677,7 @@ def decide(db: Session, actor: Actor, ident: int, accept: bool) -> dict[str, Any
 
 # ---------------------------------------------------------------------------------- runs (queries only)
 def _readable_runs(actor: Actor) -> Any:
-    return select(Run).where(readable(Run.marking_id, actor))
+    return select(Run).where(readable(Run.marking_id, actor), Run.deleted_at.is_(None))
 
 
 def run_row(r: Run, texts: dict[int, str], names: _Names) -> dict[str, Any]:
@@ -718,6 +720,89 @@ def get_run(db: Session, actor: Actor, ident: int, *, audited: bool = True) -> t
     row = run_row(r, marking_texts(db, [r.marking_id]), _Names(db))
     row["provenance"] = r.provenance
     return r, row
+
+
+def run_states(db: Session, actor: Actor, following: set[int], q: str | None = None) -> list[dict[str, Any]]:
+    """Status and progress of the runs the actor may read that are queued or running (titles matching ``q``,
+    as :func:`list_runs`), and of the runs of ``following`` (to report how they ended): what the run list
+    follows live. Filtered by marking in SQL."""
+    active: ColumnElement[bool] = Run.status.in_(("queued", "running"))
+    if q:
+        active = and_(active, Run.title.ilike(_like(q), escape="\\"))
+    cond = or_(active, Run.id.in_(sorted(following))) if following else active
+    rows = db.execute(
+        select(Run.id, Run.status, Run.progress, Run.progress_text, Run.error, Run.marking_id)
+        .where(readable(Run.marking_id, actor), Run.deleted_at.is_(None), cond)
+        .order_by(Run.id)
+        .limit(LIST_LIMIT)
+    ).all()
+    texts = marking_texts(db, {r.marking_id for r in rows})
+    return [
+        {
+            "id": r.id,
+            "status": r.status,
+            "progress": r.progress,
+            "progress_text": r.progress_text,
+            "error": r.error,
+            "marking": texts[r.marking_id],
+        }
+        for r in rows
+    ]
+
+
+def audit_runs_followed(db: Session, actor: Actor, ids: list[int]) -> None:
+    """One read per run the live run list starts reporting (only runs the actor may read)."""
+    rows = db.execute(select(Run.id, Run.marking_id).where(Run.id.in_(ids), readable(Run.marking_id, actor)))
+    audit_many(db, actor, "read", "run", [(r.id, r.marking_id) for r in rows])
+
+
+# ------------------------------------------------------------------------------------------- deleting
+def _owned_by(actor: Actor, owner_org_id: int, what: str) -> None:
+    """Deleting: analysts and administrators of the object's own organisation."""
+    if not (actor.at_least("analyst") and actor.org_id == owner_org_id):
+        raise Forbidden(f"only analysts and administrators of the {what}'s own organisation delete it")
+
+
+def _deleted(db: Session, actor: Actor, kind: str, obj: Dataset | Scenario | Run, detail: str) -> dict[str, Any]:
+    obj.deleted_at, obj.deleted_by = now(), actor.user_id
+    db.flush()
+    audit(db, actor, "delete", kind, obj.id, obj.marking_id, detail)
+    return {"id": obj.id, "deleted": True, "marking": marking_texts(db, [obj.marking_id])[obj.marking_id]}
+
+
+def delete_dataset(db: Session, actor: Actor, ident: int) -> dict[str, Any]:
+    """Delete a dataset (soft: kept with its audit trail, never found again). Files importing it by name then
+    import the newest other readable dataset of that name, or report it missing."""
+    d = db.scalar(_readable_datasets(actor).where(Dataset.id == ident))
+    if d is None:
+        raise NotFound("dataset", ident)
+    _owned_by(actor, d.owner_org_id, "dataset")
+    return _deleted(db, actor, "dataset", d, f"deleted {d.name}"[:300])
+
+
+def delete_scenario(db: Session, actor: Actor, ident: int) -> dict[str, Any]:
+    """Delete a scenario with its versions and comments (soft); its open proposals, to it or from it, are
+    withdrawn. Its runs stay (they hold the text they ran in their provenance) until deleted themselves."""
+    sc = _scenario(db, actor, ident)
+    _owned_by(actor, sc.owner_org_id, "scenario")
+    for p in db.scalars(
+        select(Proposal).where(or_(Proposal.target_id == sc.id, Proposal.source_id == sc.id), Proposal.status == "open")
+    ):
+        p.status, p.decided_by, p.decided_at = "withdrawn", actor.user_id, now()
+        audit(db, actor, "write", "proposal", p.id, p.marking_id, f"withdrawn: scenario {sc.id} deleted")
+    return _deleted(db, actor, "scenario", sc, "deleted")
+
+
+def delete_run(db: Session, actor: Actor, ident: int) -> dict[str, Any]:
+    """Delete a run with its result and files (soft); a run still queued or running is stopped (failed)."""
+    r = db.scalar(_readable_runs(actor).where(Run.id == ident))
+    if r is None:
+        raise NotFound("run", ident)
+    _owned_by(actor, r.owner_org_id, "run")
+    if r.status in ("queued", "running"):
+        r.status, r.finished_at, r.progress_text = "failed", now(), "failed"
+        r.error = f"deleted by {actor.username} before it finished"
+    return _deleted(db, actor, "run", r, "deleted")
 
 
 # ------------------------------------------------------------------------------------ search and audit

@@ -185,6 +185,26 @@ def portfolios(analysis: dict, tr) -> Section | None:
                 "deterrence in the weighted scenarios."
             )
         )
+    held = ((analysis.get("regimes") or {}).get("surrogate_validation") or {}).get("held_out") or {}
+    if held.get("points"):
+        paras.append(
+            tr(
+                "The deterrence surrogate's error on {points} held-out points (root-mean-square, largest): {rmse}, "
+                "{max} against simulations at another seed, {same_rmse}, {same_max} at the fit's seed. Without "
+                "its interaction terms (additive) the same points give {add_rmse}, {add_max} and {add_same_rmse}, "
+                "{add_same_max}."
+            ).format(
+                points=held["points"],
+                rmse=tr.num(held["interaction_other_seed_rmse"], 3),
+                max=tr.num(held["interaction_other_seed_max_abs_error"], 3),
+                same_rmse=tr.num(held["interaction_same_seed_rmse"], 3),
+                same_max=tr.num(held["interaction_same_seed_max_abs_error"], 3),
+                add_rmse=tr.num(held["additive_other_seed_rmse"], 3),
+                add_max=tr.num(held["additive_other_seed_max_abs_error"], 3),
+                add_same_rmse=tr.num(held["additive_same_seed_rmse"], 3),
+                add_same_max=tr.num(held["additive_same_seed_max_abs_error"], 3),
+            )
+        )
     return Section(
         "portfolios", tr("Portfolios by mission area and regime"), paragraphs=paras, tables=tables, charts=chart
     )

@@ -1,4 +1,4 @@
-// positivesum workspace: live run progress (server-sent events) and the dashboards' Vega-Lite charts.
+// positivesum workspace: live run progress, of one run and of the run list (server-sent events), and the dashboards' Vega-Lite charts.
 (function () {
   "use strict";
   function follow(box) {
@@ -19,6 +19,26 @@
     });
     source.onerror = function () { source.close(); setTimeout(function () { window.location.reload(); }, 3000); };
   }
+  // The run list: one stream (/api/run-events) reports every queued or running run the reader may read.
+  function followList(table) {
+    var active = table.querySelector('tr[data-status="queued"], tr[data-status="running"]');
+    if (!active || !window.EventSource) return;
+    var labels = JSON.parse(table.getAttribute("data-labels") || "{}");
+    var q = new URLSearchParams(window.location.search).get("q");  // the same filter as the list's
+    var source = new EventSource("/api/run-events" + (q ? "?q=" + encodeURIComponent(q) : ""));
+    source.addEventListener("progress", function (event) {
+      var data = JSON.parse(event.data);
+      var row = table.querySelector('tr[data-run="' + data.id + '"]');
+      if (!row) { source.close(); window.location.reload(); return; }  // a run queued since: show its row
+      row.setAttribute("data-status", data.status);
+      row.querySelector(".status").textContent = labels[data.status] || data.status;
+      row.querySelector("progress").value = data.progress;
+      var done = data.status === "done" || data.status === "failed";
+      row.querySelector(".progress-text").textContent = done ? "" : data.progress_text;
+    });
+    source.addEventListener("end", function () { source.close(); });
+    source.onerror = function () { source.close(); };
+  }
   function charts() {
     if (!window.vegaEmbed) return;
     document.querySelectorAll("script.vl-spec").forEach(function (node) {
@@ -32,6 +52,8 @@
   document.addEventListener("DOMContentLoaded", function () {
     var box = document.getElementById("run-status");
     if (box) follow(box);
+    var list = document.getElementById("run-list");
+    if (list) followList(list);
   });
   window.addEventListener("load", charts);
 })();
