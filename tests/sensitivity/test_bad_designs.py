@@ -47,6 +47,62 @@ CASES: list[tuple[str, list[str], str, str, str]] = [
         "no scenario 'taiwan_bse'",
     ),
     (
+        "sweep-unknown-run",
+        ["sweep", f"{BAD}/plan_unknown_run.yaml", "--out", f"{WS}/t.csv"],
+        f"{BAD}/plan_unknown_run.yaml:3",
+        "run",
+        "unknown run 'optimise'",
+    ),
+    (
+        "sweep-plan-bad-regime",
+        ["sweep", f"{BAD}/plan_bad_regime.yaml", "--out", f"{WS}/t.csv"],
+        f"{BAD}/plan_bad_regime.yaml:4",
+        "plan.regime",
+        "unknown regime 'jointt'",
+    ),
+    (
+        "sweep-plan-block-without-run-plan",
+        ["sweep", f"{BAD}/plan_block_without_run.yaml", "--out", f"{WS}/t.csv"],
+        f"{BAD}/plan_block_without_run.yaml:4",
+        "plan",
+        "a `plan:` block needs `run: plan`",
+    ),
+    (
+        "sweep-plan-negotiated-without-split",
+        ["sweep", f"{BAD}/plan_negotiated_without_split.yaml", "--out", f"{WS}/t.csv"],
+        f"{BAD}/plan_negotiated_without_split.yaml:3",
+        "plan.regime",
+        "the negotiated regime needs a split",
+    ),
+    (
+        "sweep-plan-with-replications",
+        ["sweep", f"{BAD}/plan_with_replications.yaml", "--out", f"{WS}/t.csv"],
+        f"{BAD}/plan_with_replications.yaml:3",
+        "replications",
+        "a planning sweep (run: plan) does not read this key",
+    ),
+    (
+        "sweep-plan-without-planning-data",
+        [
+            "sweep",
+            f"{BAD}/plan_without_planning_data.yaml",
+            "--data",
+            "tests/fixtures/minimal/minimal.yaml",
+            "--out",
+            f"{WS}/t.csv",
+        ],
+        f"{BAD}/plan_without_planning_data.yaml:3",
+        "run",
+        "a planning sweep needs planning data: the dataset has no `planning:` section",
+    ),
+    (
+        "sweep-plan-bad-cache-dir",
+        ["sweep", f"{BAD}/plan_bad_regime.yaml", "--cache-dir", f"{WS}/keep.txt", "--out", f"{WS}/t.csv"],
+        CL,
+        "--cache-dir",
+        "is a file, not a folder",
+    ),
+    (
         "sensitivity-unreachable-scheduler",
         [
             "sensitivity",
@@ -150,4 +206,5 @@ def test_bad_design_is_refused_cleanly(case, outcomes):
 
 
 def test_bad_design_files_are_where_the_cases_say():
-    assert all((REPO / BAD / f).is_file() for f in ("unknown_path.yaml", "range_outside_bounds.yaml", "zero_runs.yaml"))
+    named = {a.split("/")[-1] for _, args, *_ in CASES for a in args if a.startswith(BAD)}
+    assert named and all((REPO / BAD / f).is_file() for f in named)

@@ -1,7 +1,7 @@
 """Scenario discovery: the boxes of assumptions in which a failure condition concentrates (PRIM).
 
 Given design points (one row of assumption values each) and, per point, whether a failure condition held
-(e.g. ``adversary_victory>0.2``: the adversary wins in more than 20 % of the point's replications), the Patient
+(e.g. ``adversary_defeat<0.5``: the invasion is defeated in fewer than half of the point's replications), the Patient
 Rule Induction Method (Friedman & Fisher 1999) peels the box of all points, a small share at a time along one
 factor, keeping the peel that raises the share of failures inside most, then pastes back what helps; the
 peeling trajectory trades **coverage** (share of all failures that fall in the box) against **density**

@@ -24,7 +24,7 @@ from ..sim.results import json_safe
 from . import alliance as alliance_studies
 from . import compare as comparison
 from . import plan as planning
-from . import sensitivity as sensitivity_studies
+from . import sensitivity_briefing as sensitivity_studies
 from .data import get_scenario
 from .outputs import MANIFEST, StagingFolder, check_can_publish_folder, write_json, write_text_atomic
 from .simulate import simulate

@@ -21,6 +21,22 @@ Every variant is built and validated before the first simulation (a level outsid
 path, an empty design are reported at the design file's line, exit code 2, nothing written). Variants run
 through :mod:`.executor` (in this process or on Dask); seeds derive from (master seed, variant) with
 ``SeedSequence`` when ``common_random_numbers`` is false, and the runner's blocks from there.
+
+``run: plan`` plans every variant instead of simulating it (one regime, as `positivesum plan` does)::
+
+    run: plan
+    plan: {regime: joint, reps: 200}  # regime: joint | spending-target | cost-transfer | negotiated;
+                                      # split: "USA=0.6,JPN=0.4" (negotiated), receiver: USA (cost-transfer)
+    seed: 20260101
+    factorial:
+      planning.adversary_growth_per_year: [0.0, 0.02, 0.04]
+
+Each variant's data (its patches applied) gets its own deterrence surrogate — it depends on the data — fitted once
+and cached by content (data hash and seed, :func:`.plan.cache_path`) under the sweep's ``--cache-dir``; then its
+plan is solved and verified by simulation over every weighted scenario, with the master seed. One row per variant:
+the regime, the options chosen, the costs, the surrogate's and the simulation's weighted deterrence (with a 95 %
+interval) and the MILP's gap certificate. Expensive: a surrogate fit per variant takes minutes at the data's
+default settings (docs/methodology/sensitivity.md §8).
 """
 
 from __future__ import annotations
@@ -42,7 +58,13 @@ from ..model.yamlio import load_yaml_file
 from .executor import map_ordered
 
 KINDS = ("factorial", "latin_hypercube", "points")
-KEYS = ("scenario", "scenarios", "replications", "seed", "fixed_parameters", "common_random_numbers") + KINDS
+#: What a sweep does with each variant.
+RUNS = ("simulate", "plan")
+#: Keys of a design that only a simulating sweep reads (a planning sweep plans over every weighted scenario, with
+#: the verification's replications in its `plan:` block).
+SIMULATE_KEYS = ("scenario", "scenarios", "replications", "fixed_parameters", "common_random_numbers")
+KEYS = ("run", "plan", "seed", *SIMULATE_KEYS, *KINDS)
+PLAN_KEYS = ("regime", "reps", "split", "receiver")
 DEFAULT_REPS = 500
 #: Most variants × scenarios one sweep may hold (each is a simulation of its own).
 MAX_RUNS = 10_000
@@ -74,10 +96,23 @@ class Design:
     ranges: dict[str, tuple[float, float]]
     lines: dict[KeyPath, Location]
     scenario_keys: list[KeyPath]
+    run: str = "simulate"
+    plan: PlanSettings | None = None
 
     @property
     def runs(self) -> int:
-        return len(self.variants) * len(self.scenarios)
+        """Tasks of the sweep: simulations (variants × scenarios), or plans (one per variant)."""
+        return len(self.variants) * (len(self.scenarios) if self.run == "simulate" else 1)
+
+
+@dataclass(frozen=True)
+class PlanSettings:
+    """The `plan:` block of a planning sweep: what `positivesum plan` takes besides the data."""
+
+    regime: str = "joint"
+    reps: int = defaults.PLAN_VERIFY_REPS
+    split: str | None = None
+    receiver: str | None = None
 
 
 def _problem(doc_lines: dict[KeyPath, Location], file: str, path: KeyPath, what: str, fix: str) -> Problem:
@@ -116,10 +151,27 @@ def load_design(path: Path, ld: LoadedDataset | None = None) -> Design:
     kinds = [k for k in KINDS if k in data]
     if len(kinds) != 1:
         bad((), f"needs exactly one of {', '.join(KINDS)}; found {len(kinds)}", "keep one kind of design per file")
+    run_kind = data.get("run", "simulate")
+    if run_kind not in RUNS:
+        bad(("run",), f"unknown run '{run_kind}'", "use `run: simulate` (the default) or `run: plan`")
+    plan_settings = _plan_settings(data, lines, name, bad) if run_kind == "plan" else None
+    if run_kind == "plan":
+        for key in SIMULATE_KEYS:
+            if key in data:
+                bad(
+                    (key,),
+                    "a planning sweep (run: plan) does not read this key",
+                    "it plans over every weighted scenario of each variant (set weights with the design's patches); "
+                    "give the verification's replications as `plan: {reps: N}`",
+                )
+    elif "plan" in data:
+        bad(("plan",), "a `plan:` block needs `run: plan`", "add `run: plan`, or remove the block to simulate")
     scen = data.get("scenarios", [data["scenario"]] if "scenario" in data else [])
     if isinstance(scen, str):
         scen = [scen]
-    if not scen or not isinstance(scen, list):
+    if run_kind != "simulate":
+        scen = []
+    elif not scen or not isinstance(scen, list):
         bad(("scenario",), "no scenario", "add `scenario: ID` (see `positivesum list scenarios`)")
         scen = []
     scenario_keys: list[KeyPath] = [
@@ -145,14 +197,15 @@ def load_design(path: Path, ld: LoadedDataset | None = None) -> Design:
         raise InputError(
             [_problem(lines, name, (kind,), "the design has no points: zero runs", "add levels or points")]
         )
-    if len(variants) * len(scen) > MAX_RUNS:
+    tasks = len(variants) * (len(scen) if run_kind == "simulate" else 1)
+    if tasks > MAX_RUNS:
         raise InputError(
             [
                 _problem(
                     lines,
                     name,
                     (kind,),
-                    f"{len(variants) * len(scen):,} simulations exceed the limit of {MAX_RUNS:,}",
+                    f"{tasks:,} {'simulations' if run_kind == 'simulate' else 'plans'} exceed the limit of {MAX_RUNS:,}",
                     "use fewer levels, samples or scenarios, or split the design",
                 )
             ]
@@ -170,14 +223,59 @@ def load_design(path: Path, ld: LoadedDataset | None = None) -> Design:
         ranges,
         lines,
         scenario_keys,
+        run_kind,
+        plan_settings,
     )
     if ld is not None:
         check_against(design, ld)
     return design
 
 
+def _plan_settings(data: dict, lines, file: str, bad) -> PlanSettings:
+    """The `plan:` block (its form: keys, regime, replications, a split's and a receiver's type)."""
+    from ..plan.regimes import REGIMES
+    from .validation import check_reps
+
+    body = data.get("plan", {})
+    if body is None:
+        body = {}
+    if not isinstance(body, dict):
+        bad(("plan",), "must be a mapping", "e.g. `plan: {regime: joint, reps: 200}`")
+        return PlanSettings()
+    for key in body:
+        if key not in PLAN_KEYS:
+            bad(("plan", key), "unknown key", f"{suggest(str(key), PLAN_KEYS)} (keys: {', '.join(PLAN_KEYS)})")
+    regime = body.get("regime", "joint")
+    if regime not in REGIMES:
+        bad(
+            ("plan", "regime"),
+            f"unknown regime '{regime}'",
+            f"{suggest(str(regime), REGIMES)} (one of: {', '.join(REGIMES)})",
+        )
+    reps = body.get("reps", defaults.PLAN_VERIFY_REPS)
+    try:
+        check_reps(reps, "plan.reps")
+    except InputError as e:
+        bad(("plan", "reps"), e.problems[0].message, e.problems[0].fix)
+    for key in ("split", "receiver"):
+        if key in body and not isinstance(body[key], str):
+            example = "split: USA=0.6,JPN=0.4" if key == "split" else "receiver: USA"
+            bad(("plan", key), f"must be text, got {body[key]!r}", f"e.g. `{example}`")
+    if regime == "negotiated" and not body.get("split"):
+        bad(("plan", "regime"), "the negotiated regime needs a split", "add e.g. `split: USA=0.6,JPN=0.4`")
+    return PlanSettings(
+        str(regime),
+        reps if isinstance(reps, int) else defaults.PLAN_VERIFY_REPS,
+        body.get("split"),
+        body.get("receiver"),
+    )
+
+
 def check_against(design: Design, ld: LoadedDataset) -> None:
-    """The design against the dataset: its scenarios exist, and every variant builds and validates."""
+    """The design against the dataset: its scenarios exist, and every variant builds and validates; for a
+    planning sweep, the data can plan and the `plan:` block's options hold for it."""
+    if design.run == "plan":
+        _check_planning(design, ld)
     problems = [
         _problem(
             design.lines,
@@ -192,6 +290,41 @@ def check_against(design: Design, ld: LoadedDataset) -> None:
     if problems:
         raise InputError(problems)
     _check_variants(design, ld, design.lines)
+    if design.run == "plan":
+        for v in design.variants:
+            _check_planning(design, variant_dataset(ld, v.sets), v)
+
+
+def _check_planning(design: Design, ld: LoadedDataset, variant: Variant | None = None) -> None:
+    """`positivesum plan`'s checks of the data (services/plan.py ``check_plan_options``), reported at the design
+    file's lines: the data's planning section and options, the regime, a negotiated split, a receiver. With
+    ``variant``, of that variant's data (at the design's line, naming the point)."""
+    from .plan import check_plan_options
+
+    assert design.plan is not None
+    settings = design.plan
+    where: dict[str, KeyPath] = {
+        "--split": ("plan", "split"),
+        "--receiver": ("plan", "receiver"),
+        "--regime": ("plan", "regime"),
+    }
+    try:
+        check_plan_options(ld, settings.regime, split=settings.split, receiver=settings.receiver)
+    except InputError as e:
+        point = "" if variant is None else f"point {variant.index} ({', '.join(variant.sets) or 'no patch'}): "
+        raise InputError(
+            [
+                _problem(
+                    design.lines,
+                    design.file,
+                    where.get(p.key_path, ("run",)),
+                    point
+                    + (p.message if p.key_path in where else f"a planning sweep needs planning data: {p.message}"),
+                    p.fix,
+                )
+                for p in e.problems
+            ]
+        ) from None
 
 
 def _variants(
@@ -370,8 +503,100 @@ def _sweep_task(shared: _Shared, job: tuple[int, str, tuple[str, ...], str, int]
     return row
 
 
-def run(design: Design, ld: LoadedDataset, *, client: Any = None, progress=None) -> pd.DataFrame:
-    """Simulate every variant of every scenario; one tidy row per (variant, scenario), in design order."""
+@dataclass
+class _PlanShared:
+    base: LoadedDataset
+    settings: PlanSettings
+    seed: int
+    cache_dir: Path | None
+
+
+#: The columns of a planning sweep's row after the factor values, in order.
+PLAN_COLUMNS = (
+    "regime",
+    "options",
+    "total_cost_musd",
+    "lifecycle_cost_musd",
+    "surrogate_weighted_deterrence",
+    "simulated_weighted_deterrence",
+    "simulated_ci95_low",
+    "simulated_ci95_high",
+    "milp_status",
+    "milp_gap",
+    "milp_gap_target",
+    "scenarios",
+    "data_sha256",
+    "replications",
+    "seed",
+)
+
+
+def _plan_task(shared: _PlanShared, job: tuple[int, tuple[str, ...]]) -> dict[str, Any]:
+    """One variant planned as `positivesum plan` plans (services/plan.py ``run_plan``'s steps: its checks, the
+    surrogate from the cache by data hash and seed or fitted and cached, the regime's MILP at
+    ``defaults.MILP_GAP``, verification by simulation over every weighted scenario), kept as one row with the
+    plan's certificate and the simulated weighted deterrence's 95 % interval (replications of one outer draw
+    as the sampling unit, plan/deterrence.py ``mean_interval``)."""
+    from ..plan.deterrence import RepScores, mean_interval
+    from ..plan.regimes import RegimeSpec
+    from ..plan.workflow import resimulate, run_regime
+    from . import plan as plan_services
+
+    _index, sets = job
+    settings = shared.settings
+    ld = variant_dataset(shared.base, sets)
+    user_split = plan_services.check_plan_options(
+        ld, settings.regime, split=settings.split, receiver=settings.receiver, cache_dir=shared.cache_dir
+    )
+    pp = plan_services.need_planning(ld)
+    ctx = plan_services.context(ld, None, shared.seed, shared.cache_dir)
+    spec = RegimeSpec(settings.regime, receiver=settings.receiver or pp.receiver, split=user_split)
+    plan = run_regime(ctx, spec, defaults.MILP_GAP)
+    scores: dict[str, RepScores] = {}
+    sim = resimulate(
+        ld,
+        plan,
+        ctx.scenarios,
+        ctx.threat_factor,
+        settings.reps,
+        shared.seed,
+        pp.stalemate_weight.value,
+        rep_out=scores,
+    )
+    weights = {s: float(ld.dataset.scenarios[s].weight.value) for s in ctx.scenarios if s in scores}
+    total = sum(weights.values()) or 1.0
+    if weights:
+        per_rep = sum((w / total) * np.asarray(scores[s].deterrence, dtype=float) for s, w in weights.items())
+        interval = mean_interval(np.asarray(per_rep, dtype=float), scores[next(iter(weights))].cluster)["ci95"]
+    else:
+        interval = [None, None]
+    return {
+        "regime": settings.regime,
+        "options": len(plan.choices),
+        "total_cost_musd": float(plan.total_cost_musd),
+        "lifecycle_cost_musd": float(plan.lifecycle_cost_musd),
+        "surrogate_weighted_deterrence": float(plan.weighted_deterrence),
+        "simulated_weighted_deterrence": float(sim["weighted_deterrence"]),
+        "simulated_ci95_low": interval[0],
+        "simulated_ci95_high": interval[1],
+        "milp_status": plan.status,
+        "milp_gap": plan.gap,
+        "milp_gap_target": plan.gap_target,
+        "scenarios": ",".join(ctx.scenarios),
+        "data_sha256": ld.data_hash,
+        "replications": settings.reps,
+        "seed": shared.seed,
+    }
+
+
+def run(
+    design: Design, ld: LoadedDataset, *, client: Any = None, progress=None, cache_dir: Path | None = None
+) -> pd.DataFrame:
+    """Simulate every variant of every scenario; one tidy row per (variant, scenario), in design order. A planning
+    sweep (``design.run == "plan"``) plans every variant instead: one row per variant, surrogates cached under
+    ``cache_dir`` (None: fitted, not cached)."""
+    if design.run == "plan":
+        return _run_plans(design, ld, client=client, progress=progress, cache_dir=cache_dir)
     jobs = [
         (v.index, v.name, v.sets, sid, _point_seed(design, v.index))
         for v in design.variants
@@ -395,6 +620,25 @@ def run(design: Design, ld: LoadedDataset, *, client: Any = None, progress=None)
                 "parameter_uncertainty": design.sample_parameters,
             }
         )
+    return pd.DataFrame(out)
+
+
+def _run_plans(design: Design, ld: LoadedDataset, *, client: Any, progress, cache_dir: Path | None) -> pd.DataFrame:
+    from .validation import check_cache_dir
+
+    assert design.plan is not None
+    check_cache_dir(cache_dir)
+    jobs = [(v.index, v.sets) for v in design.variants]
+    rows = map_ordered(client, _plan_task, jobs, progress, shared=_PlanShared(ld, design.plan, design.seed, cache_dir))
+    out = [
+        {
+            "point": v.index,
+            "name": v.name,
+            **{f"set:{k}": value for k, value in v.values.items()},
+            **row,
+        }
+        for v, row in zip(design.variants, rows)
+    ]
     return pd.DataFrame(out)
 
 

@@ -1,18 +1,66 @@
 """Section builder: which assumptions decide the outcome (Morris tornado and scenario-discovery boxes).
 
-Reads ``analysis["sensitivity"]``, made by :func:`positivesum.services.sensitivity.briefing_study`.
+Reads ``analysis["sensitivity"]``, made by :func:`positivesum.services.sensitivity_briefing.briefing_study`.
 """
 
 from __future__ import annotations
 
 import math
+import re
 
 import altair as alt
 import pandas as pd
 
+from ...i18n import N_
 from ..charts import OKABE_ITO, WIDTH, config
 from ..document import ReportChart, ReportTable, Section
 from ..labels import scenario_name
+
+#: The measures a failure condition can name (services/sensitivity.py ``MEASURES``), in words.
+MEASURE_WORDS = {
+    "adversary_victory": N_("P(adversary victory)"),
+    "adversary_defeat": N_("P(adversary defeat)"),
+    "expected_grade": N_("the expected grade"),
+    "decided_day": N_("the mean campaign length in days"),
+    "share_held": N_("the mean share of the objective the adversary holds"),
+}
+#: What a condition means for deterrence, by measure and direction (the briefing's is the first).
+CONDITION_MEANING = {
+    ("adversary_defeat", "<"): N_(
+        "the defenders do not deny the adversary: the invasion is defeated in fewer than half of the runs"
+    ),
+    ("adversary_victory", ">"): N_("the adversary wins in more than the stated share of the runs"),
+    ("expected_grade", "<"): N_("the expected grade falls below the stated level"),
+}
+_OP_WORDS = {
+    "<": N_("{measure} below {value}"),
+    "<=": N_("{measure} at most {value}"),
+    ">": N_("{measure} above {value}"),
+    ">=": N_("{measure} at least {value}"),
+}
+#: Why scenario discovery found no box (services/discovery.py ``discover``'s notes), for translation.
+NOTES = frozenset(
+    (
+        N_("the condition holds at no design point"),
+        N_("the condition holds at every design point"),
+        N_("no factor varies in the design"),
+        N_("PRIM found no box that restricts a factor"),
+    )
+)
+_CONDITION = re.compile(r"^\s*([a-z_]+)\s*(<=|>=|<|>)\s*([-+0-9.eE]+)\s*$")
+
+
+def condition_words(condition: str, tr, *, meaning: bool = True) -> str:
+    """A failure condition such as ``adversary_defeat<0.5`` in words: what it means for deterrence, where known
+    (with ``meaning``), and the threshold (``P(adversary defeat) below 0.5``). An unreadable condition is shown as
+    written."""
+    m = _CONDITION.match(condition or "")
+    if not m:
+        return condition
+    measure, op, value = m.groups()
+    threshold = tr(_OP_WORDS[op]).format(measure=tr(MEASURE_WORDS.get(measure, measure)), value=value)
+    what = CONDITION_MEANING.get((measure, op.rstrip("="))) if meaning else None
+    return f"{tr(what)} ({threshold})" if what else threshold
 
 
 def _tornado(frame: pd.DataFrame, tr, title: str) -> alt.TopLevelMixin:
@@ -94,6 +142,7 @@ def sensitivity(analysis: dict, tr) -> Section | None:
         )
     ]
     disc = study.get("discovery") or {}
+    failure = condition_words(disc.get("condition", ""), tr)
     tables = [table]
     box_rows, limit_rows = [], []
     for i, box in enumerate(disc.get("boxes") or [], start=1):
@@ -124,7 +173,7 @@ def sensitivity(analysis: dict, tr) -> Section | None:
             ReportTable(
                 "sensitivity_boxes",
                 tr("Where deterrence fails: scenario-discovery boxes for {condition}").format(
-                    condition=disc["condition"]
+                    condition=condition_words(disc["condition"], tr, meaning=False)
                 ),
                 pd.DataFrame(box_rows),
                 formats={tr("Coverage"): "pct", tr("Density"): "pct", tr("Share of points"): "pct"},
@@ -159,20 +208,24 @@ def sensitivity(analysis: dict, tr) -> Section | None:
             "Morris and Sobol designs with common random numbers."
         ).format(reps=study["replications_per_point"]),
     ]
+    if disc:
+        paras.append(
+            tr(
+                "Scenario discovery (PRIM) on a Latin hypercube of {points} points over every range, for the failure "
+                "condition: {condition}. It holds at {cases} of the {points} points."
+            ).format(points=disc.get("n_points", "?"), condition=failure, cases=disc.get("n_cases", "?"))
+        )
     if box_rows:
         paras.append(
             tr(
-                "Scenario discovery (PRIM) on a Latin hypercube of {points} points over every range: the boxes of "
-                "assumptions where {condition} holds. Coverage is the share of all such points inside the box, density "
-                "the share of the box's points where it holds. With so few points a box is a lead to test, not a finding."
-            ).format(points=study.get("discovery_points", "?"), condition=disc["condition"])
-        )
-    elif disc:
-        paras.append(
-            tr("Scenario discovery for {condition} found no box: {note}.").format(
-                condition=disc.get("condition", ""), note=disc.get("note", "")
+                "Each box is a region of the assumptions where the condition concentrates. Coverage is the share of "
+                "all the points where it holds that fall inside the box, density the share of the box's points where "
+                "it holds. With so few points a box is a lead to test, not a finding."
             )
         )
+    elif disc:
+        note = str(disc.get("note", ""))
+        paras.append(tr("Scenario discovery found no box: {note}.").format(note=tr(note) if note in NOTES else note))
     return Section(
         "sensitivity",
         tr("Which assumptions decide the outcome"),
