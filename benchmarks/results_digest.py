@@ -13,13 +13,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-GRADES = (
-    "adversary_victory",
-    "stalemate_favouring_adversary",
-    "stalemate_indeterminate",
-    "stalemate_favouring_defenders",
-    "adversary_defeat",
-)
+from positivesum.sim.grading import GRADES
 
 
 def ci(x: dict[str, Any] | None, fmt: str = "{:.3f}") -> str:
