@@ -127,6 +127,26 @@ def test_optimum_equals_the_exhaustive_reference(variant):
     assert score(inp, plan.choices) == pytest.approx(plan.objective, abs=1e-9)
 
 
+@pytest.mark.parametrize("variant", ["per-actor budgets", "minimum cost"])
+def test_the_kernel_search_path_reaches_the_same_optimum(variant, monkeypatch):
+    """Kernel sub-MILPs run only on large models (milp_highs.KERNEL_MIN_BINARIES); forced onto the golden
+    problem with kernels of 1–3 free zero binaries, the solve still ends at the exhaustive optimum."""
+    import positivesum.plan.milp_highs as milp_highs
+
+    monkeypatch.setattr(milp_highs, "KERNEL_MIN_BINARIES", 0)
+    monkeypatch.setattr(milp_highs, "KERNEL_FREE", (1, 2, 3))
+    calls = []
+    kernel = milp_highs._kernel
+    monkeypatch.setattr(milp_highs, "_kernel", lambda *a: calls.append(a[-1]) or kernel(*a))
+    inp = golden_lp.inputs(**VARIANTS[variant])
+    model, v = build(inp)
+    status = solve(model, gap=0.0)
+    plan = extract(model, v, inp, status)
+    assert calls, "the kernel path did not run"
+    assert status == ("ok", "optimal")
+    assert plan.objective == pytest.approx(reference_optimum(inp), abs=1e-6)
+
+
 @pytest.mark.parametrize("gap", [0.05, 0.3])
 def test_a_looser_gap_is_kept_and_certified(gap):
     """At a stated gap the plan is feasible, its objective within that gap of the true optimum, and the bound
