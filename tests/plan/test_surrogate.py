@@ -510,3 +510,25 @@ def test_a_scenario_no_area_changes_is_its_baseline_after_one_simulation():
     assert sum(steps) == 3  # a progress bar's total (services.plan.surrogate_work): 3 per area, then 2 per held-out
     assert validate(sur, ds, threat_factor=1.3, samples=5, progress=steps.append)["points"] == 0  # exact: skipped
     assert sum(steps) == 3 + 2 * 5
+
+
+@pytest.mark.slow
+def test_the_fit_and_its_validation_are_identical_on_a_dask_cluster():
+    """The services run the surrogate's simulations on the main job's cluster (``sim_map``); each has its own
+    seed, so the fitted pieces, the held-out errors and the progress totals are the same as in this process."""
+    from positivesum.services import executor
+
+    ds = load_dataset_once()
+    args = (ds, ["korea_contingency", "taiwan_base"], ["air_defence", "isr", "strike", "c2"])
+    kw = {"reps": 32, "seed": 5, "threat_factor": 1.3}
+    here_steps: list[int] = []
+    here = fit_surrogate(*args, **kw, progress=here_steps.append)
+    validate(here, ds, threat_factor=1.3, samples=2, progress=here_steps.append)
+    there_steps: list[int] = []
+    with executor.open_client(None, 2) as client:
+        there = fit_surrogate(*args, **kw, progress=there_steps.append, sim_map=executor.sim_map_on(client))
+        validate(
+            there, ds, threat_factor=1.3, samples=2, progress=there_steps.append, sim_map=executor.sim_map_on(client)
+        )
+    assert json.dumps(here.to_dict()) == json.dumps(there.to_dict())
+    assert sum(here_steps) == sum(there_steps) == 2 * (3 * 4 + 2 * 2)

@@ -310,6 +310,51 @@ def _progress_steps(total: int, done: int, count: int) -> int:
     return total * done // count - total * (done - 1) // count
 
 
+@dataclass(frozen=True)
+class SimUnit:
+    """One simulation of the fit or of its validation: a set-up, its replications and seed, and the progress steps
+    it stands for. Units are independent, so a :data:`SimMap` may run them in any order or place."""
+
+    setup: CampaignSetup
+    reps: int
+    seed: int
+    stalemate_weight: float
+    steps: int = 1
+
+
+def simulated_deterrence(unit: SimUnit) -> float:
+    """D of one unit's simulation (module level, so that a Dask worker can unpickle it)."""
+    return deterrence(simulate_setup(unit.setup, unit.reps, unit.seed), unit.stalemate_weight)
+
+
+SimMap = Callable[
+    [Callable[[SimUnit], float], list[SimUnit], Callable[[int], None] | None, Callable[[SimUnit], int] | None],
+    list[float],
+]
+"""``sim_map(fn, units, progress, weight)``: ``fn`` of every unit, in the order of ``units``; ``progress(n)`` as
+units worth ``n`` steps (``weight(unit)``) finish. The services pass one that runs the units on a Dask cluster
+(services/executor.py); the engines never import it."""
+
+
+def serial_map(
+    fn: Callable[[SimUnit], float],
+    units: list[SimUnit],
+    progress: Callable[[int], None] | None = None,
+    weight: Callable[[SimUnit], int] | None = None,
+) -> list[float]:
+    """The default :data:`SimMap`: one unit after the other, in this process."""
+    out = []
+    for unit in units:
+        out.append(fn(unit))
+        if progress:
+            progress(weight(unit) if weight else 1)
+    return out
+
+
+def _steps(unit: SimUnit) -> int:
+    return unit.steps
+
+
 def fit_surrogate(
     ds: Dataset,
     scenarios: list[str],
@@ -323,6 +368,7 @@ def fit_surrogate(
     stalemate_weight: float = 0.5,
     threat_factor: float = 1.0,
     progress: Callable[[int], None] | None = None,
+    sim_map: SimMap = serial_map,
 ) -> Surrogate:
     """Simulate each scenario's design (:func:`fit_design`: 1 + 3·areas + pairs + ⌈areas/2⌉ simulations, all
     with ``seed``) and fit its pieces jointly (:func:`fit_pieces`).
@@ -331,37 +377,50 @@ def fit_surrogate(
     the model's assumptions: a scenario already at full deterrence gains nothing (D ≤ 1 and every piece is
     non-decreasing), and an area whose top level changes no force or stock of the scenario gains nothing (it
     is left out of the design; its g and its pairs' h are 0). ``progress`` receives 3 steps per area and
-    scenario in all, as before.
+    scenario in all. The simulations run through ``sim_map`` in two batches (every scenario's origin, which
+    decides saturation, then every design point of every scenario); each has its own seed, so the surrogate
+    does not depend on where or in what order they run.
     """
     lv, plv = np.asarray(levels, dtype=float), np.asarray(pair_levels, dtype=float)
     pairs = data_pairs(ds, areas) if interactions is None else [(a, b) for a, b in interactions if {a, b} <= set(areas)]
     steps = 3 * len(areas)
+    setups = {sid: scale_adversary(build_setup(ds, sid), threat_factor) for sid in scenarios}
+    origin = sim_map(
+        simulated_deterrence,
+        [SimUnit(setups[sid], reps, seed, stalemate_weight, min(1, steps)) for sid in scenarios],
+        progress,
+        _steps,
+    )
+    designs: dict[str, tuple[list[str], list[tuple[str, str]], np.ndarray]] = {}
+    units: list[SimUnit] = []
+    for sid, d0 in zip(scenarios, origin):
+        setup = setups[sid]
+        active = (
+            [] if d0 >= SATURATED else [m for m in areas if not _unchanged(setup, scale_setup(setup, ds, {m: lv[-1]}))]
+        )
+        idx = {m: i for i, m in enumerate(active)}
+        live_pairs = [(a, b) for a, b in pairs if a in idx and b in idx]  # both areas change the scenario
+        x = fit_design(len(active), [(idx[a], idx[b]) for a, b in live_pairs], lv, design_rng(seed, FIT_STREAM, sid))
+        designs[sid] = (active, live_pairs, x)
+        left = steps - min(1, steps)  # the origin reported one step; the design points share the rest
+        if len(x) == 1 and progress and left:
+            progress(left)
+        for k, row in enumerate(x[1:], start=1):
+            scaled = scale_setup(setup, ds, {m: float(v) for m, v in zip(active, row) if v > 0})
+            units.append(SimUnit(scaled, reps, seed, stalemate_weight, _progress_steps(left, k, len(x) - 1)))
+    outcomes = iter(sim_map(simulated_deterrence, units, progress, _steps))
     base: dict[str, float] = {}
     values: dict[str, dict[str, np.ndarray]] = {}
     pvalues: dict[str, dict[str, np.ndarray]] = {}
     points: dict[str, Any] = {}
-    for sid in scenarios:
-        setup = scale_adversary(build_setup(ds, sid), threat_factor)
-        d0 = deterrence(simulate_setup(setup, reps, seed), stalemate_weight)
-        saturated = d0 >= SATURATED
-        active = [] if saturated else [m for m in areas if not _unchanged(setup, scale_setup(setup, ds, {m: lv[-1]}))]
+    for sid, d0 in zip(scenarios, origin):
+        active, live_pairs, x = designs[sid]
         idx = {m: i for i, m in enumerate(active)}
-        live_pairs = [(a, b) for a, b in pairs if a in idx and b in idx]  # both areas change the scenario
-        live = [(idx[a], idx[b]) for a, b in live_pairs]
-        x = fit_design(len(active), live, lv, design_rng(seed, FIT_STREAM, sid))
-        y = np.empty(len(x))
-        for k, row in enumerate(x):
-            if k == 0:
-                y[k] = d0
-            else:
-                scaled = scale_setup(setup, ds, {m: float(v) for m, v in zip(active, row) if v > 0})
-                y[k] = deterrence(simulate_setup(scaled, reps, seed), stalemate_weight)
-            if progress:
-                progress(_progress_steps(steps, k + 1, len(x)))
-        if saturated or not active:
+        y = np.array([d0] + [next(outcomes) for _ in range(len(x) - 1)])
+        if d0 >= SATURATED or not active:
             fit = Fit(d0, np.zeros((0, len(lv))), np.zeros((0, len(plv))), 0)
         else:
-            fit = fit_pieces(x, y, lv, plv, live)
+            fit = fit_pieces(x, y, lv, plv, [(idx[a], idx[b]) for a, b in live_pairs])
         base[sid] = fit.base
         values[sid] = {m: (fit.values[idx[m]] if m in idx else np.zeros(len(lv))) for m in areas}
         pvalues[sid] = {
@@ -418,6 +477,7 @@ def validate(
     threat_factor: float = 1.0,
     stalemate_weight: float = 0.5,
     progress: Callable[[int], None] | None = None,
+    sim_map: SimMap = serial_map,
 ) -> dict[str, Any]:
     """Held-out error. Per scenario, ``samples`` points of a separate space-filling design (another stream of the
     seed: another scramble) over the areas its fit raised, each simulated twice: with the fit's seed (common
@@ -426,11 +486,12 @@ def validate(
     for this surrogate and for the additive refit (:func:`additive_refit`), as RMSE and largest absolute error,
     in ``sur.validation``; its top-level ``rmse`` and ``max_abs_error`` are this surrogate's at seed + 1. A
     saturated scenario, or one no area changes, is exact by construction and skipped. ``progress`` receives
-    2·``samples`` steps per scenario in all."""
+    2·``samples`` steps per scenario in all. The simulations run through ``sim_map`` as one batch."""
     errs: dict[tuple[str, str], list[float]] = {
         (m, k): [] for m in ("interaction", "additive") for k in ("same_seed", "other_seed")
     }
-    rows = []
+    points: list[tuple[str, dict[str, float]]] = []
+    units: list[SimUnit] = []
     for sid in sur.scenarios:
         active = list(sur.points.get(sid, {}).get("areas", []))
         if not active:
@@ -438,21 +499,21 @@ def validate(
                 progress(2 * samples)
             continue
         setup = scale_adversary(build_setup(ds, sid), threat_factor)
-        additive = additive_refit(sur, sid)
         top = float(sur.levels[-1])
         for row in space_filling(len(active), samples, top, design_rng(sur.seed, HELD_OUT_STREAM, sid)):
             x = {m: float(v) for m, v in zip(active, row) if v > 0}
             scaled = scale_setup(setup, ds, x)
-            sim = {
-                "same_seed": deterrence(simulate_setup(scaled, reps or sur.reps, sur.seed), stalemate_weight),
-                "other_seed": deterrence(simulate_setup(scaled, reps or sur.reps, sur.seed + 1), stalemate_weight),
-            }
-            if progress:
-                progress(2)
-            pred = {"interaction": sur.predict(sid, x), "additive": additive.predict(sid, x)}
-            for (model, key), out in errs.items():
-                out.append(pred[model] - sim[key])
-            rows.append({"scenario": sid, "levels": x, "simulated": sim, "predicted": pred})
+            points.append((sid, x))
+            units += [SimUnit(scaled, reps or sur.reps, sur.seed + k, stalemate_weight) for k in (0, 1)]
+    outcomes = sim_map(simulated_deterrence, units, progress, _steps)
+    rows = []
+    additive = {sid: additive_refit(sur, sid) for sid in {sid for sid, _ in points}}
+    for i, (sid, x) in enumerate(points):
+        sim = {"same_seed": outcomes[2 * i], "other_seed": outcomes[2 * i + 1]}
+        pred = {"interaction": sur.predict(sid, x), "additive": additive[sid].predict(sid, x)}
+        for (model, key), out in errs.items():
+            out.append(pred[model] - sim[key])
+        rows.append({"scenario": sid, "levels": x, "simulated": sim, "predicted": pred})
     summary = {
         model: {key: _errors(errs[(model, key)]) for key in ("same_seed", "other_seed")}
         for model in ("interaction", "additive")

@@ -34,7 +34,7 @@ from .catalogue import build_catalogue
 from .levers import option_levels
 from .milp import Plan, PlanInputs
 from .regimes import RegimeSpec, min_cost_for, plan_regime
-from .surrogate import Surrogate, fit_surrogate, validate
+from .surrogate import SimMap, Surrogate, fit_surrogate, serial_map, validate
 from .verify import verify_portfolio
 
 UNLIMITED_PERSONS = 1e9
@@ -287,8 +287,10 @@ def build_context(
     surrogate: Surrogate | None = None,
     seed: int = 20260101,
     progress: Callable[[int], None] | None = None,
+    sim_map: SimMap = serial_map,
 ) -> tuple[PlanningContext, Surrogate]:
-    """Everything the regimes need; fits the surrogate unless one is given."""
+    """Everything the regimes need; fits the surrogate unless one is given (its simulations through
+    ``sim_map``: plan/surrogate.py)."""
     ds = ld.dataset
     pp = require_planning(ds)
     horizon, base_year = int(pp.horizon_years.value), int(pp.base_year.value)
@@ -306,9 +308,17 @@ def build_context(
             stalemate_weight=pp.stalemate_weight.value,
             threat_factor=factor,
             progress=progress,
+            sim_map=sim_map,
         )
     if not surrogate.validation:  # held-out error, stored with the surrogate (and so cached with it)
-        validate(surrogate, ds, threat_factor=factor, stalemate_weight=pp.stalemate_weight.value, progress=progress)
+        validate(
+            surrogate,
+            ds,
+            threat_factor=factor,
+            stalemate_weight=pp.stalemate_weight.value,
+            progress=progress,
+            sim_map=sim_map,
+        )
     cat = build_catalogue(ds, actors, horizon)
     budgets, budget_info = budget_matrix(ds, actors, horizon, base_year, budget_overrides)
     headroom, notes = headroom_matrix(ds, actors, horizon, base_year)

@@ -53,6 +53,7 @@ def compare_regimes(
     stage: Callable[[str, int, int], None] | None = None,
     workers: int = 0,
     scheduler: str | None = None,
+    client: Any = None,
 ) -> dict[str, Any]:
     """Every regime at equal money per actor, verified by simulation, with the cooperation dividend.
 
@@ -70,15 +71,60 @@ def compare_regimes(
     (``check_seed_value``, default seed + 1). Each regime carries its deterrence measures (decision record 0012:
     D, grade score, growth margin in years of adversary growth with ``margin_reps`` replications per bisection
     point (default the smaller of ``reps`` and 320), 0 = not computed), the adversary's expected cost, money with lifecycle cost, and the surrogate's error.
-    ``spending_targets`` (preset ids) adds the spending-target regimes at those targets (:func:`_plan_target_regimes`)."""
+    ``spending_targets`` (preset ids) adds the spending-target regimes at those targets (:func:`_plan_target_regimes`).
+    ``client``: a Dask client the caller holds (the main job shares one among its stages); the surrogate's fit,
+    if one is needed, runs on the same cluster."""
     check_reps(reps)
     check_seed(seed)
     seed2 = seed + 1 if check_seed_value is None else check_seed_value
     check_seed(seed2)
     user_split = check_plan_options(ld, None, budgets=budgets, split=split, cache_dir=cache_dir, presets=presets)
-    pp = need_planning(ld)
+    need_planning(ld)
     check_target_presets(ld, spending_targets)
-    ctx = context(ld, budgets, seed, cache_dir, progress, warn, presets)
+    with executor.client_for(client, scheduler, workers) as cluster:
+        out = _compare_on(
+            cluster,
+            ld,
+            budgets=budgets,
+            seed=seed,
+            seed2=seed2,
+            reps=reps,
+            cache_dir=cache_dir,
+            progress=progress,
+            warn=warn,
+            presets=presets,
+            user_split=user_split,
+            margin_reps=margin_reps,
+            margin_threshold=margin_threshold,
+            spending_targets=spending_targets,
+            stage=stage,
+        )
+    if workers or scheduler:
+        out["executor"] = {"scheduler": scheduler, "workers": workers}
+    return out
+
+
+def _compare_on(
+    client: Any,
+    ld: LoadedDataset,
+    *,
+    budgets,
+    seed: int,
+    seed2: int,
+    reps: int,
+    cache_dir,
+    progress,
+    warn,
+    presets,
+    user_split,
+    margin_reps: int | None,
+    margin_threshold: float,
+    spending_targets: list[str] | None,
+    stage,
+) -> dict[str, Any]:
+    """:func:`compare_regimes` after its checks, on ``client`` (None: in this process)."""
+    pp = need_planning(ld)
+    ctx = context(ld, budgets, seed, cache_dir, progress, warn, presets, client=client)
     actors = ctx.actors
     opening = ctx.negotiation_opening
     if user_split:
@@ -134,15 +180,14 @@ def compare_regimes(
             name: batch.score_portfolio(plan.choices, ctx.scenarios, reps, seed) for name, plan in t["plans"].items()
         }
     shared = Shared(ld, ctx.threat_factor, lam, pp.adversary_growth_per_year.value)
-    with executor.open_client(scheduler, workers) as client:
-        total, done = batch.work, [0]
+    total, done = batch.work, [0]
 
-        def tick(n: int) -> None:
-            done[0] += n
-            say(f"simulating {len(batch)} portfolio runs", done[0], total)
+    def tick(n: int) -> None:
+        done[0] += n
+        say(f"simulating {len(batch)} portfolio runs", done[0], total)
 
-        say(f"simulating {len(batch)} portfolio runs", 0, total)
-        batch.run(client, shared, tick)
+    say(f"simulating {len(batch)} portfolio runs", 0, total)
+    batch.run(client, shared, tick)
     # 3. Assemble.
     results: dict[str, Any] = {}
     scores: dict[str, dict[str, RepScores]] = {}
@@ -233,8 +278,6 @@ def compare_regimes(
     }
     if spending_targets:
         out["spending_targets"] = _target_rows(targets, batch, lam)
-    if workers or scheduler:
-        out["executor"] = {"scheduler": scheduler, "workers": workers}
     return out
 
 

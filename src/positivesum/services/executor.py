@@ -27,10 +27,12 @@ import re
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 from .. import defaults
 from ..model.errors import option_error
+from ..sim import cache as sim_cache
 
 #: How long to wait for a scheduler given with ``--scheduler`` before reporting that it cannot be reached.
 CONNECT_TIMEOUT_S = 10
@@ -113,9 +115,29 @@ def open_client(scheduler: str | None = None, workers: int = 0, *, processes: bo
         yield client
 
 
-def _apply(fn: Callable[..., Any], shared: Any, items: Sequence[Any], with_shared: bool) -> list[Any]:
-    """One task: ``fn`` over a chunk of items (module level, so that workers can unpickle it)."""
-    return [fn(shared, item) if with_shared else fn(item) for item in items]
+@contextmanager
+def client_for(client: Any = None, scheduler: str | None = None, workers: int = 0) -> Iterator[Any]:
+    """``client`` itself when a caller already holds one (left open), else :func:`open_client`'s."""
+    if client is not None:
+        yield client
+        return
+    with open_client(scheduler, workers) as opened:
+        yield opened
+
+
+def _apply(
+    fn: Callable[..., Any], shared: Any, items: Sequence[Any], with_shared: bool, cache_dir: Path | None = None
+) -> list[Any]:
+    """One task: ``fn`` over a chunk of items (module level, so that workers can unpickle it), with the caller's
+    simulation cache (sim/cache.py) active if it has one and this worker can reach that folder: the main job's
+    second run then finds every simulation its workers ran the first time."""
+    try:
+        if cache_dir is not None:
+            Path(cache_dir).mkdir(parents=True, exist_ok=True)
+    except OSError:  # a remote worker without that folder: it simulates without the cache
+        cache_dir = None
+    with sim_cache.activated(cache_dir):
+        return [fn(shared, item) if with_shared else fn(item) for item in items]
 
 
 def map_ordered(
@@ -137,10 +159,10 @@ def map_ordered(
     with_shared = shared is not None
     chunk = max(1, int(chunk))
     pieces = [items[i : i + chunk] for i in range(0, len(items), chunk)]
-    if client is None:
+    if client is None:  # here: the caller's simulation cache, if any, is already active
         out: list[Any] = []
         for piece in pieces:
-            out.extend(_apply(fn, shared, piece, with_shared))
+            out.extend(_apply(fn, shared, piece, with_shared, sim_cache.active()))
             if progress:
                 progress(sum(count(item) for item in piece))
         return out
@@ -150,7 +172,14 @@ def map_ordered(
     run = uuid.uuid4().hex  # task names only: two maps on one cluster never share a result
     futures = [
         client.submit(
-            _apply, fn, handle, piece, with_shared, key=f"positivesum-{fn.__name__}-{run}-{i}", retries=RETRIES
+            _apply,
+            fn,
+            handle,
+            piece,
+            with_shared,
+            sim_cache.active(),
+            key=f"positivesum-{fn.__name__}-{run}-{i}",
+            retries=RETRIES,
         )
         for i, piece in enumerate(pieces)
     ]
@@ -167,3 +196,19 @@ def map_ordered(
         if handle is not None:
             client.cancel([handle])
     return [value for piece in results for value in piece]
+
+
+def sim_map_on(client: Any) -> Callable[..., list[Any]]:
+    """A map for the engines' independent simulations (plan/surrogate.py ``SimMap``): :func:`map_ordered` on
+    ``client`` (None: in this process), progress counted by each unit's weight. The engines take it as an
+    argument, so they never import this module (the layer contract)."""
+
+    def sim_map(
+        fn: Callable[[Any], Any],
+        units: list[Any],
+        progress: Callable[[int], None] | None = None,
+        weight: Callable[[Any], int] | None = None,
+    ) -> list[Any]:
+        return map_ordered(client, fn, units, progress, weight=weight)
+
+    return sim_map

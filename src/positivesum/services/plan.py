@@ -32,6 +32,7 @@ from ..plan.workflow import (
     resimulate,
     run_regime,
 )
+from . import executor
 from .outputs import write_text_atomic
 from .validation import check_cache_dir, check_reps, check_seed
 
@@ -263,8 +264,10 @@ def context(
     progress=None,
     warn: Callable[[str], None] | None = None,
     presets: list[str] | None = None,
+    client: Any = None,
 ) -> PlanningContext:
-    """Planning inputs, with the surrogate read from (or written to) a cache keyed by data and seed.
+    """Planning inputs, with the surrogate read from (or written to) a cache keyed by data and seed; a surrogate
+    that must be fitted runs its simulations on ``client`` (a Dask client; None: in this process).
 
     A cache file that cannot be used (truncated, garbage, not this data's) is discarded and the surrogate
     refitted: a note in ``ctx.notes`` (and so in the result's ``notes``) and ``warn(note)`` say so. The cache
@@ -274,7 +277,14 @@ def context(
     overrides = parse_budgets(ld, budgets, presets)
     path = cache_path(ld, seed, cache_dir) if cache_dir else None
     cached, note = read_cache(path, ld, seed) if path else (None, None)
-    ctx, sur = build_context(ld, budget_overrides=overrides, surrogate=cached, seed=seed, progress=progress)
+    ctx, sur = build_context(
+        ld,
+        budget_overrides=overrides,
+        surrogate=cached,
+        seed=seed,
+        progress=progress,
+        sim_map=executor.sim_map_on(client),
+    )
     if path and cached is None:
         try:
             write_text_atomic(path, json.dumps(sur.to_dict()))

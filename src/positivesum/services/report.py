@@ -23,6 +23,7 @@ from ..sim import cache as sim_cache
 from ..sim.results import json_safe
 from . import alliance as alliance_studies
 from . import compare as comparison
+from . import executor
 from . import plan as planning
 from . import sensitivity_briefing as sensitivity_studies
 from .data import get_scenario
@@ -294,7 +295,8 @@ def build_analysis(
             )
     # simulations are cached by content (set-up, replications, seed, engine code: sim/cache.py), so a second
     # run of the main job on the same data computes nothing twice and gives identical numbers
-    with sim_cache.activated(cache_dir / "simulations"):
+    # One Dask cluster for every stage (none when workers=0 and no scheduler): starting one costs seconds.
+    with sim_cache.activated(cache_dir / "simulations"), executor.open_client(scheduler, workers) as client:
         ds = ld.dataset
         say = progress or (lambda *_a: None)
         entries, calibration = {}, None
@@ -306,7 +308,7 @@ def build_analysis(
                 done[0] += n
                 say(f"simulating {sid}", i * reps + done[0], len(chosen) * reps)
 
-            result = simulate(ld, sid, reps, seed, progress=tick)
+            result = simulate(ld, sid, reps, seed, progress=tick, client=client)
             setup = build_setup(ds, sid)
             entries[sid] = _scenario_entry(ld, sid, result, setup)
         if CALIBRATION_SCENARIO in ds.scenarios and ds.engine is not None:
@@ -329,8 +331,7 @@ def build_analysis(
                     cache_dir=cache_dir,
                     progress=step,
                     stage=say,
-                    workers=workers,
-                    scheduler=scheduler,
+                    client=client,
                 )
             )
         alliance = None
