@@ -27,7 +27,7 @@ import numpy as np
 from ..model.loader import LoadedDataset, validate_tree
 from ..plan.milp import Plan, PlanInputs
 from ..plan.regimes import RegimeSpec, plan_regime
-from ..plan.surrogate import fit_surrogate
+from ..plan.surrogate import SimMap, fit_surrogate, serial_map
 from ..plan.verify import verify_portfolio
 from ..plan.workflow import participation, require_planning
 from .feasibility import conditions_of, feasibility_table, not_fighting
@@ -229,6 +229,45 @@ def coalition_planning_inputs(ld: LoadedDataset, ctx, tree: dict, seed: int) -> 
     )
 
 
+def _choices(plan: Plan | None) -> list[tuple[str, str, int]]:
+    return plan.choices if plan else []
+
+
+@dataclass(frozen=True, eq=False)
+class CoalitionJob:
+    """One portfolio of one coalition to simulate in every scenario (independent of every other job)."""
+
+    ld: LoadedDataset
+    tree: dict
+    choices: tuple[tuple[str, str, int], ...]
+    scenarios: tuple[str, ...]
+    weights: dict[str, float]
+    threat_factor: float
+    reps: int
+    seed: int
+    stalemate_weight: float
+    horizon_years: int
+
+
+def simulate_job(job: CoalitionJob) -> tuple[dict[str, float], float, dict[str, np.ndarray]]:
+    """Deterrence per scenario, weighted, and per replication (module level, so that a Dask worker can run it)."""
+    reps_out: dict = {}
+    by_s, total = simulate_coalition(
+        job.ld,
+        job.tree,
+        list(job.choices),
+        list(job.scenarios),
+        job.weights,
+        job.threat_factor,
+        job.reps,
+        job.seed,
+        job.stalemate_weight,
+        job.horizon_years,
+        reps_out,
+    )
+    return by_s, total, {sid: r.deterrence for sid, r in reps_out.items()}
+
+
 def study_coalitions(
     ld: LoadedDataset,
     ctx,
@@ -241,6 +280,7 @@ def study_coalitions(
     access_user: str | None = None,
     refit_surrogates: bool = False,
     progress=None,
+    sim_map: SimMap = serial_map,
 ) -> CoalitionStudy:
     """Plan and simulate every coalition of ``players`` (2^n of them, the empty one included).
 
@@ -248,94 +288,102 @@ def study_coalitions(
     the host's bases open, which prices the host's basing access on its own. With
     ``refit_surrogates`` each coalition plans with a surrogate fitted in its own scenarios (exact
     guidance; one surrogate fit per coalition) instead of the full alliance's.
+
+    Three steps: every coalition's MILP; every coalition's portfolio simulated, as one batch of independent jobs
+    through ``sim_map`` (a Dask cluster in the services); then, size by size from two members up, the portfolios
+    of each coalition's sub-coalitions, simulated in its world (one batch per size), of which it adopts any that
+    simulation rates higher. Every job has its own seed, so the study does not depend on where jobs run.
     """
     ds = ld.dataset
     pp = require_planning(ds)
     horizon = int(pp.horizon_years.value)
     weights = {s: ds.scenarios[s].weight.value for s in ctx.scenarios}
+    lam = pp.stalemate_weight.value
     outcomes: dict[frozenset, CoalitionOutcome] = {}
-    plans: dict[frozenset, Plan | None] = {}
-
     conditions = conditions_of(ld.raw)
+    trees: dict[tuple[frozenset, frozenset], dict] = {}
 
-    def simulate(
-        members: frozenset, plan: Plan | None, keep: frozenset, rep_out: dict | None = None
-    ) -> tuple[dict[str, float], float]:
-        tree = coalition_tree(ld.raw, players, members, keep_access_of=keep)
-        return simulate_coalition(
+    def tree_of(members: frozenset, keep: frozenset = frozenset()) -> dict:
+        if (members, keep) not in trees:
+            trees[(members, keep)] = coalition_tree(ld.raw, players, members, keep_access_of=keep)
+        return trees[(members, keep)]
+
+    def job(members: frozenset, plan_choices, keep: frozenset = frozenset()) -> CoalitionJob:
+        return CoalitionJob(
             ld,
-            tree,
-            plan.choices if plan else [],
-            ctx.scenarios,
+            tree_of(members, keep),
+            tuple(plan_choices),
+            tuple(ctx.scenarios),
             weights,
             ctx.threat_factor,
             reps,
             seed,
-            pp.stalemate_weight.value,
+            lam,
             horizon,
-            rep_out,
         )
 
-    def run(members: frozenset, keep: frozenset = frozenset()) -> CoalitionOutcome:
-        note = ""
-        if members not in plans:
-            plans[members] = _plan_for(ctx.inputs, ctx.actors, members, gap, conditions)
-            if refit_surrogates and members:
-                # Plan with the coalition's own surrogate; keep the full-alliance-guided plan if simulation rates it
-                # higher (both surrogates are estimates; the simulation decides, with common random numbers).
-                inputs = coalition_planning_inputs(ld, ctx, coalition_tree(ld.raw, players, members), seed)
-                refit = _plan_for(inputs, ctx.actors, members, gap, conditions)
-                if refit is not None and plans[members] is not None:
-                    if simulate(members, refit, keep)[1] >= simulate(members, plans[members], keep)[1]:
-                        plans[members] = refit
-                    else:
-                        note = "kept the plan guided by the full alliance's surrogate, which simulation rates higher"
-        plan = plans[members]
-        reps_out: dict = {}
-        by_s, total = simulate(members, plan, keep, reps_out)
-        if progress:
-            progress(1)
-        return CoalitionOutcome(
-            members,
+    def simulated(members: frozenset, plan: Plan | None, keep: frozenset) -> float:
+        return float(simulate_job(job(members, _choices(plan), keep))[1])
+
+    # 1. Every coalition's plan (with refit_surrogates, also the choice between two plans, by simulation).
+    keys = [frozenset(c) for size in range(len(players) + 1) for c in combinations(players, size)]
+    runs: list[tuple[frozenset, frozenset]] = [(key, frozenset()) for key in keys]
+    if access_host and access_user and access_host in players and access_user in players:
+        runs.append((frozenset([access_user]), frozenset([access_host])))
+    plans: dict[frozenset, Plan | None] = {}
+    notes: dict[frozenset, str] = {}
+    for key, keep in runs:
+        if key in plans:
+            continue
+        plans[key] = _plan_for(ctx.inputs, ctx.actors, key, gap, conditions)
+        if refit_surrogates and key:
+            # Plan with the coalition's own surrogate; keep the full-alliance-guided plan if simulation rates it
+            # higher (both surrogates are estimates; the simulation decides, with common random numbers).
+            inputs = coalition_planning_inputs(ld, ctx, coalition_tree(ld.raw, players, key), seed)
+            refit = _plan_for(inputs, ctx.actors, key, gap, conditions)
+            if refit is not None and plans[key] is not None:
+                if simulated(key, refit, keep) >= simulated(key, plans[key], keep):
+                    plans[key] = refit
+                else:
+                    notes[key] = "kept the plan guided by the full alliance's surrogate, which simulation rates higher"
+    # 2. Every coalition's own portfolio, simulated: one batch.
+    own = sim_map(simulate_job, [job(key, _choices(plans[key]), keep) for key, keep in runs], progress, None)
+    extra = {}
+    for (key, keep), (by_s, total, rep_scores) in zip(runs, own):
+        plan = plans[key]
+        outcome = CoalitionOutcome(
+            key,
             plan.choices if plan else [],
             plan.lifecycle_cost_musd if plan else 0.0,
             by_s,
             total,
-            note or ("" if plan else "no money or options of its own: existing forces only"),
-            rep_scores={sid: r.deterrence for sid, r in reps_out.items()},
-            not_fighting=feasibility_table(conditions, ctx.scenarios, members),
+            notes.get(key) or ("" if plan else "no money or options of its own: existing forces only"),
+            rep_scores=rep_scores,
+            not_fighting=feasibility_table(conditions, ctx.scenarios, key),
         )
-
-    def adopt_better_subplans(key: frozenset) -> None:
-        """A coalition can always carry out any sub-coalition's portfolio (paid with a subset of its money):
-        where simulation rates a sub-coalition's portfolio higher in S's scenarios, S adopts it. This keeps
-        v monotone in the plans (up to simulation noise) although S's own MILP is only surrogate-guided."""
-        best = outcomes[key]
-        tree = None
-        tried = {frozenset((a, o) for a, o, _t in best.choices)}
-        for i in sorted(key):
-            sub = outcomes[key - {i}]
-            found = frozenset((a, o) for a, o, _t in sub.choices)
-            if not sub.choices or found in tried:
-                continue
-            tried.add(found)
-            tree = tree if tree is not None else coalition_tree(ld.raw, players, key)
-            reps_out: dict = {}
-            by_s, total = simulate_coalition(
-                ld,
-                tree,
-                sub.choices,
-                ctx.scenarios,
-                weights,
-                ctx.threat_factor,
-                reps,
-                seed,
-                pp.stalemate_weight.value,
-                horizon,
-                reps_out,
-            )
+        if keep:
+            extra["user_alone_with_host_bases"] = outcome
+        else:
+            outcomes[key] = outcome
+    # 3. A coalition can always carry out any sub-coalition's portfolio (paid with a subset of its money): where
+    # simulation rates a sub-coalition's portfolio higher in S's scenarios, S adopts it. This keeps v monotone in
+    # the plans (up to simulation noise) although S's own MILP is only surrogate-guided. Size by size, so that S
+    # sees its sub-coalitions' final portfolios.
+    for size in range(2, len(players) + 1):
+        tries: list[tuple[frozenset, CoalitionOutcome]] = []
+        for key in (k for k in keys if len(k) == size):
+            tried = {frozenset((a, o) for a, o, _t in outcomes[key].choices)}
+            for i in sorted(key):
+                sub = outcomes[key - {i}]
+                found = frozenset((a, o) for a, o, _t in sub.choices)
+                if sub.choices and found not in tried:
+                    tried.add(found)
+                    tries.append((key, sub))
+        results = sim_map(simulate_job, [job(key, sub.choices) for key, sub in tries], None, None)
+        for (key, sub), (by_s, total, rep_scores) in zip(tries, results):
+            best = outcomes[key]
             if total > best.weighted_deterrence + 1e-12:
-                best = CoalitionOutcome(
+                outcomes[key] = CoalitionOutcome(
                     key,
                     list(sub.choices),
                     sub.lifecycle_cost_musd,
@@ -343,20 +391,9 @@ def study_coalitions(
                     total,
                     f"adopted the portfolio of {'+'.join(sorted(sub.members))}, which simulation rates higher",
                     tuple(sorted(sub.members)),
-                    rep_scores={sid: r.deterrence for sid, r in reps_out.items()},
+                    rep_scores=rep_scores,
                     not_fighting=best.not_fighting,
                 )
-        outcomes[key] = best
-
-    for size in range(0, len(players) + 1):
-        for combo in combinations(players, size):
-            key = frozenset(combo)
-            outcomes[key] = run(key)
-            if size >= 2:
-                adopt_better_subplans(key)
-    extra = {}
-    if access_host and access_user and access_host in players and access_user in players:
-        extra["user_alone_with_host_bases"] = run(frozenset([access_user]), keep=frozenset([access_host]))
     return CoalitionStudy(players, outcomes, reps, seed, weights, extra)
 
 

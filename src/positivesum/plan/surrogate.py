@@ -328,20 +328,21 @@ def simulated_deterrence(unit: SimUnit) -> float:
 
 
 SimMap = Callable[
-    [Callable[[SimUnit], float], list[SimUnit], Callable[[int], None] | None, Callable[[SimUnit], int] | None],
-    list[float],
+    [Callable[[Any], Any], list[Any], Callable[[int], None] | None, Callable[[Any], int] | None],
+    list[Any],
 ]
-"""``sim_map(fn, units, progress, weight)``: ``fn`` of every unit, in the order of ``units``; ``progress(n)`` as
-units worth ``n`` steps (``weight(unit)``) finish. The services pass one that runs the units on a Dask cluster
-(services/executor.py); the engines never import it."""
+"""``sim_map(fn, units, progress, weight)``: ``fn`` of every unit (independent simulations: here :class:`SimUnit`,
+in the coalition study its portfolio jobs), in the order of ``units``; ``progress(n)`` as units worth ``n`` steps
+(``weight(unit)``) finish. The services pass one that runs the units on a Dask cluster (services/executor.py);
+the engines never import it."""
 
 
 def serial_map(
-    fn: Callable[[SimUnit], float],
-    units: list[SimUnit],
+    fn: Callable[[Any], Any],
+    units: list[Any],
     progress: Callable[[int], None] | None = None,
-    weight: Callable[[SimUnit], int] | None = None,
-) -> list[float]:
+    weight: Callable[[Any], int] | None = None,
+) -> list[Any]:
     """The default :data:`SimMap`: one unit after the other, in this process."""
     out = []
     for unit in units:

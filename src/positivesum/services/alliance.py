@@ -43,6 +43,8 @@ from ..plan.regimes import REGIMES, RegimeSpec, plan_regime
 from ..plan.surrogate import fit_surrogate
 from ..plan.verify import dataset_with_portfolio, score_scenario, weighted_mean
 from ..plan.workflow import PlanningContext, participation, require_planning, run_regime
+from . import executor
+from .executor import map_ordered
 from .simulate import need_engine
 
 CLI = COMMAND_LINE
@@ -124,8 +126,10 @@ def fair_shares(
     refit_surrogates: bool = False,
     progress=None,
     bootstrap_samples: int = 200,
+    client: Any = None,
 ) -> dict[str, Any]:
-    """Coalition values, allocations of v(N), and their comparison with GDP and spending shares.
+    """Coalition values, allocations of v(N), and their comparison with GDP and spending shares; the coalitions'
+    simulations run on ``client`` (a Dask client; None: in this process).
 
     Shapley values, nucleolus and shares carry 95 % intervals by bootstrap over replications (every coalition
     is simulated with the same seed, so replication r of each is resampled together: games/bootstrap.py);
@@ -143,6 +147,7 @@ def fair_shares(
         access_user=user,
         refit_surrogates=refit_surrogates,
         progress=progress,
+        sim_map=executor.sim_map_on(client),
     )
     game = Game.from_function(players, lambda s: study.value(s), kind="value")
     allocations = {rule: allocate(game, rule) for rule in ("shapley", "nucleolus", "nash", "core")}
@@ -285,6 +290,11 @@ def outcome_row(ds, sid: str, factor: float, reps: int, seed: int, stalemate_wei
     return score_scenario(ds, sid, threat_factor=factor, reps=reps, seed=seed, stalemate_weight=stalemate_weight)
 
 
+def _outcome_unit(args: tuple) -> dict[str, float]:
+    """:func:`outcome_row` of one packed argument tuple (module level, so that a Dask worker can run it)."""
+    return outcome_row(*args)
+
+
 def with_plan(ld: LoadedDataset, choices, horizon: int):
     """The dataset with the options of a plan that are in service by the last plan year."""
     del horizon  # the data's planning horizon applies (plan.verify.in_service)
@@ -366,9 +376,13 @@ def intervention_matrix(
     gap: float = defaults.STUDY_MILP_GAP,
     primary_share: float = DEFAULT_PRIMARY_SHARE,
     progress=None,
+    client: Any = None,
 ) -> dict[str, Any]:
     """For each intervention level: ``actor``'s best portfolio on its own money, its cost, its role by
-    mission area, and the simulated outcome with and without the portfolio (docs/methodology/alliance.md)."""
+    mission area, and the simulated outcome with and without the portfolio (docs/methodology/alliance.md).
+    Every simulation (surrogate fits of variants, outcomes with and without) runs on ``client`` (None: here)."""
+    sim_map = executor.sim_map_on(client)
+    outcome_units: list[tuple] = []
     ds = ld.dataset
     check_intervention_options(ld, base_scenario, actor)
     pp = require_planning(ds)
@@ -408,6 +422,7 @@ def intervention_matrix(
                 seed=seed,
                 stalemate_weight=lam,
                 threat_factor=ctx.threat_factor,
+                sim_map=sim_map,
             )
         sc_row = ld_row.dataset.scenarios[sid_row]
         inp = replace(
@@ -423,8 +438,13 @@ def intervention_matrix(
         if saturated:
             note = (note + "; " if note else "") + "deterrence is already complete here: no purchase adds any"
         ds_plan = with_plan(ld_row, choices, horizon)
-        before = outcome_row(ld_row.dataset, sid_row, ctx.threat_factor, reps, seed, lam)
-        after = outcome_row(ds_plan, sid_row, ctx.threat_factor, reps, seed, lam) if choices else before
+        # simulated below, with every level's, as one batch: here the row holds the index of its two outcomes
+        before = len(outcome_units)
+        outcome_units.append((ld_row.dataset, sid_row, ctx.threat_factor, reps, seed, lam))
+        after = before
+        if choices:
+            after = len(outcome_units)
+            outcome_units.append((ds_plan, sid_row, ctx.threat_factor, reps, seed, lam))
         blue = [a for a, p in sc_row.participants.items() if p.side == "blue"]
         capital = capital_by_actor_area(ds_plan, blue, areas, sid_row)
         roles, shares = derive_roles(capital, areas, primary_share=primary_share)
@@ -447,6 +467,11 @@ def intervention_matrix(
                 "note": note,
             }
         )
+    outcomes = map_ordered(client, _outcome_unit, outcome_units)
+    for row in rows:
+        if "outcome_without_plan" in row:
+            row["outcome_without_plan"] = outcomes[row["outcome_without_plan"]]
+            row["outcome_with_plan"] = outcomes[row["outcome_with_plan"]]
     return {
         "actor": actor,
         "base_scenario": base_scenario,
@@ -606,27 +631,29 @@ def command_comparison(
     reps: int = defaults.ALLIANCE_REPS,
     seed: int = defaults.SEED,
     progress=None,
+    client: Any = None,
 ) -> dict[str, Any]:
     """Each command structure's initial-response latency, simulated outcomes (common random numbers), and
-    whether every primary role in each roles matrix has a command path."""
+    whether every primary role in each roles matrix has a command path; the simulations run on ``client`` (a
+    Dask client; None: in this process)."""
     ds = ld.dataset
     structures, scenarios, roles = check_command_options(ld, structures, scenarios, roles)
     lam = ds.planning.stalemate_weight.value if ds.planning else defaults.STALEMATE_WEIGHT
     weights = {s: ds.scenarios[s].weight.value for s in scenarios}
 
     allied = [a for a, act in ds.actors.items() if act.kind in ("ally", "partner")]
-    out = []
+    units = []
     for st_id in structures:
-        st = ds.command_structures[st_id]
         tree = copy.deepcopy(ld.raw)
         for s in scenarios:
             tree["scenarios"][s]["command_structure"] = st_id
         ds_st = validate_tree(tree, ld.lines, files=list(ld.files)).dataset
-        by_scenario = {}
-        for s in scenarios:
-            by_scenario[s] = outcome_row(ds_st, s, 1.0, reps, seed, lam)
-            if progress:
-                progress(1)
+        units += [(ds_st, s, 1.0, reps, seed, lam) for s in scenarios]
+    rows = iter(map_ordered(client, _outcome_unit, units, progress))
+    out = []
+    for st_id in structures:
+        st = ds.command_structures[st_id]
+        by_scenario = {s: next(rows) for s in scenarios}
         initial = {}
         for a in allied:
             if any(n.actor == a for n in st.nodes.values()):
@@ -668,25 +695,27 @@ def alliance_analysis(
     base_scenario: str = "taiwan_base",
     actor: str = "JPN",
     say=None,
+    client: Any = None,
 ) -> dict[str, Any]:
     """Everything the report's alliance sections need: fair shares, the intervention-level matrix, the
-    roles matrix of the joint plan against the baseline, and the command-structure comparison."""
+    roles matrix of the joint plan against the baseline, and the command-structure comparison; their
+    simulations run on ``client`` (a Dask client; None: in this process)."""
     say = say or (lambda *_a: None)
     ds = ld.dataset
     out: dict[str, Any] = {}
     chosen = players or default_players(ld)
     if len(chosen) >= 2:
         say("fair shares: planning and simulating every coalition", 0, 1)
-        out["fair_shares"] = fair_shares(ld, ctx, players=chosen, reps=reps, seed=seed)
+        out["fair_shares"] = fair_shares(ld, ctx, players=chosen, reps=reps, seed=seed, client=client)
     if base_scenario in ds.scenarios and actor in ctx.actors and ds.scenarios[base_scenario].participants.get(actor):
         say("intervention-level matrix", 0, 1)
         out["intervention_matrix"] = intervention_matrix(
-            ld, ctx, base_scenario=base_scenario, actor=actor, reps=reps, seed=seed
+            ld, ctx, base_scenario=base_scenario, actor=actor, reps=reps, seed=seed, client=client
         )
     if ds.roles:
         say("roles matrix of the joint plan", 0, 1)
         out["roles"] = roles_matrix(ld, ctx, regime="joint")
     if ds.command_structures:
         say("command structures", 0, 1)
-        out["command"] = command_comparison(ld, reps=reps, seed=seed)
+        out["command"] = command_comparison(ld, reps=reps, seed=seed, client=client)
     return out

@@ -344,6 +344,7 @@ def build_analysis(
                     reps=alliance_reps,
                     seed=seed,
                     say=lambda step, done, total: say(f"planning: {step}", done, total),
+                    client=client,
                 )
             )
         sensitivity = None
