@@ -132,3 +132,25 @@ def test_html_ids_are_unique(written):
     for lang, paths in written.items():
         ids = re.findall(r'\sid="([^"]+)"', paths["html"].read_text(encoding="utf-8"))
         assert [i for i, c in Counter(ids).items() if c > 1] == [], lang
+
+
+def test_the_briefing_compares_every_default_spending_target_with_the_joint_plan(analysis, reports):
+    """Issue 16 item 5 in the main job: each default spending target (those the data has) as a regime, what it buys
+    nationally and the joint plan's margin with the same money, with its paired 95 % interval."""
+    from positivesum.services.compare import DEFAULT_TARGET_PRESETS
+
+    targets = analysis["regimes"]["spending_targets"]
+    assert list(targets) == [p for p in DEFAULT_TARGET_PRESETS if p in targets] and len(targets) >= 2
+    for row in targets.values():
+        margin = row["joint_margin_at_equal_money"]
+        low, high = margin["ci95"]
+        assert low <= margin["mean"] <= high
+        assert margin["mean"] == pytest.approx(
+            row["joint"]["simulated_deterrence"] - row["spending-target"]["simulated_deterrence"], abs=1e-9
+        )
+        assert margin["includes_zero"] == (low <= 0.0 <= high)
+    for lang, report in reports.items():
+        table = next(t for t in report.section("cooperation_dividend").tables if t.id == "spending_targets")
+        assert len(table.frame) == len(targets), lang
+        shown = table.frame.iloc[:, 5].tolist()  # the joint margin column, in the targets' order
+        assert shown == pytest.approx([r["joint_margin_at_equal_money"]["mean"] for r in targets.values()])

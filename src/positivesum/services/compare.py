@@ -456,6 +456,7 @@ def _plan_target_regimes(
             "row": {
                 "preset": pid,
                 "name": pp.target_presets[pid].name.en,
+                "name_ja": pp.target_presets[pid].name.ja,
                 "share_of_gdp": pp.target_presets[pid].share_of_gdp.value,
                 "applied_to": [i.split("=")[0] for i in items],
                 "money_for_options_musd": {a: float(sum(ctx.budgets[a]["for_options_musd"])) for a in ctx.actors},

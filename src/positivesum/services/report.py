@@ -332,6 +332,8 @@ def build_analysis(
                     progress=step,
                     stage=say,
                     client=client,
+                    # the spending targets as regimes (2 %, 3 %, 3.5 % core, 5 % of GDP where the data has them)
+                    spending_targets=comparison.parse_spending_targets(ld, None),
                 )
             )
         alliance = None

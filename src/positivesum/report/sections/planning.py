@@ -304,4 +304,64 @@ def cooperation_dividend(analysis: dict, tr) -> Section | None:
         )
     if any(not finite(d.get("saved_musd")) for d in div.values()):
         paras.append(tr("Where the money saved is blank, no cheaper joint plan reaches the regime's deterrence."))
-    return Section("cooperation_dividend", tr("Cooperation dividend"), paragraphs=paras, tables=[table], charts=[chart])
+    tables = [table]
+    targets = _spending_targets(reg.get("spending_targets") or {}, tr, paras)
+    if targets is not None:
+        tables.append(targets)
+    return Section("cooperation_dividend", tr("Cooperation dividend"), paragraphs=paras, tables=tables, charts=[chart])
+
+
+def _spending_targets(targets: dict, tr, paras: list[str]) -> ReportTable | None:
+    """Spending targets as regimes: what each buys nationally, and the joint plan's margin with the same money."""
+    if not targets:
+        return None
+    rows, with_zero = [], []
+    first = next(iter(targets.values()))
+    others = sorted(set(first.get("money_for_options_musd") or {}) - set(first.get("applied_to") or []))
+    for row in targets.values():
+        margin = row.get("joint_margin_at_equal_money") or {}
+        ci = margin.get("ci95") or [None, None]
+        name = tr.label({"en": row.get("name"), "ja": row.get("name_ja") or row.get("name")}) or row.get("preset")
+        rows.append(
+            {
+                tr("Spending target"): name,
+                tr("Share of GDP"): row.get("share_of_gdp"),
+                tr("Options bought nationally"): len(row["spending-target"]["options"]),
+                tr("Deterrence, national plans (simulated)"): row["spending-target"]["simulated_deterrence"],
+                tr("Deterrence, joint plan (simulated)"): row["joint"]["simulated_deterrence"],
+                tr("Joint margin at equal money"): margin.get("mean"),
+                tr("95% interval, low"): ci[0],
+                tr("95% interval, high"): ci[1],
+            }
+        )
+        if margin.get("includes_zero"):
+            with_zero.append(name)
+    paras.append(
+        tr(
+            "Spending targets as regimes: every ally but {receiver} at the target share of GDP ({receiver} at its "
+            "own), each buying its own options for its own scenarios, against the joint plan with the same money. "
+            "The margin is the joint "
+            "plan's deterrence minus the national plans', re-simulated with the same seed (paired 95% interval); "
+            "where simulation rates the national portfolios higher, the joint planner adopts them and the margin is 0."
+        ).format(receiver=", ".join(others) or "—")
+    )
+    if with_zero:
+        paras.append(
+            tr("For {targets} the interval of the joint margin includes zero: no dividend is shown there.").format(
+                targets=", ".join(str(t) for t in with_zero)
+            )
+        )
+    return ReportTable(
+        "spending_targets",
+        tr("Spending targets at equal money: national plans against the joint plan"),
+        pd.DataFrame(rows),
+        formats={
+            tr("Share of GDP"): "pct2",
+            tr("Options bought nationally"): "int",
+            tr("Deterrence, national plans (simulated)"): "float3",
+            tr("Deterrence, joint plan (simulated)"): "float3",
+            tr("Joint margin at equal money"): "float3",
+            tr("95% interval, low"): "float3",
+            tr("95% interval, high"): "float3",
+        },
+    )
