@@ -52,6 +52,12 @@ def _studies():
     return alliance_services
 
 
+def _command_services():
+    from ..services import command as command_services
+
+    return command_services
+
+
 def _need_planning(ld) -> None:
     from ..services import plan as plan_services
 
@@ -380,11 +386,13 @@ def command_structures_cmd(
     check_seed(seed)
     check_out_file(out_file, force=force)
     ld = services.load(data, override, set_)
-    structures, scenarios, _roles = _studies().check_command_options(ld, structures, scenarios)  # before the bar
+    structures, scenarios, _roles = _command_services().check_command_options(
+        ld, structures, scenarios
+    )  # before the bar
     n = len(structures) * len(scenarios)
     with progress_bar() as bar:
         task = bar.add_task(_c("simulating each structure"), total=n, visible=not quiet)
-        result = _studies().command_comparison(
+        result = _command_services().command_comparison(
             ld,
             structures=structures,
             scenarios=scenarios,
@@ -405,17 +413,44 @@ def _print_command(r: dict) -> None:
     table.add_column(_c("structure"), no_wrap=True)
     for a in actors:
         table.add_column(_c("{actor} initial response (h)").format(actor=a), justify="right")
-    table.add_column(_c("weighted deterrence"), justify="right")
     table.add_column(_c("roles without a command path"), justify="right")
     for s in r["structures"]:
         problems = sum(len(v) for v in s["role_command_problems"].values())
         table.add_row(
-            s["structure"],
-            *(_f(s["initial_response"].get(a, {}).get("hours"), 0) for a in actors),
-            _f(s["weighted_deterrence"]),
-            str(problems),
+            s["structure"], *(_f(s["initial_response"].get(a, {}).get("hours"), 0) for a in actors), str(problems)
         )
     out.print(table)
+    outcomes = Table(
+        title=_c("Weighted deterrence, and its difference from {first} (paired by replication)").format(
+            first=r.get("reference_structure")
+        )
+    )
+    outcomes.add_column(_c("structure"), no_wrap=True)
+    outcomes.add_column(_c("weighted deterrence"), justify="right")
+    outcomes.add_column(_c("95% interval"), justify="right", no_wrap=True)
+    outcomes.add_column(_c("difference"), justify="right")
+    outcomes.add_column(_c("95% interval"), justify="right", no_wrap=True)
+    for s in r["structures"]:
+        ci = s.get("weighted_deterrence_ci95") or [None, None]
+        diff = s.get("difference_from_reference")
+        outcomes.add_row(
+            s["structure"],
+            _f(s["weighted_deterrence"]),
+            f"[{_f(ci[0])}, {_f(ci[1])}]",
+            "—" if not diff else f"{diff['mean']:+.3f}",
+            "" if not diff else f"[{diff['ci95'][0]:+.3f}, {diff['ci95'][1]:+.3f}]",
+        )
+    out.print(outcomes)
+    within = [
+        s["structure"] for s in r["structures"] if (s.get("difference_from_reference") or {}).get("includes_zero")
+    ]
+    if within:
+        out.print(
+            _c(
+                "The interval of the difference includes zero for: {structures} (no difference the simulation can show)."
+            ).format(structures=", ".join(within)),
+            markup=False,
+        )
     for s in r["structures"]:
         for roles_id, problems in s["role_command_problems"].items():
             for p in problems:

@@ -10,7 +10,6 @@ nucleolus, Nash bargaining, the core) are compared with the shares of GDP and of
 from __future__ import annotations
 
 import copy
-import math
 import re
 from dataclasses import replace
 from functools import partial
@@ -31,7 +30,6 @@ from ..alliance.roles import (
     gaps,
     marginal_value,
 )
-from ..alliance.structures import domain_latencies_hours, initial_response_hours, role_command_problems
 from ..games.bootstrap import bootstrap_allocations
 from ..games.core import in_core
 from ..games.games import Game, is_superadditive
@@ -41,11 +39,11 @@ from ..model.loader import LoadedDataset, validate_tree
 from ..model.scenarios import INTERVENTION_LEVELS
 from ..plan.regimes import REGIMES, RegimeSpec, plan_regime
 from ..plan.surrogate import fit_surrogate
-from ..plan.verify import dataset_with_portfolio, score_scenario, weighted_mean
+from ..plan.verify import dataset_with_portfolio, score_scenario
 from ..plan.workflow import PlanningContext, participation, require_planning, run_regime
 from . import executor
+from .command import command_comparison
 from .executor import map_ordered
-from .simulate import need_engine
 
 CLI = COMMAND_LINE
 MAX_PLAYERS = 6  # 63 coalitions, each a MILP and a campaign per scenario
@@ -595,92 +593,6 @@ def roles_matrix(
         "marginal_deterrence_per_level": value,
         "portfolio": _portfolio(ds, plan.choices),
         "seed": ctx.inputs.sur.seed if hasattr(ctx.inputs.sur, "seed") else None,
-        "provenance": ld.provenance(),
-    }
-
-
-def check_command_options(
-    ld: LoadedDataset,
-    structures: list[str] | None = None,
-    scenarios: list[str] | None = None,
-    roles: list[str] | None = None,
-) -> tuple[list[str], list[str], list[str]]:
-    """``--structure`` and ``--scenario`` of the command-structure comparison (and its roles matrices), checked
-    before any simulation; returns them with the defaults filled in (all structures, every weighted scenario,
-    every roles matrix)."""
-    ds = ld.dataset
-    structures = structures or list(ds.command_structures)
-    scenarios = scenarios or [s for s, sc in ds.scenarios.items() if sc.weight.value > 0]
-    roles = roles or list(ds.roles)
-    for s in structures:
-        check_known("command structure", s, list(ds.command_structures), "--structure")
-    for s in scenarios:
-        check_known("scenario", s, list(ds.scenarios), "--scenario")
-    for r in roles:
-        check_known("roles matrix", r, list(ds.roles), "--roles")
-    need_engine(ld)
-    return structures, scenarios, roles
-
-
-def command_comparison(
-    ld: LoadedDataset,
-    *,
-    structures: list[str] | None = None,
-    scenarios: list[str] | None = None,
-    roles: list[str] | None = None,
-    reps: int = defaults.ALLIANCE_REPS,
-    seed: int = defaults.SEED,
-    progress=None,
-    client: Any = None,
-) -> dict[str, Any]:
-    """Each command structure's initial-response latency, simulated outcomes (common random numbers), and
-    whether every primary role in each roles matrix has a command path; the simulations run on ``client`` (a
-    Dask client; None: in this process)."""
-    ds = ld.dataset
-    structures, scenarios, roles = check_command_options(ld, structures, scenarios, roles)
-    lam = ds.planning.stalemate_weight.value if ds.planning else defaults.STALEMATE_WEIGHT
-    weights = {s: ds.scenarios[s].weight.value for s in scenarios}
-
-    allied = [a for a, act in ds.actors.items() if act.kind in ("ally", "partner")]
-    units = []
-    for st_id in structures:
-        tree = copy.deepcopy(ld.raw)
-        for s in scenarios:
-            tree["scenarios"][s]["command_structure"] = st_id
-        ds_st = validate_tree(tree, ld.lines, files=list(ld.files)).dataset
-        units += [(ds_st, s, 1.0, reps, seed, lam) for s in scenarios]
-    rows = iter(map_ordered(client, _outcome_unit, units, progress))
-    out = []
-    for st_id in structures:
-        st = ds.command_structures[st_id]
-        by_scenario = {s: next(rows) for s in scenarios}
-        initial = {}
-        for a in allied:
-            if any(n.actor == a for n in st.nodes.values()):
-                hours, limiting = initial_response_hours(ds, st, a)
-                initial[a] = {"hours": hours if math.isfinite(hours) else None, "limiting_domain": limiting}
-        out.append(
-            {
-                "structure": st_id,
-                "name": st.name.en,
-                "name_ja": st.name.ja,
-                "initial_response": initial,
-                "domain_latency_hours": {
-                    a: {d: (h if math.isfinite(h) else None) for d, h in v.items()}
-                    for a, v in domain_latencies_hours(st).items()
-                    if a in allied
-                },
-                "weighted_deterrence": weighted_mean({s: r["deterrence"] for s, r in by_scenario.items()}, weights),
-                "scenarios": by_scenario,
-                "role_command_problems": {r: role_command_problems(ds, st, ds.roles[r].roles) for r in roles},
-            }
-        )
-    return {
-        "structures": out,
-        "scenarios": scenarios,
-        "roles": roles,
-        "seed": seed,
-        "replications": reps,
         "provenance": ld.provenance(),
     }
 

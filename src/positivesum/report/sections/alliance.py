@@ -391,11 +391,25 @@ def command(analysis: dict, tr) -> Section | None:
                 plot.append({"item": s["structure"], "series": _actor(analysis, a, tr), "value": hours})
         fa = [v.get("fait_accompli", 0.0) for v in s["scenarios"].values()]
         row[tr("Weighted deterrence")] = s["weighted_deterrence"]
+        ci = s.get("weighted_deterrence_ci95") or [None, None]
+        row[tr("95% interval, low")], row[tr("95% interval, high")] = ci[0], ci[1]
+        diff = s.get("difference_from_reference") or {}
+        row[tr("Difference from the first structure")] = diff.get("mean")
+        dci = diff.get("ci95") or [None, None]
+        row[tr("Difference: 95% interval")] = "" if dci[0] is None else f"[{tr.num(dci[0], 3)}, {tr.num(dci[1], 3)}]"
         row[tr("Highest P(fait accompli)")] = max(fa) if fa else None
         row[tr("Primary roles without a command path")] = sum(len(v) for v in s["role_command_problems"].values())
         rows.append(row)
     formats = {tr("{actor}: initial response (hours)").format(actor=_actor(analysis, a, tr)): "int" for a in actors}
-    formats.update({tr("Weighted deterrence"): "float3", tr("Highest P(fait accompli)"): "pct"})
+    formats.update(
+        {
+            tr("Weighted deterrence"): "float3",
+            tr("95% interval, low"): "float3",
+            tr("95% interval, high"): "float3",
+            tr("Difference from the first structure"): "float3",
+            tr("Highest P(fait accompli)"): "pct",
+        }
+    )
     table = ReportTable("command_compare", tr("Command structures compared"), pd.DataFrame(rows), formats=formats)
     chart = ReportChart(
         "chart_command",
@@ -415,6 +429,26 @@ def command(analysis: dict, tr) -> Section | None:
             "with the same random numbers, so differences come from the structure alone."
         ).format(n=len(cc["scenarios"]))
     ]
+    diffs = [s for s in cc["structures"] if s.get("difference_from_reference")]
+    if diffs:
+        noise = [
+            tr.label({"en": s["name"], "ja": s["name_ja"]})
+            for s in diffs
+            if s["difference_from_reference"].get("includes_zero")
+        ]
+        first = next(s for s in cc["structures"] if s["structure"] == cc.get("reference_structure"))
+        paras.append(
+            tr(
+                "Differences are from {first}, paired by replication, with 95% intervals clustered by parameter draw."
+            ).format(first=tr.label({"en": first["name"], "ja": first["name_ja"]}))
+        )
+        if noise:
+            paras.append(
+                tr(
+                    "For {structures} the interval includes zero: at these replications the structure makes no "
+                    "difference to deterrence that the simulation can show."
+                ).format(structures=", ".join(noise))
+            )
     problems = [
         (s["structure"], r, p) for s in cc["structures"] for r, ps in s["role_command_problems"].items() for p in ps
     ]
