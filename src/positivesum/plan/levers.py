@@ -17,8 +17,23 @@ from ..model.dataset import Dataset
 from ..sim.setup import BLUE, CampaignSetup
 
 C2_AREA = "c2"
-#: Years of added production counted as capability (a munitions line is worth what it delivers in a war's first years).
-PRODUCTION_YEARS_COUNTED = 3.0
+DAYS_PER_YEAR = 365.0
+DAYS_PER_MONTH = 365.0 / 12.0
+
+
+def production_days_counted(ds: Dataset) -> float:
+    """Days of added production an option's level counts: the planning scenarios' mean campaign length (by weight).
+
+    The campaign engine adds a pool's production (``production_per_year``/365 a day from day 0, the surge rate
+    after the holding's lead time; sim/campaign.py) only while a campaign runs, so a line is worth to the outcome
+    what it delivers within the campaign: 30 days in most default scenarios, 140 in the blockades. Counting three
+    years instead (the rule until 2026-12-06) credited production ~25 times what the simulation can use, and the
+    planner bought production lines that simulation then rated at almost nothing (decision record 0013)."""
+    weighted = [(sc.weight.value, sc.duration_days.value) for sc in ds.scenarios.values() if sc.weight.value > 0]
+    if not weighted:
+        weighted = [(1.0, sc.duration_days.value) for sc in ds.scenarios.values()]
+    total = sum(w for w, _ in weighted)
+    return sum(w * d for w, d in weighted) / total if total > 0 else 0.0
 
 
 def blue_actors(ds: Dataset) -> list[str]:
@@ -70,12 +85,14 @@ def baseline_capital_musd(ds: Dataset, area: str) -> float:
 def option_levels(ds: Dataset, option_ids: list[str], areas: list[str]) -> np.ndarray:
     """q[o, m]: the level one purchase of option o adds to area m (capital added / baseline capital).
 
-    Force and munition effects are valued at unit cost; other effects (bases,
-    multipliers) at the option's acquisition cost, spread over its mission areas.
+    Force and munition effects are valued at unit cost (added production: the rounds it delivers within the
+    planning scenarios' mean campaign, :func:`production_days_counted`); other effects (bases, multipliers) at
+    the option's acquisition cost, spread over its mission areas.
     C2 effects that multiply a latency by f add (1/f − 1) / (number of allied HQ nodes).
     """
     base = {m: baseline_capital_musd(ds, m) for m in areas}
     blue = set(blue_actors(ds))
+    campaign_days = production_days_counted(ds)
     n_nodes = max(1, sum(1 for cs in ds.command_structures.values() for n in cs.nodes.values() if n.actor in blue))
     q = np.zeros((len(option_ids), len(areas)))
     for i, oid in enumerate(option_ids):
@@ -91,8 +108,18 @@ def option_levels(ds: Dataset, option_ids: list[str], areas: list[str]) -> np.nd
                         q[i, areas.index(m)] += value / base[m]
             elif parts[0] == "munitions" and e.operation == "add" and parts[1] in ds.munitions:
                 mun = ds.munitions[parts[1]]
+                days = 0.0
+                if parts[-1] == "production_per_year":
+                    days = campaign_days
+                elif parts[-1] == "surge_per_year":  # the surge rate runs only after the holding's lead time
+                    # q is per option, not per buyer: a `{actor}` target takes the mean lead time of the eligible
+                    # buyers that hold the munition
+                    holders = opt.eligible_actors if len(parts) == 5 and parts[3] == "{actor}" else parts[3:4]
+                    leads = [mun.holdings[a].lead_time_months for a in holders if a in mun.holdings]
+                    lead_days = float(np.mean(leads)) * DAYS_PER_MONTH if leads else 0.0
+                    days = max(0.0, campaign_days - lead_days)
                 rounds = e.value * (
-                    PRODUCTION_YEARS_COUNTED if parts[-1] in ("production_per_year", "surge_per_year") else 1.0
+                    days / DAYS_PER_YEAR if parts[-1] in ("production_per_year", "surge_per_year") else 1.0
                 )
                 for m in areas:
                     if parts[1] in area_munitions(ds, m) and base[m] > 0:
