@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import blockade, fires, ground, naval
+from . import blockade, fires, ground, kernels, kernels_air, naval
 from .grading import DEFEAT, DENIED, GRADES, OUTCOMES, RED_SUCCESS, STALEMATE, UNDECIDED, decide, grade_stalemates
 from .mechanics import air_exchange, allocate, rowsum, sortie_range_factor, take_losses
 from .setup import BLUE, FULL_WAR, RED, WAR_AT_SEA, CampaignSetup
@@ -197,8 +197,19 @@ def _arrivals(s: CampaignSetup, st: Block, t: int, ongoing: np.ndarray, red_gnd:
 
 
 def _air_combat(s: CampaignSetup, st: Block, rng: np.random.Generator, sorties: np.ndarray) -> np.ndarray:
-    """Counter-air sorties shoot down enemy aircraft; everyone loses some to defences. Returns strike sorties."""
+    """Counter-air sorties shoot down enemy aircraft; everyone loses some to defences. Returns strike sorties
+    (in one compiled kernel where Numba is on: kernels_air.py, the same draws in the same order)."""
     a = st.A["air"]
+    # airborne attrition to the enemy's air and ship defences, in proportion to sorties flown
+    rate = st.inv.get("air_loss_per_sortie")
+    if rate is None:  # a per-block invariant
+        rate = st.inv["air_loss_per_sortie"] = np.where(
+            a.get("sorties_per_day", 0.0) > 0,
+            a.get("loss_rate_per_day", 0.0) / np.maximum(a.get("sorties_per_day", 1.0), 1e-9),
+            0.0,
+        )
+    if kernels.ENABLED and kernels.PHASES:
+        return kernels_air.air_combat(st, rng, sorties, rate)
     aa = sorties * st.aa_share
     strike: np.ndarray = sorties - aa
     kp = aa * a.get("air_to_air_kills_per_sortie", 0.0)
@@ -209,14 +220,6 @@ def _air_combat(s: CampaignSetup, st: Block, rng: np.random.Generator, sorties: 
     total_aa = aa_side[BLUE] + aa_side[RED]
     for side in (BLUE, RED):
         st.air_control[side] = np.where(total_aa > 0, aa_side[side] / np.where(total_aa > 0, total_aa, 1.0), 0.5)
-    # airborne attrition to the enemy's air and ship defences, in proportion to sorties flown
-    rate = st.inv.get("air_loss_per_sortie")
-    if rate is None:  # a per-block invariant
-        rate = st.inv["air_loss_per_sortie"] = np.where(
-            a.get("sorties_per_day", 0.0) > 0,
-            a.get("loss_rate_per_day", 0.0) / np.maximum(a.get("sorties_per_day", 1.0), 1e-9),
-            0.0,
-        )
     for shooter, victim in ((BLUE, RED), (RED, BLUE)):
         cols = st.static.side_cols["air"][victim]
         if not len(cols):

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from . import kernels, kernels_fixed
 from .arming import FIXED_TARGET_SHOOTERS
 from .mechanics import FireMap, kills_from_hits, rowsum, salvo_hits, stoch_round, take_losses
 from .setup import BLUE, RED, CampaignSetup
@@ -208,7 +209,36 @@ def _strike_fixed(
     c2_val: np.ndarray,
     parked: np.ndarray,
 ) -> None:
-    """Resolve the salvo at the bases: arrivals, intercepts, then each kind's effect."""
+    """Resolve the salvo at the bases: arrivals, intercepts, then each kind's effect (compiled in one kernel where
+    Numba is on: kernels_fixed.py, the same draws in the same order)."""
+    if kernels.ENABLED and kernels.PHASES and kernels_fixed.usable(st, sf):
+        kernels_fixed.strike_fixed(st, sf, rng, values, by_kind, pv, parked, s.dt_days)
+    else:
+        _strike_at_bases(s, st, sf, rng, values, by_kind, pv, parked)
+    p = st.P
+    # C2 nodes: hardened, hit by what arrives (no base defences modelled for them)
+    c2_fire = by_kind[:, 4]
+    if c2_fire.any():
+        per_actor = (
+            np.where(pv[:, 4] > 0, c2_fire / np.where(pv[:, 4] > 0, pv[:, 4], 1.0), 0.0) @ sf.c2_reach
+        ) * c2_val
+        hits = per_actor * col(p["missile_reliability"])
+        st.c2_disabled = np.minimum(
+            st.c2_nodes[None, :], st.c2_disabled + hits / np.maximum(col(p["c2_node_hits_to_disable"]), 1e-9)
+        )
+
+
+def _strike_at_bases(
+    s: CampaignSetup,
+    st: Block,
+    sf: SideFires,
+    rng: np.random.Generator,
+    values: np.ndarray,
+    by_kind: np.ndarray,
+    pv: np.ndarray,
+    parked: np.ndarray,
+) -> None:
+    """The NumPy path of the salvo at the bases (all but C2 nodes)."""
     p = st.P
     per_value = np.where(
         pv[:, :AT_BASES] > 0, by_kind[:, :AT_BASES] / np.where(pv[:, :AT_BASES] > 0, pv[:, :AT_BASES], 1.0), 0.0
@@ -231,16 +261,6 @@ def _strike_fixed(
     if pen[:, 3].any():
         st.log_damage[:, cols] = np.minimum(
             1.0, st.log_damage[:, cols] + pen[:, 3] * col(p["logistics_damage_per_missile"])
-        )
-    # C2 nodes: hardened, hit by what arrives (no base defences modelled for them)
-    c2_fire = by_kind[:, 4]
-    if c2_fire.any():
-        per_actor = (
-            np.where(pv[:, 4] > 0, c2_fire / np.where(pv[:, 4] > 0, pv[:, 4], 1.0), 0.0) @ sf.c2_reach
-        ) * c2_val
-        hits = per_actor * col(p["missile_reliability"])
-        st.c2_disabled = np.minimum(
-            st.c2_nodes[None, :], st.c2_disabled + hits / np.maximum(col(p["c2_node_hits_to_disable"]), 1e-9)
         )
 
 

@@ -1,8 +1,11 @@
 """Compiled kernels for the engine's hottest element-wise steps (Numba), each with a pure-NumPy twin.
 
 A kernel fuses what NumPy does in several passes over an (R, K) array (and several temporaries) into one
-loop. Kernels never draw random numbers: the caller draws them from the block's ``numpy.random.Generator``
-and passes them in, so the explicit-generator rule holds and both paths consume the same stream.
+loop. These kernels never draw random numbers: the caller draws them from the block's ``numpy.random.Generator``
+and passes them in, so the explicit-generator rule holds and both paths consume the same stream. The
+whole-phase kernels (kernels_fixed.py: the fixed-target salvo at the bases; kernels_naval.py: the anti-ship
+salvo and the submarine patrols; kernels_air.py: the air exchange) take the Generator itself and draw from it in the NumPy path's order (Numba runs NumPy's algorithms on
+the same bit generator), so they too give the same numbers.
 
 The compiled path is used when Numba can be imported, unless ``POSITIVESUM_NO_NUMBA=1`` is set in the
 environment (read at import) or :data:`ENABLED` is set to False (tests compare the two paths this way).
@@ -33,6 +36,9 @@ _numba = _load_numba()
 
 #: Whether the compiled kernels are used (False: the pure-NumPy path everywhere).
 ENABLED = _numba is not None
+#: Whether whole phases are compiled (kernels_fixed.py, kernels_naval.py) when :data:`ENABLED`; False keeps the
+#: NumPy path of those phases with the element-wise kernels on (tests compare the two this way, number for number).
+PHASES = True
 #: Below this many elements the NumPy path is as fast (the call into a kernel has a fixed cost).
 MIN_SIZE = 64
 

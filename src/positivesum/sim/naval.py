@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from . import kernels, kernels_naval
 from .mechanics import allocate, rowsum, salvo_hits, take_losses
 from .setup import BLUE, RED, CampaignSetup
 from .state import cols_of
@@ -44,7 +45,13 @@ def _fleet(st: Block, victim: int) -> dict[str, tuple[np.ndarray, np.ndarray, np
 def ship_strikes(
     s: CampaignSetup, st: Block, rng: np.random.Generator, shooter: int, strike: np.ndarray, gate: np.ndarray
 ) -> None:
-    """Anti-ship missiles of one side against the other side's ships at sea (Hughes salvo with intercepts)."""
+    """Anti-ship missiles of one side against the other side's ships at sea (Hughes salvo with intercepts); in one
+    compiled kernel where Numba is on (kernels_naval.py: the same draws in the same order)."""
+    if kernels.ENABLED and kernels.PHASES:
+        if not gate.any():  # no war at sea in any replication: nothing is fired (as ``present`` below)
+            return
+        if kernels_naval.ship_strikes(st, rng, shooter, _sources(s, st, shooter, strike), gate, s.dt_days):
+            return
     p = st.P
     victim = RED if shooter == BLUE else BLUE
     fleet = _fleet(st, victim)
@@ -56,16 +63,7 @@ def ship_strikes(
     present = (total_w > 0) & gate
     if not present.any():
         return
-    air = s.groups["air"]
-    air_demand = (
-        strike
-        * st.A["air"].get("weapons_per_sortie", 0.0)
-        * (air.side == shooter)
-        * st.static.armed["air"]["anti_ship"]
-    )
-    sources = [("air", air_demand)] + [
-        (d, st.launch_demand(d, "anti_ship", shooter)) for d in ("surface", "subsurface", "missile")
-    ]
+    sources = list(zip(kernels_naval.SOURCES, _sources(s, st, shooter, strike)))
     quality = st.det[shooter] * st.track[shooter]
     # Fire is held to what would disable every exposed target (with an overkill margin) after saturating the
     # defences: more launchers do not empty shared stocks on too few targets.
@@ -107,6 +105,18 @@ def ship_strikes(
         _troops_at_sea(st, d, v, kills, victim)
 
 
+def _sources(s: CampaignSetup, st: Block, shooter: int, strike: np.ndarray) -> list[np.ndarray]:
+    """The anti-ship demand of each source (kernels_naval.SOURCES: air, surface, subsurface, missile), in order."""
+    air = s.groups["air"]
+    air_demand = (
+        strike
+        * st.A["air"].get("weapons_per_sortie", 0.0)
+        * (air.side == shooter)
+        * st.static.armed["air"]["anti_ship"]
+    )
+    return [air_demand] + [st.launch_demand(d, "anti_ship", shooter) for d in kernels_naval.SOURCES[1:]]
+
+
 def _troops_at_sea(st: Block, d: str, v: np.ndarray, kills: np.ndarray, victim: int) -> None:
     """Troops aboard the landing ships sunk (``kills``: the victim's columns ``v`` of domain ``d``)."""
     if d == "amphibious" and victim == RED:
@@ -120,6 +130,9 @@ def submarines(s: CampaignSetup, st: Block, rng: np.random.Generator, gate: np.n
     p = st.P
     sub = s.groups["subsurface"]
     if len(sub) == 0:
+        return
+    if kernels.ENABLED and kernels.PHASES:  # one compiled kernel (kernels_naval.py: the same draws in the same order)
+        kernels_naval.submarines(st, rng, gate, s.dt_days)
         return
     dt = s.dt_days
     for shooter in (BLUE, RED):

@@ -1,0 +1,98 @@
+"""Compiled kernel for the air-to-air exchange and airborne attrition (campaign._air_combat), whole.
+
+As kernels_fixed.py: the kernel draws from the block's ``numpy.random.Generator`` in the NumPy path's order
+(each side's Poisson shoot-downs, then the stochastic rounding of its losses, blue's victims first) and adds in
+its order (row sums over a side's columns as NumPy takes them, kernels_naval._rowsum_f), so both paths give
+the same numbers. Equations: mechanics.air_exchange (a stochastic Lanchester aimed-fire exchange at the
+sortie level, Washburn & Kress 2009, ch. 5) and campaign._air_combat.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from .kernels import _jit
+from .kernels_fixed import _cached, _losses, _rk
+from .kernels_naval import _rowsum_f
+
+if TYPE_CHECKING:
+    from .state import Block
+
+
+@_jit
+def exchange(
+    rng: Any,
+    sorties: np.ndarray,  # (R, K) sorties flown this step
+    aa_share: np.ndarray,  # (R, K) share flown as counter-air
+    a2a: np.ndarray,  # (R, K) air-to-air kills per counter-air sortie
+    rate: np.ndarray,  # (R, K) losses to defences per sortie
+    cols: tuple[np.ndarray, np.ndarray],  # each side's columns (blue, red)
+    n_air: np.ndarray,
+    lost_air: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Returns the strike sorties (R, K) and each side's control of the air (R,) (blue, red); losses in place."""
+    reps, width = sorties.shape
+    aa = np.empty((reps, width))
+    strike = np.empty((reps, width))
+    kp = np.empty((reps, width))
+    for r in range(reps):
+        for k in range(width):
+            x = sorties[r, k] * aa_share[r, k]
+            aa[r, k] = x
+            strike[r, k] = sorties[r, k] - x
+            kp[r, k] = x * a2a[r, k]
+    s_side = (_rowsum_f(sorties[:, cols[0]]), _rowsum_f(sorties[:, cols[1]]))
+    aa_side = (_rowsum_f(aa[:, cols[0]]), _rowsum_f(aa[:, cols[1]]))
+    total_aa = aa_side[0] + aa_side[1]
+    control_blue = np.empty(reps)
+    control_red = np.empty(reps)
+    for r in range(reps):
+        t = total_aa[r]
+        control_blue[r] = aa_side[0][r] / t if t > 0 else 0.5
+        control_red[r] = aa_side[1][r] / t if t > 0 else 0.5
+    live = np.ones(reps)
+    no_also = np.zeros((1, 1))
+    for shooter in range(2):
+        victim = 1 - shooter
+        v = cols[victim]
+        if not v.size:
+            continue
+        kill = _rowsum_f(kp[:, cols[shooter]])
+        own, enemy = aa_side[shooter], s_side[victim]
+        downed = np.empty(reps)
+        for r in range(reps):
+            exposure = enemy[r] / (enemy[r] + own[r] + 1.0)
+            downed[r] = float(rng.poisson(kill[r] * exposure))
+        mine = sorties[:, v]
+        denom = _rowsum_f(mine)
+        expected = np.empty((reps, v.size))
+        for r in range(reps):
+            d = denom[r]
+            flying = 1.0 if s_side[shooter][r] > 0 else 0.0
+            for c in range(v.size):
+                shot = downed[r] * mine[r, c] / d if d > 0.0 else 0.0
+                expected[r, c] = shot + mine[r, c] * rate[r, v[c]] * flying
+        _losses(n_air, lost_air, no_also, False, v, expected, live, rng)
+    return strike, control_blue, control_red
+
+
+def air_combat(st: Block, rng: np.random.Generator, sorties: np.ndarray, rate: np.ndarray) -> np.ndarray:
+    """The compiled twin of campaign._air_combat (``rate``: losses to defences per sortie). Returns strike sorties."""
+    reps, width = sorties.shape
+    a = st.A["air"]
+    cols = st.static.side_cols["air"]
+    strike, control_blue, control_red = exchange(
+        rng,
+        np.ascontiguousarray(sorties, dtype=np.float64),
+        _cached(st, ("kernel_aa_share",), lambda: _rk(st.aa_share, reps, width)),
+        _cached(st, ("kernel_a2a",), lambda: _rk(a.get("air_to_air_kills_per_sortie", 0.0), reps, width)),
+        _cached(st, ("kernel_air_loss",), lambda: _rk(rate, reps, width)),
+        (np.ascontiguousarray(cols[0], dtype=np.int64), np.ascontiguousarray(cols[1], dtype=np.int64)),
+        st.n["air"],
+        st.lost["air"],
+    )
+    st.air_control[0], st.air_control[1] = control_blue, control_red
+    out: np.ndarray = strike
+    return out
