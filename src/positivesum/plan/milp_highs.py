@@ -29,6 +29,7 @@ from collections.abc import Iterator, Sequence
 import highspy
 import numpy as np
 
+from . import milp_cache
 from .milp_matrix import SolveResult, SparseModel
 
 FEASIBILITY_TOL = 1e-6
@@ -188,7 +189,27 @@ def solve_model(
     options: dict[str, Option] | None = None,
 ) -> SolveResult:
     """Solve to the relative gap ``gap`` (or until ``time_limit_s`` of wall time), keep the solution and the
-    certificate on the model and return the certificate (module docstring)."""
+    certificate on the model and return the certificate (module docstring). With a MILP cache active
+    (plan/milp_cache.py), an identical earlier solve is returned as it was."""
+    cache_key = milp_cache.key(model, gap, time_limit_s, starts, options) if milp_cache.active() else None
+    if cache_key is not None and (hit := milp_cache.load(cache_key)) is not None:
+        model.solution, model.result = hit
+        return hit[1]
+    res = _solve(model, gap=gap, time_limit_s=time_limit_s, starts=starts, log=log, options=options)
+    if cache_key is not None:
+        milp_cache.store(cache_key, model.solution, res)
+    return res
+
+
+def _solve(
+    model: SparseModel,
+    *,
+    gap: float,
+    time_limit_s: float,
+    starts: Sequence[np.ndarray],
+    log: bool,
+    options: dict[str, Option] | None,
+) -> SolveResult:
     t0 = time.perf_counter()
 
     def left() -> float:

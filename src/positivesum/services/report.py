@@ -19,6 +19,7 @@ from typing import Any
 from .. import __version__, defaults
 from ..model.errors import InputError, Problem
 from ..model.loader import LoadedDataset
+from ..plan import milp_cache
 from ..sim import cache as sim_cache
 from ..sim.results import json_safe
 from . import alliance as alliance_studies
@@ -293,10 +294,15 @@ def build_analysis(
                 workers=workers,
                 scheduler=scheduler,
             )
-    # simulations are cached by content (set-up, replications, seed, engine code: sim/cache.py), so a second
-    # run of the main job on the same data computes nothing twice and gives identical numbers
-    # One Dask cluster for every stage (none when workers=0 and no scheduler): starting one costs seconds.
-    with sim_cache.activated(cache_dir / "simulations"), executor.open_client(scheduler, workers) as client:
+    # simulations and MILP solutions are cached by content (set-up, replications, seed, engine code: sim/cache.py;
+    # the model, gap and solver code: plan/milp_cache.py), so a second run of the main job on the same data
+    # computes nothing twice and gives identical numbers. One Dask cluster serves every stage (none when workers=0
+    # and no scheduler): starting one costs seconds.
+    with (
+        sim_cache.activated(cache_dir / "simulations"),
+        milp_cache.activated(cache_dir / "milps"),
+        executor.open_client(scheduler, workers) as client,
+    ):
         ds = ld.dataset
         say = progress or (lambda *_a: None)
         entries, calibration = {}, None
