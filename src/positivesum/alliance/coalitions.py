@@ -365,18 +365,20 @@ def study_coalitions(
             extra["user_alone_with_host_bases"] = outcome
         else:
             outcomes[key] = outcome
-    # 3. A coalition can always carry out any sub-coalition's portfolio (paid with a subset of its money): where
-    # simulation rates a sub-coalition's portfolio higher in S's scenarios, S adopts it. This keeps v monotone in
-    # the plans (up to simulation noise) although S's own MILP is only surrogate-guided. Size by size, so that S
-    # sees its sub-coalitions' final portfolios.
-    for size in range(2, len(players) + 1):
+    # 3. A coalition can always carry out any sub-coalition's portfolio (paid with a subset of its money), the empty
+    # one included (buying nothing): where simulation rates a sub-coalition's portfolio higher in S's scenarios, S
+    # adopts it. This keeps v monotone in the plans (up to simulation noise) although S's own MILP is only
+    # surrogate-guided. Size by size, so that S sees its sub-coalitions' final portfolios.
+    for size in range(1, len(players) + 1):
         tries: list[tuple[frozenset, CoalitionOutcome]] = []
         for key in (k for k in keys if len(k) == size):
-            tried = {frozenset((a, o) for a, o, _t in outcomes[key].choices)}
+            # a portfolio is its options *and* start years: the years decide which options are in service by the
+            # plan's last year, and so what is simulated (two sub-portfolios with the same options can differ)
+            tried = {frozenset(outcomes[key].choices)}
             for i in sorted(key):
                 sub = outcomes[key - {i}]
-                found = frozenset((a, o) for a, o, _t in sub.choices)
-                if sub.choices and found not in tried:
+                found = frozenset(sub.choices)
+                if found not in tried:
                     tried.add(found)
                     tries.append((key, sub))
         results = sim_map(simulate_job, [job(key, sub.choices) for key, sub in tries], None, None)
@@ -389,7 +391,9 @@ def study_coalitions(
                     sub.lifecycle_cost_musd,
                     by_s,
                     total,
-                    f"adopted the portfolio of {'+'.join(sorted(sub.members))}, which simulation rates higher",
+                    f"adopted the portfolio of {'+'.join(sorted(sub.members))}, which simulation rates higher"
+                    if sub.choices
+                    else "bought nothing: simulation rates the existing forces higher than the coalition's plan",
                     tuple(sorted(sub.members)),
                     rep_scores=rep_scores,
                     not_fighting=best.not_fighting,

@@ -133,7 +133,10 @@ def run_block(
         per_aircraft = st.inv.get("sorties")
         if per_aircraft is None:  # sorties per aircraft and step at full runway capacity: a per-block invariant
             per_aircraft = st.inv["sorties"] = a.get("sorties_per_day", 0.0) * dt * st.range_factor
-        sorties = st.n["air"] * per_aircraft * rf * st.act["air"] * (st.live * war_at_sea[:, None])
+        sorties = st.n["air"] * per_aircraft  # the products in their order, in place on one fresh array
+        sorties *= rf
+        sorties *= st.act["air"]
+        sorties *= st.live * war_at_sea[:, None]
         strike = _air_combat(s, st, rng, sorties)
         # 4. the war at sea
         for shooter in (BLUE, RED):
@@ -243,9 +246,15 @@ def _air_strikes_on_attacker(s: CampaignSetup, st: Block, strike: np.ndarray) ->
         afloat += rowsum(st.n[d] * naval.at_sea(s, st, d, RED))
     fleet_gone = afloat <= 0
     busy = armed["anti_ship"][None, :] & ~fleet_gone[:, None]
-    demand = strike * st.A["air"].get("weapons_per_sortie", 0.0) * (air.side == BLUE) * ~busy * armed["land_attack"]
+    # the products in their order, in place on one fresh array
+    demand = strike * st.A["air"].get("weapons_per_sortie", 0.0)
+    demand *= air.side == BLUE
+    demand *= ~busy
+    demand *= armed["land_attack"]
+    demand *= (st.ashore > 0)[:, None]
+    demand *= st.live
     fm = st.maps["air"]["land_attack"]
-    fired = fm.fire(demand * (st.ashore > 0)[:, None] * st.live, st.stock, st.expended)
+    fired = fm.fire(demand, st.stock, st.expended)
     out: np.ndarray = rowsum(fired * st.eff_of("ground_troops", fm.pool_idx)) * st.P["missile_reliability"]
     return out
 
@@ -353,9 +362,11 @@ def trace_values(st: Block, s: CampaignSetup, rows: np.ndarray | None = None) ->
     if s.objective == "blockade":
         out["electricity"] = float(pick(st.electricity).sum())
         out["throughput"] = float(pick(st.throughput).sum())
-    stock = pick(st.stock)
-    for i, label in enumerate(s.pools.label):
-        out[f"stock:{label}"] = float(stock[:, i].sum())
+    # one reduction over the rows of the transposed stocks: each pool's column summed as ``stock[:, i].sum()``
+    # sums it (pairwise, in the same order), without a NumPy call per pool
+    per_pool = np.ascontiguousarray(pick(st.stock).T).sum(axis=1).tolist()
+    for label, total in zip(s.pools.label, per_pool, strict=True):
+        out[f"stock:{label}"] = total
     return out
 
 

@@ -112,9 +112,11 @@ def fixed_target_strikes(
     fixed = sf.fixed and gate.any()
     if not fixed:  # only ground forces in contact can be struck: no allocation to compute
         return _ground_only(s, st, sf, demands, wanted, pv_ground)
-    weights = np.stack(
-        [np.broadcast_to(np.asarray(p[f"fire_weight_{k}"], dtype=float), (reps,)) for k in KINDS], axis=1
-    )
+    weights = st.inv.get("fire_weights")
+    if weights is None:  # a per-block invariant (the drawn weights of the kinds; recomputed after compaction)
+        weights = st.inv["fire_weights"] = np.stack(
+            [np.broadcast_to(np.asarray(p[f"fire_weight_{k}"], dtype=float), (reps,)) for k in KINDS], axis=1
+        )
     if fixed:
         values, parked = _values_at_bases(s, st, sf)  # (R, 4, Bs); parked aircraft (R, Bs)
         c2_val = (st.c2_nodes[None, :] - st.c2_disabled) * (s.actor_side == sf.victim)  # (R, A)
@@ -142,7 +144,10 @@ def fixed_target_strikes(
     fired = np.concatenate(fired_parts, axis=1) if fired_parts else np.zeros((reps, 0))
     if not fired.any():
         return z
-    by_kind = fired[:, None, :] * np.where(usable[:, None, :], w / np.where(usable, total_w, 1.0)[:, None, :], 0.0)
+    # fired x (each kind's share of the pair's weight, 0 where unusable), in place on one (R, 6, J) array
+    by_kind = w / np.where(usable, total_w, 1.0)[:, None, :]
+    np.copyto(by_kind, 0.0, where=~usable[:, None, :])
+    by_kind *= fired[:, None, :]
     out: np.ndarray = rowsum(by_kind[:, -1, :] * st.eff_of("ground_troops", sf.pool)) * p["missile_reliability"]
     if fixed and by_kind[:, :-1, :].any():
         _strike_fixed(s, st, sf, rng, values, by_kind, pv, c2_val, parked)

@@ -263,10 +263,13 @@ class Block:
                 cycle_days = col(self.P["naval_rearm_days"]) + g.rearm_transit_days  # turnaround + the haul to port
                 per_day = 1.0 / np.maximum(cycle_days, 1e-9)
             rate = self.inv[key] = cells * s.role_share[domain][role] * per_day * s.dt_days * armed
-        out: np.ndarray = self.n[domain] * rate * self.act[domain]
+        # in place on one fresh array: the same products in the same order, without three temporaries
+        out: np.ndarray = self.n[domain] * rate
+        out *= self.act[domain]
         if domain != "missile":
-            out = out * self.port_logistics[domain]
-        return out * self.live
+            out *= self.port_logistics[domain]
+        out *= self.live
+        return out
 
     def eff_of(self, kind: str, pool_idx: np.ndarray) -> np.ndarray:
         """Effectiveness of the pools of some pairs against a kind of target: (J,) or (R, J) where drawn."""

@@ -66,6 +66,9 @@ def group_days(
         share = np.clip(prepared / np.maximum(mob_days, 1e-9), 0.0, 1.0)
         ready = np.where(mob, share[:, None], 1.0)
         arrival = np.where(mob, np.maximum(mob_days - prepared, 0.0)[:, None], arrival)
-    active = np.maximum.reduce([np.zeros_like(e), e + g.c2_days + para, host, np.where(reinf, arrival, 0.0)])
+    # the latest of the four, taken pairwise in order (as ``np.maximum.reduce`` of the stacked list, without the stack)
+    active = np.maximum(
+        np.maximum(np.maximum(np.zeros_like(e), e + g.c2_days + para), host), np.where(reinf, arrival, 0.0)
+    )
     active = np.where(g.home_ground & ~reinf, para, active) + g.sail_days
     return active, arrival, ready
