@@ -66,9 +66,12 @@ the reason given under :data:`MILP_GAP`: at 10⁻³ these 13 solves took ~300 s 
 (measured 2026-12-06 on the loaded 2-core machine, cProfile), one of them stopped by the 60 s time limit."""
 
 MAIN_JOB_WORKERS: int = os.cpu_count() or 1
-"""Local Dask worker processes of `positivesum report` (``--workers``; 0 runs everything in this process). The
-regime comparison's portfolio simulations are independent units (services/portfolio_runs.py), so the main job
-uses every core by default; the numbers do not depend on it (tests/plan/test_portfolio_runs.py)."""
+"""Local Dask worker processes of `positivesum report` (``--workers``; 0 runs everything in this process). One
+cluster serves every stage: the scenarios' replication blocks, the surrogate's fit and validation, the regime
+comparison's portfolio simulations (services/portfolio_runs.py) and the alliance studies' coalition, intervention
+and command-structure simulations are independent units, so the main job uses every core by default; the numbers
+do not depend on it (tests/plan/test_portfolio_runs.py, tests/plan/test_surrogate.py,
+tests/alliance/test_coalition_batches.py)."""
 
 LANGUAGE: str = "en"
 """Language when neither ``--lang``, $POSITIVESUM_LANG nor a Japanese $LANG says otherwise."""

@@ -74,14 +74,20 @@ def report(
         int, typer.Option("--seed", help=_c("Seed of the random streams (same seed, same numbers)."))
     ] = defaults.SEED,
     cache_dir: Annotated[
-        Path, typer.Option("--cache-dir", help=_c("Where fitted planning surrogates are cached."))
+        Path,
+        typer.Option(
+            "--cache-dir",
+            help=_c(
+                "Where fitted surrogates, simulations and MILP solutions are cached (a second run on the same data computes nothing again)."
+            ),
+        ),
     ] = defaults.CACHE_DIR,
     workers: Annotated[
         int,
         typer.Option(
             "--workers",
             help=_c(
-                "Local Dask worker processes for the regimes' simulations (default: one per core; 0: run in this "
+                "Local Dask worker processes for every stage's simulations (default: one per core; 0: run in this "
                 "process; results do not depend on it)."
             ),
         ),
