@@ -154,3 +154,15 @@ def test_the_briefing_compares_every_default_spending_target_with_the_joint_plan
         assert len(table.frame) == len(targets), lang
         shown = table.frame.iloc[:, 5].tolist()  # the joint margin column, in the targets' order
         assert shown == pytest.approx([r["joint_margin_at_equal_money"]["mean"] for r in targets.values()])
+
+
+def test_the_roles_matrix_shows_the_joint_plan_of_the_regime_comparison(analysis):
+    """One joint plan in the briefing: the roles section derives its roles from the regime comparison's joint
+    portfolio (as adopted), not from a second solve that could differ."""
+    roles = analysis["alliance"]["roles"]
+    joint = analysis["regimes"]["regimes"]["joint"]
+
+    def key(items):
+        return sorted((p["actor"], p["option"], p["start_plan_year"]) for p in items)
+
+    assert key(roles["portfolio"]) == key(joint["portfolio"])

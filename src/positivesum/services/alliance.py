@@ -37,6 +37,7 @@ from ..games.rules import allocate
 from ..model.errors import COMMAND_LINE, InputError, Problem, check_known, suggest
 from ..model.loader import LoadedDataset, validate_tree
 from ..model.scenarios import INTERVENTION_LEVELS
+from ..plan.milp import Plan
 from ..plan.regimes import REGIMES, RegimeSpec, plan_regime
 from ..plan.surrogate import fit_surrogate
 from ..plan.verify import dataset_with_portfolio, score_scenario
@@ -548,8 +549,10 @@ def roles_matrix(
     supporting_share: float = DEFAULT_SUPPORTING_SHARE,
     gap: float = defaults.STUDY_MILP_GAP,
     split=None,
+    plan: Plan | None = None,
 ) -> dict[str, Any]:
-    """Roles derived from a regime's plan, diffed against a baseline roles matrix, with gaps and duplicates."""
+    """Roles derived from a regime's plan, diffed against a baseline roles matrix, with gaps and duplicates;
+    ``plan``: that regime's plan when the caller has it (the main job: the regime comparison's), else solved."""
     ds = ld.dataset
     baseline = check_roles_options(ld, regime, baseline, scenario, primary_share, supporting_share)
     base = ds.roles[baseline].roles
@@ -560,7 +563,8 @@ def roles_matrix(
         total = {a: float(sum(ctx.budgets[a]["for_options_musd"])) for a in ctx.actors}
         split = {a: v / (sum(total.values()) or 1.0) for a, v in total.items()}
     pp = require_planning(ds)
-    plan = run_regime(ctx, RegimeSpec(regime, receiver=pp.receiver, split=split), gap)
+    if plan is None:
+        plan = run_regime(ctx, RegimeSpec(regime, receiver=pp.receiver, split=split), gap)
     ds_plan = with_plan(ld, plan.choices, int(pp.horizon_years.value))
     areas = list(ds.mission_areas)
     capital = capital_by_actor_area(ds_plan, actors, areas, scenario)
@@ -608,10 +612,12 @@ def alliance_analysis(
     actor: str = "JPN",
     say=None,
     client: Any = None,
+    joint_plan: Plan | None = None,
 ) -> dict[str, Any]:
     """Everything the report's alliance sections need: fair shares, the intervention-level matrix, the
     roles matrix of the joint plan against the baseline, and the command-structure comparison; their
-    simulations run on ``client`` (a Dask client; None: in this process)."""
+    simulations run on ``client`` (a Dask client; None: in this process). ``joint_plan``: the regime comparison's
+    joint plan, so that the roles matrix shows the portfolio the briefing's regimes show (else it is solved)."""
     say = say or (lambda *_a: None)
     ds = ld.dataset
     out: dict[str, Any] = {}
@@ -626,7 +632,7 @@ def alliance_analysis(
         )
     if ds.roles:
         say("roles matrix of the joint plan", 0, 1)
-        out["roles"] = roles_matrix(ld, ctx, regime="joint")
+        out["roles"] = roles_matrix(ld, ctx, regime="joint", plan=joint_plan)
     if ds.command_structures:
         say("command structures", 0, 1)
         out["command"] = command_comparison(ld, reps=reps, seed=seed, client=client)

@@ -54,6 +54,7 @@ def compare_regimes(
     workers: int = 0,
     scheduler: str | None = None,
     client: Any = None,
+    plans_out: dict[str, Plan] | None = None,
 ) -> dict[str, Any]:
     """Every regime at equal money per actor, verified by simulation, with the cooperation dividend.
 
@@ -73,7 +74,8 @@ def compare_regimes(
     point (default the smaller of ``reps`` and 320), 0 = not computed), the adversary's expected cost, money with lifecycle cost, and the surrogate's error.
     ``spending_targets`` (preset ids) adds the spending-target regimes at those targets (:func:`_plan_target_regimes`).
     ``client``: a Dask client the caller holds (the main job shares one among its stages); the surrogate's fit,
-    if one is needed, runs on the same cluster."""
+    if one is needed, runs on the same cluster. ``plans_out`` receives each regime's plan (the joint one as
+    adopted), so that the main job's later sections show the same portfolios."""
     check_reps(reps)
     check_seed(seed)
     seed2 = seed + 1 if check_seed_value is None else check_seed_value
@@ -98,6 +100,7 @@ def compare_regimes(
             margin_threshold=margin_threshold,
             spending_targets=spending_targets,
             stage=stage,
+            plans_out=plans_out,
         )
     if workers or scheduler:
         out["executor"] = {"scheduler": scheduler, "workers": workers}
@@ -121,6 +124,7 @@ def _compare_on(
     margin_threshold: float,
     spending_targets: list[str] | None,
     stage,
+    plans_out: dict[str, Plan] | None = None,
 ) -> dict[str, Any]:
     """:func:`compare_regimes` after its checks, on ``client`` (None: in this process)."""
     pp = need_planning(ld)
@@ -278,6 +282,8 @@ def _compare_on(
     }
     if spending_targets:
         out["spending_targets"] = _target_rows(targets, batch, lam)
+    if plans_out is not None:
+        plans_out.update(plans)
     return out
 
 

@@ -321,6 +321,7 @@ def build_analysis(
             say("calibration runs (CSIS sets)", 0, 1)
             calibration = _calibration(ld, reps, seed)
         regimes = None
+        plans: dict = {}
         if ds.planning is not None and ds.options:
             total = planning.surrogate_work(ld)
             count = [0]
@@ -340,6 +341,7 @@ def build_analysis(
                     client=client,
                     # the spending targets as regimes (2 %, 3 %, 3.5 % core, 5 % of GDP where the data has them)
                     spending_targets=comparison.parse_spending_targets(ld, None),
+                    plans_out=plans,
                 )
             )
         alliance = None
@@ -353,6 +355,7 @@ def build_analysis(
                     seed=seed,
                     say=lambda step, done, total: say(f"planning: {step}", done, total),
                     client=client,
+                    joint_plan=plans.get("joint"),
                 )
             )
         sensitivity = None
