@@ -17,10 +17,8 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
-import os
-import tempfile
-from collections.abc import Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Mapping, Sequence
+from contextlib import AbstractContextManager
 from contextvars import ContextVar
 from functools import cache
 from pathlib import Path
@@ -28,21 +26,15 @@ from typing import Any
 
 import numpy as np
 
+from ..sim import cache as sim_cache
 from .milp_matrix import SolveResult, SparseModel
 
 _ACTIVE: ContextVar[Path | None] = ContextVar("positivesum_milp_cache", default=None)
 
 
-@contextmanager
-def activated(directory: Path | None) -> Iterator[None]:
+def activated(directory: Path | None) -> AbstractContextManager[None]:
     """Use ``directory`` (created if needed) as the MILP cache inside the ``with`` block; None: no cache."""
-    if directory is not None:
-        Path(directory).mkdir(parents=True, exist_ok=True)
-    token = _ACTIVE.set(None if directory is None else Path(directory))
-    try:
-        yield
-    finally:
-        _ACTIVE.reset(token)
+    return sim_cache.activated_in(_ACTIVE, directory)
 
 
 def active() -> Path | None:
@@ -111,16 +103,11 @@ def store(k: str, x: np.ndarray | None, result: SolveResult) -> None:
     if directory is None:
         return
     fields = dataclasses.asdict(result)  # NaN and ∞ (no solution, no bound) survive Python's JSON both ways
-    fd, tmp = tempfile.mkstemp(prefix=".milp-", suffix=".npz", dir=directory)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            np.savez(
-                fh,
-                x=np.zeros(0) if x is None else np.asarray(x, dtype=float),
-                has_solution=np.array(x is not None),
-                result=np.array(json.dumps(fields)),
-            )
-        os.replace(tmp, directory / f"milp-{k}.npz")
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    sim_cache.write_npz_atomic(
+        directory / f"milp-{k}.npz",
+        {
+            "x": np.zeros(0) if x is None else np.asarray(x, dtype=float),
+            "has_solution": np.array(x is not None),
+            "result": np.array(json.dumps(fields)),
+        },
+    )

@@ -20,7 +20,7 @@ import hashlib
 import os
 import tempfile
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from contextvars import ContextVar
 from functools import cache
 from pathlib import Path
@@ -36,15 +36,34 @@ Arrays = dict[str, np.ndarray]
 
 
 @contextmanager
-def activated(directory: Path | None) -> Iterator[None]:
-    """Use ``directory`` (created if needed) as the simulation cache inside the ``with`` block; None: no cache."""
+def activated_in(var: ContextVar[Path | None], directory: Path | None) -> Iterator[None]:
+    """Set ``var`` to ``directory`` (created if needed) inside the ``with`` block; None: no cache. Shared with the
+    MILP cache (plan/milp_cache.py), which keeps its own variable."""
     if directory is not None:
         Path(directory).mkdir(parents=True, exist_ok=True)
-    token = _ACTIVE.set(None if directory is None else Path(directory))
+    token = var.set(None if directory is None else Path(directory))
     try:
         yield
     finally:
-        _ACTIVE.reset(token)
+        var.reset(token)
+
+
+def activated(directory: Path | None) -> AbstractContextManager[None]:
+    """Use ``directory`` (created if needed) as the simulation cache inside the ``with`` block; None: no cache."""
+    return activated_in(_ACTIVE, directory)
+
+
+def write_npz_atomic(path: Path, payload: dict[str, Any]) -> None:
+    """Write ``payload`` as ``.npz`` at ``path`` atomically (a temporary sibling, then a rename: a killed run leaves
+    no partial entry)."""
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}-", suffix=".npz", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            np.savez(fh, **payload)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
 
 
 def active() -> Path | None:
@@ -127,13 +146,6 @@ def store(k: str, arrays: Arrays, trace: Arrays) -> None:
     directory = active()
     if directory is None or any(v.dtype == object for v in arrays.values()):
         return
-    fd, tmp = tempfile.mkstemp(prefix=".sim-", suffix=".npz", dir=directory)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            payload: dict[str, Any] = {f"a/{n}": v for n, v in arrays.items()}
-            payload.update({f"t/{n}": v for n, v in trace.items()})
-            np.savez(fh, **payload)
-        os.replace(tmp, directory / f"sim-{k}.npz")
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    payload: dict[str, Any] = {f"a/{n}": v for n, v in arrays.items()}
+    payload.update({f"t/{n}": v for n, v in trace.items()})
+    write_npz_atomic(directory / f"sim-{k}.npz", payload)
