@@ -33,6 +33,7 @@ from typing import Any
 from .. import defaults
 from ..model.errors import option_error
 from ..sim import cache as sim_cache
+from . import unit_cache
 
 #: How long to wait for a scheduler given with ``--scheduler`` before reporting that it cannot be reached.
 CONNECT_TIMEOUT_S = 10
@@ -153,9 +154,35 @@ def map_ordered(
     """``fn`` applied to every item, in the order of ``items``, on ``client`` (None: here, one after the other).
 
     ``chunk`` items go to one task (for cheap functions); ``progress(n)`` follows the cluster's progress, ``n``
-    counting items, or ``weight(item)`` units of work per item."""
+    counting items, or ``weight(item)`` units of work per item. With the unit cache active
+    (services/unit_cache.py) an item whose result is stored is not run again."""
     items = list(items)
     count = weight or (lambda item: 1)
+    keys = unit_cache.unit_keys(fn, shared, items) if unit_cache.active() is not None else None
+    if keys is None:
+        return _map_ordered(client, fn, items, progress, shared, chunk, count)
+    # the unit cache (services/unit_cache.py): run only the items without a stored result, in their order
+    found = [unit_cache.load(k) for k in keys]
+    missing = [i for i, (hit, _value) in enumerate(found) if not hit]
+    if progress and len(missing) < len(items):
+        progress(sum(count(item) for (hit, _v), item in zip(found, items) if hit))
+    fresh = _map_ordered(client, fn, [items[i] for i in missing], progress, shared, chunk, count) if missing else []
+    out = [value for _hit, value in found]
+    for i, value in zip(missing, fresh):
+        unit_cache.store(keys[i], value)
+        out[i] = value
+    return out
+
+
+def _map_ordered(
+    client: Any,
+    fn: Callable[..., Any],
+    items: list[Any],
+    progress: Callable[[int], None] | None,
+    shared: Any,
+    chunk: int,
+    count: Callable[[Any], int],
+) -> list[Any]:
     with_shared = shared is not None
     chunk = max(1, int(chunk))
     pieces = [items[i : i + chunk] for i in range(0, len(items), chunk)]

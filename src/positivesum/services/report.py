@@ -24,7 +24,7 @@ from ..sim import cache as sim_cache
 from ..sim.results import json_safe
 from . import alliance as alliance_studies
 from . import compare as comparison
-from . import executor
+from . import executor, unit_cache
 from . import plan as planning
 from . import sensitivity_briefing as sensitivity_studies
 from .data import get_scenario
@@ -268,7 +268,8 @@ def build_analysis(
     ``reps`` are the replications of each scenario's simulation, ``plan_reps`` those used to verify each
     regime's portfolio (as in `positivesum compare-regimes`), ``alliance_reps`` those of the alliance
     studies (as in `positivesum fair-shares`); all three are stated in ``reproducibility``. ``cache_dir``
-    caches the planner's fitted surrogate."""
+    holds the caches: the fitted surrogate, simulations, MILP solutions and the independent units' results
+    (services/unit_cache.py); a second run on the same data and code computes nothing again."""
     from ..sim.setup import build_setup
 
     check_reps(reps)
@@ -295,12 +296,14 @@ def build_analysis(
                 scheduler=scheduler,
             )
     # simulations and MILP solutions are cached by content (set-up, replications, seed, engine code: sim/cache.py;
-    # the model, gap and solver code: plan/milp_cache.py), so a second run of the main job on the same data
+    # the model, gap and solver code: plan/milp_cache.py; each independent unit's result around them:
+    # services/unit_cache.py), so a second run of the main job on the same data
     # computes nothing twice and gives identical numbers. One Dask cluster serves every stage (none when workers=0
     # and no scheduler): starting one costs seconds.
     with (
         sim_cache.activated(cache_dir / "simulations"),
         milp_cache.activated(cache_dir / "milps"),
+        unit_cache.activated(cache_dir / "units"),
         executor.open_client(scheduler, workers) as client,
     ):
         ds = ld.dataset
