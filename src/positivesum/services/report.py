@@ -12,7 +12,7 @@ import shlex
 import sys
 import tempfile
 from collections.abc import Callable
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -144,7 +144,7 @@ def _budgets(ld: LoadedDataset) -> dict[str, Any]:
     return out
 
 
-def _calibration(ld: LoadedDataset, reps: int, seed: int) -> dict[str, Any] | None:
+def _calibration(ld: LoadedDataset, reps: int, seed: int, client: Any = None) -> dict[str, Any] | None:
     """The calibration table of `positivesum calibrate` on the analysis's data: ``rows`` the base set's (as the
     summary and the audit table read them), ``sets`` every set's rows, grades and run; None when the data does
     not carry the calibration sets or the default dataset's actors and classes the targets name."""
@@ -154,7 +154,9 @@ def _calibration(ld: LoadedDataset, reps: int, seed: int) -> dict[str, Any] | No
     if any(override not in ld.available_overrides for override, _ in SETS.values()):
         return None
     try:
-        table = calibrate(_entry_files(ld), list(ld.overrides_applied), list(ld.sets_applied), reps=reps, seed=seed)
+        table = calibrate(
+            _entry_files(ld), list(ld.overrides_applied), list(ld.sets_applied), reps=reps, seed=seed, client=client
+        )
     except (InputError, KeyError, IndexError, ValueError):
         return None
     base = table["sets"].get("base")
@@ -185,6 +187,24 @@ def _entry_files(ld: LoadedDataset) -> list[Path] | None:
             imported.add(default if target.name == PACKAGED_DEFAULT else target)
     entries = [f for f in files if f not in imported]
     return None if entries == [default] else entries
+
+
+@dataclass(frozen=True, eq=False)
+class _ScenarioInputs:
+    """What every scenario unit of the briefing shares (sent once to each worker)."""
+
+    ld: LoadedDataset
+    reps: int
+    seed: int
+
+
+def _scenario_unit(inputs: _ScenarioInputs, sid: str) -> dict[str, Any]:
+    """One scenario of the briefing: simulate it here (a worker) and return its entry (module level, so that a
+    Dask worker can unpickle it)."""
+    from ..sim.setup import build_setup
+
+    result = simulate(inputs.ld, sid, inputs.reps, inputs.seed)
+    return _scenario_entry(inputs.ld, sid, result, build_setup(inputs.ld.dataset, sid))
 
 
 def _scenario_entry(ld: LoadedDataset, sid: str, result, setup) -> dict[str, Any]:
@@ -270,7 +290,6 @@ def build_analysis(
     studies (as in `positivesum fair-shares`); all three are stated in ``reproducibility``. ``cache_dir``
     holds the caches: the fitted surrogate, simulations, MILP solutions and the independent units' results
     (services/unit_cache.py); a second run on the same data and code computes nothing again."""
-    from ..sim.setup import build_setup
 
     check_reps(reps)
     check_reps(plan_reps, "--plan-reps")
@@ -309,20 +328,22 @@ def build_analysis(
         ds = ld.dataset
         say = progress or (lambda *_a: None)
         entries, calibration = {}, None
-        for i, sid in enumerate(chosen):
-            say(f"simulating {sid}", i, len(chosen))
-            done = [0]
+        # every scenario is one unit on the cluster (its replications are one or a few blocks): the scenarios run
+        # side by side rather than one after the other
+        say("simulating the scenarios", 0, len(chosen) * reps)
+        done = [0]
 
-            def tick(n, i=i, sid=sid, done=done):
-                done[0] += n
-                say(f"simulating {sid}", i * reps + done[0], len(chosen) * reps)
+        def tick(n: int) -> None:
+            done[0] += n
+            say("simulating the scenarios", done[0], len(chosen) * reps)
 
-            result = simulate(ld, sid, reps, seed, progress=tick, client=client)
-            setup = build_setup(ds, sid)
-            entries[sid] = _scenario_entry(ld, sid, result, setup)
+        units = executor.map_ordered(
+            client, _scenario_unit, chosen, tick, shared=_ScenarioInputs(ld, reps, seed), weight=lambda _sid: reps
+        )
+        entries = dict(zip(chosen, units))
         if CALIBRATION_SCENARIO in ds.scenarios and ds.engine is not None:
             say("calibration runs (CSIS sets)", 0, 1)
-            calibration = _calibration(ld, reps, seed)
+            calibration = _calibration(ld, reps, seed, client)
         regimes = None
         plans: dict = {}
         if ds.planning is not None and ds.options:
