@@ -135,9 +135,20 @@ def option_levels(ds: Dataset, option_ids: list[str], areas: list[str]) -> np.nd
     return q
 
 
+def counts_copy(setup: CampaignSetup) -> CampaignSetup:
+    """A copy of a built scenario whose counts and stocks may be reassigned: new group and pool records, every
+    other field shared with ``setup``. The scalings below only ever assign new arrays to ``count0``,
+    ``arrival_count``, ``active_step`` and ``stock0`` (never write into one), so sharing the rest is safe, and it
+    spares the deep copy of the whole set-up that the surrogate's hundreds of design points paid for."""
+    s = copy.copy(setup)
+    s.groups = {d: copy.copy(g) for d, g in setup.groups.items()}
+    s.pools = copy.copy(setup.pools)
+    return s
+
+
 def scale_setup(setup: CampaignSetup, ds: Dataset, levels: dict[str, float]) -> CampaignSetup:
     """A copy of a built scenario with allied capability in each area scaled by (1 + level)."""
-    s = copy.deepcopy(setup)
+    s = counts_copy(setup)
     for area, x in levels.items():
         if x == 0:
             continue
@@ -166,7 +177,7 @@ def scale_adversary(setup: CampaignSetup, factor: float) -> CampaignSetup:
     """A copy of a built scenario with the adversary's forces and stocks grown by ``factor`` (threat growth)."""
     if factor == 1.0:
         return setup
-    s = copy.deepcopy(setup)
+    s = counts_copy(setup)
     for g in s.groups.values():
         red = g.side != BLUE
         g.count0 = np.where(red, np.round(g.count0 * factor), g.count0)

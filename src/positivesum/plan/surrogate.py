@@ -32,8 +32,9 @@ from scipy.optimize import lsq_linear
 from scipy.stats import qmc
 
 from ..model.dataset import Dataset
+from ..sim.grading import DENIED, STALEMATE
 from ..sim.results import CampaignResult
-from ..sim.runner import simulate_setup
+from ..sim.runner import simulate_arrays
 from ..sim.setup import CampaignSetup, build_setup
 from .levers import scale_adversary, scale_setup
 
@@ -323,8 +324,10 @@ class SimUnit:
 
 
 def simulated_deterrence(unit: SimUnit) -> float:
-    """D of one unit's simulation (module level, so that a Dask worker can unpickle it)."""
-    return deterrence(simulate_setup(unit.setup, unit.reps, unit.seed), unit.stalemate_weight)
+    """D of one unit's simulation (module level, so that a Dask worker can unpickle it): :func:`deterrence` from
+    the outcome codes, without building the full result."""
+    oc = simulate_arrays(unit.setup, unit.reps, unit.seed)[0]["outcome"]
+    return float((oc == DENIED).mean() + unit.stalemate_weight * (oc == STALEMATE).mean())
 
 
 SimMap = Callable[

@@ -79,7 +79,7 @@ def run_block_job(setup: CampaignSetup, job: BlockJob) -> BlockResult:
     return out, series
 
 
-def simulate_setup(
+def simulate_arrays(
     setup: CampaignSetup,
     reps: int,
     seed: int,
@@ -87,11 +87,9 @@ def simulate_setup(
     map_blocks: BlockMapper | None = None,
     progress: Callable[[int], None] | None = None,
     sample_parameters: bool = True,
-) -> CampaignResult:
-    """Simulate a prepared scenario; ``progress(n)`` is called as blocks of n replications finish.
-
-    ``map_blocks`` runs the blocks (for example on a Dask cluster); None: here, one after the other. The
-    numbers do not depend on it."""
+) -> BlockResult:
+    """The per-replication arrays and the trace of :func:`simulate_setup`, without building its xarray result
+    (for callers that need one or two arrays, such as the surrogate's deterrence of hundreds of design points)."""
     if reps < 1:
         raise ValueError("reps must be at least 1")
     key = cache.key(setup, reps, seed, sample_parameters) if cache.active() is not None else None
@@ -99,9 +97,7 @@ def simulate_setup(
     if hit is not None:  # the same set-up, replications, seed and engine code: the same arrays (sim/cache.py)
         if progress:
             progress(reps)
-        result = CampaignResult.from_arrays(setup, hit[0], hit[1], seed=seed, reps=reps)
-        result.meta["parameter_uncertainty"] = sample_parameters
-        return result
+        return hit
     sizes = block_sizes(reps)
     seqs = np.random.SeedSequence(seed).spawn(len(sizes))
     jobs: list[BlockJob] = [(n, sq, sample_parameters) for n, sq in zip(sizes, seqs)]
@@ -120,6 +116,25 @@ def simulate_setup(
     trace = {key: sum((p[1][key] for p in parts), np.zeros(setup.steps)) / reps for key in parts[0][1]}
     if key is not None:
         cache.store(key, merged, trace)
+    return merged, trace
+
+
+def simulate_setup(
+    setup: CampaignSetup,
+    reps: int,
+    seed: int,
+    *,
+    map_blocks: BlockMapper | None = None,
+    progress: Callable[[int], None] | None = None,
+    sample_parameters: bool = True,
+) -> CampaignResult:
+    """Simulate a prepared scenario; ``progress(n)`` is called as blocks of n replications finish.
+
+    ``map_blocks`` runs the blocks (for example on a Dask cluster); None: here, one after the other. The
+    numbers do not depend on it."""
+    merged, trace = simulate_arrays(
+        setup, reps, seed, map_blocks=map_blocks, progress=progress, sample_parameters=sample_parameters
+    )
     result = CampaignResult.from_arrays(setup, merged, trace, seed=seed, reps=reps)
     result.meta["parameter_uncertainty"] = sample_parameters
     return result
