@@ -249,6 +249,25 @@ class CoalitionJob:
     horizon_years: int
 
 
+@dataclass(frozen=True)
+class PlanJob:
+    """One coalition's MILP, then its portfolio simulated in every scenario (:func:`plan_and_simulate`): the
+    solves run beside the simulations on the cluster instead of one after the other before them."""
+
+    inputs: PlanInputs
+    actors: tuple[str, ...]
+    members: frozenset[str]
+    gap: float
+    conditions: list[dict] | None
+    job: CoalitionJob  # its ``choices`` are replaced by the plan's
+
+
+def plan_and_simulate(job: PlanJob) -> tuple[Plan | None, tuple[dict[str, float], float, dict[str, np.ndarray]]]:
+    """The coalition's plan and :func:`simulate_job` of it (module level, so that a Dask worker can run it)."""
+    plan = _plan_for(job.inputs, list(job.actors), job.members, job.gap, job.conditions)
+    return plan, simulate_job(replace(job.job, choices=tuple(_choices(plan))))
+
+
 def simulate_job(job: CoalitionJob) -> tuple[dict[str, float], float, dict[str, np.ndarray]]:
     """Deterrence per scenario, weighted, and per replication (module level, so that a Dask worker can run it)."""
     reps_out: dict = {}
@@ -325,32 +344,47 @@ def study_coalitions(
     def simulated(members: frozenset, plan: Plan | None, keep: frozenset) -> float:
         return float(simulate_job(job(members, _choices(plan), keep))[1])
 
-    # 1. Every coalition's plan (with refit_surrogates, also the choice between two plans, by simulation).
+    # 1. Every coalition's plan (with refit_surrogates, also the choice between two plans, by simulation) and
+    # 2. its portfolio simulated.
     keys = [frozenset(c) for size in range(len(players) + 1) for c in combinations(players, size)]
     runs: list[tuple[frozenset, frozenset]] = [(key, frozenset()) for key in keys]
     if access_host and access_user and access_host in players and access_user in players:
         runs.append((frozenset([access_user]), frozenset([access_host])))
     plans: dict[frozenset, Plan | None] = {}
     notes: dict[frozenset, str] = {}
-    for key, keep in runs:
-        if key in plans:
-            continue
-        plans[key] = _plan_for(ctx.inputs, ctx.actors, key, gap, conditions)
-        if refit_surrogates and key:
-            # Plan with the coalition's own surrogate; keep the full-alliance-guided plan if simulation rates it
-            # higher (both surrogates are estimates; the simulation decides, with common random numbers).
-            inputs = coalition_planning_inputs(ld, ctx, coalition_tree(ld.raw, players, key), seed)
-            refit = _plan_for(inputs, ctx.actors, key, gap, conditions)
-            if refit is not None and plans[key] is not None:
-                if simulated(key, refit, keep) >= simulated(key, plans[key], keep):
-                    plans[key] = refit
-                else:
-                    notes[key] = "kept the plan guided by the full alliance's surrogate, which simulation rates higher"
-    # 2. Every coalition's own portfolio, simulated: one batch.
-    own = sim_map(simulate_job, [job(key, _choices(plans[key]), keep) for key, keep in runs], progress, None)
+    if refit_surrogates:
+        for key, keep in runs:
+            if key in plans:
+                continue
+            plans[key] = _plan_for(ctx.inputs, ctx.actors, key, gap, conditions)
+            if key:
+                # Plan with the coalition's own surrogate; keep the full-alliance-guided plan if simulation rates it
+                # higher (both surrogates are estimates; the simulation decides, with common random numbers).
+                inputs = coalition_planning_inputs(ld, ctx, coalition_tree(ld.raw, players, key), seed)
+                refit = _plan_for(inputs, ctx.actors, key, gap, conditions)
+                if refit is not None and plans[key] is not None:
+                    if simulated(key, refit, keep) >= simulated(key, plans[key], keep):
+                        plans[key] = refit
+                    else:
+                        notes[key] = (
+                            "kept the plan guided by the full alliance's surrogate, which simulation rates higher"
+                        )
+        # 2. Every coalition's own portfolio, simulated: one batch.
+        own = sim_map(simulate_job, [job(key, _choices(plans[key]), keep) for key, keep in runs], progress, None)
+        run_plans = [plans[key] for key, _keep in runs]
+    else:
+        # 1–2. Every coalition's MILP and its simulation as one job each, one batch (the solves run on the cluster
+        # beside the simulations). The access case solves its user's MILP again: the same model, the same plan.
+        planned = sim_map(
+            plan_and_simulate,
+            [PlanJob(ctx.inputs, tuple(ctx.actors), key, gap, conditions, job(key, (), keep)) for key, keep in runs],
+            progress,
+            None,
+        )
+        own = [result for _plan, result in planned]
+        run_plans = [plan for plan, _result in planned]
     extra = {}
-    for (key, keep), (by_s, total, rep_scores) in zip(runs, own):
-        plan = plans[key]
+    for (key, keep), plan, (by_s, total, rep_scores) in zip(runs, run_plans, own):
         outcome = CoalitionOutcome(
             key,
             plan.choices if plan else [],

@@ -32,6 +32,7 @@ from typing import Any
 
 from .. import defaults
 from ..model.errors import option_error
+from ..plan import milp_cache
 from ..sim import cache as sim_cache
 from . import unit_cache
 
@@ -127,18 +128,30 @@ def client_for(client: Any = None, scheduler: str | None = None, workers: int = 
 
 
 def _apply(
-    fn: Callable[..., Any], shared: Any, items: Sequence[Any], with_shared: bool, cache_dir: Path | None = None
+    fn: Callable[..., Any],
+    shared: Any,
+    items: Sequence[Any],
+    with_shared: bool,
+    cache_dirs: tuple[Path | None, Path | None] = (None, None),
 ) -> list[Any]:
     """One task: ``fn`` over a chunk of items (module level, so that workers can unpickle it), with the caller's
-    simulation cache (sim/cache.py) active if it has one and this worker can reach that folder: the main job's
-    second run then finds every simulation its workers ran the first time."""
-    try:
-        if cache_dir is not None:
-            Path(cache_dir).mkdir(parents=True, exist_ok=True)
-    except OSError:  # a remote worker without that folder: it simulates without the cache
-        cache_dir = None
-    with sim_cache.activated(cache_dir):
+    simulation and MILP caches (sim/cache.py, plan/milp_cache.py) active where it has them and this worker can
+    reach those folders: the main job's second run then finds every simulation and solve its workers ran the
+    first time."""
+    dirs: list[Path | None] = []
+    for directory in cache_dirs:
+        try:
+            if directory is not None:
+                Path(directory).mkdir(parents=True, exist_ok=True)
+        except OSError:  # a remote worker without that folder: it works without that cache
+            directory = None
+        dirs.append(directory)
+    with sim_cache.activated(dirs[0]), milp_cache.activated(dirs[1]):
         return [fn(shared, item) if with_shared else fn(item) for item in items]
+
+
+def _caches() -> tuple[Path | None, Path | None]:
+    return sim_cache.active(), milp_cache.active()
 
 
 def map_ordered(
@@ -189,7 +202,7 @@ def _map_ordered(
     if client is None:  # here: the caller's simulation cache, if any, is already active
         out: list[Any] = []
         for piece in pieces:
-            out.extend(_apply(fn, shared, piece, with_shared, sim_cache.active()))
+            out.extend(_apply(fn, shared, piece, with_shared, _caches()))
             if progress:
                 progress(sum(count(item) for item in piece))
         return out
@@ -204,7 +217,7 @@ def _map_ordered(
             handle,
             piece,
             with_shared,
-            sim_cache.active(),
+            _caches(),
             key=f"positivesum-{fn.__name__}-{run}-{i}",
             retries=RETRIES,
         )
