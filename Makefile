@@ -51,6 +51,7 @@ bench: install-test
 	OPENBLAS_NUM_THREADS=1 $(BIN)/python benchmarks/bench_milp.py
 	OPENBLAS_NUM_THREADS=1 $(BIN)/python benchmarks/bench_workspace.py
 	OPENBLAS_NUM_THREADS=1 $(BIN)/python benchmarks/bench_sensitivity.py --batched
+	OPENBLAS_NUM_THREADS=1 $(BIN)/python benchmarks/bench_main_job.py
 
 clean:
 	rm -rf $(VENV) $(OUT) build *.egg-info src/*.egg-info

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import math
+from concurrent.futures import ThreadPoolExecutor
 from functools import lru_cache
 from importlib import resources
 from typing import TYPE_CHECKING, Any
@@ -132,11 +133,16 @@ def _context(report: Report, *, interactive: bool) -> dict[str, Any]:
     tr = Translator(report.lang)
     sections, specs = [], {}
     for s in report.sections:
-        chart_views = []
         for c in s.charts:
-            spec = chart_spec(c.chart)
-            specs[c.id] = spec
-            chart_views.append({"id": c.id, "title": c.title, "description": c.description, "svg": chart_svg(spec)})
+            specs[c.id] = chart_spec(c.chart)
+    # vl-convert renders in its own engine, outside the GIL: the charts and the script bundle side by side
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        bundle = pool.submit(vega_bundle) if interactive and specs else None
+        svgs = dict(zip(specs, pool.map(chart_svg, specs.values())))
+    for s in report.sections:
+        chart_views = [
+            {"id": c.id, "title": c.title, "description": c.description, "svg": svgs[c.id]} for c in s.charts
+        ]
         sections.append(
             {
                 "id": s.id,
@@ -163,7 +169,7 @@ def _context(report: Report, *, interactive: bool) -> dict[str, Any]:
         "interactive": interactive,
         "css": resources.files(__package__).joinpath("templates", "report.css").read_text(encoding="utf-8"),
         "specs_json": script_json(specs) if interactive else "",
-        "bundle": vega_bundle() if interactive and specs else "",
+        "bundle": bundle.result() if bundle is not None else "",
     }
 
 

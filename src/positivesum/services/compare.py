@@ -20,8 +20,10 @@ from ..plan.deterrence import MARGIN_THRESHOLD, RepScores, mean_interval, paired
 from ..plan.milp import Plan
 from ..plan.regimes import REGIMES, RegimeSpec
 from ..plan.surrogate import Surrogate, error_summary
-from ..plan.workflow import build_context, cheapest_at_equal_deterrence, money_saved, run_regime
+from ..plan.workflow import build_context, money_saved, run_regime
 from . import executor
+from .compare_milps import Shared as MilpShared
+from .compare_milps import solve_waves
 from .plan import (
     CLI,
     _surrogate_error,
@@ -143,29 +145,20 @@ def _compare_on(
     lam = pp.stalemate_weight.value
     weights = dict(ctx.inputs.weights)
     say = stage or (lambda *_a: None)
-    plans: dict[str, Plan] = {}
-    # 1. The MILPs. The joint plan is solved last, warm-started from every other regime's portfolio: its feasible
-    # set contains them, so its incumbent is never below theirs on the surrogate, whatever the stated gap
-    # (defaults.MILP_GAP).
-    order = sorted(REGIMES, key=lambda n: n == "joint")
-    for i, name in enumerate(order):
-        say(f"planning: {name} regime (MILP)", i, len(order) + 3)
-        spec = RegimeSpec(name, receiver=pp.receiver, split=split_shares)
-        starts = [plans[n] for n in REGIMES if n != "joint" and n in plans] if name == "joint" else []
-        plans[name] = run_regime(ctx, spec, defaults.MILP_GAP, starts)
-    cheapest: dict[str, Plan | InputError] = {}
-    for i, name in enumerate(n for n in REGIMES if n != "joint"):
-        say("planning: cheapest joint plan at equal deterrence (MILP)", len(order) + i, len(order) + 3)
-        try:  # solved once: for the money saved and for its re-simulated check
-            cheapest[name] = cheapest_at_equal_deterrence(ctx, plans[name], defaults.MILP_GAP)
-        except InputError as err:
-            cheapest[name] = err
-    m_reps = min(reps, DEFAULT_MARGIN_REPS) if margin_reps is None else margin_reps
-    targets = (
-        _plan_target_regimes(ld, spending_targets, seed=seed, cache_dir=cache_dir, warn=warn, surrogate=ctx.inputs.sur)
-        if spending_targets
-        else {}
+    # 1. The MILPs, in two waves of independent solves on the cluster (services/compare_milps.py): the zero-sum
+    # regimes and the spending targets, then the joint plan (warm-started from every other regime's portfolio: its
+    # feasible set contains them, so its incumbent is never below theirs on the surrogate, whatever the stated gap,
+    # defaults.MILP_GAP) and the cheapest joint plans at equal deterrence (solved once: for the money saved and for
+    # its re-simulated check).
+    specs = {name: RegimeSpec(name, receiver=pp.receiver, split=split_shares) for name in REGIMES}
+    plans, cheapest, targets = solve_waves(
+        client,
+        MilpShared(ctx, ld, seed, ctx.inputs.sur, _plan_target_regimes),
+        specs,
+        list(spending_targets or []),
+        say,
     )
+    m_reps = min(reps, DEFAULT_MARGIN_REPS) if margin_reps is None else margin_reps
     # 2. Every simulation those portfolios need, as one batch (identical units run once), here or on a cluster.
     batch = Batch()
     first = {n: batch.score_portfolio(plans[n].choices, ctx.scenarios, reps, seed, detail=True) for n in REGIMES}

@@ -12,6 +12,7 @@ import shlex
 import sys
 import tempfile
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -461,13 +462,16 @@ def write_report(analysis: dict, lang: str, out_dir: Path, *, force: bool = Fals
     with StagingFolder(out_dir) as stage:
         write_json(stage.path / "analysis.json", dict(analysis))
         write_text_atomic(stage.path / "briefing.html", render_html(report))
-        write_excel(report, stage.path / "briefing.xlsx")
-        write_tables(report, stage.path / "tables")
-        try:
-            write_pdf(stage.path / "briefing.html", stage.path / "briefing.pdf", run["notes"])
-        except InputError as e:  # no Chromium: publish everything else, then say how to get the PDF
-            missing_pdf = e
-            run["notes"].append("no PDF: " + e.render())
+        # Chromium prints the PDF in its own process: the workbook and tables are written meanwhile
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            pdf = pool.submit(write_pdf, stage.path / "briefing.html", stage.path / "briefing.pdf", run["notes"])
+            write_excel(report, stage.path / "briefing.xlsx")
+            write_tables(report, stage.path / "tables")
+            try:
+                pdf.result()
+            except InputError as e:  # no Chromium: publish everything else, then say how to get the PDF
+                missing_pdf = e
+                run["notes"].append("no PDF: " + e.render())
         stage.publish(run)
     paths = {
         "analysis": out_dir / "analysis.json",
