@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import copy
 import re
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from functools import partial
 from typing import Any
 
@@ -364,6 +364,96 @@ def check_intervention_options(ld: LoadedDataset, base_scenario: str, actor: str
         )
 
 
+@dataclass(frozen=True, eq=False)
+class _LevelInputs:
+    """What every intervention level's unit shares (sent once to each worker)."""
+
+    ld: LoadedDataset
+    ctx: PlanningContext
+    base_scenario: str
+    actor: str
+    reps: int
+    seed: int
+    gap: float
+    primary_share: float
+
+
+def level_row(shared: _LevelInputs, item: tuple[str, str | None]) -> tuple[dict[str, Any], list[tuple]]:
+    """One row of :func:`intervention_matrix`: the actor's plan at one intervention level, its cost and roles, and
+    the outcome simulations it needs (without and with the plan), not yet run (module level, so that a Dask
+    worker can run it; the level's surrogate fit, if any, runs here, one simulation after the other)."""
+    level, sid = item
+    ld, ctx, actor, base_scenario = shared.ld, shared.ctx, shared.actor, shared.base_scenario
+    ds = ld.dataset
+    if sid is None:
+        note = (
+            f"no scenario of this family at level '{level}' in the data — add one with "
+            f"`positivesum new scenario NAME --from {base_scenario}` and set us_intervention: {level}"
+        )
+        return {"level": level, "scenario": None, "note": note}, []
+    pp = require_planning(ds)
+    horizon, lam = int(pp.horizon_years.value), pp.stalemate_weight.value
+    areas = list(ctx.inputs.sur.areas)
+    money = float(ctx.inputs.budget_musd[ctx.actors.index(actor)].sum())
+    sc = ds.scenarios[sid]
+    note, ld_row, sur, sid_row = "", ld, ctx.inputs.sur, sid
+    if not (actor in sc.participants and sc.participants[actor].side == "blue"):
+        # In the data the actor stays out at this level; the question is what it should do if it joins.
+        ld_row, sid_row = _joining_variant(ld, sid, base_scenario, actor)
+        note = (
+            f"in the data {actor} stays out at this level; this row is a variant in which {actor} takes part "
+            f"with its commitment in {base_scenario}"
+        )
+    if sid_row not in sur.scenarios:  # a variant, or a scenario without planning weight: fit its surrogate
+        sur = fit_surrogate(
+            ld_row.dataset,
+            [sid_row],
+            areas,
+            reps=int(pp.surrogate_replications.value),
+            seed=shared.seed,
+            stalemate_weight=lam,
+            threat_factor=ctx.threat_factor,
+        )
+    sc_row = ld_row.dataset.scenarios[sid_row]
+    inp = replace(
+        coalition_inputs(ctx.inputs, ctx.actors, frozenset([actor])),
+        sur=sur,
+        weights={sid_row: 1.0},
+        participation=participation(ld_row.dataset, sur.scenarios, ctx.actors)
+        * (np.array(ctx.actors) == actor)[None, :],
+    )
+    saturated = sur.base[sid_row] >= 1.0 - 1e-9
+    plan = None if saturated else plan_regime(inp, RegimeSpec("joint"), shared.gap)
+    choices = plan.choices if plan else []
+    if saturated:
+        note = (note + "; " if note else "") + "deterrence is already complete here: no purchase adds any"
+    ds_plan = with_plan(ld_row, choices, horizon)
+    units = [(ld_row.dataset, sid_row, ctx.threat_factor, shared.reps, shared.seed, lam)]
+    if choices:
+        units.append((ds_plan, sid_row, ctx.threat_factor, shared.reps, shared.seed, lam))
+    blue = [a for a, p in sc_row.participants.items() if p.side == "blue"]
+    capital = capital_by_actor_area(ds_plan, blue, areas, sid_row)
+    roles, shares = derive_roles(capital, areas, primary_share=shared.primary_share)
+    row = {
+        "level": level,
+        "scenario": sid,
+        "scenario_name": sc.name.en,
+        "scenario_name_ja": sc.name.ja,
+        "simulated_scenario": sid_row,
+        "actor_in_data": sid_row == sid,
+        "portfolio": _portfolio(ds, choices),
+        "lifecycle_cost_musd": plan.lifecycle_cost_musd if plan else 0.0,
+        "acquisition_musd": float(sum(p["acquisition_musd"] for p in _portfolio(ds, choices))),
+        "money_for_options_musd": money,
+        "role_by_area": {m: roles[m].get(actor, "none") for m in areas},
+        "share_by_area": {m: round(shares[m].get(actor, 0.0), 4) for m in areas},
+        "outcome_without_plan": None,  # simulated by the caller with every level's, as one batch
+        "outcome_with_plan": None,
+        "note": note,
+    }
+    return row, units
+
+
 def intervention_matrix(
     ld: LoadedDataset,
     ctx: PlanningContext,
@@ -380,92 +470,25 @@ def intervention_matrix(
     """For each intervention level: ``actor``'s best portfolio on its own money, its cost, its role by
     mission area, and the simulated outcome with and without the portfolio (docs/methodology/alliance.md).
     Every simulation (surrogate fits of variants, outcomes with and without) runs on ``client`` (None: here)."""
-    sim_map = executor.sim_map_on(client)
-    outcome_units: list[tuple] = []
     ds = ld.dataset
     check_intervention_options(ld, base_scenario, actor)
-    pp = require_planning(ds)
-    horizon, lam = int(pp.horizon_years.value), pp.stalemate_weight.value
-    areas = [m for m in ctx.inputs.sur.areas]
-    a_idx = ctx.actors.index(actor)
-    money = float(ctx.inputs.budget_musd[a_idx].sum())
-    rows: list[dict[str, Any]] = []
-    for level, sid in level_scenarios(ds, base_scenario).items():
+    shared = _LevelInputs(ld, ctx, base_scenario, actor, reps, seed, gap, primary_share)
+    levels = list(level_scenarios(ds, base_scenario).items())
+
+    def tick(n: int) -> None:
         if progress:
-            progress(1)
-        if sid is None:
-            rows.append(
-                {
-                    "level": level,
-                    "scenario": None,
-                    "note": f"no scenario of this family at level '{level}' in the data — add one with "
-                    f"`positivesum new scenario NAME --from {base_scenario}` and set us_intervention: {level}",
-                }
-            )
-            continue
-        sc = ds.scenarios[sid]
-        note, ld_row, sur, sid_row = "", ld, ctx.inputs.sur, sid
-        if not (actor in sc.participants and sc.participants[actor].side == "blue"):
-            # In the data the actor stays out at this level; the question is what it should do if it joins.
-            ld_row, sid_row = _joining_variant(ld, sid, base_scenario, actor)
-            note = (
-                f"in the data {actor} stays out at this level; this row is a variant in which {actor} takes part "
-                f"with its commitment in {base_scenario}"
-            )
-        if sid_row not in sur.scenarios:  # a variant, or a scenario without planning weight: fit its surrogate
-            sur = fit_surrogate(
-                ld_row.dataset,
-                [sid_row],
-                areas,
-                reps=int(pp.surrogate_replications.value),
-                seed=seed,
-                stalemate_weight=lam,
-                threat_factor=ctx.threat_factor,
-                sim_map=sim_map,
-            )
-        sc_row = ld_row.dataset.scenarios[sid_row]
-        inp = replace(
-            coalition_inputs(ctx.inputs, ctx.actors, frozenset([actor])),
-            sur=sur,
-            weights={sid_row: 1.0},
-            participation=participation(ld_row.dataset, sur.scenarios, ctx.actors)
-            * (np.array(ctx.actors) == actor)[None, :],
-        )
-        saturated = sur.base[sid_row] >= 1.0 - 1e-9
-        plan = None if saturated else plan_regime(inp, RegimeSpec("joint"), gap)
-        choices = plan.choices if plan else []
-        if saturated:
-            note = (note + "; " if note else "") + "deterrence is already complete here: no purchase adds any"
-        ds_plan = with_plan(ld_row, choices, horizon)
-        # simulated below, with every level's, as one batch: here the row holds the index of its two outcomes
-        before = len(outcome_units)
-        outcome_units.append((ld_row.dataset, sid_row, ctx.threat_factor, reps, seed, lam))
-        after = before
-        if choices:
-            after = len(outcome_units)
-            outcome_units.append((ds_plan, sid_row, ctx.threat_factor, reps, seed, lam))
-        blue = [a for a, p in sc_row.participants.items() if p.side == "blue"]
-        capital = capital_by_actor_area(ds_plan, blue, areas, sid_row)
-        roles, shares = derive_roles(capital, areas, primary_share=primary_share)
-        rows.append(
-            {
-                "level": level,
-                "scenario": sid,
-                "scenario_name": sc.name.en,
-                "scenario_name_ja": sc.name.ja,
-                "simulated_scenario": sid_row,
-                "actor_in_data": sid_row == sid,
-                "portfolio": _portfolio(ds, choices),
-                "lifecycle_cost_musd": plan.lifecycle_cost_musd if plan else 0.0,
-                "acquisition_musd": float(sum(p["acquisition_musd"] for p in _portfolio(ds, choices))),
-                "money_for_options_musd": money,
-                "role_by_area": {m: roles[m].get(actor, "none") for m in areas},
-                "share_by_area": {m: round(shares[m].get(actor, 0.0), 4) for m in areas},
-                "outcome_without_plan": before,
-                "outcome_with_plan": after,
-                "note": note,
-            }
-        )
+            progress(n)
+
+    # every level's plan (and, for a variant or a scenario without planning weight, its own surrogate fit) is one
+    # unit on the cluster: the levels are planned side by side; then every outcome is simulated, as one batch
+    rows: list[dict[str, Any]] = []
+    outcome_units: list[tuple] = []
+    for row, units in map_ordered(client, level_row, levels, tick, shared=shared):
+        if units:  # the row holds the index of its two outcomes until they are simulated
+            row["outcome_without_plan"] = len(outcome_units)
+            row["outcome_with_plan"] = len(outcome_units) + len(units) - 1
+            outcome_units += units
+        rows.append(row)
     outcomes = map_ordered(client, _outcome_unit, outcome_units)
     for row in rows:
         if "outcome_without_plan" in row:
