@@ -91,3 +91,18 @@ def test_simulate_on_a_cluster_given_by_its_address(real_cluster):
     a, b = json.loads(there.stdout), json.loads(here.stdout)
     assert a["meta"]["replications"] == 40 and a["outcomes"] == b["outcomes"]
     assert json.dumps(a, sort_keys=True) == json.dumps(b, sort_keys=True)
+
+
+def _negate(x):
+    return -x
+
+
+def test_costed_items_come_back_in_their_order(thread_clusters):
+    """``cost`` only sets the tasks' priorities (longest first): results stay in the order of the items."""
+    from positivesum.services.executor import map_ordered
+
+    items = [3, 9, 1, 7, 5]
+    done: list[int] = []
+    out = map_ordered(thread_clusters[2], _negate, items, done.append, cost=float)
+    assert out == [-3, -9, -1, -7, -5]
+    assert sum(done) == len(items)

@@ -163,23 +163,27 @@ def map_ordered(
     shared: Any = None,
     chunk: int = 1,
     weight: Callable[[Any], int] | None = None,
+    cost: Callable[[Any], float] | None = None,
 ) -> list[Any]:
     """``fn`` applied to every item, in the order of ``items``, on ``client`` (None: here, one after the other).
 
     ``chunk`` items go to one task (for cheap functions); ``progress(n)`` follows the cluster's progress, ``n``
     counting items, or ``weight(item)`` units of work per item. With the unit cache active
-    (services/unit_cache.py) an item whose result is stored is not run again."""
+    (services/unit_cache.py) an item whose result is stored is not run again. ``cost(item)``, an estimate of an
+    item's run time, sets its task's priority on a cluster: the longest start first (longest-processing-time
+    first), so that no long task is left to run alone at the end while the other workers wait."""
     items = list(items)
     count = weight or (lambda item: 1)
     keys = unit_cache.unit_keys(fn, shared, items) if unit_cache.active() is not None else None
     if keys is None:
-        return _map_ordered(client, fn, items, progress, shared, chunk, count)
+        return _map_ordered(client, fn, items, progress, shared, chunk, count, cost)
     # the unit cache (services/unit_cache.py): run only the items without a stored result, in their order
     found = [unit_cache.load(k) for k in keys]
     missing = [i for i, (hit, _value) in enumerate(found) if not hit]
     if progress and len(missing) < len(items):
         progress(sum(count(item) for (hit, _v), item in zip(found, items) if hit))
-    fresh = _map_ordered(client, fn, [items[i] for i in missing], progress, shared, chunk, count) if missing else []
+    todo = [items[i] for i in missing]
+    fresh = _map_ordered(client, fn, todo, progress, shared, chunk, count, cost) if missing else []
     out = [value for _hit, value in found]
     for i, value in zip(missing, fresh):
         unit_cache.store(keys[i], value)
@@ -195,6 +199,7 @@ def _map_ordered(
     shared: Any,
     chunk: int,
     count: Callable[[Any], int],
+    cost: Callable[[Any], float] | None = None,
 ) -> list[Any]:
     with_shared = shared is not None
     chunk = max(1, int(chunk))
@@ -220,6 +225,7 @@ def _map_ordered(
             _caches(),
             key=f"positivesum-{fn.__name__}-{run}-{i}",
             retries=RETRIES,
+            priority=round(sum(cost(item) for item in piece)) if cost else 0,
         )
         for i, piece in enumerate(pieces)
     ]
@@ -238,6 +244,12 @@ def _map_ordered(
     return [value for piece in results for value in piece]
 
 
+def _unit_cost(unit: Any) -> float:
+    """Replication-steps of an engine's simulation unit (a set-up and its replications), where it says so."""
+    setup = getattr(unit, "setup", None)
+    return float(getattr(unit, "reps", 1)) * float(getattr(setup, "steps", 1))
+
+
 def sim_map_on(client: Any) -> Callable[..., list[Any]]:
     """A map for the engines' independent simulations (plan/surrogate.py ``SimMap``): :func:`map_ordered` on
     ``client`` (None: in this process), progress counted by each unit's weight. The engines take it as an
@@ -249,6 +261,6 @@ def sim_map_on(client: Any) -> Callable[..., list[Any]]:
         progress: Callable[[int], None] | None = None,
         weight: Callable[[Any], int] | None = None,
     ) -> list[Any]:
-        return map_ordered(client, fn, units, progress, weight=weight)
+        return map_ordered(client, fn, units, progress, weight=weight, cost=_unit_cost)
 
     return sim_map

@@ -136,7 +136,12 @@ class Batch:
 
     def run(self, client: Any, shared: Shared, progress: Callable[[int], None] | None = None) -> None:
         units = list(self._units)  # insertion order: the same order on every run and every cluster
-        self._results = executor.map_ordered(client, run_unit, units, progress, shared=shared, weight=_work)
+        scenarios = shared.ld.dataset.scenarios
+
+        def cost(unit: Unit) -> float:  # replication-days: a 140-day blockade costs ~5x a 30-day invasion
+            return _work(unit) * float(scenarios[unit.scenario].duration_days.value)
+
+        self._results = executor.map_ordered(client, run_unit, units, progress, shared=shared, weight=_work, cost=cost)
 
     def result(self, unit: Unit) -> Any:
         if self._results is None:

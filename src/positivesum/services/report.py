@@ -339,7 +339,13 @@ def build_analysis(
             say("simulating the scenarios", done[0], len(chosen) * reps)
 
         units = executor.map_ordered(
-            client, _scenario_unit, chosen, tick, shared=_ScenarioInputs(ld, reps, seed), weight=lambda _sid: reps
+            client,
+            _scenario_unit,
+            chosen,
+            tick,
+            shared=_ScenarioInputs(ld, reps, seed),
+            weight=lambda _sid: reps,
+            cost=lambda sid: float(ds.scenarios[sid].duration_days.value),  # the long blockades start first
         )
         entries = dict(zip(chosen, units))
         if CALIBRATION_SCENARIO in ds.scenarios and ds.engine is not None:
