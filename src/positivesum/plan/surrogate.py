@@ -313,43 +313,65 @@ def _progress_steps(total: int, done: int, count: int) -> int:
 
 @dataclass(frozen=True)
 class SimUnit:
-    """One simulation of the fit or of its validation: a set-up, its replications and seed, and the progress steps
-    it stands for. Units are independent, so a :data:`SimMap` may run them in any order or place."""
+    """One simulation of the fit or of its validation: a scenario (its adversary-scaled set-up is in the map's
+    shared :class:`DesignBases`), the allied levels that scale it, its replications and seed, and the progress
+    steps it stands for. Units are independent and small (the set-ups travel once per map, not once per unit),
+    so a :data:`SimMap` may run them in any order or place."""
 
-    setup: CampaignSetup
+    scenario: str
+    levels: tuple[tuple[str, float], ...]
     reps: int
     seed: int
     stalemate_weight: float
     steps: int = 1
+    cost: float = 1.0
+    """Replication-steps: the order of the units on a cluster (longest first)."""
 
 
-def simulated_deterrence(unit: SimUnit) -> float:
+@dataclass(frozen=True, eq=False)
+class DesignBases:
+    """What every unit of one map shares: the dataset (for the levers) and each scenario's base set-up."""
+
+    ds: Dataset
+    setups: dict[str, CampaignSetup]
+
+
+def simulated_deterrence(bases: DesignBases, unit: SimUnit) -> float:
     """D of one unit's simulation (module level, so that a Dask worker can unpickle it): :func:`deterrence` from
     the outcome codes, without building the full result."""
-    oc = simulate_arrays(unit.setup, unit.reps, unit.seed)[0]["outcome"]
+    setup = bases.setups[unit.scenario]
+    if unit.levels:
+        setup = scale_setup(setup, bases.ds, dict(unit.levels))
+    oc = simulate_arrays(setup, unit.reps, unit.seed)[0]["outcome"]
     return float((oc == DENIED).mean() + unit.stalemate_weight * (oc == STALEMATE).mean())
 
 
-SimMap = Callable[
-    [Callable[[Any], Any], list[Any], Callable[[int], None] | None, Callable[[Any], int] | None],
-    list[Any],
-]
-"""``sim_map(fn, units, progress, weight)``: ``fn`` of every unit (independent simulations: here :class:`SimUnit`,
-in the coalition study its portfolio jobs), in the order of ``units``; ``progress(n)`` as units worth ``n`` steps
-(``weight(unit)``) finish. The services pass one that runs the units on a Dask cluster (services/executor.py);
-the engines never import it."""
+def _unit(
+    setups: dict[str, CampaignSetup], sid: str, levels: dict[str, float], reps: int, seed: int, lam: float, steps: int
+) -> SimUnit:
+    cost = float(reps * setups[sid].steps)
+    return SimUnit(sid, tuple(levels.items()), reps, seed, lam, steps, cost)  # in order: scaling rounds per area
+
+
+SimMap = Callable[..., list[Any]]
+"""``sim_map(fn, units, progress, weight, shared=None)``: ``fn(unit)`` — or ``fn(shared, unit)`` when ``shared``
+is given, an object every unit reads and none changes, sent once — of every unit (independent simulations: here
+:class:`SimUnit`, in the coalition study its portfolio jobs), in the order of ``units``; ``progress(n)`` as units
+worth ``n`` steps (``weight(unit)``) finish. The services pass one that runs the units on a Dask cluster
+(services/executor.py); the engines never import it."""
 
 
 def serial_map(
-    fn: Callable[[Any], Any],
+    fn: Callable[..., Any],
     units: list[Any],
     progress: Callable[[int], None] | None = None,
     weight: Callable[[Any], int] | None = None,
+    shared: Any = None,
 ) -> list[Any]:
     """The default :data:`SimMap`: one unit after the other, in this process."""
     out = []
     for unit in units:
-        out.append(fn(unit))
+        out.append(fn(unit) if shared is None else fn(shared, unit))
         if progress:
             progress(weight(unit) if weight else 1)
     return out
@@ -389,11 +411,13 @@ def fit_surrogate(
     pairs = data_pairs(ds, areas) if interactions is None else [(a, b) for a, b in interactions if {a, b} <= set(areas)]
     steps = 3 * len(areas)
     setups = {sid: scale_adversary(build_setup(ds, sid), threat_factor) for sid in scenarios}
+    bases = DesignBases(ds, setups)
     origin = sim_map(
         simulated_deterrence,
-        [SimUnit(setups[sid], reps, seed, stalemate_weight, min(1, steps)) for sid in scenarios],
+        [_unit(setups, sid, {}, reps, seed, stalemate_weight, min(1, steps)) for sid in scenarios],
         progress,
         _steps,
+        shared=bases,
     )
     designs: dict[str, tuple[list[str], list[tuple[str, str]], np.ndarray]] = {}
     units: list[SimUnit] = []
@@ -410,9 +434,9 @@ def fit_surrogate(
         if len(x) == 1 and progress and left:
             progress(left)
         for k, row in enumerate(x[1:], start=1):
-            scaled = scale_setup(setup, ds, {m: float(v) for m, v in zip(active, row) if v > 0})
-            units.append(SimUnit(scaled, reps, seed, stalemate_weight, _progress_steps(left, k, len(x) - 1)))
-    outcomes = iter(sim_map(simulated_deterrence, units, progress, _steps))
+            point = {m: float(v) for m, v in zip(active, row) if v > 0}
+            units.append(_unit(setups, sid, point, reps, seed, stalemate_weight, _progress_steps(left, k, len(x) - 1)))
+    outcomes = iter(sim_map(simulated_deterrence, units, progress, _steps, shared=bases))
     base: dict[str, float] = {}
     values: dict[str, dict[str, np.ndarray]] = {}
     pvalues: dict[str, dict[str, np.ndarray]] = {}
@@ -496,20 +520,20 @@ def validate(
     }
     points: list[tuple[str, dict[str, float]]] = []
     units: list[SimUnit] = []
+    setups: dict[str, CampaignSetup] = {}
     for sid in sur.scenarios:
         active = list(sur.points.get(sid, {}).get("areas", []))
         if not active:
             if progress:
                 progress(2 * samples)
             continue
-        setup = scale_adversary(build_setup(ds, sid), threat_factor)
+        setups[sid] = scale_adversary(build_setup(ds, sid), threat_factor)
         top = float(sur.levels[-1])
         for row in space_filling(len(active), samples, top, design_rng(sur.seed, HELD_OUT_STREAM, sid)):
             x = {m: float(v) for m, v in zip(active, row) if v > 0}
-            scaled = scale_setup(setup, ds, x)
             points.append((sid, x))
-            units += [SimUnit(scaled, reps or sur.reps, sur.seed + k, stalemate_weight) for k in (0, 1)]
-    outcomes = sim_map(simulated_deterrence, units, progress, _steps)
+            units += [_unit(setups, sid, x, reps or sur.reps, sur.seed + k, stalemate_weight, 1) for k in (0, 1)]
+    outcomes = sim_map(simulated_deterrence, units, progress, _steps, shared=DesignBases(ds, setups))
     rows = []
     additive = {sid: additive_refit(sur, sid) for sid in {sid for sid, _ in points}}
     for i, (sid, x) in enumerate(points):

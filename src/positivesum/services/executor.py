@@ -245,22 +245,22 @@ def _map_ordered(
 
 
 def _unit_cost(unit: Any) -> float:
-    """Replication-steps of an engine's simulation unit (a set-up and its replications), where it says so."""
-    setup = getattr(unit, "setup", None)
-    return float(getattr(unit, "reps", 1)) * float(getattr(setup, "steps", 1))
+    """An engine's estimate of a unit's cost (its ``cost``: replication-steps), where the unit states one."""
+    return float(getattr(unit, "cost", 1.0))
 
 
 def sim_map_on(client: Any) -> Callable[..., list[Any]]:
     """A map for the engines' independent simulations (plan/surrogate.py ``SimMap``): :func:`map_ordered` on
-    ``client`` (None: in this process), progress counted by each unit's weight. The engines take it as an
-    argument, so they never import this module (the layer contract)."""
+    ``client`` (None: in this process), progress counted by each unit's weight, ``shared`` sent once to each
+    worker. The engines take it as an argument, so they never import this module (the layer contract)."""
 
     def sim_map(
-        fn: Callable[[Any], Any],
+        fn: Callable[..., Any],
         units: list[Any],
         progress: Callable[[int], None] | None = None,
         weight: Callable[[Any], int] | None = None,
+        shared: Any = None,
     ) -> list[Any]:
-        return map_ordered(client, fn, units, progress, weight=weight, cost=_unit_cost)
+        return map_ordered(client, fn, units, progress, shared=shared, weight=weight, cost=_unit_cost)
 
     return sim_map
