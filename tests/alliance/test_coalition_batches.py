@@ -11,7 +11,14 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from positivesum.alliance.coalitions import CoalitionJob, coalition_tree, simulate_job, study_coalitions, study_work
+from positivesum.alliance.coalitions import (
+    CoalitionJob,
+    StudyShared,
+    coalition_tree,
+    simulate_job,
+    study_coalitions,
+    study_work,
+)
 from positivesum.model.loader import load_dataset
 from positivesum.plan.surrogate import fit_surrogate
 from positivesum.plan.workflow import build_context
@@ -80,10 +87,8 @@ def test_the_grand_coalition_reaches_at_least_every_sub_coalitions_portfolio(sma
     lam = ld.dataset.planning.stalemate_weight.value
     for p in PLAYERS:
         sub = study.outcomes[frozenset([p])]
-        job = CoalitionJob(
-            ld, world, tuple(sub.choices), tuple(ctx.scenarios), weights, ctx.threat_factor, 16, 3, lam, 10
-        )
-        _by_s, in_grand_world, _reps = simulate_job(job)
+        job = CoalitionJob(world, tuple(sub.choices), tuple(ctx.scenarios), weights, ctx.threat_factor, 16, 3, lam, 10)
+        _by_s, in_grand_world, _reps = simulate_job(StudyShared(ld), job)
         assert grand.weighted_deterrence >= in_grand_world - 1e-12
         if grand.adopted_from == (p,):
             assert grand.choices == sub.choices and grand.weighted_deterrence == in_grand_world

@@ -234,10 +234,22 @@ def _choices(plan: Plan | None) -> list[tuple[str, str, int]]:
 
 
 @dataclass(frozen=True, eq=False)
-class CoalitionJob:
-    """One portfolio of one coalition to simulate in every scenario (independent of every other job)."""
+class StudyShared:
+    """What every job of a coalition study reads and none changes, sent once to each worker: the data and, for
+    the jobs that plan (:class:`PlanJob`), the planning inputs, the actors, the gap and the feasibility rules."""
 
     ld: LoadedDataset
+    inputs: PlanInputs | None = None
+    actors: tuple[str, ...] = ()
+    gap: float = 1e-3
+    conditions: list[dict] | None = None
+
+
+@dataclass(frozen=True, eq=False)
+class CoalitionJob:
+    """One portfolio of one coalition to simulate in every scenario (independent of every other job); its
+    coalition's world is ``tree``, the data's tree with the coalition's forces and access."""
+
     tree: dict
     choices: tuple[tuple[str, str, int], ...]
     scenarios: tuple[str, ...]
@@ -249,30 +261,30 @@ class CoalitionJob:
     horizon_years: int
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class PlanJob:
     """One coalition's MILP, then its portfolio simulated in every scenario (:func:`plan_and_simulate`): the
     solves run beside the simulations on the cluster instead of one after the other before them."""
 
-    inputs: PlanInputs
-    actors: tuple[str, ...]
     members: frozenset[str]
-    gap: float
-    conditions: list[dict] | None
     job: CoalitionJob  # its ``choices`` are replaced by the plan's
 
 
-def plan_and_simulate(job: PlanJob) -> tuple[Plan | None, tuple[dict[str, float], float, dict[str, np.ndarray]]]:
+def plan_and_simulate(
+    shared: StudyShared, job: PlanJob
+) -> tuple[Plan | None, tuple[dict[str, float], float, dict[str, np.ndarray]]]:
     """The coalition's plan and :func:`simulate_job` of it (module level, so that a Dask worker can run it)."""
-    plan = _plan_for(job.inputs, list(job.actors), job.members, job.gap, job.conditions)
-    return plan, simulate_job(replace(job.job, choices=tuple(_choices(plan))))
+    if shared.inputs is None:
+        raise ValueError("a planning job needs the study's planning inputs")
+    plan = _plan_for(shared.inputs, list(shared.actors), job.members, shared.gap, shared.conditions)
+    return plan, simulate_job(shared, replace(job.job, choices=tuple(_choices(plan))))
 
 
-def simulate_job(job: CoalitionJob) -> tuple[dict[str, float], float, dict[str, np.ndarray]]:
+def simulate_job(shared: StudyShared, job: CoalitionJob) -> tuple[dict[str, float], float, dict[str, np.ndarray]]:
     """Deterrence per scenario, weighted, and per replication (module level, so that a Dask worker can run it)."""
     reps_out: dict = {}
     by_s, total = simulate_coalition(
-        job.ld,
+        shared.ld,
         job.tree,
         list(job.choices),
         list(job.scenarios),
@@ -320,6 +332,7 @@ def study_coalitions(
     lam = pp.stalemate_weight.value
     outcomes: dict[frozenset, CoalitionOutcome] = {}
     conditions = conditions_of(ld.raw)
+    shared = StudyShared(ld, ctx.inputs, tuple(ctx.actors), gap, conditions)
     trees: dict[tuple[frozenset, frozenset], dict] = {}
 
     def tree_of(members: frozenset, keep: frozenset = frozenset()) -> dict:
@@ -329,7 +342,6 @@ def study_coalitions(
 
     def job(members: frozenset, plan_choices, keep: frozenset = frozenset()) -> CoalitionJob:
         return CoalitionJob(
-            ld,
             tree_of(members, keep),
             tuple(plan_choices),
             tuple(ctx.scenarios),
@@ -342,7 +354,7 @@ def study_coalitions(
         )
 
     def simulated(members: frozenset, plan: Plan | None, keep: frozenset) -> float:
-        return float(simulate_job(job(members, _choices(plan), keep))[1])
+        return float(simulate_job(shared, job(members, _choices(plan), keep))[1])
 
     # 1. Every coalition's plan (with refit_surrogates, also the choice between two plans, by simulation) and
     # 2. its portfolio simulated.
@@ -370,16 +382,15 @@ def study_coalitions(
                             "kept the plan guided by the full alliance's surrogate, which simulation rates higher"
                         )
         # 2. Every coalition's own portfolio, simulated: one batch.
-        own = sim_map(simulate_job, [job(key, _choices(plans[key]), keep) for key, keep in runs], progress, None)
+        own = sim_map(
+            simulate_job, [job(key, _choices(plans[key]), keep) for key, keep in runs], progress, None, shared=shared
+        )
         run_plans = [plans[key] for key, _keep in runs]
     else:
         # 1–2. Every coalition's MILP and its simulation as one job each, one batch (the solves run on the cluster
         # beside the simulations). The access case solves its user's MILP again: the same model, the same plan.
         planned = sim_map(
-            plan_and_simulate,
-            [PlanJob(ctx.inputs, tuple(ctx.actors), key, gap, conditions, job(key, (), keep)) for key, keep in runs],
-            progress,
-            None,
+            plan_and_simulate, [PlanJob(key, job(key, (), keep)) for key, keep in runs], progress, None, shared=shared
         )
         own = [result for _plan, result in planned]
         run_plans = [plan for plan, _result in planned]
@@ -415,7 +426,7 @@ def study_coalitions(
                 if found not in tried:
                     tried.add(found)
                     tries.append((key, sub))
-        results = sim_map(simulate_job, [job(key, sub.choices) for key, sub in tries], None, None)
+        results = sim_map(simulate_job, [job(key, sub.choices) for key, sub in tries], None, None, shared=shared)
         for (key, sub), (by_s, total, rep_scores) in zip(tries, results):
             best = outcomes[key]
             if total > best.weighted_deterrence + 1e-12:

@@ -158,7 +158,7 @@ def fit_pieces(
     e_m = coef[1 : 1 + n_m * k].reshape(n_m, k)
     e_p = coef[1 + n_m * k :].reshape(len(pairs), kp)
     return Fit(
-        float(coef[0]),
+        float(np.clip(coef[0], 0.0, 1.0)),  # BVLS may stop a hair outside its bounds (-3e-18 seen)
         np.array([values_at(levels, e) for e in e_m]).reshape(n_m, k + 1),
         np.array([values_at(pair_levels, e) for e in e_p]).reshape(len(pairs), kp + 1),
         int((saturated & ~keep).sum()),
