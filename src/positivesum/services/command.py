@@ -20,10 +20,11 @@ from .executor import map_ordered
 from .simulate import need_engine
 
 
-def _scored_unit(args: tuple) -> tuple[dict[str, Any], np.ndarray, np.ndarray]:
+def _scored_unit(datasets: dict[str, Any], args: tuple) -> tuple[dict[str, Any], np.ndarray, np.ndarray]:
     """One scenario's row with its intervals, and its per-replication deterrence and outer draws (module level,
-    so that a Dask worker can run it)."""
-    ds, sid, factor, reps, seed, lam = args
+    so that a Dask worker can run it); ``datasets`` (each structure's dataset) are sent once to each worker."""
+    st_id, sid, factor, reps, seed, lam = args
+    ds = datasets[st_id]
     scores: dict[str, RepScores] = {}
     row = score_scenario(
         ds, sid, threat_factor=factor, reps=reps, seed=seed, stalemate_weight=lam, detail=True, rep_out=scores
@@ -85,13 +86,14 @@ def command_comparison(
 
     allied = [a for a, act in ds.actors.items() if act.kind in ("ally", "partner")]
     units = []
+    datasets: dict[str, Any] = {}
     for st_id in structures:
         tree = copy.deepcopy(ld.raw)
         for s in scenarios:
             tree["scenarios"][s]["command_structure"] = st_id
-        ds_st = validate_tree(tree, ld.lines, files=list(ld.files)).dataset
-        units += [(ds_st, s, 1.0, reps, seed, lam) for s in scenarios]
-    rows = iter(map_ordered(client, _scored_unit, units, progress))
+        datasets[st_id] = validate_tree(tree, ld.lines, files=list(ld.files)).dataset
+        units += [(st_id, s, 1.0, reps, seed, lam) for s in scenarios]
+    rows = iter(map_ordered(client, _scored_unit, units, progress, shared=datasets))
     out = []
     per_rep: dict[str, dict[str, np.ndarray]] = {}
     cluster = None
