@@ -46,6 +46,7 @@ docs: install
 
 ## bench: the measured benchmarks reported in the README (not part of the tests)
 bench: install-test
+	$(BIN)/python -m pip install --quiet -e ".[test,bench]"
 	OPENBLAS_NUM_THREADS=1 $(BIN)/python benchmarks/bench_classic.py
 	OPENBLAS_NUM_THREADS=1 $(BIN)/python benchmarks/bench_campaign.py
 	OPENBLAS_NUM_THREADS=1 $(BIN)/python benchmarks/bench_milp.py

@@ -2,6 +2,7 @@
 
 Run:  OPENBLAS_NUM_THREADS=1 python benchmarks/bench_milp.py [--options 1200 2400] [--legacy 1200] [--gap 0.01]
       [--surrogate FILE] [--check-same-model]
+``--legacy`` needs linopy, the ``bench`` extra (``pip install -e ".[bench]"``; ``make bench`` installs it).
 
 Each measurement runs in a fresh child process pinned to CPU 0 (``--child``), which prepares the inputs, then
 builds and solves one model and reports wall and CPU seconds of the build and of the solve, and the peak

@@ -1,7 +1,7 @@
 """Alliance-study commands: fair-shares, intervention-matrix, roles, command-structures.
 
 Thin: the work is in :mod:`positivesum.services.alliance`, imported when a command runs (it loads the
-planner, linopy and SciPy, which `positivesum --help` should not pay for).
+planner, HiGHS and SciPy, which `positivesum --help` should not pay for).
 """
 
 from __future__ import annotations

@@ -1,5 +1,5 @@
 """Planning commands: plan, compare-regimes (service: :mod:`positivesum.services.plan`, imported when a
-command runs: it loads linopy, HiGHS and SciPy, which `positivesum --help` should not pay for)."""
+command runs: it loads HiGHS and SciPy, which `positivesum --help` should not pay for)."""
 
 from __future__ import annotations
 
