@@ -7,6 +7,7 @@ import subprocess
 import sys
 
 import numpy as np
+import pytest
 
 from positivesum.plan.deterrence import RepScores
 from positivesum.services import executor, unit_cache
@@ -141,3 +142,12 @@ def test_keys_are_the_same_in_another_process():
         for seed in ("1", "2")
     }
     assert len(keys) == 1
+
+
+def test_a_file_path_is_not_digested():
+    """A data file may import others: its name and content would not say everything it stands for, so a unit
+    that reads files by path runs uncached (a unit's dataset is digested by its merged data instead)."""
+    import pathlib
+
+    with pytest.raises(unit_cache.Uncacheable):
+        unit_cache.digest(pathlib.Path("data.yaml"))

@@ -7,8 +7,9 @@ but a unit around them still rebuilds its dataset, re-validates a portfolio, reb
 their arrays back and recomputes the scores: about half a minute of the warm main job (issue 15). This cache keeps
 the unit's result itself.
 
-The key is a SHA-256 digest of the function (module and name), every ``.py`` file of the package with its version
-(any change of code is a new key: a unit's result depends on the planner, the services and the engine alike),
+The key is a SHA-256 digest of the function (module and name), every ``.py`` file of the package and its packaged
+data with its version (any change of code is a new key: a unit's result depends on the planner, the services and
+the engine alike),
 the shared input and the item, each walked canonically (:func:`digest`). A loaded dataset is digested by its
 merged data (``LoadedDataset.data_hash``, what a result depends on); anything the walk does not know makes the
 unit uncacheable, never keyed by identity. Results are written as ``.npz`` files (arrays, and a JSON document
@@ -58,10 +59,12 @@ def active() -> Path | None:
 
 @cache
 def package_digest() -> str:
-    """SHA-256 of every source file of the package and its version."""
+    """SHA-256 of every source file of the package, its packaged data (the default dataset: a unit that loads it
+    by name, such as a calibration set, depends on it) and its version."""
     h = hashlib.sha256(__version__.encode())
     root = Path(__file__).resolve().parent.parent
-    for path in sorted(root.rglob("*.py")):
+    files = [*root.rglob("*.py"), *(root / "data").rglob("*.yaml")]
+    for path in sorted(files):
         h.update(path.relative_to(root).as_posix().encode())
         h.update(path.read_bytes())
     return h.hexdigest()
