@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from . import kernels, kernels_blockade
 from .mechanics import rowsum
 from .setup import BLUE, FULL_WAR, QUARANTINE, RED, CampaignSetup
 
@@ -37,6 +38,32 @@ def blockade_step(s: CampaignSetup, st: Block, rng: np.random.Generator, ongoing
         on_station += rowsum(at_sea * (g.side == RED))
         if d == "surface":
             escorts += rowsum(at_sea * (g.side == BLUE))
+    if kernels.ENABLED and kernels.PHASES:  # the same operations in the same order, in one compiled pass
+        throughput = kernels_blockade.contest(st, on_station, escorts, ongoing, dt)
+    else:
+        throughput = _contest(s, st, on_station, escorts, ongoing)
+    if st.stocks.shape[1]:
+        had = st.stocks > 0
+        st.stocks = np.maximum(0.0, st.stocks - (1 - throughput)[:, None] * dt * ongoing[:, None])
+        ran_out = had & (st.stocks <= 0) & np.isnan(st.commodity_runout) & ongoing[:, None]
+        st.commodity_runout = np.where(ran_out, st.day + dt, st.commodity_runout)
+        available = np.where(st.stocks > 0, 1.0, throughput[:, None])
+        electricity = 1 - rowsum(st.elec_share * (1 - available))
+        st.electricity = np.where(ongoing, electricity, st.electricity)
+        st.electricity_min = np.minimum(st.electricity_min, np.where(ongoing, electricity, 1.0))
+        st.shortfall = st.shortfall + (1 - electricity) * dt * ongoing
+    failing = (throughput > p["blockade_goal_throughput"]) & (st.rung < FULL_WAR) & ongoing
+    climb = failing & (rng.random(len(failing)) < p["escalation_hazard_per_day"] * dt)
+    st.rung = st.rung + climb
+    st.rung_max = np.maximum(st.rung_max, st.rung)
+
+
+def _contest(
+    s: CampaignSetup, st: Block, on_station: np.ndarray, escorts: np.ndarray, ongoing: np.ndarray
+) -> np.ndarray:
+    """The convoy contest and the shipping response for one step; returns this step's throughput (R,)."""
+    p = st.P
+    dt = s.dt_days
     opposed = escorts * p["escort_effectiveness"]
     stopped = on_station / np.maximum(on_station + opposed + p["blockade_half_closure_ships"], 1e-9)
     quarantine = st.rung == QUARANTINE
@@ -62,17 +89,5 @@ def blockade_step(s: CampaignSetup, st: Block, rng: np.random.Generator, ongoing
     st.throughput_ema = st.throughput_ema + alpha * (throughput - st.throughput_ema) * ongoing
     smooth = dt / np.maximum(p["trend_smoothing_days"], dt)
     st.g_throughput = st.g_throughput + smooth * ((st.throughput_ema - before) / dt - st.g_throughput) * ongoing
-    if st.stocks.shape[1]:
-        had = st.stocks > 0
-        st.stocks = np.maximum(0.0, st.stocks - (1 - throughput)[:, None] * dt * ongoing[:, None])
-        ran_out = had & (st.stocks <= 0) & np.isnan(st.commodity_runout) & ongoing[:, None]
-        st.commodity_runout = np.where(ran_out, st.day + dt, st.commodity_runout)
-        available = np.where(st.stocks > 0, 1.0, throughput[:, None])
-        electricity = 1 - rowsum(st.elec_share * (1 - available))
-        st.electricity = np.where(ongoing, electricity, st.electricity)
-        st.electricity_min = np.minimum(st.electricity_min, np.where(ongoing, electricity, 1.0))
-        st.shortfall = st.shortfall + (1 - electricity) * dt * ongoing
-    failing = (throughput > p["blockade_goal_throughput"]) & (st.rung < FULL_WAR) & ongoing
-    climb = failing & (rng.random(len(failing)) < p["escalation_hazard_per_day"] * dt)
-    st.rung = st.rung + climb
-    st.rung_max = np.maximum(st.rung_max, st.rung)
+    out: np.ndarray = throughput
+    return out

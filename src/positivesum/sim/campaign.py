@@ -70,7 +70,6 @@ def run_block(
     }
     isr_side = {side: ((isr.side == side) * s.isr_in_reach) for side in (BLUE, RED)}
     red_gnd = G["ground"].side == RED
-    port_base = st.static.port_base
     for t in range(s.steps):
         day = t * dt
         st.day = day
@@ -84,24 +83,14 @@ def run_block(
         st.live = ongoing[:, None].astype(float)
         reps_now = len(ongoing)
         _arrivals(s, st, t, ongoing, red_gnd)
-        st.act = {d: (st.active_step[d] <= t).astype(float) for d in G}
-        # ships alongside: those not yet sailing at a port, and the share of each rearm cycle in port (for a
-        # landing fleet: the part loading or unloading, the rest crossing in waves)
-        port_share = st.inv.get("port_share")
-        if port_share is None:  # a per-block invariant (recomputed after compaction)
-            cycle_days = col(p["naval_rearm_days"]) + G["surface"].rearm_transit_days
-            port_share = st.inv["port_share"] = col(p["port_time_days"]) / np.maximum(cycle_days, 1e-9)
-        st.in_port = {
-            "surface": port_base["surface"] * np.where(st.act["surface"] > 0, port_share, 1.0),
-            "amphibious": port_base["amphibious"]
-            * np.where(st.act["amphibious"] > 0, 1 - col(p["amphibious_time_at_sea_share"]), 1.0),
-            "subsurface": np.zeros((reps_now, len(G["subsurface"]))),
-        }
-        st.sea = {d: st.act[d] * (1.0 - st.in_port[d]) for d in NAVAL}
+        _activity(s, st, t, reps_now)
         st.demand_cache = {}
         logistics = 1 - st.log_damage
-        for d in NAVAL:
-            st.port_logistics[d] = logistics @ st.static.base_of[d].T
+        # the ports' logistics capacity seen by each naval group: unchanged while no base's logistics are damaged
+        if not (st.inv.get("undamaged_logistics") and not st.log_damage.any()):
+            for d in NAVAL:
+                st.port_logistics[d] = logistics @ st.static.base_of[d].T
+            st.inv["undamaged_logistics"] = not st.log_damage.any()
         # 1. ISR, C2 and the quality of each side's kill chain
         st.c2_disabled = st.c2_disabled * (1 - dt / np.maximum(col(p["c2_reconstitution_days"]), dt))
         for side in (BLUE, RED):
@@ -124,8 +113,18 @@ def run_block(
         on_defenders = fires.fixed_target_strikes(s, st, side_fires[RED], rng, full_war) * st.det[RED]
         on_attacker = fires.fixed_target_strikes(s, st, side_fires[BLUE], rng, full_war) * st.det[BLUE]
         bp = st.static
-        runway = np.clip(1 - st.cut / np.where(bp.runways > 0, bp.runways, 1.0), 0.0, 1.0) * logistics
-        st.cut = np.maximum(0.0, st.cut - bp.runways / bp.repair_days * dt)
+        repair = st.inv.get("runway_repair")
+        if repair is None:  # runway repair per step, and whether it is finite and not negative (a per-block invariant)
+            step_repair = bp.runways / bp.repair_days * dt
+            repair = st.inv["runway_repair"] = (
+                step_repair,
+                bool(np.all(np.isfinite(step_repair) & (step_repair >= 0))),
+            )
+        if repair[1] and not st.cut.any():  # no runway cut anywhere: 1 - 0 is 1, times logistics; cuts stay at 0
+            runway = logistics
+        else:
+            runway = np.clip(1 - st.cut / np.where(bp.runways > 0, bp.runways, 1.0), 0.0, 1.0) * logistics
+            st.cut = np.maximum(0.0, st.cut - repair[0])
         st.log_damage = np.maximum(0.0, st.log_damage - dt / np.maximum(col(p["logistics_repair_days"]), 1e-9))
         # 3. sorties and the air-to-air exchange
         a = st.A["air"]
@@ -180,13 +179,57 @@ def _relative(
     return out
 
 
+def _activity(s: CampaignSetup, st: Block, t: int, reps_now: int) -> None:
+    """Which groups are active (``st.act``), the ships alongside (``st.in_port``) and at sea (``st.sea``).
+
+    A domain's arrays change only on the steps when some of its groups' active step is reached (found once
+    per block, and again after compaction, which empties ``st.inv``): only those are made anew, the others
+    kept. Nothing writes into these arrays."""
+    G = s.groups
+    flags = st.inv.get("activity_steps")
+    if flags is None:  # the steps on which each domain's activity changes (a per-block invariant)
+        flags = st.inv["activity_steps"] = {
+            d: np.bincount(np.clip(a.reshape(-1), 0, s.steps).astype(np.int64), minlength=s.steps + 1) > 0
+            for d, a in st.active_step.items()
+        }
+        changed = set(G)
+        st.act, st.in_port, st.sea = {}, {}, {}
+    else:
+        changed = {d for d in G if flags[d][t]}
+        if not changed:
+            return
+    p = st.P
+    st.act = {**st.act, **{d: (st.active_step[d] <= t).astype(float) for d in G if d in changed}}
+    # ships alongside: those not yet sailing at a port, and the share of each rearm cycle in port (for a
+    # landing fleet: the part loading or unloading, the rest crossing in waves)
+    port_share = st.inv.get("port_share")
+    if port_share is None:  # a per-block invariant (recomputed after compaction)
+        cycle_days = col(p["naval_rearm_days"]) + G["surface"].rearm_transit_days
+        port_share = st.inv["port_share"] = col(p["port_time_days"]) / np.maximum(cycle_days, 1e-9)
+    port_base = st.static.port_base
+    in_port = dict(st.in_port)
+    if "surface" in changed:
+        in_port["surface"] = port_base["surface"] * np.where(st.act["surface"] > 0, port_share, 1.0)
+    if "amphibious" in changed:
+        in_port["amphibious"] = port_base["amphibious"] * np.where(
+            st.act["amphibious"] > 0, 1 - col(p["amphibious_time_at_sea_share"]), 1.0
+        )
+    if "subsurface" in changed and "subsurface" not in in_port:
+        in_port["subsurface"] = np.zeros((reps_now, len(G["subsurface"])))
+    st.in_port = in_port
+    st.sea = {**st.sea, **{d: st.act[d] * (1.0 - st.in_port[d]) for d in NAVAL if d in changed}}
+
+
 def _arrivals(s: CampaignSetup, st: Block, t: int, ongoing: np.ndarray, red_gnd: np.ndarray) -> None:
     """Groups arriving this step (decided replications are frozen: nothing arrives there)."""
     for d in s.groups:
         if t == 0 or t not in st.arrival_steps[d]:
             continue
-        arriving = (st.arr_step[d] == t) * st.arr_count[d] * st.live
-        st.n[d] = st.n[d] + arriving
+        if kernels.use(st.n[d]):  # the same products and sum in one compiled pass
+            st.n[d], arriving = kernels.arrivals(st.n[d], st.arr_step[d], st.arr_count[d], st.live, t)
+        else:
+            arriving = (st.arr_step[d] == t) * st.arr_count[d] * st.live
+            st.n[d] = st.n[d] + arriving
         if d == "ground":
             added = arriving * st.A["ground"].get("troops", 0.0)
             st.troops = st.troops + added

@@ -183,9 +183,11 @@ def _ground_only(
 
 def _values_at_bases(s: CampaignSetup, st: Block, sf: SideFires) -> tuple[np.ndarray, np.ndarray]:
     """(R, 4, Bs) what parked aircraft, launchers, ships in port and logistics are worth at each target base."""
+    ratio = s.params["sheltered_kill_probability"] / max(s.params["aircraft_killed_per_missile"], 1e-9)
+    if kernels.ENABLED and kernels.PHASES:  # the same sums in the same order, in one compiled pass
+        return kernels_fixed.values_at_bases(st, sf, ratio)
     parked = _parked(st, sf)
     sheltered = np.minimum(parked, sf.shelters)
-    ratio = s.params["sheltered_kill_probability"] / max(s.params["aircraft_killed_per_missile"], 1e-9)
     air = (parked - sheltered) + sheltered * ratio
     launchers = sum(st.n[d][:, sf.vcols[d]] @ sf.vbase[d] for d in LAUNCHERS)
     ships = sum((st.n[d][:, sf.vcols[d]] * st.in_port[d][:, sf.vcols[d]]) @ sf.vbase[d] for d in SHIPS) * sf.is_port

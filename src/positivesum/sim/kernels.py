@@ -185,6 +185,20 @@ def _fire(
     wanted = np.empty(n_local)
     ratio = np.empty(n_local)
     for r in range(reps):
+        idle = True
+        for j in range(n_pairs):
+            if demand[r, group_idx[j]] != 0.0:
+                idle = False
+                break
+        if idle:  # nothing wanted in this replication: what the steps below give, without them
+            for q in range(n_local):
+                p = pool_cols[q]
+                if not stock[r, p] > 0.0:
+                    stock[r, p] = 0.0
+                expended[r, p] += 0.0
+            for j in range(n_pairs):
+                out[r, j] = 0.0 * demand[r, group_idx[j]]
+            continue
         for j in range(n_pairs):
             h = stock[r, pool_idx[j]]
             if h < 0.0:
@@ -282,3 +296,59 @@ def allocate(total: np.ndarray, weights: np.ndarray, denom: np.ndarray) -> np.nd
         np.ascontiguousarray(denom, dtype=np.float64),
     )
     return out
+
+
+@_jit
+def _launch_demand(
+    n: np.ndarray, rate: np.ndarray, act: np.ndarray, logistics: np.ndarray, use_logistics: bool, live: np.ndarray
+) -> np.ndarray:
+    """Fused: ``n * rate * act (* logistics) * live``, the products in that order (all (R, K); ``live`` (R,))."""
+    reps, width = n.shape
+    out = np.empty((reps, width))
+    for r in range(reps):
+        lv = live[r]
+        for k in range(width):
+            x = n[r, k] * rate[r, k]
+            x = x * act[r, k]
+            if use_logistics:
+                x = x * logistics[r, k]
+            out[r, k] = x * lv
+    return out
+
+
+def launch_demand(
+    n: np.ndarray, rate: np.ndarray, act: np.ndarray, logistics: np.ndarray | None, live: np.ndarray
+) -> np.ndarray:
+    """Compiled twin of the products in ``Block._launch_demand`` (elementwise, in the same order: the same
+    numbers). ``rate`` is (R, K); ``live`` (R, 1)."""
+    out: np.ndarray = _launch_demand(
+        n, rate, act, _NO_ALSO if logistics is None else logistics, logistics is not None, live.reshape(-1)
+    )
+    return out
+
+
+@_jit
+def _arrivals(
+    n: np.ndarray, step: np.ndarray, count: np.ndarray, live: np.ndarray, t: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """Fused: ``arriving = (step == t) * count * live``; returns ``(n + arriving, arriving)`` (fresh arrays)."""
+    reps, width = n.shape
+    arriving = np.empty((reps, width))
+    out = np.empty((reps, width))
+    for r in range(reps):
+        lv = live[r]
+        for k in range(width):
+            x = (1.0 if step[r, k] == t else 0.0) * count[r, k]
+            x = x * lv
+            arriving[r, k] = x
+            out[r, k] = n[r, k] + x
+    return out, arriving
+
+
+def arrivals(
+    n: np.ndarray, step: np.ndarray, count: np.ndarray, live: np.ndarray, t: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """Compiled twin of the arrivals in ``campaign._arrivals`` (the same products and sum: the same numbers);
+    ``live`` (R, 1)."""
+    out, arriving = _arrivals(n, step, count, live.reshape(-1), t)
+    return out, arriving

@@ -15,7 +15,7 @@ import numpy as np
 
 from .kernels import _jit
 from .kernels_fixed import _cached, _losses, _rk
-from .kernels_naval import _rowsum_f
+from .kernels_naval import _rowsum_cols_f
 
 if TYPE_CHECKING:
     from .state import Block
@@ -43,8 +43,8 @@ def exchange(
             aa[r, k] = x
             strike[r, k] = sorties[r, k] - x
             kp[r, k] = x * a2a[r, k]
-    s_side = (_rowsum_f(sorties[:, cols[0]]), _rowsum_f(sorties[:, cols[1]]))
-    aa_side = (_rowsum_f(aa[:, cols[0]]), _rowsum_f(aa[:, cols[1]]))
+    s_side = (_rowsum_cols_f(sorties, cols[0]), _rowsum_cols_f(sorties, cols[1]))
+    aa_side = (_rowsum_cols_f(aa, cols[0]), _rowsum_cols_f(aa, cols[1]))
     total_aa = aa_side[0] + aa_side[1]
     control_blue = np.empty(reps)
     control_red = np.empty(reps)
@@ -59,21 +59,21 @@ def exchange(
         v = cols[victim]
         if not v.size:
             continue
-        kill = _rowsum_f(kp[:, cols[shooter]])
+        kill = _rowsum_cols_f(kp, cols[shooter])
         own, enemy = aa_side[shooter], s_side[victim]
         downed = np.empty(reps)
         for r in range(reps):
             exposure = enemy[r] / (enemy[r] + own[r] + 1.0)
             downed[r] = float(rng.poisson(kill[r] * exposure))
-        mine = sorties[:, v]
-        denom = _rowsum_f(mine)
+        denom = _rowsum_cols_f(sorties, v)
         expected = np.empty((reps, v.size))
         for r in range(reps):
             d = denom[r]
             flying = 1.0 if s_side[shooter][r] > 0 else 0.0
             for c in range(v.size):
-                shot = downed[r] * mine[r, c] / d if d > 0.0 else 0.0
-                expected[r, c] = shot + mine[r, c] * rate[r, v[c]] * flying
+                m = sorties[r, v[c]]
+                shot = downed[r] * m / d if d > 0.0 else 0.0
+                expected[r, c] = shot + m * rate[r, v[c]] * flying
         _losses(n_air, lost_air, no_also, False, v, expected, live, rng)
     return strike, control_blue, control_red
 

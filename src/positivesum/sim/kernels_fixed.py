@@ -169,30 +169,47 @@ def resolve(
     at_base = np.zeros((reps, n_kinds, n_bases))
     ship_eff = np.zeros((reps, n_bases))
     total = np.zeros((reps, n_bases))
-    per = np.zeros(n_pairs)
+    acc_base = np.zeros(n_bases)
+    acc_ship = np.zeros(n_bases)
+    # a replication with no fire at any base (at_base and ship_eff all zero: none of its steps below draws or changes
+    # anything) is skipped by the loops that would only write zeros there or add zero
+    busy = np.zeros(reps, dtype=np.bool_)
     for r in range(reps):
         for k in range(n_kinds):
+            # each base's sum over pairs in pair order (a loop over bases inside: the same additions, vectorised);
+            # a pair with no fire adds nothing (+0.0 to a sum of non-negative terms) and is skipped
+            acc_base[:] = 0.0
+            acc_ship[:] = 0.0
             for j in range(n_pairs):
                 x = pv[r, k, j]
-                per[j] = by_kind[r, k, j] / x if x > 0 else 0.0
-            for b in range(n_bases):
-                acc = 0.0
-                acc_ship = 0.0
-                for j in range(n_pairs):
-                    acc += per[j] * reach[j, b]
-                    if k == 2:
-                        acc_ship += per[j] * eff_aog[r, j] * reach[j, b]
-                at_base[r, k, b] = values[r, k, b] * acc
+                per = by_kind[r, k, j] / x if x > 0 else 0.0
+                if per == 0.0:
+                    continue
+                for b in range(n_bases):
+                    acc_base[b] += per * reach[j, b]
                 if k == 2:
-                    ship_eff[r, b] = values[r, 2, b] * acc_ship
+                    per_eff = per * eff_aog[r, j]
+                    for b in range(n_bases):
+                        acc_ship[b] += per_eff * reach[j, b]
+            for b in range(n_bases):
+                at_base[r, k, b] = values[r, k, b] * acc_base[b]
+            if k == 2:
+                for b in range(n_bases):
+                    ship_eff[r, b] = values[r, 2, b] * acc_ship[b]
         for b in range(n_bases):
             acc = 0.0
             for k in range(n_kinds):
                 acc += at_base[r, k, b]
+                if at_base[r, k, b] != 0:
+                    busy[r] = True
             total[r, b] = acc
+            if ship_eff[r, b] != 0:
+                busy[r] = True
     # arrivals through the bases' air defences (fires._arrive_and_intercept)
     arriving = np.zeros((reps, n_bases))
     for r in range(reps):
+        if not busy[r]:
+            continue
         for b in range(n_bases):
             x = total[r, b] * rel[r]
             k = np.floor(x)
@@ -215,6 +232,8 @@ def resolve(
         cap_at = np.zeros(n_bases)
         share = np.zeros(n_bases)
         for r in range(reps):
+            if not busy[r]:
+                continue
             cap_at[:] = 0.0
             for g in range(n_groups):
                 b = where_ad[g]
@@ -231,6 +250,8 @@ def resolve(
         if fm_group.size:
             armed_demand = np.zeros((reps, n_groups))
             for r in range(reps):
+                if not busy[r]:
+                    continue
                 for g in range(n_groups):
                     armed_demand[r, g] = demand[r, g] * fm_armed[g]
             no_mask = np.zeros((1, 1))
@@ -239,11 +260,15 @@ def resolve(
             )
             fired_g = np.dot(fired, fm_gmat)  # FireMap.to_groups: the product with the one-hot map (BLAS, as NumPy)
         for r in range(reps):
+            if not busy[r]:
+                continue
             for g in range(n_groups):
                 fired_g[r, g] += demand[r, g] * (1.0 - fm_armed[g])
         penetrating = np.zeros((reps, n_bases))
         shots_at = np.zeros(n_bases)
         for r in range(reps):  # Hughes' salvo rule: binomial kills among the engaged, drawn where any engage
+            if not busy[r]:
+                continue
             shots_at[:] = 0.0
             for g in range(n_groups):
                 b = where_ad[g]
@@ -258,6 +283,8 @@ def resolve(
                 penetrating[r, b] = arriving[r, b] - killed
     any_kind = np.zeros(n_kinds, dtype=np.bool_)
     for r in range(reps):
+        if not busy[r]:
+            continue
         for b in range(n_bases):
             t = total[r, b]
             f = penetrating[r, b] / t if t > 0 else 0.0
@@ -272,6 +299,8 @@ def resolve(
     if any_kind[0]:
         frac = np.zeros((reps, n_bases))
         for r in range(reps):
+            if not busy[r]:
+                continue
             k_pm = kpm[r]
             p_sh = min(max(pk_shel[r], 0.0), 1.0)
             for b in range(n_bases):
@@ -295,6 +324,8 @@ def resolve(
         if v_isr.size:
             _losses(n_isr, lost_isr, no_also, False, v_isr, _spread(frac, n_isr, v_isr, vbase_isr, lb_isr), live, rng)
         for r in range(reps):
+            if not busy[r]:
+                continue
             for b in range(n_bases):
                 cut[r, base_cols[b]] += at_base[r, 0, b] * runway_cut[r]
     # dispersed launchers: each penetrator kills one with a probability scaled by the shooter's ISR
@@ -302,6 +333,8 @@ def resolve(
         there = _at_bases(n_mis, v_mis, vbase_mis, n_bases) + _at_bases(n_ad, v_ad, vbase_ad, n_bases)
         share2 = np.zeros((reps, n_bases))
         for r in range(reps):
+            if not busy[r]:
+                continue
             pk = min(max(launcher_pk[r], 0.0), 1.0)
             for b in range(n_bases):
                 t = there[r, b]
@@ -376,6 +409,8 @@ def resolve(
     # logistics capacity at the bases
     if any_kind[3]:
         for r in range(reps):
+            if not busy[r]:
+                continue
             for b in range(n_bases):
                 j = base_cols[b]
                 log_damage[r, j] = min(1.0, log_damage[r, j] + at_base[r, 3, b] * log_per_missile[r])
@@ -429,6 +464,7 @@ def _constants(st: Block, sf: SideFires) -> dict[str, np.ndarray]:
     out["mine_ad"] = np.ascontiguousarray(sf.mine["air_defence"], dtype=np.float64)
     out["reach"] = np.ascontiguousarray(sf.reach, dtype=np.float64)
     out["shelters"] = np.ascontiguousarray(sf.shelters, dtype=np.float64)
+    out["is_port"] = np.ascontiguousarray(sf.is_port, dtype=np.float64)
     out["cols"] = np.ascontiguousarray(sf.cols, dtype=np.int64)
     object.__setattr__(sf, "_kernel_constants", out)
     return out
@@ -533,3 +569,127 @@ def strike_fixed(
         full = np.zeros_like(st.n["amphibious"])
         full[:, sf.vcols["amphibious"]] = amph
         st.troops_lost_at_sea(full)
+
+
+@_jit
+def _sum_at_bases(
+    acc: np.ndarray, r: int, n: np.ndarray, scale: np.ndarray, cols: np.ndarray, where: np.ndarray
+) -> None:
+    """acc[b] = sum of n[r, cols[c]] * scale[r, cols[c]] over the groups c at base b, in group order (as the NumPy
+    path's product with the one-hot group-to-base map adds them); ``scale`` (1, K) is one row for every r."""
+    acc[:] = 0.0
+    row = r if scale.shape[0] > 1 else 0
+    for c in range(cols.size):
+        b = where[c]
+        if b >= 0:
+            acc[b] += n[r, cols[c]] * scale[row, cols[c]]
+
+
+@_jit
+def _values(
+    n_air: np.ndarray,
+    v_air: np.ndarray,
+    vbase_air: np.ndarray,
+    lb_air: np.ndarray,  # (1, Kair) 1 where land-based
+    n_isr: np.ndarray,
+    v_isr: np.ndarray,
+    vbase_isr: np.ndarray,
+    lb_isr: np.ndarray,
+    n_mis: np.ndarray,
+    v_mis: np.ndarray,
+    vbase_mis: np.ndarray,
+    n_ad: np.ndarray,
+    v_ad: np.ndarray,
+    vbase_ad: np.ndarray,
+    n_sur: np.ndarray,
+    port_sur: np.ndarray,
+    v_sur: np.ndarray,
+    vbase_sur: np.ndarray,
+    n_amp: np.ndarray,
+    port_amp: np.ndarray,
+    v_amp: np.ndarray,
+    vbase_amp: np.ndarray,
+    shelters: np.ndarray,
+    ratio: float,
+    is_port: np.ndarray,
+    log_damage: np.ndarray,
+    cols: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray]:
+    """fires._values_at_bases: (R, 4, Bs) worth of parked aircraft, launchers, ships in port and logistics at each
+    target base, and the parked aircraft (R, Bs); each sum over groups in group order, the kinds' sums added as
+    the NumPy path adds them (from zero, in its order)."""
+    reps = n_air.shape[0]
+    n_bases = cols.size
+    values = np.empty((reps, 4, n_bases))
+    parked = np.empty((reps, n_bases))
+    one = np.ones((1, max(n_mis.shape[1], n_ad.shape[1], 1)))
+    a = np.zeros(n_bases)
+    b2 = np.zeros(n_bases)
+    for r in range(reps):
+        for b in range(n_bases):
+            parked[r, b] = 0.0
+        if v_air.size:
+            _sum_at_bases(a, r, n_air, lb_air, v_air, vbase_air)
+            for b in range(n_bases):
+                parked[r, b] += a[b]
+        if v_isr.size:
+            _sum_at_bases(a, r, n_isr, lb_isr, v_isr, vbase_isr)
+            for b in range(n_bases):
+                parked[r, b] += a[b]
+        _sum_at_bases(a, r, n_mis, one, v_mis, vbase_mis)
+        _sum_at_bases(b2, r, n_ad, one, v_ad, vbase_ad)
+        for b in range(n_bases):
+            p = parked[r, b]
+            sheltered = min(p, shelters[b])
+            values[r, 0, b] = (p - sheltered) + sheltered * ratio
+            values[r, 1, b] = (0.0 + a[b]) + b2[b]
+        _sum_at_bases(a, r, n_sur, port_sur, v_sur, vbase_sur)
+        _sum_at_bases(b2, r, n_amp, port_amp, v_amp, vbase_amp)
+        for b in range(n_bases):
+            values[r, 2, b] = ((0.0 + a[b]) + b2[b]) * is_port[b]
+            values[r, 3, b] = 1.0 - log_damage[r, cols[b]]
+    return values, parked
+
+
+def values_at_bases(st: Block, sf: SideFires, ratio: float) -> tuple[np.ndarray, np.ndarray]:
+    """The compiled twin of fires._values_at_bases (the same sums in the same order: the same numbers)."""
+    c = _constants(st, sf)
+    lb = _cached(st, ("kernel_lb", sf.victim), lambda: _lb_rows(st))
+    return _values(
+        st.n["air"],
+        c["v_air"],
+        c["vbase_air"],
+        lb[0],
+        st.n["isr"],
+        c["v_isr"],
+        c["vbase_isr"],
+        lb[1],
+        st.n["missile"],
+        c["v_missile"],
+        c["vbase_missile"],
+        st.n["air_defence"],
+        c["v_air_defence"],
+        c["vbase_air_defence"],
+        st.n["surface"],
+        np.ascontiguousarray(st.in_port["surface"], dtype=np.float64),
+        c["v_surface"],
+        c["vbase_surface"],
+        st.n["amphibious"],
+        np.ascontiguousarray(st.in_port["amphibious"], dtype=np.float64),
+        c["v_amphibious"],
+        c["vbase_amphibious"],
+        c["shelters"],
+        float(ratio),
+        c["is_port"],
+        st.log_damage,
+        c["cols"],
+    )
+
+
+def _lb_rows(st: Block) -> np.ndarray:
+    """(2, 1, K) where each of air and ISR is land-based, as floats (one row for every replication)."""
+    k = max(st.n["air"].shape[1], st.n["isr"].shape[1], 1)
+    out = np.zeros((2, 1, k))
+    for i, d in enumerate(("air", "isr")):
+        out[i, 0, : st.n[d].shape[1]] = st.land_based[d]
+    return out

@@ -21,6 +21,7 @@ import numpy as np
 
 from .kernels import _fire, _jit
 from .kernels_fixed import _cached, _losses, _param, _rep, _rk
+from .mechanics import rowsum
 from .setup import RED
 from .state import cols_of
 
@@ -37,10 +38,25 @@ SOURCES = ("air", "surface", "subsurface", "missile")
 @_jit
 def _rowsum(x: np.ndarray) -> np.ndarray:
     """Row sums as mechanics.rowsum takes them: a product with ones (BLAS, as NumPy's; the same additions in the
-    same order, so that a sum that is an integer in exact arithmetic floors alike on both paths)."""
+    same order, so that a sum that is an integer in exact arithmetic floors alike on both paths). A view that is
+    not contiguous is copied by a loop (Numba's ``ascontiguousarray`` of a strided view is slow)."""
+    reps, width = x.shape
+    if width == 0:
+        return np.zeros(reps)
+    c = np.empty((reps, width))
+    for r in range(reps):
+        for k in range(width):
+            c[r, k] = x[r, k]
+    out: np.ndarray = np.dot(c, np.ones(width))
+    return out
+
+
+@_jit
+def _rowsum_c(x: np.ndarray) -> np.ndarray:
+    """``_rowsum`` of a fresh C-contiguous array (no copy needed)."""
     if x.shape[1] == 0:
         return np.zeros(x.shape[0])
-    out: np.ndarray = np.dot(np.ascontiguousarray(x), np.ones(x.shape[1]))
+    out: np.ndarray = np.dot(x, np.ones(x.shape[1]))
     return out
 
 
@@ -48,10 +64,32 @@ def _rowsum(x: np.ndarray) -> np.ndarray:
 def _rowsum_f(x: np.ndarray) -> np.ndarray:
     """Row sums of what NumPy holds in Fortran order: the columns of some groups, ``n[:, v]`` (fancy indexing), and
     what is computed from them elementwise. NumPy's product with ones then calls BLAS on the Fortran layout (a
-    different kernel, summing columns in another grouping), so the kernel does the same."""
-    if x.shape[1] == 0:
-        return np.zeros(x.shape[0])
-    out: np.ndarray = np.dot(np.asfortranarray(x), np.ones(x.shape[1]))
+    different kernel, summing columns in another grouping), so the kernel does the same. The Fortran copy is made
+    by a loop (the same values in the same layout: the same BLAS call; Numba's ``asfortranarray`` is slow)."""
+    reps, width = x.shape
+    if width == 0:
+        return np.zeros(reps)
+    f = np.empty((width, reps)).T
+    for k in range(width):
+        for r in range(reps):
+            f[r, k] = x[r, k]
+    out: np.ndarray = np.dot(f, np.ones(width))
+    return out
+
+
+@_jit
+def _rowsum_cols_f(x: np.ndarray, cols: np.ndarray) -> np.ndarray:
+    """``_rowsum_f(x[:, cols])`` without the fancy-indexed intermediate copy."""
+    reps = x.shape[0]
+    width = cols.size
+    if width == 0:
+        return np.zeros(reps)
+    f = np.empty((width, reps)).T
+    for k in range(width):
+        j = cols[k]
+        for r in range(reps):
+            f[r, k] = x[r, j]
+    out: np.ndarray = np.dot(f, np.ones(width))
     return out
 
 
@@ -89,13 +127,14 @@ def _intercepts(
     for r in range(reps):
         for g in range(n_groups):
             per_group[r, g] = per_group[r, g] + full[r, g] * (1.0 - fm_armed[g])
-    return _rowsum(per_group)
+    return _rowsum_c(per_group)
 
 
 @_jit
 def salvo(
     rng: Any,
     demand: np.ndarray,  # (R, sum K) the sources' demands side by side
+    wanted: np.ndarray,  # (R,) the rounds they want: their row sums added from zero in source order (NumPy's)
     grp_off: np.ndarray,  # (S + 1,) column offsets of each source's groups in ``demand``
     pair_off: np.ndarray,  # (S + 1,) offsets of each source's pairs in the pair arrays
     g_idx: np.ndarray,  # pair arrays of every source's FireMap, concatenated (indices local to the source)
@@ -158,9 +197,6 @@ def salvo(
     total_w = (0.0 + _rowsum_f(w_sur)) + _rowsum_f(w_amp)
     hits_needed = (0.0 + _rowsum_f(need_sur)) + _rowsum_f(need_amp)
     cap_total = _rowsum_f(cap_sur) + _rowsum_f(cap_amp)
-    wanted = np.zeros(reps)
-    for s in range(single.size):
-        wanted = wanted + _rowsum(demand[:, grp_off[s] : grp_off[s + 1]])
     for r in range(reps):
         present = total_w[r] > 0 and gate[r]
         useful = (hits_needed[r] * overkill[r] + cap_total[r]) / max(mean_eff * quality[r] * rel[r], 1e-9)
@@ -191,7 +227,11 @@ def salvo(
             1 if has_mask[s] else 0,
             m,
         )
-        expected_hits = expected_hits + _rowsum(fired * eff[:, j0:j1])
+        hits_by_pair = np.empty((reps, j1 - j0))
+        for r in range(reps):
+            for j in range(j1 - j0):
+                hits_by_pair[r, j] = fired[r, j] * eff[r, j0 + j]
+        expected_hits = expected_hits + _rowsum_c(hits_by_pair)
     would_hit = np.zeros(reps)
     for r in range(reps):
         would_hit[r] = float(rng.poisson(expected_hits[r] * quality[r] * rel[r]))
@@ -386,9 +426,13 @@ def ship_strikes(
             st, ("kernel_attr", d, name, victim), lambda: _rk(cols_of(st.A[d].get(name, default), v), reps, len(v))
         )
 
+    wanted = np.zeros(reps)
+    for dm in demands:  # summed by NumPy on each source's own array (the BLAS call of the NumPy path)
+        wanted = wanted + rowsum(dm)
     amph = salvo(
         rng,
         np.ascontiguousarray(np.concatenate(demands, axis=1), dtype=np.float64),
+        wanted,
         pk["grp_off"],
         pk["pair_off"],
         pk["g_idx"],

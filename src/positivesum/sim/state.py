@@ -11,6 +11,7 @@ from typing import Any
 
 import numpy as np
 
+from . import kernels
 from .groups import MOBILISATION, REINFORCEMENT
 from .mechanics import FireMap, onehot, rowsum
 from .setup import RED, CampaignSetup
@@ -263,8 +264,16 @@ class Block:
                 cycle_days = col(self.P["naval_rearm_days"]) + g.rearm_transit_days  # turnaround + the haul to port
                 per_day = 1.0 / np.maximum(cycle_days, 1e-9)
             rate = self.inv[key] = cells * s.role_share[domain][role] * per_day * s.dt_days * armed
+        n = self.n[domain]
+        if kernels.use(n):  # the same products in the same order, in one compiled pass
+            full = self.inv.get(("salvo_rk",) + key[1:])
+            if full is None:  # the rate as a contiguous (R, K) array, per block
+                full = np.broadcast_to(rate, n.shape).copy()
+                self.inv[("salvo_rk",) + key[1:]] = full
+            pl = None if domain == "missile" else self.port_logistics[domain]
+            return kernels.launch_demand(n, full, self.act[domain], pl, self.live)
         # in place on one fresh array: the same products in the same order, without three temporaries
-        out: np.ndarray = self.n[domain] * rate
+        out: np.ndarray = n * rate
         out *= self.act[domain]
         if domain != "missile":
             out *= self.port_logistics[domain]
