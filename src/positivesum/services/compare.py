@@ -8,7 +8,6 @@ Documented in docs/reference/compare-regimes.md; the measures in decision record
 from __future__ import annotations
 
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -19,8 +18,8 @@ from ..model.loader import LoadedDataset
 from ..plan.deterrence import MARGIN_THRESHOLD, RepScores, mean_interval, paired_difference, pinned
 from ..plan.milp import Plan
 from ..plan.regimes import REGIMES, RegimeSpec
-from ..plan.surrogate import Surrogate, error_summary
-from ..plan.workflow import build_context, money_saved, run_regime
+from ..plan.surrogate import error_summary
+from ..plan.workflow import money_saved
 from . import executor
 from .compare_milps import Shared as MilpShared
 from .compare_milps import solve_waves
@@ -30,7 +29,6 @@ from .plan import (
     check_plan_options,
     context,
     need_planning,
-    parse_budgets,
     plan_summary,
 )
 from .portfolio_runs import Batch, Score, Shared
@@ -74,7 +72,7 @@ def compare_regimes(
     (``check_seed_value``, default seed + 1). Each regime carries its deterrence measures (decision record 0012:
     D, grade score, growth margin in years of adversary growth with ``margin_reps`` replications per bisection
     point (default the smaller of ``reps`` and 320), 0 = not computed), the adversary's expected cost, money with lifecycle cost, and the surrogate's error.
-    ``spending_targets`` (preset ids) adds the spending-target regimes at those targets (:func:`_plan_target_regimes`).
+    ``spending_targets`` (preset ids) adds the spending-target regimes at those targets (:func:`.compare_milps.plan_target`).
     ``client``: a Dask client the caller holds (the main job shares one among its stages); the surrogate's fit,
     if one is needed, runs on the same cluster. ``plans_out`` receives each regime's plan (the joint one as
     adopted), so that the main job's later sections show the same portfolios."""
@@ -153,7 +151,7 @@ def _compare_on(
     specs = {name: RegimeSpec(name, receiver=pp.receiver, split=split_shares) for name in REGIMES}
     plans, cheapest, targets = solve_waves(
         client,
-        MilpShared(ctx, ld, seed, ctx.inputs.sur, _plan_target_regimes),
+        MilpShared(ctx, ld, seed, ctx.inputs.sur),
         specs,
         list(spending_targets or []),
         say,
@@ -425,46 +423,6 @@ def check_target_presets(ld: LoadedDataset, presets: list[str] | None) -> None:
                 for p in bad
             ]
         )
-
-
-def _plan_target_regimes(
-    ld: LoadedDataset,
-    presets: list[str],
-    *,
-    seed: int,
-    cache_dir: Path | None,
-    warn: Callable[[str], None] | None,
-    surrogate: Surrogate,
-) -> dict[str, dict[str, Any]]:
-    """Spending targets as regimes, the MILP half: for each preset, every ally but the receiver at that target
-    (the receiver at its own), each spending its own money on its own options (the spending-target regime),
-    and the joint plan with the same money (warm-started from the national portfolios, which are joint-feasible:
-    never below them on the surrogate). The simulations are added to the comparison's batch (:func:`_target_rows`)."""
-    pp = need_planning(ld)
-    check_target_presets(ld, presets)
-    out: dict[str, dict[str, Any]] = {}
-    for pid in presets:
-        items = [f"{a}={pid}" for a in pp.budgets if a in ld.dataset.actors and a != pp.receiver]
-        ctx, _ = build_context(ld, budget_overrides=parse_budgets(ld, items), surrogate=surrogate, seed=seed)
-        plans: dict[str, Plan] = {}
-        for name in ("spending-target", "joint"):
-            plans[name] = run_regime(
-                ctx, RegimeSpec(name, receiver=pp.receiver), defaults.MILP_GAP, list(plans.values())
-            )
-        out[pid] = {
-            "row": {
-                "preset": pid,
-                "name": pp.target_presets[pid].name.en,
-                "name_ja": pp.target_presets[pid].name.ja,
-                "share_of_gdp": pp.target_presets[pid].share_of_gdp.value,
-                "applied_to": [i.split("=")[0] for i in items],
-                "money_for_options_musd": {a: float(sum(ctx.budgets[a]["for_options_musd"])) for a in ctx.actors},
-            },
-            "plans": plans,
-            "weights": dict(ctx.inputs.weights),
-        }
-    del cache_dir, warn  # the comparison's own surrogate is reused: nothing to read or warn about here
-    return out
 
 
 def _target_rows(targets: dict[str, dict[str, Any]], batch: Batch, lam: float) -> dict[str, Any]:

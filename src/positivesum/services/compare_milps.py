@@ -27,8 +27,9 @@ from ..model.loader import LoadedDataset
 from ..plan.milp import Plan
 from ..plan.regimes import RegimeSpec
 from ..plan.surrogate import Surrogate
-from ..plan.workflow import PlanningContext, cheapest_at_equal_deterrence, run_regime
+from ..plan.workflow import PlanningContext, build_context, cheapest_at_equal_deterrence, run_regime
 from . import executor
+from .plan import need_planning, parse_budgets
 
 #: The zero-sum regimes and the joint one, in the order the comparison reports them.
 ZERO_SUM = ("spending-target", "cost-transfer", "negotiated")
@@ -42,7 +43,6 @@ class Shared:
     ld: LoadedDataset
     seed: int
     surrogate: Surrogate
-    plan_targets: Callable[..., dict[str, dict[str, Any]]]
 
 
 def _solve(shared: Shared, job: tuple) -> Any:
@@ -57,10 +57,34 @@ def _solve(shared: Shared, job: tuple) -> Any:
         except InputError as err:
             return ("infeasible", err.problems)
     if kind == "target":
-        return shared.plan_targets(
-            shared.ld, [job[1]], seed=shared.seed, cache_dir=None, warn=None, surrogate=shared.surrogate
-        )[job[1]]
+        return plan_target(shared.ld, job[1], seed=shared.seed, surrogate=shared.surrogate)
     raise ValueError(f"unknown job {kind}")
+
+
+def plan_target(ld: LoadedDataset, pid: str, *, seed: int, surrogate: Surrogate) -> dict[str, Any]:
+    """A spending target as a regime, the MILP half: every ally but the receiver at target ``pid`` (the receiver at
+    its own), each spending its own money on its own options (the spending-target regime), and the joint plan with
+    the same money (warm-started from the national portfolios, which are joint-feasible: never below them on the
+    surrogate). The comparison's own surrogate is reused; the simulations are added to its batch
+    (services/compare.py ``_target_rows``). The preset is checked by the caller."""
+    pp = need_planning(ld)
+    items = [f"{a}={pid}" for a in pp.budgets if a in ld.dataset.actors and a != pp.receiver]
+    ctx, _ = build_context(ld, budget_overrides=parse_budgets(ld, items), surrogate=surrogate, seed=seed)
+    plans: dict[str, Plan] = {}
+    for name in ("spending-target", "joint"):
+        plans[name] = run_regime(ctx, RegimeSpec(name, receiver=pp.receiver), defaults.MILP_GAP, list(plans.values()))
+    return {
+        "row": {
+            "preset": pid,
+            "name": pp.target_presets[pid].name.en,
+            "name_ja": pp.target_presets[pid].name.ja,
+            "share_of_gdp": pp.target_presets[pid].share_of_gdp.value,
+            "applied_to": [i.split("=")[0] for i in items],
+            "money_for_options_musd": {a: float(sum(ctx.budgets[a]["for_options_musd"])) for a in ctx.actors},
+        },
+        "plans": plans,
+        "weights": dict(ctx.inputs.weights),
+    }
 
 
 def solve_waves(
