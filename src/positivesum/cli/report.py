@@ -145,7 +145,8 @@ def report(
         tasks: dict[str, TaskID] = {}
 
         def progress(step: str, done: int, total: int) -> None:
-            kind = "planning" if step.startswith("planning") else "simulating"
+            # one bar per lane of the main job (they run side by side): planning, alliance, the rest
+            kind = next((k for k in ("planning", "alliance") if step.startswith(k)), "simulating")
             if kind not in tasks:
                 tasks[kind] = bar.add_task(step, total=total)
             bar.update(tasks[kind], description=step, completed=done, total=total)

@@ -624,6 +624,10 @@ def roles_matrix(
     }
 
 
+#: The alliance sections of the briefing, in the order the analysis lists them.
+ALLIANCE_PARTS = ("fair_shares", "intervention_matrix", "roles", "command")
+
+
 def alliance_analysis(
     ld: LoadedDataset,
     ctx: PlanningContext,
@@ -636,27 +640,35 @@ def alliance_analysis(
     say=None,
     client: Any = None,
     joint_plan: Plan | None = None,
+    parts: tuple[str, ...] = ALLIANCE_PARTS,
 ) -> dict[str, Any]:
     """Everything the report's alliance sections need: fair shares, the intervention-level matrix, the
     roles matrix of the joint plan against the baseline, and the command-structure comparison; their
     simulations run on ``client`` (a Dask client; None: in this process). ``joint_plan``: the regime comparison's
-    joint plan, so that the roles matrix shows the portfolio the briefing's regimes show (else it is solved)."""
+    joint plan, so that the roles matrix shows the portfolio the briefing's regimes show (else it is solved).
+    ``parts``: the sections to compute (of :data:`ALLIANCE_PARTS`), so that the main job can run the sections
+    that need no plan beside the regime comparison and the roles matrix after it."""
     say = say or (lambda *_a: None)
     ds = ld.dataset
     out: dict[str, Any] = {}
     chosen = players or default_players(ld)
-    if len(chosen) >= 2:
+    if "fair_shares" in parts and len(chosen) >= 2:
         say("fair shares: planning and simulating every coalition", 0, 1)
         out["fair_shares"] = fair_shares(ld, ctx, players=chosen, reps=reps, seed=seed, client=client)
-    if base_scenario in ds.scenarios and actor in ctx.actors and ds.scenarios[base_scenario].participants.get(actor):
+    if (
+        "intervention_matrix" in parts
+        and base_scenario in ds.scenarios
+        and actor in ctx.actors
+        and ds.scenarios[base_scenario].participants.get(actor)
+    ):
         say("intervention-level matrix", 0, 1)
         out["intervention_matrix"] = intervention_matrix(
             ld, ctx, base_scenario=base_scenario, actor=actor, reps=reps, seed=seed, client=client
         )
-    if ds.roles:
+    if "roles" in parts and ds.roles:
         say("roles matrix of the joint plan", 0, 1)
         out["roles"] = roles_matrix(ld, ctx, regime="joint", plan=joint_plan)
-    if ds.command_structures:
+    if "command" in parts and ds.command_structures:
         say("command structures", 0, 1)
         out["command"] = command_comparison(ld, reps=reps, seed=seed, client=client)
     return out

@@ -7,10 +7,12 @@ keys (e.g. ``analysis["alliance"]``) before writing; section builders ignore key
 
 from __future__ import annotations
 
+import contextvars
 import datetime as _dt
 import shlex
 import sys
 import tempfile
+import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
@@ -28,6 +30,7 @@ from . import compare as comparison
 from . import executor, unit_cache
 from . import plan as planning
 from . import sensitivity_briefing as sensitivity_studies
+from .command import command_comparison
 from .data import get_scenario
 from .outputs import MANIFEST, StagingFolder, check_can_publish_folder, write_json, write_text_atomic
 from .simulate import simulate
@@ -269,6 +272,129 @@ def analysis_from_results(ld: LoadedDataset, results: list) -> Analysis:
     )
 
 
+def _serialised(progress: Progress | None) -> Progress:
+    """``progress`` behind a lock: the main job's lanes report from their own threads."""
+    if progress is None:
+        return lambda *_a: None
+    lock = threading.Lock()
+
+    def say(step: str, done: int, total: int) -> None:
+        with lock:
+            progress(step, done, total)
+
+    return say
+
+
+def _independent_stages(
+    ld: LoadedDataset,
+    chosen: list[str],
+    reps: int,
+    seed: int,
+    client: Any,
+    say: Progress,
+    command_reps: int | None,
+) -> tuple[dict[str, Any], dict[str, Any] | None, dict[str, Any] | None, dict[str, Any] | None]:
+    """The main job's stages that need no plan: every scenario, the CSIS calibration sets, the command
+    structures (``command_reps`` replications; None: not asked for) and the sensitivity study."""
+    ds = ld.dataset
+    # every scenario is one unit on the cluster (its replications are one or a few blocks): the scenarios run
+    # side by side rather than one after the other
+    say("simulating the scenarios", 0, len(chosen) * reps)
+    done = [0]
+
+    def tick(n: int) -> None:
+        done[0] += n
+        say("simulating the scenarios", done[0], len(chosen) * reps)
+
+    units = executor.map_ordered(
+        client,
+        _scenario_unit,
+        chosen,
+        tick,
+        shared=_ScenarioInputs(ld, reps, seed),
+        weight=lambda _sid: reps,
+        cost=lambda sid: float(ds.scenarios[sid].duration_days.value),  # the long blockades start first
+    )
+    entries = dict(zip(chosen, units))
+    calibration = None
+    if CALIBRATION_SCENARIO in ds.scenarios and ds.engine is not None:
+        say("calibration runs (CSIS sets)", 0, 1)
+        calibration = _calibration(ld, reps, seed, client)
+    command = None
+    if command_reps is not None:
+        say("command structures", 0, 1)
+        command = command_comparison(ld, reps=command_reps, seed=seed, client=client)
+    sensitivity = None
+    if sensitivity_studies.BRIEFING_SCENARIO in chosen:  # a small grouped Morris design and PRIM (a few seconds)
+        say("sensitivity: which assumptions decide the outcome", 0, 1)
+        sensitivity = sensitivity_studies.briefing_study(ld, seed=seed)
+    return entries, calibration, command, sensitivity
+
+
+def _planning_lanes(
+    lanes: ThreadPoolExecutor,
+    ld: LoadedDataset,
+    seed: int,
+    plan_reps: int,
+    alliance_reps: int,
+    cache_dir: Path,
+    client: Any,
+    say: Progress,
+    plans: dict,
+    alliance_on: bool,
+) -> tuple[dict[str, Any], dict[str, Any] | None]:
+    """The surrogate's fit, then the regime comparison beside the alliance sections that need no plan (fair
+    shares, the intervention-level matrix), then the roles matrix of the comparison's joint plan."""
+    total = planning.surrogate_work(ld)
+    count = [0]
+
+    def step(k: int) -> None:
+        count[0] += k
+        say("planning: fitting the deterrence surrogate", min(count[0], total), total)
+
+    # fitted once here and cached in cache_dir: the comparison and the alliance sections read it from there
+    fitted = planning.context(ld, None, seed, cache_dir, step, client=client)
+    comparison_lane = lanes.submit(
+        contextvars.copy_context().run,
+        comparison.compare_regimes,
+        ld,
+        seed=seed,
+        reps=plan_reps,
+        cache_dir=cache_dir,
+        stage=say,
+        client=client,
+        # the spending targets as regimes (2 %, 3 %, 3.5 % core, 5 % of GDP where the data has them)
+        spending_targets=comparison.parse_spending_targets(ld, None),
+        plans_out=plans,
+    )
+    alliance_lane = None
+    if alliance_on:
+        alliance_lane = lanes.submit(
+            contextvars.copy_context().run,
+            alliance_studies.alliance_analysis,
+            ld,
+            fitted,
+            reps=alliance_reps,
+            seed=seed,
+            say=lambda part, done, n: say(f"alliance: {part}", done, n),
+            client=client,
+            parts=("fair_shares", "intervention_matrix"),
+        )
+    regimes = comparison_lane.result()
+    if fitted.notes:  # a cached surrogate that could not be used was refitted here: the comparison says so
+        regimes["notes"] = list(fitted.notes) + [n for n in regimes.get("notes", []) if n not in fitted.notes]
+    regimes = json_safe(regimes)
+    if alliance_lane is None:
+        return regimes, None
+    alliance = alliance_lane.result()
+    alliance.update(
+        alliance_studies.alliance_analysis(
+            ld, fitted, reps=alliance_reps, seed=seed, joint_plan=plans.get("joint"), parts=("roles",)
+        )
+    )
+    return regimes, json_safe(alliance)
+
+
 def build_analysis(
     ld: LoadedDataset,
     scenarios: list[str] | None = None,
@@ -327,72 +453,36 @@ def build_analysis(
         executor.open_client(scheduler, workers) as client,
     ):
         ds = ld.dataset
-        say = progress or (lambda *_a: None)
-        entries, calibration = {}, None
-        # every scenario is one unit on the cluster (its replications are one or a few blocks): the scenarios run
-        # side by side rather than one after the other
-        say("simulating the scenarios", 0, len(chosen) * reps)
-        done = [0]
-
-        def tick(n: int) -> None:
-            done[0] += n
-            say("simulating the scenarios", done[0], len(chosen) * reps)
-
-        units = executor.map_ordered(
-            client,
-            _scenario_unit,
-            chosen,
-            tick,
-            shared=_ScenarioInputs(ld, reps, seed),
-            weight=lambda _sid: reps,
-            cost=lambda sid: float(ds.scenarios[sid].duration_days.value),  # the long blockades start first
-        )
-        entries = dict(zip(chosen, units))
-        if CALIBRATION_SCENARIO in ds.scenarios and ds.engine is not None:
-            say("calibration runs (CSIS sets)", 0, 1)
-            calibration = _calibration(ld, reps, seed, client)
-        regimes = None
-        plans: dict = {}
-        if ds.planning is not None and ds.options:
-            total = planning.surrogate_work(ld)
-            count = [0]
-
-            def step(k):
-                count[0] += k
-                say("planning: fitting the deterrence surrogate", min(count[0], total), total)
-
-            regimes = json_safe(
-                comparison.compare_regimes(
-                    ld,
-                    seed=seed,
-                    reps=plan_reps,
-                    cache_dir=cache_dir,
-                    progress=step,
-                    stage=say,
-                    client=client,
-                    # the spending targets as regimes (2 %, 3 %, 3.5 % core, 5 % of GDP where the data has them)
-                    spending_targets=comparison.parse_spending_targets(ld, None),
-                    plans_out=plans,
-                )
+        say = _serialised(progress)
+        planning_on = ds.planning is not None and bool(ds.options)
+        alliance_on = planning_on and alliance_sections
+        # Three lanes share the cluster (contextvars.copy_context carries the activated caches into each thread):
+        # the stages that need no plan, the regime comparison, and the alliance sections that need only the
+        # fitted surrogate. Each lane's units are pure functions of their inputs and seeds, so the numbers do not
+        # depend on how the lanes interleave; what the overlap buys is a busy cluster while one lane waits on its
+        # slowest unit, a MILP or a step in the main process.
+        with ThreadPoolExecutor(max_workers=3, thread_name_prefix="positivesum-stage") as lanes:
+            independent = lanes.submit(
+                contextvars.copy_context().run,
+                _independent_stages,
+                ld,
+                chosen,
+                reps,
+                seed,
+                client,
+                say,
+                alliance_reps if alliance_on and ds.command_structures else None,
             )
-        alliance = None
-        if ds.planning is not None and ds.options and alliance_sections:
-            ctx = planning.context(ld, None, seed, cache_dir)  # the surrogate compare_regimes fitted (cached)
-            alliance = json_safe(
-                alliance_studies.alliance_analysis(
-                    ld,
-                    ctx,
-                    reps=alliance_reps,
-                    seed=seed,
-                    say=lambda step, done, total: say(f"planning: {step}", done, total),
-                    client=client,
-                    joint_plan=plans.get("joint"),
+            regimes: dict[str, Any] | None = None
+            alliance: dict[str, Any] | None = None
+            plans: dict[str, Any] = {}
+            if planning_on:
+                regimes, alliance = _planning_lanes(
+                    lanes, ld, seed, plan_reps, alliance_reps, cache_dir, client, say, plans, alliance_on
                 )
-            )
-        sensitivity = None
-        if sensitivity_studies.BRIEFING_SCENARIO in chosen:  # a small grouped Morris design and PRIM (a few seconds)
-            say("sensitivity: which assumptions decide the outcome", 0, 1)
-            sensitivity = sensitivity_studies.briefing_study(ld, seed=seed)
+            entries, calibration, command, sensitivity = independent.result()
+        if alliance is not None and command is not None:
+            alliance["command"] = json_safe(command)
         prov = ld.provenance()
         now = _dt.datetime.now(_dt.UTC).replace(microsecond=0)
         return Analysis(

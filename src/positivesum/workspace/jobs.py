@@ -216,9 +216,12 @@ def run_briefing(ctx: JobContext) -> JobOutput:
 
     reps, seed = ctx.options["reps"], ctx.options["seed"]
     if ctx.options["planning"]:
+        shown = [0.0]
 
         def say(step: str, done: int, total: int) -> None:
-            ctx.progress(0.9 * min(done / max(total, 1), 1.0), step)
+            # the main job's lanes report side by side: show the furthest fraction, never a step back
+            shown[0] = max(shown[0], 0.9 * min(done / max(total, 1), 1.0))
+            ctx.progress(shown[0], step)
 
         with tempfile.TemporaryDirectory(prefix="positivesum-cache-") as cache:
             analysis = dict(
