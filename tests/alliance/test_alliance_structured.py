@@ -113,3 +113,15 @@ def test_claims_rules_are_feasible(problem):
 def test_bankruptcy_rejects_an_estate_above_the_claims():
     with pytest.raises(GameError, match="exceeds the total claims"):
         BankruptcyProblem.from_mapping(50, {"a": 10, "b": 20})
+
+
+@pytest.mark.parametrize("factor", [1e-12, 1e-6, 1.0, 1e6])
+def test_the_nucleolus_does_not_depend_on_the_units(factor):
+    """A game worth almost nothing is solved as well as the same game in larger units (the LPs are scaled by the
+    game's magnitude, not floored at 1): hypothesis found this estate of 1.01e-10 making the nucleolus LP
+    infeasible below HiGHS's absolute tolerance."""
+    problem = BankruptcyProblem(tuple(f"c{i}" for i in range(5)), np.array([0.0, 1, 40, 60, 0]) * factor, 101 * factor)
+    tiny = BankruptcyProblem(problem.claimants, problem.claims, 1.01e-10 * factor)
+    for p in (problem, tiny):
+        shares = np.array(nucleolus(p.to_game()).shares)
+        assert shares == pytest.approx(np.array(p.talmud().shares), rel=1e-7, abs=1e-7 * p.estate)

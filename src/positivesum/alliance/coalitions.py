@@ -245,6 +245,12 @@ class StudyShared:
     conditions: list[dict] | None = None
 
 
+def _duration_days(entry: dict) -> float:
+    """A scenario's campaign length in days from the data tree (a sourced quantity or a bare number)."""
+    days = entry.get("duration_days", 0.0)
+    return float(days.get("value", 0.0) if isinstance(days, dict) else days or 0.0)
+
+
 @dataclass(frozen=True, eq=False)
 class CoalitionJob:
     """One portfolio of one coalition to simulate in every scenario (independent of every other job); its
@@ -260,6 +266,13 @@ class CoalitionJob:
     stalemate_weight: float
     horizon_years: int
 
+    @property
+    def cost(self) -> float:
+        """Replication-days of the job's simulations: its task's priority on a cluster (the longest start first);
+        no result depends on it."""
+        scenarios = self.tree.get("scenarios", {})
+        return float(self.reps) * sum(_duration_days(scenarios.get(s, {})) for s in self.scenarios)
+
 
 @dataclass(frozen=True, eq=False)
 class PlanJob:
@@ -268,6 +281,11 @@ class PlanJob:
 
     members: frozenset[str]
     job: CoalitionJob  # its ``choices`` are replaced by the plan's
+
+    @property
+    def cost(self) -> float:
+        """The simulations' replication-days (the MILP before them takes seconds): the task's priority."""
+        return self.job.cost
 
 
 def plan_and_simulate(

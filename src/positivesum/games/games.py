@@ -211,7 +211,13 @@ class Game:
         return float(self.values[self.grand])
 
     def _scale(self) -> float:
-        return max(1.0, float(np.max(np.abs(self.values))))
+        """The game's magnitude, max |v(S)| (1 for the zero game). The LPs run on v / scale and tolerances are
+        relative to it, so a game c·v (c > 0) gets c times the answer for v — the nucleolus and the least core
+        are scale-equivariant — whatever its units: a game worth 1e-10 is not lost below the LP solver's
+        absolute feasibility tolerance (1e-10), as it was when the scale was floored at 1 (a hypothesis case:
+        claims 0, 1, 40, 60, 0 on an estate of 1.01e-10 made the nucleolus LP infeasible)."""
+        largest = float(np.max(np.abs(self.values)))
+        return largest if largest > 0 else 1.0
 
 
 def surplus(game: Game) -> float:

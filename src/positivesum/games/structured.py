@@ -130,7 +130,10 @@ def _cea(claims: np.ndarray, estate: float) -> np.ndarray:
     sorted_claims = claims[order]
     paid_before = np.concatenate([[0.0], np.cumsum(sorted_claims)[:-1]])
     lam = (estate - paid_before) / (claims.size - np.arange(claims.size))
-    k = int(np.argmax(lam <= sorted_claims + 1e-12 * max(1.0, sorted_claims[-1])))
+    # the slack absorbs the rounding of E − Σ c, so it scales with those two numbers: a slack in the claims' units
+    # (it was 1e-12 · max(1, largest claim)) let an estate far below the claims pay claims of 0
+    slack = 1e-12 * np.maximum(abs(estate), paid_before)
+    k = int(np.argmax(lam <= sorted_claims + slack))
     awards: np.ndarray = np.minimum(claims, lam[k])
     return awards
 

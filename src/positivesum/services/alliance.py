@@ -483,13 +483,17 @@ def intervention_matrix(
     # unit on the cluster: the levels are planned side by side; then every outcome is simulated, as one batch
     rows: list[dict[str, Any]] = []
     outcome_units: list[tuple] = []
-    for row, units in map_ordered(client, level_row, levels, tick, shared=shared):
+    # a level's unit solves a MILP, and for some levels fits a surrogate first: the longest units of the lane
+    level_cost = executor.CRITICAL_PATH_COST / 2
+    for row, units in map_ordered(client, level_row, levels, tick, shared=shared, cost=lambda _item: level_cost):
         if units:  # the row holds the index of its two outcomes until they are simulated
             row["outcome_without_plan"] = len(outcome_units)
             row["outcome_with_plan"] = len(outcome_units) + len(units) - 1
             outcome_units += units
         rows.append(row)
-    outcomes = map_ordered(client, _outcome_unit, outcome_units)
+    outcomes = map_ordered(
+        client, _outcome_unit, outcome_units, cost=lambda u: executor.replication_days(u[0], u[1], u[3])
+    )
     for row in rows:
         if "outcome_without_plan" in row:
             row["outcome_without_plan"] = outcomes[row["outcome_without_plan"]]

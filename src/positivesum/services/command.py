@@ -16,7 +16,7 @@ from ..model.errors import check_known
 from ..model.loader import LoadedDataset, validate_tree
 from ..plan.deterrence import RepScores, mean_interval, paired_difference
 from ..plan.verify import score_scenario, weighted_mean
-from .executor import map_ordered
+from .executor import map_ordered, replication_days
 from .simulate import need_engine
 
 
@@ -93,7 +93,16 @@ def command_comparison(
             tree["scenarios"][s]["command_structure"] = st_id
         datasets[st_id] = validate_tree(tree, ld.lines, files=list(ld.files)).dataset
         units += [(st_id, s, 1.0, reps, seed, lam) for s in scenarios]
-    rows = iter(map_ordered(client, _scored_unit, units, progress, shared=datasets))
+    rows = iter(
+        map_ordered(
+            client,
+            _scored_unit,
+            units,
+            progress,
+            shared=datasets,
+            cost=lambda unit: replication_days(ds, unit[1], unit[3]),
+        )
+    )
     out = []
     per_rep: dict[str, dict[str, np.ndarray]] = {}
     cluster = None

@@ -105,7 +105,7 @@ def solve_waves(
         done[0] += n
         say(label, done[0], len(first))
 
-    wave1 = executor.map_ordered(client, _solve, first, tick, shared=shared)
+    wave1 = executor.map_ordered(client, _solve, first, tick, shared=shared, cost=_critical)
     plans: dict[str, Plan] = dict(zip(ZERO_SUM, wave1[: len(ZERO_SUM)]))
     target_plans = dict(zip(targets, wave1[len(ZERO_SUM) :]))
     # the joint plan's feasible set contains every other regime's portfolio: warm-started from them, its incumbent
@@ -120,9 +120,14 @@ def solve_waves(
         done[0] += n
         say(label, done[0], len(second))
 
-    wave2 = executor.map_ordered(client, _solve, second, tock, shared=shared)
+    wave2 = executor.map_ordered(client, _solve, second, tock, shared=shared, cost=_critical)
     plans["joint"] = wave2[0]
     cheapest: dict[str, Plan | InputError] = {}
     for name, found in zip(ZERO_SUM, wave2[1:]):
         cheapest[name] = InputError(found[1]) if isinstance(found, tuple) and found[0] == "infeasible" else found
     return plans, cheapest, target_plans
+
+
+def _critical(_solve_item: Any) -> float:
+    """The comparison's next stage waits for every solve of a wave: they go first on the cluster."""
+    return executor.CRITICAL_PATH_COST

@@ -244,6 +244,17 @@ def _map_ordered(
     return [value for piece in results for value in piece]
 
 
+#: The ``cost`` of a task on the main job's critical path (a MILP the next stage waits for): above any
+#: simulation's replication-days, so that it starts as soon as a worker is free while the other lanes' simulations
+#: queue (docs/dask.md). Priorities order the tasks only; no result depends on them.
+CRITICAL_PATH_COST = 1e12
+
+
+def replication_days(ds: Any, scenario: str, reps: int) -> float:
+    """A simulation's cost estimate in replication-days (the unit of every task's priority in the main job)."""
+    return float(reps) * float(ds.scenarios[scenario].duration_days.value)
+
+
 def _unit_cost(unit: Any) -> float:
     """An engine's estimate of a unit's cost (its ``cost``: replication-steps), where the unit states one."""
     return float(getattr(unit, "cost", 1.0))

@@ -313,7 +313,7 @@ def _independent_stages(
         tick,
         shared=_ScenarioInputs(ld, reps, seed),
         weight=lambda _sid: reps,
-        cost=lambda sid: float(ds.scenarios[sid].duration_days.value),  # the long blockades start first
+        cost=lambda sid: executor.replication_days(ds, sid, reps),  # the long blockades start first
     )
     entries = dict(zip(chosen, units))
     calibration = None
