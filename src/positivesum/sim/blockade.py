@@ -28,6 +28,9 @@ if TYPE_CHECKING:
 
 def blockade_step(s: CampaignSetup, st: Block, rng: np.random.Generator, ongoing: np.ndarray) -> None:
     """Throughput, stocks, electricity and escalation for one step."""
+    if kernels.ENABLED and kernels.PHASES:
+        _blockade_kernels(s, st, rng, ongoing)
+        return
     p = st.P
     dt = s.dt_days
     on_station = np.zeros(st.stock.shape[0])
@@ -52,6 +55,46 @@ def blockade_step(s: CampaignSetup, st: Block, rng: np.random.Generator, ongoing
         st.electricity = np.where(ongoing, electricity, st.electricity)
         st.electricity_min = np.minimum(st.electricity_min, np.where(ongoing, electricity, 1.0))
         st.shortfall = st.shortfall + (1 - electricity) * dt * ongoing
+    failing = (throughput > p["blockade_goal_throughput"]) & (st.rung < FULL_WAR) & ongoing
+    climb = failing & (rng.random(len(failing)) < p["escalation_hazard_per_day"] * dt)
+    st.rung = st.rung + climb
+    st.rung_max = np.maximum(st.rung_max, st.rung)
+
+
+def _blockade_kernels(s: CampaignSetup, st: Block, rng: np.random.Generator, ongoing: np.ndarray) -> None:
+    """blockade_step in compiled passes (kernels_blockade.py: the same operations in the same order); the
+    escalation draw in NumPy, after them, as before."""
+    p = st.P
+    dt = s.dt_days
+    masks = st.inv.get("sea_blockade_sides")
+    if masks is None:  # each side's groups as 0/1 floats (a per-setup constant, kept per block)
+        sur, sub = s.groups["surface"].side, s.groups["subsurface"].side
+        masks = st.inv["sea_blockade_sides"] = tuple(
+            np.ascontiguousarray(m, dtype=np.float64) for m in (sur == RED, sur == BLUE, sub == RED)
+        )
+    on_station, escorts = kernels_blockade.stations(
+        st.n["surface"],
+        st.act["surface"],
+        st.in_port["surface"],
+        st.n["subsurface"],
+        st.act["subsurface"],
+        st.in_port["subsurface"],
+        *masks,
+    )
+    throughput = kernels_blockade.contest(st, on_station, escorts, ongoing, dt)
+    if st.stocks.shape[1]:
+        st.stocks, st.commodity_runout, st.electricity, st.electricity_min, st.shortfall = kernels_blockade.stocks_step(
+            st.stocks,
+            st.commodity_runout,
+            st.elec_share,
+            throughput,
+            ongoing,
+            st.electricity,
+            st.electricity_min,
+            st.shortfall,
+            float(dt),
+            float(st.day + dt),
+        )
     failing = (throughput > p["blockade_goal_throughput"]) & (st.rung < FULL_WAR) & ongoing
     climb = failing & (rng.random(len(failing)) < p["escalation_hazard_per_day"] * dt)
     st.rung = st.rung + climb

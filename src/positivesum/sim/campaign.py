@@ -16,13 +16,15 @@ Python loop is over time steps. Phases of one step (methodology §3):
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 
-from . import blockade, fires, ground, kernels, kernels_air, naval
+from . import blockade, core_kernels, fires, ground, kernels, kernels_air, naval
 from .grading import DEFEAT, DENIED, GRADES, OUTCOMES, RED_SUCCESS, STALEMATE, UNDECIDED, decide, grade_stalemates
 from .mechanics import air_exchange, allocate, rowsum, sortie_range_factor, take_losses
 from .setup import BLUE, FULL_WAR, RED, WAR_AT_SEA, CampaignSetup
-from .state import LANDING, NAVAL, REP_DICTS, REP_FIELDS, Block
+from .state import LANDING, NAVAL, REP_DICTS, REP_FIELDS, SHIPS, Block
 from .uncertainty import col, sample
 
 __all__ = ["run_block", "OUTCOMES", "GRADES", "UNDECIDED", "RED_SUCCESS", "DENIED", "STALEMATE", "DEFEAT", "LANDING"]
@@ -69,19 +71,34 @@ def run_block(
         for side in (BLUE, RED)
     }
     isr_side = {side: ((isr.side == side) * s.isr_in_reach) for side in (BLUE, RED)}
+    chain = _Chain(
+        isr_side=isr_side,
+        total={side: nodes[side].sum() for side in (BLUE, RED)},
+        hours=hours,
+        mine={side: s.actor_side == side for side in (BLUE, RED)},
+    )
+    stock_held = s.pools.stock0 >= 1
+    days = np.array([t * dt for t in range(s.steps)])  # each step's day as the loop computes it
+    step_rates = (
+        np.where(days[:, None] >= s.pools.lead_time_days, s.pools.surge_per_day, s.pools.production_per_day) * dt
+    )
     red_gnd = G["ground"].side == RED
+    plan = TracePlan(s, st) if trace is not None else None
     for t in range(s.steps):
         day = t * dt
         st.day = day
         ongoing = st.outcome == UNDECIDED
-        if not ongoing.any():
+        n_on = int(ongoing.sum())
+        if not n_on:
             break
-        if ongoing.sum() <= COMPACT_BELOW * len(ongoing) and len(ongoing) > 64:
-            _compact(s, st, ongoing, trace is not None)  # decided replications are frozen: stop computing them
+        if n_on <= COMPACT_BELOW * len(ongoing) and len(ongoing) > 64:
+            _compact(s, st, ongoing, plan)  # decided replications are frozen: stop computing them
             ongoing = np.ones(len(st.outcome), dtype=bool)
-        p = st.P
+            n_on = len(ongoing)
+        all_live = n_on == len(ongoing)
         st.live = ongoing[:, None].astype(float)
         reps_now = len(ongoing)
+        p = st.P
         _arrivals(s, st, t, ongoing, red_gnd)
         _activity(s, st, t, reps_now)
         st.demand_cache = {}
@@ -92,19 +109,7 @@ def run_block(
                 st.port_logistics[d] = logistics @ st.static.base_of[d].T
             st.inv["undamaged_logistics"] = not st.log_damage.any()
         # 1. ISR, C2 and the quality of each side's kill chain
-        st.c2_disabled = st.c2_disabled * (1 - dt / np.maximum(col(p["c2_reconstitution_days"]), dt))
-        for side in (BLUE, RED):
-            units = rowsum(st.n["isr"] * st.act["isr"] * isr_side[side])
-            st.det[side] = 1 - (1 - p["isr_base_detection"]) * np.power(
-                0.5, units / np.maximum(p["isr_units_half_gap"], 1e-9)
-            )
-            total = nodes[side].sum()
-            alive = total - rowsum(st.c2_disabled * (s.actor_side == side))
-            st.c2_share[side] = alive / total if total else np.ones(reps_now)
-            latency = p["kill_chain_hours"] + p["c2_latency_share_in_kill_chain"] * hours[side] / np.maximum(
-                st.c2_share[side], 0.05
-            )
-            st.track[side] = np.exp(-latency / np.maximum(p["track_decay_hours"], 1e-9))
+        _kill_chain(st, chain, dt, reps_now)
         war_at_sea = (st.rung >= WAR_AT_SEA) & ongoing
         full_war = (st.rung >= FULL_WAR) & ongoing
         if s.objective in LANDING + ("land_offensive",):
@@ -119,13 +124,15 @@ def run_block(
             repair = st.inv["runway_repair"] = (
                 step_repair,
                 bool(np.all(np.isfinite(step_repair) & (step_repair >= 0))),
+                np.where(bp.runways > 0, bp.runways, 1.0),
+                dt / np.maximum(col(p["logistics_repair_days"]), 1e-9),  # logistics repaired per step
             )
         if repair[1] and not st.cut.any():  # no runway cut anywhere: 1 - 0 is 1, times logistics; cuts stay at 0
             runway = logistics
         else:
-            runway = np.clip(1 - st.cut / np.where(bp.runways > 0, bp.runways, 1.0), 0.0, 1.0) * logistics
+            runway = np.clip(1 - st.cut / repair[2], 0.0, 1.0) * logistics
             st.cut = np.maximum(0.0, st.cut - repair[0])
-        st.log_damage = np.maximum(0.0, st.log_damage - dt / np.maximum(col(p["logistics_repair_days"]), 1e-9))
+        st.log_damage = np.maximum(0.0, st.log_damage - repair[3])
         # 3. sorties and the air-to-air exchange
         a = st.A["air"]
         rf = np.where(st.land_based["air"], runway @ bp.base_of["air"].T, 1.0)
@@ -135,7 +142,8 @@ def run_block(
         sorties = st.n["air"] * per_aircraft  # the products in their order, in place on one fresh array
         sorties *= rf
         sorties *= st.act["air"]
-        sorties *= st.live * war_at_sea[:, None]
+        # times a live of ones: the same numbers
+        sorties *= war_at_sea[:, None] if all_live else st.live * war_at_sea[:, None]
         strike = _air_combat(s, st, rng, sorties)
         # 4. the war at sea
         for shooter in (BLUE, RED):
@@ -156,13 +164,19 @@ def run_block(
         # 7. production; outcomes
         if t == s.transfer_step and s.transfer_rounds.any():  # supplies-only deliveries arrive
             st.stock += s.transfer_rounds * st.live
-        rate = np.where(day >= s.pools.lead_time_days, s.pools.surge_per_day, s.pools.production_per_day)
-        st.stock += rate * dt * st.live
-        out = (st.stock < 1) & np.isnan(st.runout_day) & (s.pools.stock0 >= 1) & ongoing[:, None]
+        rate_dt = step_rates[t]  # np.where(day >= lead_time, surge, production) * dt, made for all steps at once
+        if all_live:  # times a live of ones: the same numbers
+            st.stock += rate_dt
+            out = (st.stock < 1) & np.isnan(st.runout_day) & stock_held
+        else:
+            st.stock += rate_dt * st.live
+            out = (st.stock < 1) & np.isnan(st.runout_day) & stock_held & ongoing[:, None]
         st.runout_day[out] = day + dt
         decide(s, st, day + dt, ongoing, lift)
-        if trace is not None:
-            record_trace(trace, t, st, s)
+        if plan is not None:
+            plan.record(t, st, s)
+    if plan is not None and trace is not None:
+        plan.write(trace)
     grade_stalemates(s, st)
     _store(s, st, np.ones(len(st.outcome), dtype=bool))
     return st.final
@@ -179,12 +193,71 @@ def _relative(
     return out
 
 
+@dataclass
+class _Chain:
+    """Per-run constants of the kill chain: ISR units in reach by side, C2 nodes and hours by side."""
+
+    isr_side: dict[int, np.ndarray]
+    total: dict[int, float]
+    hours: dict[int, float]
+    mine: dict[int, np.ndarray]
+
+
+def _kill_chain(st: Block, chain: _Chain, dt: float, reps_now: int) -> None:
+    """Detection (``st.det``), C2 share (``st.c2_share``) and track quality (``st.track``) of each side; C2 nodes
+    recover. The parameter terms are per-block invariants; while no C2 node is disabled anywhere, the shares and
+    tracks are those of the first such step (the same inputs), kept."""
+    p = st.P
+    held = st.inv.get("core_kill_chain")
+    if held is None:
+        decay = 1 - dt / np.maximum(col(p["c2_reconstitution_days"]), dt)
+        held = st.inv["core_kill_chain"] = (
+            decay,
+            bool(np.all(np.isfinite(decay))),
+            1 - p["isr_base_detection"],
+            np.maximum(p["isr_units_half_gap"], 1e-9),
+            np.maximum(p["track_decay_hours"], 1e-9),
+            # the C2 share of the kill chain's latency times each side's C2 hours (evaluated first, as written)
+            {side: p["c2_latency_share_in_kill_chain"] * chain.hours[side] for side in (BLUE, RED)},
+        )
+    decay, finite, miss, gap, track_hours, c2_hours = held
+    damaged = bool(st.c2_disabled.any())
+    if damaged or not finite:  # zeros times a finite factor stay the same zeros
+        st.c2_disabled = st.c2_disabled * decay
+        damaged = bool(st.c2_disabled.any())  # the factor may reach zero
+    seen = st.n["isr"] * st.act["isr"]
+    last = st.inv.get("core_isr_seen")
+    if last is None or not np.array_equal(last[0], seen):  # else the same ISR units: the same detection
+        for side in (BLUE, RED):
+            units = rowsum(seen * chain.isr_side[side])
+            st.det[side] = 1 - miss * np.power(0.5, units / gap)
+        st.inv["core_isr_seen"] = (seen, {side: st.det[side] for side in (BLUE, RED)})
+    else:
+        st.det.update(last[1])
+    intact = None if damaged else st.inv.get("core_c2_intact")
+    if intact is not None:
+        st.c2_share.update(intact[0])
+        st.track.update(intact[1])
+        return
+    for side in (BLUE, RED):
+        total = chain.total[side]
+        alive = total - rowsum(st.c2_disabled * chain.mine[side])
+        st.c2_share[side] = alive / total if total else np.ones(reps_now)
+        latency = p["kill_chain_hours"] + c2_hours[side] / np.maximum(st.c2_share[side], 0.05)
+        st.track[side] = np.exp(-latency / track_hours)
+    if not damaged:
+        st.inv["core_c2_intact"] = (
+            {side: st.c2_share[side] for side in (BLUE, RED)},
+            {side: st.track[side] for side in (BLUE, RED)},
+        )
+
+
 def _activity(s: CampaignSetup, st: Block, t: int, reps_now: int) -> None:
     """Which groups are active (``st.act``), the ships alongside (``st.in_port``) and at sea (``st.sea``).
 
     A domain's arrays change only on the steps when some of its groups' active step is reached (found once
-    per block, and again after compaction, which empties ``st.inv``): only those are made anew, the others
-    kept. Nothing writes into these arrays."""
+    per block; compaction keeps these steps and compacts the arrays, see :func:`_compact`): only those are made
+    anew, the others kept. Nothing writes into these arrays."""
     G = s.groups
     flags = st.inv.get("activity_steps")
     if flags is None:  # the steps on which each domain's activity changes (a per-block invariant)
@@ -199,7 +272,11 @@ def _activity(s: CampaignSetup, st: Block, t: int, reps_now: int) -> None:
         if not changed:
             return
     p = st.P
-    st.act = {**st.act, **{d: (st.active_step[d] <= t).astype(float) for d in G if d in changed}}
+    compiled = kernels.ENABLED  # the ships' three arrays in one pass each (core_kernels.naval_activity)
+    act = dict(st.act)
+    for d in G:
+        if d in changed and not (compiled and d in SHIPS):
+            act[d] = (st.active_step[d] <= t).astype(float)
     # ships alongside: those not yet sailing at a port, and the share of each rearm cycle in port (for a
     # landing fleet: the part loading or unloading, the rest crossing in waves)
     port_share = st.inv.get("port_share")
@@ -208,16 +285,23 @@ def _activity(s: CampaignSetup, st: Block, t: int, reps_now: int) -> None:
         port_share = st.inv["port_share"] = col(p["port_time_days"]) / np.maximum(cycle_days, 1e-9)
     port_base = st.static.port_base
     in_port = dict(st.in_port)
-    if "surface" in changed:
-        in_port["surface"] = port_base["surface"] * np.where(st.act["surface"] > 0, port_share, 1.0)
-    if "amphibious" in changed:
-        in_port["amphibious"] = port_base["amphibious"] * np.where(
-            st.act["amphibious"] > 0, 1 - col(p["amphibious_time_at_sea_share"]), 1.0
-        )
-    if "subsurface" in changed and "subsurface" not in in_port:
-        in_port["subsurface"] = np.zeros((reps_now, len(G["subsurface"])))
-    st.in_port = in_port
-    st.sea = {**st.sea, **{d: st.act[d] * (1.0 - st.in_port[d]) for d in NAVAL if d in changed}}
+    sea = dict(st.sea)
+    for d in SHIPS:
+        if d not in changed:
+            continue
+        share = port_share if d == "surface" else 1 - col(p["amphibious_time_at_sea_share"])
+        if compiled:
+            act[d], in_port[d], sea[d] = core_kernels.naval_activity(
+                st.active_step[d], t, port_base[d], np.atleast_2d(np.asarray(share, dtype=float))
+            )
+        else:
+            in_port[d] = port_base[d] * np.where(act[d] > 0, share, 1.0)
+            sea[d] = act[d] * (1.0 - in_port[d])
+    if "subsurface" in changed:
+        if "subsurface" not in in_port:
+            in_port["subsurface"] = np.zeros((reps_now, len(G["subsurface"])))
+        sea["subsurface"] = act["subsurface"] * (1.0 - in_port["subsurface"])
+    st.act, st.in_port, st.sea = act, in_port, sea
 
 
 def _arrivals(s: CampaignSetup, st: Block, t: int, ongoing: np.ndarray, red_gnd: np.ndarray) -> None:
@@ -279,23 +363,34 @@ def _air_combat(s: CampaignSetup, st: Block, rng: np.random.Generator, sorties: 
 
 def _air_strikes_on_attacker(s: CampaignSetup, st: Block, strike: np.ndarray) -> np.ndarray:
     """Effective land-attack weapons of allied strike sorties on the lodgement or front (R,)."""
-    if not (st.ashore > 0).any():
+    ashore = st.ashore > 0
+    if not ashore.any():
         return np.zeros(len(st.ashore))
     air = s.groups["air"]
     armed = st.static.armed["air"]
     # aircraft with an anti-ship weapon fly anti-ship while enemy ships are at sea; then they too strike ashore
-    afloat = np.zeros(len(st.ashore))
-    for d in naval.FLEET:
-        afloat += rowsum(st.n[d] * naval.at_sea(s, st, d, RED))
-    fleet_gone = afloat <= 0
-    busy = armed["anti_ship"][None, :] & ~fleet_gone[:, None]
-    # the products in their order, in place on one fresh array
-    demand = strike * st.A["air"].get("weapons_per_sortie", 0.0)
-    demand *= air.side == BLUE
-    demand *= ~busy
-    demand *= armed["land_attack"]
-    demand *= (st.ashore > 0)[:, None]
-    demand *= st.live
+    afloat = [rowsum(st.n[d] * naval.at_sea(s, st, d, RED)) for d in naval.FLEET]
+    # the fleets' sum only meets zero here: 0 + a + b and a + b differ at most in the sign of a zero
+    fleet_gone = (afloat[0] + afloat[1] if len(afloat) == 2 else sum(afloat, np.zeros(len(st.ashore)))) <= 0
+    weapons = st.A["air"].get("weapons_per_sortie", 0.0)
+    if kernels.ENABLED and strike.flags.c_contiguous and strike.dtype == np.float64:
+        held = st.inv.get("core_land_attack")
+        if held is None:  # the weapons as a (1, K) or (R, K) array and the allied groups: per-block invariants
+            w2 = np.asarray(weapons, dtype=float)
+            w2 = np.full((1, len(air)), float(weapons)) if w2.ndim == 0 else w2.reshape(-1, len(air))
+            held = st.inv["core_land_attack"] = (np.ascontiguousarray(w2), air.side == BLUE)
+        demand = core_kernels.land_attack_demand(
+            strike, held[0], held[1], armed["anti_ship"], fleet_gone, armed["land_attack"], st.ashore, st.live
+        )
+    else:
+        busy = armed["anti_ship"][None, :] & ~fleet_gone[:, None]
+        # the products in their order, in place on one fresh array
+        demand = strike * weapons
+        demand *= air.side == BLUE
+        demand *= ~busy
+        demand *= armed["land_attack"]
+        demand *= ashore[:, None]
+        demand *= st.live
     fm = st.maps["air"]["land_attack"]
     fired = fm.fire(demand, st.stock, st.expended)
     out: np.ndarray = rowsum(fired * st.eff_of("ground_troops", fm.pool_idx)) * st.P["missile_reliability"]
@@ -346,21 +441,26 @@ def ground_losses(s: CampaignSetup, st: Block) -> np.ndarray:
 
 
 def _store(s: CampaignSetup, st: Block, rows: np.ndarray) -> None:
-    """Write the chosen rows' results into the full-size output arrays (original replication order)."""
+    """Write the chosen rows' results (a mask or indices) into the full-size output arrays (original order)."""
+    if rows.dtype == bool:
+        rows = np.flatnonzero(rows)
+    at = st.index[rows]
     for key, value in _outputs(s, st).items():
         if key not in st.final:
             st.final[key] = np.zeros((st.reps0,) + value.shape[1:], dtype=value.dtype)
-        st.final[key][st.index[rows]] = value[rows]
+        st.final[key][at] = value[rows]
 
 
-def _compact(s: CampaignSetup, st: Block, keep: np.ndarray, tracing: bool) -> None:
-    """Drop decided (frozen) replications from the working state after storing their results."""
-    decided = ~keep
+def _compact(s: CampaignSetup, st: Block, keep: np.ndarray, plan: TracePlan | None) -> None:
+    """Drop decided (frozen) replications from the working state after storing their results (and their traced
+    sums, with ``plan``)."""
+    # integer indices: the same rows in the same order as the masks select, without a mask conversion per array
+    decided = np.flatnonzero(~keep)
     _store(s, st, decided)
-    if tracing:
-        for key, value in trace_values(st, s, decided).items():
-            st.frozen[key] = st.frozen.get(key, 0.0) + value
+    if plan is not None:
+        plan.freeze(st, s, decided)
     n = len(keep)
+    keep = np.flatnonzero(keep)
     for name in REP_FIELDS + ("depth", "objective_troops", "aa_share", "range_factor"):
         value = getattr(st, name)
         if isinstance(value, np.ndarray) and value.ndim >= 1 and value.shape[0] == n:
@@ -373,7 +473,13 @@ def _compact(s: CampaignSetup, st: Block, keep: np.ndarray, tracing: bool) -> No
     st.A = {d: {k: (v[keep] if v.ndim == 2 else v) for k, v in attrs.items()} for d, attrs in st.A.items()}
     st.eff = {k: (v[keep] if v.ndim == 2 else v) for k, v in st.eff.items()}
     st.scalar = {k: v[keep] for k, v in st.scalar.items()}
-    st.inv = {}  # per-block invariants have a row per replication: recomputed at next use
+    # per-block invariants have a row per replication: recomputed at next use; but the steps on which activity
+    # changes (a superset for the rows kept) and whether the ports' logistics are undamaged hold for any rows,
+    # and the activity arrays are row by row: kept, compacted, and remade only when they change
+    st.inv = {key: st.inv[key] for key in ("activity_steps", "undamaged_logistics") if key in st.inv}
+    st.act = {d: v[keep] for d, v in st.act.items()}
+    st.in_port = {d: v[keep] for d, v in st.in_port.items()}
+    st.sea = {d: v[keep] for d, v in st.sea.items()}
     st.port_logistics = {d: v[keep] for d, v in st.port_logistics.items()}
 
 
@@ -417,3 +523,62 @@ def record_trace(trace: dict[str, dict[int, float]], t: int, st: Block, s: Campa
     """Sums over all replications per step (averaged later), including frozen, already-decided ones."""
     for key, value in trace_values(st, s).items():
         trace.setdefault(key, {})[t] = value + st.frozen.get(key, 0.0)
+
+
+class TracePlan:
+    """The traced sums of one block as vectors in the key order of :func:`trace_values` (one compiled call a step,
+    core_kernels.trace_sums, where the arrays allow; :func:`trace_values` otherwise), written into the trace's
+    dicts once at the end of the block (:meth:`write`)."""
+
+    def __init__(self, s: CampaignSetup, st: Block) -> None:
+        self.keys = list(trace_values(st, s).keys())
+        G = s.groups
+        fleet = ("air", "surface", "amphibious")
+        width = max(len(G[d]) for d in fleet)
+        self.sides = np.zeros((3, width), dtype=np.int64)
+        self.actors = np.zeros((3, width), dtype=np.int64)
+        for i, d in enumerate(fleet):
+            self.sides[i, : len(G[d])] = G[d].side
+            self.actors[i, : len(G[d])] = G[d].actor
+        self.n_actors = len(s.actors)
+        self.blockade = s.objective == "blockade"
+        # the kernel's by-actor sums hold exactly len(actors) entries, as the keys read them
+        self.compiled = kernels.ENABLED and bool(
+            all(((G[d].actor >= 0) & (G[d].actor < self.n_actors)).all() for d in fleet)
+        )
+        self.frozen = np.zeros(len(self.keys))
+        self.steps: list[int] = []
+        self.rows: list[np.ndarray] = []
+
+    def values(self, st: Block, s: CampaignSetup, rows: np.ndarray | None = None) -> np.ndarray:
+        """The traced sums over the block's (chosen) replications, as :func:`trace_values` gives them."""
+        if self.compiled:
+            arrays = (st.lost["air"], st.lost["surface"], st.lost["amphibious"], st.ashore, st.held, st.stock)
+            extra = (st.electricity, st.throughput) if self.blockade else (st.ashore, st.ashore)
+            if rows is not None:  # the chosen rows as trace_values takes them: fresh contiguous copies
+                arrays = tuple(a[rows] for a in arrays)
+                extra = tuple(a[rows] for a in extra)
+            if all(a.dtype == np.float64 and a.flags.c_contiguous for a in arrays + extra):
+                out: np.ndarray = core_kernels.trace_sums(
+                    arrays[0], arrays[1], arrays[2], self.sides, self.actors, self.n_actors,
+                    arrays[3], arrays[4], extra[0], extra[1], self.blockade, arrays[5],
+                )  # fmt: skip
+                return out
+        return np.array(list(trace_values(st, s, rows).values()), dtype=float)
+
+    def record(self, t: int, st: Block, s: CampaignSetup) -> None:
+        """This step's sums, frozen replications included."""
+        self.steps.append(t)
+        self.rows.append(self.values(st, s) + self.frozen)
+
+    def freeze(self, st: Block, s: CampaignSetup, rows: np.ndarray) -> None:
+        """Add the sums of replications about to be dropped (compaction) to every later step's."""
+        self.frozen = self.frozen + self.values(st, s, rows)
+
+    def write(self, trace: dict[str, dict[int, float]]) -> None:
+        """Into ``trace``: for each key, the sum of every step recorded (as :func:`record_trace` fills it)."""
+        if not self.rows:
+            return
+        table = np.array(self.rows).T.tolist()
+        for key, column in zip(self.keys, table, strict=True):
+            trace.setdefault(key, {}).update(zip(self.steps, column))

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from . import kernels, kernels_fixed
+from . import fires_kernels, kernels, kernels_fixed
 from .arming import FIXED_TARGET_SHOOTERS
 from .mechanics import FireMap, kills_from_hits, rowsum, salvo_hits, stoch_round, take_losses
 from .setup import BLUE, RED, CampaignSetup
@@ -28,7 +28,7 @@ from .uncertainty import col
 if TYPE_CHECKING:
     from .state import Block, Static
 
-KINDS = ("air_bases", "launchers", "ships_in_port", "logistics", "c2", "ground_forces")
+KINDS = fires_kernels.KINDS  # the kinds of target, in the order of the allocation's arrays
 AT_BASES = 4  # the first four kinds are at bases
 PARKED = ("air", "isr")
 LAUNCHERS = ("missile", "air_defence")
@@ -99,14 +99,104 @@ def fixed_target_strikes(
     forces in contact (R,) for the ground phase. ``gate`` (R,) marks replications where fixed targets may be
     struck (the full-war rung and not yet decided)."""
     reps = st.stock.shape[0]
-    z = np.zeros(reps)
     if not sf.shooting:
-        return z
-    p = st.P
+        return np.zeros(reps)
     demands = [(fm, st.launch_demand(d, "land_attack", sf.side)) for d, fm in sf.maps]
     wanted = np.asarray(sum(rowsum(dm) for _, dm in demands), dtype=float)
-    if not np.any(wanted):
-        return z
+    if not wanted.any():
+        return np.zeros(reps)
+    plan = fires_kernels.plan(st, sf)
+    if plan is None:  # the NumPy path (Numba off, or pairs or sizes the kernels do not take)
+        return _salvo_numpy(s, st, sf, rng, gate, demands, wanted)
+    return _salvo_compiled(s, st, sf, rng, gate, plan, demands, wanted)
+
+
+def _salvo_compiled(
+    s: CampaignSetup,
+    st: Block,
+    sf: SideFires,
+    rng: np.random.Generator,
+    gate: np.ndarray,
+    plan: fires_kernels.Plan,
+    demands: list[tuple[FireMap, np.ndarray]],
+    wanted: np.ndarray,
+) -> np.ndarray:
+    """``_salvo_numpy`` with its element-wise steps in the kernels of fires_kernels.py (the same numbers)."""
+    reps = wanted.shape[0]
+    demand = demands[0][1] if len(demands) == 1 else np.concatenate([dm for _, dm in demands], axis=1)
+    ground_val = np.ascontiguousarray(st.ashore if sf.victim == RED else st.blue_in_contact, dtype=np.float64)
+    c2_share = np.ascontiguousarray(st.c2_share[sf.side], dtype=np.float64)
+    if not (sf.fixed and gate.any()):  # only ground forces in contact can be struck: no allocation to compute
+        any_usable, gx = fires_kernels.allocate_ground(
+            demand,
+            wanted,
+            plan.cap0,
+            c2_share,
+            st.stock,
+            st.expended,
+            ground_val,
+            sf.ground,
+            plan.eff_ground,
+            *plan.fire,
+        )
+        if not any_usable:
+            return np.zeros(reps)
+        summed = np.zeros(reps)
+        start = 0
+        for j in plan.widths:  # each map's row sums (NumPy's BLAS), added in map order
+            summed += rowsum(gx[:, start : start + j])
+            start += j
+        on_ground: np.ndarray = summed * st.P["missile_reliability"]
+        return on_ground
+    values, parked = _values_at_bases(s, st, sf)  # (R, 4, Bs); parked aircraft (R, Bs)
+    c2_val = (st.c2_nodes[None, :] - st.c2_disabled) * plan.victim_mask  # (R, A)
+    status, by_kind, pv, gx, c2_per, any_fixed, any_c2 = fires_kernels.allocate_fixed(
+        demand,
+        wanted,
+        plan.cap0,
+        c2_share,
+        st.stock,
+        st.expended,
+        values,
+        plan.reach,
+        fires_kernels.NO_PRODUCT if plan.emulate else values @ sf.reach.T,
+        plan.emulate,
+        c2_val @ sf.c2_reach.T,
+        np.ascontiguousarray(gate, dtype=np.bool_),
+        ground_val,
+        sf.ground,
+        plan.weights,
+        plan.eff_ground,
+        *plan.fire,
+    )
+    if status < 2:  # no pair had a target, or nothing was fired
+        return np.zeros(reps)
+    out: np.ndarray = rowsum(gx) * st.P["missile_reliability"]
+    if any_fixed:
+        if kernels_fixed.usable(st, sf):
+            kernels_fixed.strike_fixed(st, sf, rng, values, by_kind, pv, parked, s.dt_days)
+        else:
+            _strike_at_bases(s, st, sf, rng, values, by_kind, pv, parked)
+        if any_c2:  # C2 nodes (fires._strike_fixed): the sum over pairs is NumPy's product
+            st.c2_disabled = fires_kernels.c2_update(
+                c2_per @ sf.c2_reach, c2_val, plan.rel, plan.to_disable, st.c2_nodes, st.c2_disabled
+            )
+    return out
+
+
+def _salvo_numpy(
+    s: CampaignSetup,
+    st: Block,
+    sf: SideFires,
+    rng: np.random.Generator,
+    gate: np.ndarray,
+    demands: list[tuple[FireMap, np.ndarray]],
+    wanted: np.ndarray,
+) -> np.ndarray:
+    """The salvo given the maps' demands and their total (not all zero): the NumPy path."""
+    reps = st.stock.shape[0]
+    z = np.zeros(reps)
+    p = st.P
     ground_val = st.ground_in_contact(sf.victim)
     pv_ground = ground_val[:, None] * sf.ground[None, :]  # (R, J)
     fixed = sf.fixed and gate.any()
@@ -185,7 +275,7 @@ def _values_at_bases(s: CampaignSetup, st: Block, sf: SideFires) -> tuple[np.nda
     """(R, 4, Bs) what parked aircraft, launchers, ships in port and logistics are worth at each target base."""
     ratio = s.params["sheltered_kill_probability"] / max(s.params["aircraft_killed_per_missile"], 1e-9)
     if kernels.ENABLED and kernels.PHASES:  # the same sums in the same order, in one compiled pass
-        return kernels_fixed.values_at_bases(st, sf, ratio)
+        return fires_kernels.values_at_bases(st, sf, ratio)
     parked = _parked(st, sf)
     sheltered = np.minimum(parked, sf.shelters)
     air = (parked - sheltered) + sheltered * ratio

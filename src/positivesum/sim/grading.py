@@ -57,8 +57,13 @@ def decide(s: CampaignSetup, st: Block, day: float, ongoing: np.ndarray, lift: n
     else:
         victory = st.held >= p["victory_share_held"]
         if s.objective in LANDING:
-            broken = lift < p["amphibious_fleet_broken_fraction"] * st.lift0
-            st.lift_broken_day = np.where(broken & np.isnan(st.lift_broken_day) & ongoing, day, st.lift_broken_day)
+            floor = st.inv.get("core_lift_floor")
+            if floor is None:  # the lift below which the fleet is broken: a per-block invariant
+                floor = st.inv["core_lift_floor"] = p["amphibious_fleet_broken_fraction"] * st.lift0
+            broken = lift < floor
+            newly = broken & np.isnan(st.lift_broken_day) & ongoing
+            if newly.any():  # else np.where would give the same days
+                st.lift_broken_day = np.where(newly, day, st.lift_broken_day)
             cannot_land = broken | (st.waiting + st.pending_red <= 0)
             defeat = cannot_land & (st.ashore <= p["lodgement_collapse_fraction"] * st.peak_ashore)
         else:
@@ -67,11 +72,14 @@ def decide(s: CampaignSetup, st: Block, day: float, ongoing: np.ndarray, lift: n
             defeat |= st.ashore <= 0
     won = ongoing & victory
     lost = ongoing & ~victory & defeat
+    decided = won | lost
+    if not decided.any():  # nothing to write: most steps
+        return
     st.grade[won] = VICTORY
     st.grade[lost] = DEFEAT
     st.outcome[won] = RED_SUCCESS
     st.outcome[lost] = DENIED
-    st.decided_day[won | lost] = day
+    st.decided_day[decided] = day
 
 
 def grade_stalemates(s: CampaignSetup, st: Block) -> None:

@@ -16,6 +16,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from . import kernels, sea_ground
+from .kernels_fixed import _param
 from .mechanics import allocate, rowsum
 from .setup import BLUE, RED, CampaignSetup
 
@@ -29,6 +31,13 @@ def defenders_in_contact(s: CampaignSetup, st: Block, day: float) -> np.ndarray:
     """(R,) defending troops facing the attack: a share at first, more as reserves arrive (time constant), up to
     the most the defender can commit while holding its capital and other threatened coasts."""
     p = st.P
+    if kernels.ENABLED and kernels.PHASES:  # the arithmetic in compiled passes, NumPy's exp between them
+        q = _params(st)
+        total = rowsum(st.troops * _blue_active(s, st))
+        decay = np.exp(sea_ground.contact_decay(st.contact_day, day, q["defender_concentration_days"]))
+        return sea_ground.in_contact(
+            total, decay, st.contact_day, q["defender_share_in_contact"], q["defender_max_share_in_contact"]
+        )
     blue = (s.groups["ground"].side == BLUE) * st.act["ground"]
     total = rowsum(st.troops * blue)
     since = np.where(np.isnan(st.contact_day), 0.0, day - np.nan_to_num(st.contact_day))
@@ -44,6 +53,31 @@ def lift_and_land(s: CampaignSetup, st: Block, ongoing: np.ndarray) -> np.ndarra
     the landing fleet afloat, sailing or not (R,), for the test of a broken fleet."""
     p = st.P
     dt = s.dt_days
+    if kernels.ENABLED and kernels.PHASES:  # the same operations in the same order, in one compiled pass
+        q = _params(st)
+        st.supply, st.supply_ratio, st.waiting, st.ashore, st.contact_day, afloat = sea_ground.lift_land(
+            st.n["amphibious"],
+            st.act["amphibious"],
+            st.lift_weights,
+            st.held,
+            st.lines,
+            st.ashore,
+            st.supply,
+            st.waiting,
+            st.contact_day,
+            ongoing,
+            q["port_capture_share_start"],
+            float(max(p["port_capture_share_full"] - p["port_capture_share_start"], 1e-9)),
+            q["amphibious_trips_per_day"],
+            q["port_lift_gain"],
+            q["supply_tonnes_per_troop_day"],
+            q["supply_tonnes_per_lift_troop"],
+            q["lodgement_supply_buffer_days"],
+            q["captured_airfield_airlift_tonnes_per_day"],
+            float(dt),
+            float(st.day + dt),
+        )
+        return afloat
     lift = rowsum(st.n["amphibious"] * st.act["amphibious"] * st.lift_weights)
     ports = np.clip(
         (st.held - p["port_capture_share_start"])
@@ -76,6 +110,22 @@ def strike_the_attacker(s: CampaignSetup, st: Block, rng: np.random.Generator, e
     on = st.ashore > 0
     if not on.any():
         return
+    if kernels.ENABLED and kernels.PHASES:  # one compiled pass, the draws included (in replication order, as NumPy's)
+        q = _params(st)
+        st.ashore, st.red_troops_lost, st.supply, st.lines = sea_ground.attacker_losses(
+            rng,
+            np.ascontiguousarray(effective, dtype=np.float64),
+            st.ashore,
+            st.red_troops_lost,
+            st.casualties,
+            int(s.adversary_index),
+            st.supply,
+            st.lines,
+            q["lodgement_fire_share_on_lines"],
+            q["lines_damage_per_strike_weapon"],
+            q["troops_killed_per_strike_weapon"],
+        )
+        return
     share_lines = p["lodgement_fire_share_on_lines"]
     killed = np.minimum(
         st.ashore, rng.poisson(effective * on * (1 - share_lines) * p["troops_killed_per_strike_weapon"]).astype(float)
@@ -92,12 +142,18 @@ def strike_the_defenders(s: CampaignSetup, st: Block, rng: np.random.Generator, 
     """The attacker's effective land-attack weapons (R,) on defending ground forces in contact."""
     if not effective.any():
         return
-    blue = (s.groups["ground"].side == BLUE) * st.act["ground"]
+    blue = _blue_active(s, st)
     killed = rng.poisson(effective * st.P["troops_killed_per_strike_weapon"]).astype(float)
     _blue_losses(s, st, killed, blue)
 
 
 def _blue_losses(s: CampaignSetup, st: Block, total: np.ndarray, blue: np.ndarray) -> None:
+    if kernels.ENABLED and kernels.PHASES:  # the same operations in one compiled pass, but for the BLAS product
+        loss, st.troops, st.blue_lost_ground = sea_ground.blue_losses(
+            st.troops, blue, total, np.ascontiguousarray(st.live[:, 0]), st.blue_lost_ground
+        )
+        st.casualties += loss @ st.actor_of["ground"]
+        return
     weights = st.troops * blue
     loss = np.minimum(weights, allocate(total, weights)) * st.live
     st.troops = st.troops - loss
@@ -105,8 +161,167 @@ def _blue_losses(s: CampaignSetup, st: Block, total: np.ndarray, blue: np.ndarra
     st.casualties += loss @ st.actor_of["ground"]
 
 
+#: The parameters of ground combat the kernels take as (R,) arrays.
+_COMBAT_PARAMS = (
+    "defender_posture_factor",
+    "defender_breakpoint_fraction",
+    "air_superiority_ground_factor",
+    "attacker_hold_posture_factor",
+    "ground_attrition_per_day",
+    "defender_casualty_ratio",
+    "out_of_supply_attrition_per_day",
+    "advance_km_per_day",
+    "trend_smoothing_days",
+    "lines_repair_days",
+)
+
+
+#: The parameters the kernels of sea_ground.py take as (R,) arrays.
+_PARAMS = _COMBAT_PARAMS + (
+    "defender_concentration_days",
+    "defender_share_in_contact",
+    "defender_max_share_in_contact",
+    "port_capture_share_start",
+    "amphibious_trips_per_day",
+    "port_lift_gain",
+    "supply_tonnes_per_troop_day",
+    "supply_tonnes_per_lift_troop",
+    "lodgement_supply_buffer_days",
+    "captured_airfield_airlift_tonnes_per_day",
+    "lodgement_fire_share_on_lines",
+    "troops_killed_per_strike_weapon",
+    "lines_damage_per_strike_weapon",
+)
+
+
+def _params(st: Block) -> dict[str, np.ndarray]:
+    """The parameters of _PARAMS as contiguous (R,) arrays, made once per block (``Block.inv`` is emptied when the
+    block is compacted)."""
+    q: dict[str, np.ndarray] | None = st.inv.get("sea_ground_params")
+    if q is None:
+        q = st.inv["sea_ground_params"] = {name: _param(st, name) for name in _PARAMS}
+    return q
+
+
+def _blue_active(s: CampaignSetup, st: Block) -> np.ndarray:
+    """(R, K) the defenders' active ground groups, ``(side == BLUE) * act``: changed only when a new activity array
+    is made, so kept with the array it was made from (``Block.inv`` is emptied when the block is compacted)."""
+    act = st.act["ground"]
+    kept = st.inv.get("sea_blue_active")
+    if kept is not None and kept[0] is act:
+        blue: np.ndarray = kept[1]
+        return blue
+    blue = (s.groups["ground"].side == BLUE) * act
+    st.inv["sea_blue_active"] = (act, blue)
+    return blue
+
+
+def _blue_total_in(s: CampaignSetup, st: Block) -> np.ndarray:
+    """(R,) defending troops brought in: changed only when troops arrive (a new ``troops_in`` array), so kept with
+    the array it was summed from (``Block.inv`` is emptied when the block is compacted)."""
+    kept = st.inv.get("sea_blue_total_in")
+    if kept is not None and kept[0] is st.troops_in:
+        total: np.ndarray = kept[1]
+        return total
+    total = rowsum(st.troops_in * (s.groups["ground"].side == BLUE))
+    st.inv["sea_blue_total_in"] = (st.troops_in, total)
+    return total
+
+
+def _combat_kernels(s: CampaignSetup, st: Block, rng: np.random.Generator, ongoing: np.ndarray) -> None:
+    """ground.combat with its arithmetic in compiled kernels (sea_ground.py); NumPy's transcendental functions and
+    draws in between, in the NumPy path's order."""
+    p = st.P
+    dt = s.dt_days
+    q = _params(st)
+    b_c = st.blue_in_contact
+    contact, supply, attack, counter, ratio, ratio_before, st.blue_peak = sea_ground.front_power(
+        st.ashore,
+        st.contact_day,
+        ongoing,
+        st.lines,
+        st.supply_ratio,
+        s.objective == "land_offensive",
+        _blue_total_in(s, st),
+        st.blue_lost_ground,
+        b_c,
+        st.blue_peak,
+        q["defender_posture_factor"],
+        q["defender_breakpoint_fraction"],
+        q["air_superiority_ground_factor"],
+        st.air_control[RED],
+        st.air_control[BLUE],
+        q["attacker_hold_posture_factor"],
+        st.ratio,
+    )
+    e = p["casualty_exchange_exponent"]
+    drawn_red, blue_loss = sea_ground.attrition_drawn(
+        rng,
+        st.ashore,
+        b_c,
+        contact,
+        q["ground_attrition_per_day"],
+        q["defender_casualty_ratio"],
+        ratio ** (-e),
+        ratio**e,
+        dt,
+    )
+    scale = st.inv.get("sea_advance_scale")
+    if scale is None:  # a per-block invariant
+        scale = st.inv["sea_advance_scale"] = np.log(np.maximum(p["decisive_force_ratio"], 1.0001))
+    log_ashore_before = np.log1p(st.ashore_before)
+    (
+        st.ashore,
+        st.red_troops_lost,
+        held,
+        st.g_held,
+        st.g_ratio,
+        st.ratio,
+        st.held_peak,
+        st.peak_ashore,
+        st.lines,
+        alpha,
+    ) = sea_ground.front_moves(
+        drawn_red,
+        st.ashore,
+        supply,
+        ongoing,
+        contact,
+        q["out_of_supply_attrition_per_day"],
+        st.red_troops_lost,
+        st.casualties,
+        int(s.adversary_index),
+        q["advance_km_per_day"],
+        st.depth,
+        np.tanh(np.log(np.maximum(attack, 1.0)) / scale),
+        np.tanh(np.log(np.maximum(counter, 1.0)) / scale),
+        st.objective_troops,
+        st.held,
+        q["trend_smoothing_days"],
+        st.g_held,
+        np.log(ratio),
+        np.log(ratio_before),
+        st.g_ratio,
+        ratio,
+        st.ratio,
+        st.held_peak,
+        st.peak_ashore,
+        st.lines,
+        q["lines_repair_days"],
+        float(dt),
+    )
+    st.held = held
+    _blue_losses(s, st, blue_loss, _blue_active(s, st))
+    st.g_ashore = sea_ground.ashore_trend(
+        st.g_ashore, alpha, np.log1p(st.ashore), log_ashore_before, ongoing, float(dt)
+    )
+
+
 def combat(s: CampaignSetup, st: Block, rng: np.random.Generator, ongoing: np.ndarray) -> None:
     """Ground combat on the lodgement or front, out-of-supply attrition, and the movement of the front."""
+    if kernels.ENABLED and kernels.PHASES:
+        _combat_kernels(s, st, rng, ongoing)
+        return
     p = st.P
     dt = s.dt_days
     contact = (st.ashore > 0) & ~np.isnan(st.contact_day) & ongoing

@@ -14,8 +14,9 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from .kernels import _jit
-from .kernels_fixed import _cached, _losses, _rk
+from .kernels_fixed import _rk
 from .kernels_naval import _rowsum_cols_f
+from .sea_kernels import losses
 
 if TYPE_CHECKING:
     from .state import Block
@@ -53,7 +54,6 @@ def exchange(
         control_blue[r] = aa_side[0][r] / t if t > 0 else 0.5
         control_red[r] = aa_side[1][r] / t if t > 0 else 0.5
     live = np.ones(reps)
-    no_also = np.zeros((1, 1))
     for shooter in range(2):
         victim = 1 - shooter
         v = cols[victim]
@@ -74,22 +74,30 @@ def exchange(
                 m = sorties[r, v[c]]
                 shot = downed[r] * m / d if d > 0.0 else 0.0
                 expected[r, c] = shot + m * rate[r, v[c]] * flying
-        _losses(n_air, lost_air, no_also, False, v, expected, live, rng)
+        losses(n_air, lost_air, v, expected, live, rng)
     return strike, control_blue, control_red
 
 
 def air_combat(st: Block, rng: np.random.Generator, sorties: np.ndarray, rate: np.ndarray) -> np.ndarray:
     """The compiled twin of campaign._air_combat (``rate``: losses to defences per sortie). Returns strike sorties."""
-    reps, width = sorties.shape
-    a = st.A["air"]
-    cols = st.static.side_cols["air"]
+    inv = st.inv.get("sea_exchange")
+    if inv is None:  # the per-block arguments (attributes are drawn per block), made once
+        reps, width = sorties.shape
+        cols = st.static.side_cols["air"]
+        inv = st.inv["sea_exchange"] = (
+            _rk(st.aa_share, reps, width),
+            _rk(st.A["air"].get("air_to_air_kills_per_sortie", 0.0), reps, width),
+            _rk(rate, reps, width),
+            (np.ascontiguousarray(cols[0], dtype=np.int64), np.ascontiguousarray(cols[1], dtype=np.int64)),
+        )
+    aa_share, a2a, loss_rate, cols_by_side = inv
     strike, control_blue, control_red = exchange(
         rng,
         np.ascontiguousarray(sorties, dtype=np.float64),
-        _cached(st, ("kernel_aa_share",), lambda: _rk(st.aa_share, reps, width)),
-        _cached(st, ("kernel_a2a",), lambda: _rk(a.get("air_to_air_kills_per_sortie", 0.0), reps, width)),
-        _cached(st, ("kernel_air_loss",), lambda: _rk(rate, reps, width)),
-        (np.ascontiguousarray(cols[0], dtype=np.int64), np.ascontiguousarray(cols[1], dtype=np.int64)),
+        aa_share,
+        a2a,
+        loss_rate,
+        cols_by_side,
         st.n["air"],
         st.lost["air"],
     )

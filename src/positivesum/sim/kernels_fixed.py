@@ -19,7 +19,6 @@ Equations: those of fires.py (Hughes' salvo rule; Stillion & Orletsky 1999 for a
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import partial
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -31,6 +30,8 @@ from .state import cols_of
 if TYPE_CHECKING:
     from .fires import SideFires
     from .state import Block
+
+SHIPS = ("surface", "amphibious")
 
 
 @_jit
@@ -82,16 +83,48 @@ def _spread(share: np.ndarray, n: np.ndarray, cols: np.ndarray, where: np.ndarra
 
 
 @_jit
-def _at_bases(n: np.ndarray, cols: np.ndarray, where: np.ndarray, n_bases: int) -> np.ndarray:
-    """n[:, cols] @ vbase: what some groups put at each base (summed in group order)."""
-    reps = n.shape[0]
-    out = np.zeros((reps, n_bases))
+def _spread_losses(
+    n: np.ndarray,
+    lost: np.ndarray,
+    also: np.ndarray,
+    has_also: bool,
+    cols: np.ndarray,
+    where: np.ndarray,
+    share: np.ndarray,
+    scale: np.ndarray,
+    unit_scale: bool,
+    busy: np.ndarray,
+    live: np.ndarray,
+    rng: Any,
+) -> None:
+    """``_losses(n, lost, also, has_also, cols, _spread(share, n, cols, where, scale), live, rng)`` in one pass, the
+    same draws in the same order (``cols`` has no repeats: each group's expected loss is made from its units before
+    its own loss, as the two-pass form makes it); ``unit_scale``: a scale of ones (``n * share * 1.0``). A row
+    outside ``busy`` has a zero share (as ``resolve`` leaves it): a group there loses nothing unless it holds a
+    negative or NaN count, which the row's pass then treats as ``_losses`` does."""
+    reps = share.shape[0]
     for r in range(reps):
+        quiet = not busy[r]
         for c in range(cols.size):
+            j = cols[c]
+            cur = n[r, j]
+            if quiet and cur >= 0.0 and cur < np.inf:  # n * 0.0 * scale is 0.0: nothing lost, nothing drawn
+                continue
             b = where[c]
-            if b >= 0:
-                out[r, b] += n[r, cols[c]]
-    return out
+            v = cur * (share[r, b] if b >= 0 else 0.0)
+            if not unit_scale:
+                v = v * scale[c]
+            if v == 0.0 and cur >= 0.0:
+                continue
+            k = np.floor(v)
+            f = v - k
+            if f != 0 and rng.random(dtype=np.float32) < f:  # stochastic rounding, drawn only with a fraction
+                k += 1.0
+            loss = np.minimum(cur, k) * live[r]
+            n[r, j] = cur - loss
+            lost[r, j] += loss
+            if has_also:
+                also[r, j] += loss
 
 
 @_jit
@@ -101,15 +134,36 @@ def resolve(
     by_kind: np.ndarray,  # (R, 6, J) fire per kind and pair
     pv: np.ndarray,  # (R, 6, J) worth in reach per kind and pair
     parked: np.ndarray,  # (R, B) aircraft on the ground when the salvo was allocated
+    # the state, this step (updated in place where noted)
+    n_ad: np.ndarray,  # (R, Kad) air defence units (all groups; updated by launcher losses)
+    lost_ad: np.ndarray,
+    act_ad: np.ndarray,  # (R, Kad)
+    stock: np.ndarray,
+    expended: np.ndarray,
+    cut: np.ndarray,  # (R, Bp) updated at columns ``base_cols``
+    n_air: np.ndarray,
+    lost_air: np.ndarray,
+    lost_on_ground: np.ndarray,
+    n_isr: np.ndarray,
+    lost_isr: np.ndarray,
+    live: np.ndarray,  # (R,)
+    det: np.ndarray,  # (R,) the shooter's detection
+    n_mis: np.ndarray,
+    lost_mis: np.ndarray,
+    n_sur: np.ndarray,
+    lost_sur: np.ndarray,
+    port_sur: np.ndarray,  # (R, Ksur) share in port
+    n_amp: np.ndarray,
+    lost_amp: np.ndarray,
+    port_amp: np.ndarray,
+    log_damage: np.ndarray,  # (R, Bp) updated at ``base_cols``
+    # per-block constants (``_resolve_constants``)
     reach: np.ndarray,  # (J, B)
     eff_aog: np.ndarray,  # (R, J)
     rel: np.ndarray,  # (R,) missile reliability
     raids: np.ndarray,  # (R,) salvo exchanges per step
     pk_int: np.ndarray,  # (R,) interceptor kill probability
-    n_ad: np.ndarray,  # (R, Kad) air defence units (all groups; updated by launcher losses)
-    lost_ad: np.ndarray,
     ips: np.ndarray,  # (R, Kad) interceptors per salvo
-    act_ad: np.ndarray,  # (R, Kad)
     mine_ad: np.ndarray,  # (Kad,) the victim's groups
     where_ad: np.ndarray,  # (Kad,) target base of each group, -1 if none (as the ``v*`` maps below)
     fm_group: np.ndarray,  # the victim's interceptor pairs (FireMap)
@@ -119,46 +173,28 @@ def resolve(
     fm_single: bool,
     fm_armed: np.ndarray,  # (Kad,) float: 1 where a group fires from stocks
     fm_gmat: np.ndarray,  # (pairs, Kad) one-hot: the group of each pair
-    stock: np.ndarray,
-    expended: np.ndarray,
     shelters: np.ndarray,  # (B,)
     kpm: np.ndarray,  # (R,) aircraft killed per missile
     pk_shel: np.ndarray,  # (R,) sheltered kill probability
     runway_cut: np.ndarray,  # (R,)
-    cut: np.ndarray,  # (R, Bp) updated at columns ``base_cols``
     base_cols: np.ndarray,  # (B,)
-    n_air: np.ndarray,
-    lost_air: np.ndarray,
-    lost_on_ground: np.ndarray,
     v_air: np.ndarray,
     vbase_air: np.ndarray,
     lb_air: np.ndarray,  # (|v_air|,) 1 where land-based
-    n_isr: np.ndarray,
-    lost_isr: np.ndarray,
     v_isr: np.ndarray,
     vbase_isr: np.ndarray,
     lb_isr: np.ndarray,
-    live: np.ndarray,  # (R,)
-    launcher_pk: np.ndarray,  # (R,) mobile launcher kill per missile × the shooter's detection
-    n_mis: np.ndarray,
-    lost_mis: np.ndarray,
+    launcher_kill: np.ndarray,  # (R,) mobile launcher kill per missile (times ``det``)
     v_mis: np.ndarray,
     vbase_mis: np.ndarray,
     v_ad: np.ndarray,
     vbase_ad: np.ndarray,
-    n_sur: np.ndarray,
-    lost_sur: np.ndarray,
-    port_sur: np.ndarray,  # (R, Ksur) share in port
     v_sur: np.ndarray,
     vbase_sur: np.ndarray,
     h2k_sur: np.ndarray,  # (R, |v_sur|)
-    n_amp: np.ndarray,
-    lost_amp: np.ndarray,
-    port_amp: np.ndarray,
     v_amp: np.ndarray,
     vbase_amp: np.ndarray,
     h2k_amp: np.ndarray,
-    log_damage: np.ndarray,  # (R, Bp) updated at ``base_cols``
     log_per_missile: np.ndarray,  # (R,)
 ) -> np.ndarray:
     """fires._strike_fixed without its C2 part: arrivals and intercepts, then aircraft, launchers, ships in port
@@ -218,33 +254,36 @@ def resolve(
                 k += 1.0
             arriving[r, b] = k
     n_groups = n_ad.shape[1]
-    cap = np.zeros((reps, n_groups))
+    # the interceptor capacity of each group (only whether any is not zero matters outside the busy replications)
     any_cap = False
     for r in range(reps):
         for g in range(n_groups):
-            c = n_ad[r, g] * ips[r, g] * act_ad[r, g] * mine_ad[g] * raids[r]
-            cap[r, g] = c
-            if c != 0:
+            if n_ad[r, g] * ips[r, g] * act_ad[r, g] * mine_ad[g] * raids[r] != 0:
                 any_cap = True
+                break
+        if any_cap:
+            break
     penetrating = arriving
     if any_cap:
         demand = np.zeros((reps, n_groups))
         cap_at = np.zeros(n_bases)
         share = np.zeros(n_bases)
+        cap = np.zeros(n_groups)
         for r in range(reps):
             if not busy[r]:
                 continue
             cap_at[:] = 0.0
             for g in range(n_groups):
+                cap[g] = n_ad[r, g] * ips[r, g] * act_ad[r, g] * mine_ad[g] * raids[r]
                 b = where_ad[g]
                 if b >= 0:
-                    cap_at[b] += cap[r, g]
+                    cap_at[b] += cap[g]
             for b in range(n_bases):
                 acc = cap_at[b]
                 share[b] = min(arriving[r, b], acc) / acc if acc > 0 else 0.0
             for g in range(n_groups):
                 b = where_ad[g]
-                demand[r, g] = cap[r, g] * (share[b] if b >= 0 else 0.0)
+                demand[r, g] = cap[g] * (share[b] if b >= 0 else 0.0)
         # interceptors from the munition stocks where a group has any, unlimited (guns) otherwise (Block.intercept)
         fired_g = np.zeros((reps, n_groups))
         if fm_group.size:
@@ -318,11 +357,11 @@ def resolve(
                     killed_shel += 1.0
                 frac[r, b] = (killed_open + killed_shel) / here if here > 0 else 0.0
         if v_air.size:
-            _losses(
-                n_air, lost_air, lost_on_ground, True, v_air, _spread(frac, n_air, v_air, vbase_air, lb_air), live, rng
+            _spread_losses(
+                n_air, lost_air, lost_on_ground, True, v_air, vbase_air, frac, lb_air, False, busy, live, rng
             )
         if v_isr.size:
-            _losses(n_isr, lost_isr, no_also, False, v_isr, _spread(frac, n_isr, v_isr, vbase_isr, lb_isr), live, rng)
+            _spread_losses(n_isr, lost_isr, no_also, False, v_isr, vbase_isr, frac, lb_isr, False, busy, live, rng)
         for r in range(reps):
             if not busy[r]:
                 continue
@@ -330,37 +369,31 @@ def resolve(
                 cut[r, base_cols[b]] += at_base[r, 0, b] * runway_cut[r]
     # dispersed launchers: each penetrator kills one with a probability scaled by the shooter's ISR
     if any_kind[1]:
-        there = _at_bases(n_mis, v_mis, vbase_mis, n_bases) + _at_bases(n_ad, v_ad, vbase_ad, n_bases)
         share2 = np.zeros((reps, n_bases))
+        there_mis = np.zeros(n_bases)
+        there_ad = np.zeros(n_bases)
         for r in range(reps):
             if not busy[r]:
                 continue
-            pk = min(max(launcher_pk[r], 0.0), 1.0)
+            # the launchers at each base: each domain's groups summed in order, then the two added
+            there_mis[:] = 0.0
+            there_ad[:] = 0.0
+            for c in range(v_mis.size):
+                b = vbase_mis[c]
+                if b >= 0:
+                    there_mis[b] += n_mis[r, v_mis[c]]
+            for c in range(v_ad.size):
+                b = vbase_ad[c]
+                if b >= 0:
+                    there_ad[b] += n_ad[r, v_ad[c]]
+            pk = min(max(launcher_kill[r] * det[r], 0.0), 1.0)
             for b in range(n_bases):
-                t = there[r, b]
+                t = there_mis[b] + there_ad[b]
                 share2[r, b] = at_base[r, 1, b] * pk / t if t > 0 else 0.0
         if v_mis.size:
-            _losses(
-                n_mis,
-                lost_mis,
-                no_also,
-                False,
-                v_mis,
-                _spread(share2, n_mis, v_mis, vbase_mis, np.ones(v_mis.size)),
-                live,
-                rng,
-            )
+            _spread_losses(n_mis, lost_mis, no_also, False, v_mis, vbase_mis, share2, lb_air, True, busy, live, rng)
         if v_ad.size:
-            _losses(
-                n_ad,
-                lost_ad,
-                no_also,
-                False,
-                v_ad,
-                _spread(share2, n_ad, v_ad, vbase_ad, np.ones(v_ad.size)),
-                live,
-                rng,
-            )
+            _spread_losses(n_ad, lost_ad, no_also, False, v_ad, vbase_ad, share2, lb_air, True, busy, live, rng)
     # ships alongside: hits over staying power, spread by the ships in port at each base
     amph_kills = np.zeros((reps, v_amp.size))
     if any_kind[2]:
@@ -375,13 +408,23 @@ def resolve(
             for c in range(v_amp.size):
                 along_amp[r, c] = n_amp[r, v_amp[c]] * port_amp[r, v_amp[c]]
                 any_amp = any_amp or along_amp[r, c] != 0
-        there = _at_bases(along_sur * h2k_sur, np.arange(v_sur.size), vbase_sur, n_bases) + _at_bases(
-            along_amp * h2k_amp, np.arange(v_amp.size), vbase_amp, n_bases
-        )
+        # hits to sink the ships alongside at each base: each domain's groups summed in order, then the two added
         share3 = np.zeros((reps, n_bases))
+        there_sur = np.zeros(n_bases)
+        there_amp = np.zeros(n_bases)
         for r in range(reps):
+            there_sur[:] = 0.0
+            there_amp[:] = 0.0
+            for c in range(v_sur.size):
+                b = vbase_sur[c]
+                if b >= 0:
+                    there_sur[b] += along_sur[r, c] * h2k_sur[r, c]
+            for c in range(v_amp.size):
+                b = vbase_amp[c]
+                if b >= 0:
+                    there_amp[b] += along_amp[r, c] * h2k_amp[r, c]
             for b in range(n_bases):
-                t = there[r, b]
+                t = there_sur[b] + there_amp[b]
                 share3[r, b] = ship_eff[r, b] / t if t > 0 else 0.0
         for d in range(2):
             if d == 0:
@@ -475,6 +518,63 @@ def usable(st: Block, sf: SideFires) -> bool:
     return bool(st.side_maps[("air_defence", "air_defence", sf.victim)].compiled)
 
 
+def _resolve_constants(st: Block, sf: SideFires, dt_days: float) -> tuple[Any, ...]:
+    """The per-block arguments of ``resolve`` for one side's salvo, in its order (drawn parameters and attributes,
+    index maps): made once per block and side (``Block.inv`` is emptied when the block is compacted)."""
+    reps = st.stock.shape[0]
+    c = _constants(st, sf)
+    fm = st.side_maps[("air_defence", "air_defence", sf.victim)]
+    width_ad = st.n["air_defence"].shape[1]
+    h2k = {d: _rk(cols_of(st.A[d].get("hits_to_kill", 1.0), sf.vcols[d]), reps, len(sf.vcols[d])) for d in SHIPS}
+    return (
+        c["reach"],
+        _rk(st.eff_of("aircraft_on_ground", sf.pool), reps, len(sf.pool)),
+        _param(st, "missile_reliability"),
+        _param(st, "salvo_exchanges_per_day") * dt_days,
+        _param(st, "interceptor_kill_probability"),
+        _rk(st.A["air_defence"].get("interceptors_per_salvo", 0.0), reps, width_ad),
+        c["mine_ad"],
+        c["where_ad"],
+        fm.group_idx,
+        fm.pool_idx,
+        fm.pools.local,
+        fm.pool_cols,
+        fm.single,
+        fm.armed.astype(np.float64),
+        np.ascontiguousarray(fm.gmat, dtype=np.float64),
+        c["shelters"],
+        _param(st, "aircraft_killed_per_missile"),
+        _param(st, "sheltered_kill_probability"),
+        _param(st, "runway_cut_per_missile"),
+        c["cols"],
+        c["v_air"],
+        c["vbase_air"],
+        c["lb_air"],
+        c["v_isr"],
+        c["vbase_isr"],
+        c["lb_isr"],
+        _param(st, "mobile_launcher_kill_per_missile"),
+        c["v_missile"],
+        c["vbase_missile"],
+        c["v_air_defence"],
+        c["vbase_air_defence"],
+        c["v_surface"],
+        c["vbase_surface"],
+        h2k["surface"],
+        c["v_amphibious"],
+        c["vbase_amphibious"],
+        h2k["amphibious"],
+        _param(st, "logistics_damage_per_missile"),
+    )
+
+
+def _vec(x: float | np.ndarray, reps: int) -> np.ndarray:
+    """``_rep(x, reps)`` without a copy where ``x`` already is a contiguous (R,) float array (a per-step value)."""
+    if isinstance(x, np.ndarray) and x.shape == (reps,) and x.dtype == np.float64 and x.flags.c_contiguous:
+        return x
+    return _rep(x, reps)
+
+
 def strike_fixed(
     st: Block,
     sf: SideFires,
@@ -487,209 +587,42 @@ def strike_fixed(
 ) -> None:
     """The compiled twin of fires._strike_fixed up to its C2 part (the caller resolves fire on C2 nodes)."""
     reps = values.shape[0]
-    c = _constants(st, sf)
-    a_ad = st.A["air_defence"]
-    n_ad = st.n["air_defence"]
-    fm = st.side_maps[("air_defence", "air_defence", sf.victim)]
-    h2k = {}
-    for d in ("surface", "amphibious"):
-        v = sf.vcols[d]
-        h2k[d] = _cached(
-            st, ("kernel_h2k", d, sf.victim), partial(_rk, cols_of(st.A[d].get("hits_to_kill", 1.0), v), reps, len(v))
-        )
+    key = ("kernel_resolve", sf.side)
+    consts = st.inv.get(key)
+    if consts is None:
+        consts = st.inv[key] = _resolve_constants(st, sf, dt_days)
+    n, lost, port = st.n, st.lost, st.in_port
     amph = resolve(
         rng,
         np.ascontiguousarray(values),
         np.ascontiguousarray(by_kind),
         np.ascontiguousarray(pv),
         np.ascontiguousarray(parked),
-        c["reach"],
-        _cached(
-            st, ("kernel_eff_aog", sf.side), lambda: _rk(st.eff_of("aircraft_on_ground", sf.pool), reps, len(sf.pool))
-        ),
-        _param(st, "missile_reliability"),
-        _param(st, "salvo_exchanges_per_day") * dt_days,
-        _param(st, "interceptor_kill_probability"),
-        n_ad,
-        st.lost["air_defence"],
-        _cached(st, ("kernel_ips_ad",), lambda: _rk(a_ad.get("interceptors_per_salvo", 0.0), reps, n_ad.shape[1])),
+        n["air_defence"],
+        lost["air_defence"],
         np.ascontiguousarray(st.act["air_defence"], dtype=np.float64),
-        c["mine_ad"],
-        c["where_ad"],
-        fm.group_idx,
-        fm.pool_idx,
-        fm.pools.local,
-        fm.pool_cols,
-        fm.single,
-        fm.armed.astype(np.float64),
-        np.ascontiguousarray(fm.gmat, dtype=np.float64),
         st.stock,
         st.expended,
-        c["shelters"],
-        _param(st, "aircraft_killed_per_missile"),
-        _param(st, "sheltered_kill_probability"),
-        _param(st, "runway_cut_per_missile"),
         st.cut,
-        c["cols"],
-        st.n["air"],
-        st.lost["air"],
+        n["air"],
+        lost["air"],
         st.lost_on_ground,
-        c["v_air"],
-        c["vbase_air"],
-        c["lb_air"],
-        st.n["isr"],
-        st.lost["isr"],
-        c["v_isr"],
-        c["vbase_isr"],
-        c["lb_isr"],
+        n["isr"],
+        lost["isr"],
         np.ascontiguousarray(st.live[:, 0]),
-        _param(st, "mobile_launcher_kill_per_missile") * _rep(st.det[sf.side], reps),
-        st.n["missile"],
-        st.lost["missile"],
-        c["v_missile"],
-        c["vbase_missile"],
-        c["v_air_defence"],
-        c["vbase_air_defence"],
-        st.n["surface"],
-        st.lost["surface"],
-        np.ascontiguousarray(st.in_port["surface"], dtype=np.float64),
-        c["v_surface"],
-        c["vbase_surface"],
-        h2k["surface"],
-        st.n["amphibious"],
-        st.lost["amphibious"],
-        np.ascontiguousarray(st.in_port["amphibious"], dtype=np.float64),
-        c["v_amphibious"],
-        c["vbase_amphibious"],
-        h2k["amphibious"],
+        _vec(st.det[sf.side], reps),
+        n["missile"],
+        lost["missile"],
+        n["surface"],
+        lost["surface"],
+        np.ascontiguousarray(port["surface"], dtype=np.float64),
+        n["amphibious"],
+        lost["amphibious"],
+        np.ascontiguousarray(port["amphibious"], dtype=np.float64),
         st.log_damage,
-        _param(st, "logistics_damage_per_missile"),
+        *consts,
     )
     if sf.victim == RED and amph.size and amph.any():  # troops aboard the landing ships sunk alongside
         full = np.zeros_like(st.n["amphibious"])
         full[:, sf.vcols["amphibious"]] = amph
         st.troops_lost_at_sea(full)
-
-
-@_jit
-def _sum_at_bases(
-    acc: np.ndarray, r: int, n: np.ndarray, scale: np.ndarray, cols: np.ndarray, where: np.ndarray
-) -> None:
-    """acc[b] = sum of n[r, cols[c]] * scale[r, cols[c]] over the groups c at base b, in group order (as the NumPy
-    path's product with the one-hot group-to-base map adds them); ``scale`` (1, K) is one row for every r."""
-    acc[:] = 0.0
-    row = r if scale.shape[0] > 1 else 0
-    for c in range(cols.size):
-        b = where[c]
-        if b >= 0:
-            acc[b] += n[r, cols[c]] * scale[row, cols[c]]
-
-
-@_jit
-def _values(
-    n_air: np.ndarray,
-    v_air: np.ndarray,
-    vbase_air: np.ndarray,
-    lb_air: np.ndarray,  # (1, Kair) 1 where land-based
-    n_isr: np.ndarray,
-    v_isr: np.ndarray,
-    vbase_isr: np.ndarray,
-    lb_isr: np.ndarray,
-    n_mis: np.ndarray,
-    v_mis: np.ndarray,
-    vbase_mis: np.ndarray,
-    n_ad: np.ndarray,
-    v_ad: np.ndarray,
-    vbase_ad: np.ndarray,
-    n_sur: np.ndarray,
-    port_sur: np.ndarray,
-    v_sur: np.ndarray,
-    vbase_sur: np.ndarray,
-    n_amp: np.ndarray,
-    port_amp: np.ndarray,
-    v_amp: np.ndarray,
-    vbase_amp: np.ndarray,
-    shelters: np.ndarray,
-    ratio: float,
-    is_port: np.ndarray,
-    log_damage: np.ndarray,
-    cols: np.ndarray,
-) -> tuple[np.ndarray, np.ndarray]:
-    """fires._values_at_bases: (R, 4, Bs) worth of parked aircraft, launchers, ships in port and logistics at each
-    target base, and the parked aircraft (R, Bs); each sum over groups in group order, the kinds' sums added as
-    the NumPy path adds them (from zero, in its order)."""
-    reps = n_air.shape[0]
-    n_bases = cols.size
-    values = np.empty((reps, 4, n_bases))
-    parked = np.empty((reps, n_bases))
-    one = np.ones((1, max(n_mis.shape[1], n_ad.shape[1], 1)))
-    a = np.zeros(n_bases)
-    b2 = np.zeros(n_bases)
-    for r in range(reps):
-        for b in range(n_bases):
-            parked[r, b] = 0.0
-        if v_air.size:
-            _sum_at_bases(a, r, n_air, lb_air, v_air, vbase_air)
-            for b in range(n_bases):
-                parked[r, b] += a[b]
-        if v_isr.size:
-            _sum_at_bases(a, r, n_isr, lb_isr, v_isr, vbase_isr)
-            for b in range(n_bases):
-                parked[r, b] += a[b]
-        _sum_at_bases(a, r, n_mis, one, v_mis, vbase_mis)
-        _sum_at_bases(b2, r, n_ad, one, v_ad, vbase_ad)
-        for b in range(n_bases):
-            p = parked[r, b]
-            sheltered = min(p, shelters[b])
-            values[r, 0, b] = (p - sheltered) + sheltered * ratio
-            values[r, 1, b] = (0.0 + a[b]) + b2[b]
-        _sum_at_bases(a, r, n_sur, port_sur, v_sur, vbase_sur)
-        _sum_at_bases(b2, r, n_amp, port_amp, v_amp, vbase_amp)
-        for b in range(n_bases):
-            values[r, 2, b] = ((0.0 + a[b]) + b2[b]) * is_port[b]
-            values[r, 3, b] = 1.0 - log_damage[r, cols[b]]
-    return values, parked
-
-
-def values_at_bases(st: Block, sf: SideFires, ratio: float) -> tuple[np.ndarray, np.ndarray]:
-    """The compiled twin of fires._values_at_bases (the same sums in the same order: the same numbers)."""
-    c = _constants(st, sf)
-    lb = _cached(st, ("kernel_lb", sf.victim), lambda: _lb_rows(st))
-    return _values(
-        st.n["air"],
-        c["v_air"],
-        c["vbase_air"],
-        lb[0],
-        st.n["isr"],
-        c["v_isr"],
-        c["vbase_isr"],
-        lb[1],
-        st.n["missile"],
-        c["v_missile"],
-        c["vbase_missile"],
-        st.n["air_defence"],
-        c["v_air_defence"],
-        c["vbase_air_defence"],
-        st.n["surface"],
-        np.ascontiguousarray(st.in_port["surface"], dtype=np.float64),
-        c["v_surface"],
-        c["vbase_surface"],
-        st.n["amphibious"],
-        np.ascontiguousarray(st.in_port["amphibious"], dtype=np.float64),
-        c["v_amphibious"],
-        c["vbase_amphibious"],
-        c["shelters"],
-        float(ratio),
-        c["is_port"],
-        st.log_damage,
-        c["cols"],
-    )
-
-
-def _lb_rows(st: Block) -> np.ndarray:
-    """(2, 1, K) where each of air and ISR is land-based, as floats (one row for every replication)."""
-    k = max(st.n["air"].shape[1], st.n["isr"].shape[1], 1)
-    out = np.zeros((2, 1, k))
-    for i, d in enumerate(("air", "isr")):
-        out[i, 0, : st.n[d].shape[1]] = st.land_based[d]
-    return out

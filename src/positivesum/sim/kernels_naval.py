@@ -8,6 +8,10 @@ stream. Row sums are taken as NumPy takes them (BLAS on the same memory layout: 
 a sum that is an integer in exact arithmetic (the interceptors fired, floored) must round alike, or the draws
 that follow would differ. With the same BLAS both paths give the same numbers bit for bit.
 
+The salvo kernel makes the sources' demands itself (naval._sources and Block.launch_demand: the same products
+in the same order, summed by the same BLAS call), from per-block arguments made once (``_invariants``): at 200
+replications the Python around the kernel cost as much as the kernel.
+
 Equations: those of naval.py (Hughes' salvo rule with scouting and reliability; restraint to the fire that
 would disable every exposed target after saturating the defences; the CSIS submarine rule of thumb scaled by
 the density of targets at sea).
@@ -20,10 +24,11 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from .kernels import _fire, _jit
-from .kernels_fixed import _cached, _losses, _param, _rep, _rk
-from .mechanics import rowsum
+from .kernels_fixed import _param, _rep, _rk
+from .sea_kernels import losses
 from .setup import RED
 from .state import cols_of
+from .uncertainty import col
 
 if TYPE_CHECKING:
     from .mechanics import FireMap
@@ -131,11 +136,46 @@ def _intercepts(
 
 
 @_jit
+def _launch(
+    n: np.ndarray, rate: np.ndarray, act: np.ndarray, pl: np.ndarray, use_pl: bool, live: np.ndarray
+) -> np.ndarray:
+    """Block.launch_demand of one launching domain: ``n * rate * act (* port logistics) * live``, the products in
+    that order (kernels._launch_demand)."""
+    reps, width = n.shape
+    out = np.empty((reps, width))
+    for r in range(reps):
+        lv = live[r]
+        for k in range(width):
+            x = n[r, k] * rate[r, k]
+            x = x * act[r, k]
+            if use_pl:
+                x = x * pl[r, k]
+            out[r, k] = x * lv
+    return out
+
+
+@_jit
+def _air_demand(strike: np.ndarray, wps: np.ndarray, armed: np.ndarray) -> np.ndarray:
+    """naval._sources' air demand ``strike * weapons_per_sortie * (side == shooter) * armed``: the two 0/1 masks are
+    one (``armed``, their product; x·1·1 = x·1 and x·0·m = x·0, sign included)."""
+    reps, width = strike.shape
+    out = np.empty((reps, width))
+    for r in range(reps):
+        for k in range(width):
+            out[r, k] = strike[r, k] * wps[r, k] * armed[k]
+    return out
+
+
+@_jit
 def salvo(
     rng: Any,
-    demand: np.ndarray,  # (R, sum K) the sources' demands side by side
-    wanted: np.ndarray,  # (R,) the rounds they want: their row sums added from zero in source order (NumPy's)
-    grp_off: np.ndarray,  # (S + 1,) column offsets of each source's groups in ``demand``
+    strike: np.ndarray,  # (R, Ka) strike sorties; with ``wps`` (R, Ka) and ``air_armed`` (Ka,): the air source
+    wps: np.ndarray,
+    air_armed: np.ndarray,
+    launch_n: tuple[np.ndarray, np.ndarray, np.ndarray],  # the launching domains' units (surface, subsurface, missile)
+    launch_rate: tuple[np.ndarray, np.ndarray, np.ndarray],  # their anti-ship rounds per unit and step (R, K)
+    launch_act: tuple[np.ndarray, np.ndarray, np.ndarray],  # their activity (R, K)
+    port_logistics: tuple[np.ndarray, np.ndarray],  # the ships' ports' logistics (surface, subsurface)
     pair_off: np.ndarray,  # (S + 1,) offsets of each source's pairs in the pair arrays
     g_idx: np.ndarray,  # pair arrays of every source's FireMap, concatenated (indices local to the source)
     p_idx: np.ndarray,
@@ -172,8 +212,20 @@ def salvo(
     stock: np.ndarray,
     expended: np.ndarray,
 ) -> np.ndarray:
-    """naval.ship_strikes for one shooter; state updated in place. Returns the landing ships sunk (R, |v_amp|)."""
-    reps = demand.shape[0]
+    """naval.ship_strikes for one shooter, the sources' demands included (naval._sources, Block.launch_demand);
+    state updated in place. Returns the landing ships sunk (R, |v_amp|)."""
+    reps = strike.shape[0]
+    dn, dr, da = launch_n, launch_rate, launch_act
+    demands = [
+        _air_demand(strike, wps, air_armed),
+        _launch(dn[0], dr[0], da[0], port_logistics[0], True, live),
+        _launch(dn[1], dr[1], da[1], port_logistics[1], True, live),
+        _launch(dn[2], dr[2], da[2], dn[2], False, live),
+    ]
+    # the rounds they want: their row sums (BLAS, each on its own array) added from zero in source order (NumPy's)
+    wanted = np.zeros(reps)
+    for dm in demands:
+        wanted = wanted + _rowsum_c(dm)
     ws, wa = v_sur.size, v_amp.size
     w_sur = np.zeros((reps, ws))
     w_amp = np.zeros((reps, wa))
@@ -208,11 +260,11 @@ def salvo(
         j0, j1 = pair_off[s], pair_off[s + 1]
         if j1 == j0:
             continue
-        k0, k1 = grp_off[s], grp_off[s + 1]
-        dm = np.zeros((reps, k1 - k0))
+        dm = demands[s]
+        width = dm.shape[1]
         for r in range(reps):
-            for k in range(k1 - k0):
-                dm[r, k] = demand[r, k0 + k] * restraint[r]
+            for k in range(width):
+                dm[r, k] = dm[r, k] * restraint[r]
         m = np.ascontiguousarray(mask[:, j0:j1])
         fired = _fire(
             dm,
@@ -222,7 +274,7 @@ def salvo(
             p_idx[j0:j1],
             local[j0:j1],
             pcols[pcol_off[s] : pcol_off[s + 1]],
-            k1 - k0,
+            width,
             single[s],
             1 if has_mask[s] else 0,
             m,
@@ -271,8 +323,9 @@ def salvo(
                     continue
                 k = np.floor(x)
                 f = x - k
-                if f != 0 and rng.random(dtype=np.float32) < f:  # stochastic rounding, drawn only with a fraction
-                    k += 1.0
+                if f != 0:  # stochastic rounding, drawn only with a fraction (a select: see sea_kernels.losses)
+                    u = rng.random(dtype=np.float32)
+                    k += 1.0 if u < f else 0.0
                 loss = min(cur, k) * live[r]
                 n[r, j] = cur - loss
                 lost[r, j] += loss
@@ -307,7 +360,6 @@ def patrols(
     """naval.submarines, both ways; state updated in place. Returns red's landing ships sunk (R, |amp_cols[1]|)."""
     reps = n_sub.shape[0]
     ones = np.ones(reps)
-    no_also = np.zeros((1, 1))
     red_amph = np.zeros((reps, amp_cols[1].size))
     for shooter in range(2):
         victim = 1 - shooter
@@ -351,7 +403,7 @@ def patrols(
                     if denom[r] > 0.0:
                         for c in range(v.size):
                             expected[r, c] = sunk[r] * w[r, c] / denom[r]
-                kills = _losses(n, lost, no_also, False, v, expected, ones, rng)
+                kills = losses(n, lost, v, expected, ones, rng)
                 if d == 1 and victim == 1:
                     red_amph += kills
         # boats lost to anti-submarine warfare while enemy ships are at sea
@@ -360,7 +412,7 @@ def patrols(
             flag = 1.0 if total_w[r] > 0 and gate[r] else 0.0
             for c in range(bc.size):
                 expected_sub[r, c] = boats[r, c] * loss_rate[r, bc[c]] * dt * flag
-        _losses(n_sub, lost_sub, no_also, False, bc, expected_sub, live, rng)
+        losses(n_sub, lost_sub, bc, expected_sub, live, rng)
     return red_amph
 
 
@@ -380,13 +432,11 @@ def _packed(st: Block, shooter: int) -> dict[str, Any] | None:
     if not all(fm.compiled for fm in maps + ads):
         store[shooter] = None
         return None
-    widths = [st.n[d].shape[1] for d in SOURCES]
     reach = st.static.anti_ship_reach_by_side[shooter]
     if len(reach) != len(maps[-1]):  # the missile pairs' mask is theirs (one entry per pair)
         store[shooter] = None
         return None
     out: dict[str, Any] = {
-        "grp_off": np.cumsum([0] + widths).astype(np.int64),
         "pair_off": np.cumsum([0] + [len(fm) for fm in maps]).astype(np.int64),
         "g_idx": np.concatenate([fm.group_idx for fm in maps]).astype(np.int64),
         "p_idx": np.concatenate([fm.pool_idx for fm in maps]).astype(np.int64),
@@ -408,32 +458,84 @@ def _packed(st: Block, shooter: int) -> dict[str, Any] | None:
     return out
 
 
+def _launch_rate(st: Block, domain: str, shooter: int) -> np.ndarray:
+    """Anti-ship rounds per launcher and step (R, K), as Block._launch_demand makes its rate (zero without cells)."""
+    s = st.s
+    g = s.groups[domain]
+    cells = st.A[domain].get("launch_cells")
+    reps = st.stock.shape[0]
+    if cells is None or len(g) == 0:  # no rounds: n · 0 · act · logistics · live is 0, as the zeros of the NumPy path
+        return np.zeros((reps, len(g)))
+    armed = st.static.armed[domain]["anti_ship"] & (g.side == shooter)
+    if domain == "missile":
+        per_day = col(st.P["launcher_salvos_per_day"])
+    else:
+        cycle_days = col(st.P["naval_rearm_days"]) + g.rearm_transit_days
+        per_day = 1.0 / np.maximum(cycle_days, 1e-9)
+    rate = cells * s.role_share[domain]["anti_ship"] * per_day * s.dt_days * armed
+    return np.broadcast_to(rate, (reps, len(g))).copy()
+
+
+def _invariants(st: Block, shooter: int, pk: dict[str, Any], dt_days: float) -> tuple[Any, ...]:
+    """The salvo kernel's per-block arguments of one shooter (parameters and attributes are drawn per block;
+    ``Block.inv`` is emptied when the block is compacted), made once."""
+    key = ("sea_salvo", shooter)
+    got: tuple[Any, ...] | None = st.inv.get(key)
+    if got is not None:
+        return got
+    reps = st.stock.shape[0]
+    victim = RED if shooter == 0 else 0
+    air = st.s.groups["air"]
+
+    def per_group(d: str, name: str, default: float) -> np.ndarray:
+        v = st.static.side_cols[d][victim]
+        return _rk(cols_of(st.A[d].get(name, default), v), reps, len(v))
+
+    got = st.inv[key] = (
+        _rk(st.A["air"].get("weapons_per_sortie", 0.0), reps, len(air)),
+        ((air.side == shooter) * st.static.armed["air"]["anti_ship"]).astype(np.float64),
+        tuple(_launch_rate(st, d, shooter) for d in SOURCES[1:]),
+        _rk(st.eff_of("ship", pk["pool_all"]), reps, len(pk["pool_all"])),
+        _param(st, "missile_reliability"),
+        _param(st, "anti_ship_overkill"),
+        _param(st, "salvo_exchanges_per_day") * dt_days,
+        _param(st, "interceptor_kill_probability"),
+        _param(st, "amphibious_target_priority"),
+        per_group("surface", "hits_to_kill", 1.0),
+        per_group("surface", "interceptors_per_salvo", 0.0),
+        per_group("amphibious", "hits_to_kill", 1.0),
+        per_group("amphibious", "interceptors_per_salvo", 0.0),
+    )
+    return got
+
+
 def ship_strikes(
-    st: Block, rng: np.random.Generator, shooter: int, demands: list[np.ndarray], gate: np.ndarray, dt_days: float
+    st: Block, rng: np.random.Generator, shooter: int, strike: np.ndarray, gate: np.ndarray, dt_days: float
 ) -> bool:
-    """The compiled twin of naval.ship_strikes given the sources' demands (in the order of SOURCES); False if
-    the kernel cannot take this side's pairs (the caller then takes the NumPy path)."""
+    """The compiled twin of naval.ship_strikes, the sources' demands included (naval._sources); False if the
+    kernel cannot take this side's pairs (the caller then takes the NumPy path)."""
     pk = _packed(st, shooter)
     if pk is None:
         return False
-    reps = st.stock.shape[0]
+    wps, air_armed, rates, eff, rel, overkill, raids, kill_p, prio, h2k_sur, ips_sur, h2k_amp, ips_amp = _invariants(
+        st, shooter, pk, dt_days
+    )
     victim = RED if shooter == 0 else 0
-    v_sur = st.static.side_cols["surface"][victim]
-    v_amp = st.static.side_cols["amphibious"][victim]
-
-    def per_group(d: str, name: str, default: float, v: np.ndarray) -> np.ndarray:
-        return _cached(
-            st, ("kernel_attr", d, name, victim), lambda: _rk(cols_of(st.A[d].get(name, default), v), reps, len(v))
-        )
-
-    wanted = np.zeros(reps)
-    for dm in demands:  # summed by NumPy on each source's own array (the BLAS call of the NumPy path)
-        wanted = wanted + rowsum(dm)
+    side_cols = st.static.side_cols
+    v_sur, v_amp = side_cols["surface"][victim], side_cols["amphibious"][victim]
+    n, act, sea = st.n, st.act, st.sea
+    quality = st.det[shooter] * st.track[shooter]
+    if quality.shape != gate.shape:  # a detection or a track not drawn per replication
+        quality = _rep(quality, gate.shape[0])
     amph = salvo(
         rng,
-        np.ascontiguousarray(np.concatenate(demands, axis=1), dtype=np.float64),
-        wanted,
-        pk["grp_off"],
+        np.ascontiguousarray(strike, dtype=np.float64),
+        wps,
+        air_armed,
+        (n["surface"], n["subsurface"], n["missile"]),
+        rates,
+        (act["surface"], act["subsurface"], act["missile"]),
+        (st.port_logistics["surface"], st.port_logistics["subsurface"]),
         pk["pair_off"],
         pk["g_idx"],
         pk["p_idx"],
@@ -443,37 +545,35 @@ def ship_strikes(
         pk["single"],
         pk["has_mask"],
         pk["mask"],
-        _cached(
-            st, ("kernel_eff_ship", shooter), lambda: _rk(st.eff_of("ship", pk["pool_all"]), reps, len(pk["pool_all"]))
-        ),
-        np.ascontiguousarray(gate, dtype=np.bool_),
-        _rep(st.det[shooter] * st.track[shooter], reps),
-        _param(st, "missile_reliability"),
-        _param(st, "anti_ship_overkill"),
+        eff,
+        gate,
+        quality,
+        rel,
+        overkill,
         float(st.static.mean_ship_eff),
-        _param(st, "salvo_exchanges_per_day") * dt_days,
-        _param(st, "interceptor_kill_probability"),
+        raids,
+        kill_p,
         np.ascontiguousarray(st.live[:, 0]),
-        _param(st, "amphibious_target_priority"),
-        st.n["surface"],
+        prio,
+        n["surface"],
         st.lost["surface"],
-        np.ascontiguousarray(st.sea["surface"], dtype=np.float64),
+        sea["surface"],
         v_sur,
-        per_group("surface", "hits_to_kill", 1.0, v_sur),
-        per_group("surface", "interceptors_per_salvo", 0.0, v_sur),
-        st.n["amphibious"],
+        h2k_sur,
+        ips_sur,
+        n["amphibious"],
         st.lost["amphibious"],
-        np.ascontiguousarray(st.sea["amphibious"], dtype=np.float64),
+        sea["amphibious"],
         v_amp,
-        per_group("amphibious", "hits_to_kill", 1.0, v_amp),
-        per_group("amphibious", "interceptors_per_salvo", 0.0, v_amp),
+        h2k_amp,
+        ips_amp,
         pk["ad"][0],
         pk["ad"][1],
         st.stock,
         st.expended,
     )
     if victim == RED and amph.size and amph.any():  # troops aboard the landing ships sunk
-        full = np.zeros_like(st.n["amphibious"])
+        full = np.zeros_like(n["amphibious"])
         full[:, v_amp] = amph
         st.troops_lost_at_sea(full)
     return True
@@ -481,29 +581,38 @@ def ship_strikes(
 
 def submarines(st: Block, rng: np.random.Generator, gate: np.ndarray, dt_days: float) -> None:
     """The compiled twin of naval.submarines."""
-    reps = st.stock.shape[0]
     sc = st.static.side_cols
-    sub = st.A["subsurface"]
-    k_sub = st.n["subsurface"].shape[1]
+    inv = st.inv.get("sea_patrols")
+    if inv is None:  # the per-block arguments (parameters and attributes are drawn per block), made once
+        reps, k_sub = st.stock.shape[0], st.n["subsurface"].shape[1]
+        sub = st.A["subsurface"]
+        inv = st.inv["sea_patrols"] = (
+            _rk(sub.get("ship_kills_per_day", 0.0), reps, k_sub),
+            _rk(sub.get("loss_rate_per_day", 0.0), reps, k_sub),
+            _param(st, "amphibious_target_priority"),
+            _param(st, "submarine_reference_targets_at_sea"),
+            tuple((sc[d][0], sc[d][1]) for d in ("subsurface", "surface", "amphibious")),
+        )
+    kills, losses, prio, reference, (sub_cols, sur_cols, amp_cols) = inv
     amph = patrols(
         rng,
         st.n["subsurface"],
         st.lost["subsurface"],
-        np.ascontiguousarray(st.act["subsurface"], dtype=np.float64),
-        _cached(st, ("kernel_sub_kills",), lambda: _rk(sub.get("ship_kills_per_day", 0.0), reps, k_sub)),
-        _cached(st, ("kernel_sub_loss",), lambda: _rk(sub.get("loss_rate_per_day", 0.0), reps, k_sub)),
-        (sc["subsurface"][0], sc["subsurface"][1]),
+        st.act["subsurface"],
+        kills,
+        losses,
+        sub_cols,
         st.n["surface"],
         st.lost["surface"],
-        np.ascontiguousarray(st.sea["surface"], dtype=np.float64),
-        (sc["surface"][0], sc["surface"][1]),
+        st.sea["surface"],
+        sur_cols,
         st.n["amphibious"],
         st.lost["amphibious"],
-        np.ascontiguousarray(st.sea["amphibious"], dtype=np.float64),
-        (sc["amphibious"][0], sc["amphibious"][1]),
-        _param(st, "amphibious_target_priority"),
-        _param(st, "submarine_reference_targets_at_sea"),
-        np.ascontiguousarray(gate, dtype=np.bool_),
+        st.sea["amphibious"],
+        amp_cols,
+        prio,
+        reference,
+        gate,
         np.ascontiguousarray(st.live[:, 0]),
         float(dt_days),
     )

@@ -50,7 +50,7 @@ def ship_strikes(
     if kernels.ENABLED and kernels.PHASES:
         if not gate.any():  # no war at sea in any replication: nothing is fired (as ``present`` below)
             return
-        if kernels_naval.ship_strikes(st, rng, shooter, _sources(s, st, shooter, strike), gate, s.dt_days):
+        if kernels_naval.ship_strikes(st, rng, shooter, strike, gate, s.dt_days):  # the sources' demands inside
             return
     p = st.P
     victim = RED if shooter == BLUE else BLUE

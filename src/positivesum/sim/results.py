@@ -125,11 +125,18 @@ def _by_actor_class(setup: CampaignSetup, lost: dict[str, np.ndarray]) -> tuple[
     actors = sorted({k[0] for k in keys})
     classes = sorted({k[1] for k in keys})
     reps = next(iter(lost.values())).shape[0]
-    out = np.zeros((reps, len(actors), len(classes)))
+    a_at = {a: i for i, a in enumerate(actors)}
+    c_at = {c: i for i, c in enumerate(classes)}
+    out = np.zeros((reps, len(actors) * len(classes)))
     for d, g in setup.groups.items():
-        for k in range(len(g)):
-            out[:, actors.index(setup.actors[g.actor[k]]), classes.index(g.cls[k])] += lost[d][:, k]
-    return out, actors, classes
+        if not len(g):
+            continue
+        cell = np.array(
+            [a_at[setup.actors[a]] * len(classes) + c_at[c] for a, c in zip(g.actor, g.cls)], dtype=np.int64
+        )
+        # unbuffered, in index order: each cell adds its groups one after the other, as a loop over them would
+        np.add.at(out.T, cell, lost[d].T)
+    return out.reshape(reps, len(actors), len(classes)), actors, classes
 
 
 @dataclass
@@ -149,8 +156,8 @@ class CampaignResult:
         by_ac, actors, classes = _by_actor_class(setup, lost)
         ground_air = np.zeros((reps, len(setup.actors)))
         air = setup.groups["air"]
-        for k in range(len(air)):
-            ground_air[:, air.actor[k]] += arrays["lost_on_ground"][:, k]
+        if len(air):  # each participant adds its groups one after the other (unbuffered, in index order)
+            np.add.at(ground_air.T, np.asarray(air.actor, dtype=np.int64), arrays["lost_on_ground"].T)
         pools = list(setup.pools.label)
         data = xr.Dataset(
             {

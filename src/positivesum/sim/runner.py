@@ -70,8 +70,7 @@ def run_block_job(setup: CampaignSetup, job: BlockJob) -> BlockResult:
     series = {}
     for key, by_step in trace.items():
         values = np.full(setup.steps, np.nan)
-        for t, v in by_step.items():
-            values[t] = v
+        values[list(by_step)] = list(by_step.values())  # one assignment of the recorded steps
         # The loop stops once every replication is decided; their state is frozen, so carry it forward.
         last = max(by_step)
         values[last + 1 :] = values[last]

@@ -21,6 +21,7 @@ from .uncertainty import Draws, col
 LANDING = ("invasion", "island_seizure")
 SHIPS = ("surface", "amphibious")
 NAVAL = ("surface", "amphibious", "subsurface")
+_NO_LOGISTICS = np.zeros((1, 1))  # the logistics argument of the compiled launch demand of launchers
 
 
 def cols_of(x: float | np.ndarray, cols: np.ndarray) -> float | np.ndarray:
@@ -246,39 +247,53 @@ class Block:
         return cached
 
     def _launch_demand(self, domain: str, role: str, shooter: int) -> np.ndarray:
-        s = self.s
-        g = s.groups[domain]
-        cells = self.A[domain].get("launch_cells")
-        reps = self.stock.shape[0]
-        if cells is None or len(g) == 0:
-            return np.zeros((reps, len(g)))
-        key = ("salvo", domain, role, shooter)
-        rate = self.inv.get(key)
-        if rate is None:  # rounds per launcher and step, before the step's state: the same every step
-            armed = self.static.armed[domain][role] & (g.side == shooter)
-            # launch_cells is one salvo: ships fire it once per rearm cycle (slower when their ports' logistics are
-            # damaged), launchers reload on the spot; a launcher armed for several roles splits its salvos
-            if domain == "missile":
-                per_day = col(self.P["launcher_salvos_per_day"])
-            else:
-                cycle_days = col(self.P["naval_rearm_days"]) + g.rearm_transit_days  # turnaround + the haul to port
-                per_day = 1.0 / np.maximum(cycle_days, 1e-9)
-            rate = self.inv[key] = cells * s.role_share[domain][role] * per_day * s.dt_days * armed
+        plans = self.inv.get("salvo_plans")
+        if plans is None:  # per block (emptied with ``inv`` when the block is compacted)
+            plans = self.inv["salvo_plans"] = {}
+        key = (domain, role, shooter)
+        plan = plans.get(key)
+        if plan is None:
+            plan = plans[key] = self._salvo_plan(domain, role, shooter)
+        rate, full = plan
         n = self.n[domain]
-        if kernels.use(n):  # the same products in the same order, in one compiled pass
-            full = self.inv.get(("salvo_rk",) + key[1:])
-            if full is None:  # the rate as a contiguous (R, K) array, per block
-                full = np.broadcast_to(rate, n.shape).copy()
-                self.inv[("salvo_rk",) + key[1:]] = full
-            pl = None if domain == "missile" else self.port_logistics[domain]
-            return kernels.launch_demand(n, full, self.act[domain], pl, self.live)
+        if rate is None:  # no launch cells, or no groups
+            return np.zeros(n.shape)
+        if full is not None:  # the same products in the same order, in one compiled pass (kernels.launch_demand)
+            live = self.live.reshape(-1)
+            if domain == "missile":
+                out: np.ndarray = kernels._launch_demand(n, full, self.act[domain], _NO_LOGISTICS, False, live)
+                return out
+            return kernels._launch_demand(n, full, self.act[domain], self.port_logistics[domain], True, live)
         # in place on one fresh array: the same products in the same order, without three temporaries
-        out: np.ndarray = n * rate
+        out = n * rate
         out *= self.act[domain]
         if domain != "missile":
             out *= self.port_logistics[domain]
         out *= self.live
         return out
+
+    def _salvo_plan(self, domain: str, role: str, shooter: int) -> tuple[Any, np.ndarray | None]:
+        """Rounds per launcher and step of one domain, role and side, before the step's state (the same every step
+        of a block), and the same as a contiguous (R, K) array where the compiled product is taken (else None);
+        (None, None) where the domain has no launch cells or no groups."""
+        s = self.s
+        g = s.groups[domain]
+        cells = self.A[domain].get("launch_cells")
+        if cells is None or len(g) == 0:
+            return None, None
+        armed = self.static.armed[domain][role] & (g.side == shooter)
+        # launch_cells is one salvo: ships fire it once per rearm cycle (slower when their ports' logistics are
+        # damaged), launchers reload on the spot; a launcher armed for several roles splits its salvos
+        if domain == "missile":
+            per_day = col(self.P["launcher_salvos_per_day"])
+        else:
+            cycle_days = col(self.P["naval_rearm_days"]) + g.rearm_transit_days  # turnaround + the haul to port
+            per_day = 1.0 / np.maximum(cycle_days, 1e-9)
+        rate = cells * s.role_share[domain][role] * per_day * s.dt_days * armed
+        shape = self.n[domain].shape
+        if not kernels.use(self.n[domain]):
+            return rate, None
+        return rate, np.broadcast_to(rate, shape).copy()
 
     def eff_of(self, kind: str, pool_idx: np.ndarray) -> np.ndarray:
         """Effectiveness of the pools of some pairs against a kind of target: (J,) or (R, J) where drawn."""

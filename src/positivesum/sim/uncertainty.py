@@ -16,11 +16,13 @@ blockade stocks. ``enabled=False`` holds everything at its central value (the in
 
 from __future__ import annotations
 
+import math
 import zlib
 from dataclasses import dataclass, field
 
 import numpy as np
 
+from . import core_rng, kernels
 from .setup import CampaignSetup
 
 #: Replications per outer draw (the inner loop). Fixed, so that a block's draws never depend on how the
@@ -55,6 +57,17 @@ class Draws:
     quantities: dict[str, tuple[float, float, float]] = field(default_factory=dict)
 
 
+_CRC: dict[str, int] = {}
+
+
+def _crc(name: str) -> int:
+    """The stable hash keying a quantity's stream (cached: the same few hundred names come back every block)."""
+    value = _CRC.get(name)
+    if value is None:
+        value = _CRC[name] = zlib.crc32(name.encode())
+    return value
+
+
 class _Specs:
     """The ranged quantities of a setup, each named, as columns of one (outer, S) matrix of draws.
 
@@ -70,25 +83,35 @@ class _Specs:
 
     def add(self, names: list[str], low: np.ndarray, mode: np.ndarray, high: np.ndarray) -> np.ndarray:
         """Register named ranges (1-d, or 0-d with one name); return each element's column (-1: degenerate)."""
-        low, mode, high = (np.atleast_1d(np.asarray(x, dtype=float)) for x in (low, mode, high))
-        cols = np.full(mode.shape, -1, dtype=np.int64)
-        ranged = (high > low) & np.isfinite(mode)
-        for i in np.flatnonzero(ranged):
-            cols[i] = len(self.mode)
-            self.names.append(names[i])
-            self.low.append(float(low[i]))
-            self.mode.append(float(mode[i]))
-            self.high.append(float(high[i]))
+        lo, mo, hi = (np.atleast_1d(np.asarray(x, dtype=float)).tolist() for x in (low, mode, high))
+        return np.array(self.add_floats(names, lo, mo, hi), dtype=np.int64)
+
+    def add_floats(self, names: list[str], low: list[float], mode: list[float], high: list[float]) -> list[int]:
+        """:meth:`add` on lists of floats (no NumPy call per quantity): a range counts where high > low and the
+        value is finite, as ``(high > low) & np.isfinite(mode)`` says (NaN compares false either way)."""
+        cols = []
+        for name, lo, mo, hi in zip(names, low, mode, high, strict=True):
+            if hi > lo and math.isfinite(mo):
+                cols.append(len(self.mode))
+                self.names.append(name)
+                self.low.append(lo)
+                self.mode.append(mo)
+                self.high.append(hi)
+            else:
+                cols.append(-1)
         return cols
 
     def draw(self, n_outer: int, rng: np.random.Generator) -> np.ndarray:
         key = int(rng.integers(0, 2**63 - 1))  # one draw from the block's stream keys every column's stream
         if not self.mode:
             return np.zeros((n_outer, 0))
-        u = np.empty((n_outer, len(self.mode)))
-        for j, name in enumerate(self.names):
-            stream = np.random.Generator(np.random.PCG64(np.random.SeedSequence([key, zlib.crc32(name.encode())])))
-            u[:, j] = stream.random(n_outer)
+        if kernels.ENABLED:  # every column's stream in one compiled pass: NumPy's algorithms, the same numbers
+            u = core_rng.uniforms(key, np.array([_crc(name) for name in self.names], dtype=np.uint64), n_outer)
+        else:
+            u = np.empty((n_outer, len(self.mode)))
+            for j, name in enumerate(self.names):
+                seq = np.random.SeedSequence([key, zlib.crc32(name.encode())])
+                u[:, j] = np.random.Generator(np.random.PCG64(seq)).random(n_outer)
         return triangular(np.array(self.low), np.array(self.mode), np.array(self.high), u)
 
     def pin(self, d: np.ndarray, values: dict[str, float | np.ndarray], drawn: bool) -> np.ndarray:
@@ -109,6 +132,14 @@ def _pick(draws: np.ndarray, cols: np.ndarray, central: np.ndarray) -> np.ndarra
     return np.where(cols >= 0, taken, central)
 
 
+def _scalar(draws: np.ndarray, c: int, central: float, outer: np.ndarray) -> np.ndarray:
+    """One scenario quantity per replication: ``_pick`` of its one column, expanded (without the NumPy calls)."""
+    if c < 0:
+        return np.full(len(outer), central, dtype=np.result_type(np.array(central)))
+    out: np.ndarray = draws[outer, c]
+    return out
+
+
 def sample(setup: CampaignSetup, reps: int, rng: np.random.Generator, enabled: bool) -> Draws:
     """Draw the outer loop for one block of ``reps`` replications (nothing is drawn when not ``enabled``).
 
@@ -120,12 +151,13 @@ def sample(setup: CampaignSetup, reps: int, rng: np.random.Generator, enabled: b
     specs = _Specs()
     s = setup
     names = sorted(s.param_ranges) if enabled else []
-    p_cols = [
-        specs.add(
-            [f"engine.{n}"], np.array(s.param_ranges[n][0]), np.array(s.params[n]), np.array(s.param_ranges[n][1])
-        )[0]
-        for n in names
-    ]
+    # one register call for all engine parameters (each one quantity, in name order)
+    p_cols = specs.add_floats(
+        [f"engine.{n}" for n in names],
+        [float(s.param_ranges[n][0]) for n in names],
+        [float(s.params[n]) for n in names],
+        [float(s.param_ranges[n][1]) for n in names],
+    )
     # class attributes: one column per (class, attribute), shared by every group of the class
     n_cls = len(s.classes)
     cls_low: dict[str, np.ndarray] = {}
@@ -134,7 +166,10 @@ def sample(setup: CampaignSetup, reps: int, rng: np.random.Generator, enabled: b
     for g in s.groups.values():
         for name in g.attr_low:
             for arr, src in ((cls_low, g.attr_low), (cls_mode, g.attrs), (cls_high, g.attr_high)):
-                arr.setdefault(name, np.full(n_cls, np.nan))[g.cls_index] = src[name]
+                values = arr.get(name)
+                if values is None:
+                    values = arr[name] = np.full(n_cls, np.nan)
+                values[g.cls_index] = src[name]
     a_cols = (
         {
             n: specs.add([f"class.{c}.{n}" for c in s.classes], cls_low[n], cls_mode[n], cls_high[n])
@@ -145,11 +180,12 @@ def sample(setup: CampaignSetup, reps: int, rng: np.random.Generator, enabled: b
     )
     # munition effectiveness: one column per (munition, kind), shared by every holder
     muns = sorted(set(s.pools.munition))
-    m_index = np.array([muns.index(m) for m in s.pools.munition], dtype=np.int64)
+    m_list = [muns.index(m) for m in s.pools.munition]
+    m_index = np.array(m_list, dtype=np.int64)
+    first = np.array([m_list.index(i) for i in range(len(muns))], dtype=np.int64)  # each munition's first pool
     e_cols: dict[str, np.ndarray] = {}
     if enabled:
         for kind in sorted(s.pools.eff):
-            first = np.array([list(m_index).index(i) for i in range(len(muns))], dtype=np.int64)
             e_cols[kind] = specs.add(
                 [f"effectiveness.{m}.{kind}" for m in muns],
                 s.pools.eff_low[kind][first],
@@ -159,11 +195,14 @@ def sample(setup: CampaignSetup, reps: int, rng: np.random.Generator, enabled: b
     st_range = s.param_ranges.get("stockpile_factor")
     n_pools = len(s.pools.label)
     st_cols = (
-        specs.add(
-            [f"stock.{label}" for label in s.pools.label],
-            np.full(n_pools, st_range[0]),
-            np.full(n_pools, s.params["stockpile_factor"]),
-            np.full(n_pools, st_range[1]),
+        np.array(
+            specs.add_floats(
+                [f"stock.{label}" for label in s.pools.label],
+                [float(st_range[0])] * n_pools,
+                [float(s.params["stockpile_factor"])] * n_pools,
+                [float(st_range[1])] * n_pools,
+            ),
+            dtype=np.int64,
         )
         if enabled and st_range
         else np.full(n_pools, -1)
@@ -175,10 +214,17 @@ def sample(setup: CampaignSetup, reps: int, rng: np.random.Generator, enabled: b
         for d, g in s.groups.items()
     }
     sc_names = sorted(s.ranges.scalar)
-    sc_cols = {
-        n: specs.add([f"scenario.{n}"], *(np.array(v) for v in s.ranges.scalar[n]))[0] if enabled else np.array(-1)
-        for n in sc_names
-    }
+    sc_cols = dict(
+        zip(
+            sc_names,
+            specs.add_floats(
+                [f"scenario.{n}" for n in sc_names],
+                *([float(s.ranges.scalar[n][i]) for n in sc_names] for i in range(3)),
+            )
+            if enabled
+            else [-1] * len(sc_names),
+        )
+    )
     pa_names = sorted(s.ranges.per_actor)
     pa_cols = {
         n: specs.add([f"participant.{a}.{n}" for a in s.actors], *s.ranges.per_actor[n])
@@ -194,26 +240,30 @@ def sample(setup: CampaignSetup, reps: int, rng: np.random.Generator, enabled: b
         return x[outer]
 
     params: dict[str, float | np.ndarray] = dict(s.params)
-    for n, cols in zip(names, p_cols):
-        if cols >= 0:
-            params[n] = expand(d[:, int(cols)])
+    for n, c in zip(names, p_cols):
+        if c >= 0:
+            params[n] = expand(d[:, c])
     attrs: dict[str, dict[str, np.ndarray]] = {}
+    per_class: dict[str, np.ndarray] = {}  # (outer, classes) drawn values of one attribute, shared by the domains
     for dom, g in s.groups.items():
         attrs[dom] = dict(g.attrs)
         for n in g.attr_low:
-            if n in a_cols and (a_cols[n][g.cls_index] >= 0).any():
-                per_cls = _pick(d, a_cols[n], cls_mode[n])  # (outer, classes)
-                attrs[dom][n] = np.where(a_cols[n][g.cls_index] >= 0, expand(per_cls[:, g.cls_index]), g.attrs[n])
+            if n in a_cols:
+                drawn_here = a_cols[n][g.cls_index] >= 0
+                if drawn_here.any():
+                    per_cls = per_class.get(n)
+                    if per_cls is None:
+                        per_cls = per_class[n] = _pick(d, a_cols[n], cls_mode[n])
+                    attrs[dom][n] = np.where(drawn_here, expand(per_cls[:, g.cls_index]), g.attrs[n])
     eff: dict[str, np.ndarray] = dict(s.pools.eff)
     for kind, cols in e_cols.items():
         if (cols >= 0).any():
-            first = np.array([list(m_index).index(i) for i in range(len(muns))], dtype=np.int64)
             eff[kind] = expand(_pick(d, cols, s.pools.eff[kind][first])[:, m_index])
     stock0 = s.pools.stock0 * expand(_pick(d, st_cols, np.ones(n_pools))) if (st_cols >= 0).any() else s.pools.stock0
     count_factor = {dom: expand(_pick(d, c_cols[dom], np.ones(len(g)))) for dom, g in s.groups.items()}
-    scalar = {n: expand(_pick(d, sc_cols[n], np.array(s.ranges.scalar[n][1]))) for n in sc_names}
+    scalar = {n: _scalar(d, sc_cols[n], s.ranges.scalar[n][1], outer) for n in sc_names}
     per_actor = {n: expand(_pick(d, pa_cols[n], s.ranges.per_actor[n][1])) for n in pa_names}
-    quantities = {n: (lo, mo, hi) for n, lo, mo, hi in zip(specs.names, specs.low, specs.mode, specs.high)}
+    quantities = dict(zip(specs.names, zip(specs.low, specs.mode, specs.high)))
     return Draws(params, attrs, eff, stock0, count_factor, scalar, per_actor, outer, quantities)
 
 
