@@ -55,6 +55,7 @@ def compare_regimes(
     scheduler: str | None = None,
     client: Any = None,
     plans_out: dict[str, Plan] | None = None,
+    milps_solved: Callable[[], None] | None = None,
 ) -> dict[str, Any]:
     """Every regime at equal money per actor, verified by simulation, with the cooperation dividend.
 
@@ -75,7 +76,8 @@ def compare_regimes(
     ``spending_targets`` (preset ids) adds the spending-target regimes at those targets (:func:`.compare_milps.plan_target`).
     ``client``: a Dask client the caller holds (the main job shares one among its stages); the surrogate's fit,
     if one is needed, runs on the same cluster. ``plans_out`` receives each regime's plan (the joint one as
-    adopted), so that the main job's later sections show the same portfolios."""
+    adopted), so that the main job's later sections show the same portfolios; ``milps_solved()`` is called once
+    every MILP is solved, before the portfolio runs."""
     check_reps(reps)
     check_seed(seed)
     seed2 = seed + 1 if check_seed_value is None else check_seed_value
@@ -101,6 +103,7 @@ def compare_regimes(
             spending_targets=spending_targets,
             stage=stage,
             plans_out=plans_out,
+            milps_solved=milps_solved,
         )
     if workers or scheduler:
         out["executor"] = {"scheduler": scheduler, "workers": workers}
@@ -125,6 +128,7 @@ def _compare_on(
     spending_targets: list[str] | None,
     stage,
     plans_out: dict[str, Plan] | None = None,
+    milps_solved: Callable[[], None] | None = None,
 ) -> dict[str, Any]:
     """:func:`compare_regimes` after its checks, on ``client`` (None: in this process)."""
     pp = need_planning(ld)
@@ -156,6 +160,8 @@ def _compare_on(
         list(spending_targets or []),
         say,
     )
+    if milps_solved is not None:  # the main job starts its alliance lane now (services/report.py)
+        milps_solved()
     m_reps = min(reps, DEFAULT_MARGIN_REPS) if margin_reps is None else margin_reps
     # 2. Every simulation those portfolios need, as one batch (identical units run once), here or on a cluster.
     batch = Batch()
