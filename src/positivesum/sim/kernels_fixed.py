@@ -57,8 +57,9 @@ def _losses(
                 continue
             k = np.floor(v)
             f = v - k
-            if f != 0 and rng.random(dtype=np.float32) < f:  # stochastic rounding, drawn only with a fraction
-                k += 1.0
+            if f != 0:  # stochastic rounding, drawn only with a fraction (a select: see sea_kernels.losses)
+                u = rng.random(dtype=np.float32)
+                k += 1.0 if u < f else 0.0
             loss = np.minimum(cur, k) * live[r]
             n[r, j] = cur - loss
             lost[r, j] += loss
@@ -118,8 +119,9 @@ def _spread_losses(
                 continue
             k = np.floor(v)
             f = v - k
-            if f != 0 and rng.random(dtype=np.float32) < f:  # stochastic rounding, drawn only with a fraction
-                k += 1.0
+            if f != 0:  # stochastic rounding, drawn only with a fraction (a select: see sea_kernels.losses)
+                u = rng.random(dtype=np.float32)
+                k += 1.0 if u < f else 0.0
             loss = np.minimum(cur, k) * live[r]
             n[r, j] = cur - loss
             lost[r, j] += loss
@@ -250,8 +252,9 @@ def resolve(
             x = total[r, b] * rel[r]
             k = np.floor(x)
             f = x - k
-            if f != 0 and rng.random(dtype=np.float32) < f:
-                k += 1.0
+            if f != 0:  # stochastic rounding, drawn only with a fraction (a select: see sea_kernels.losses)
+                u = rng.random(dtype=np.float32)
+                k += 1.0 if u < f else 0.0
             arriving[r, b] = k
     n_groups = n_ad.shape[1]
     # the interceptor capacity of each group (only whether any is not zero matters outside the busy replications)
@@ -353,8 +356,9 @@ def resolve(
                 x = max(on_shelters, 0.0) * p_sh
                 killed_shel = np.floor(x)
                 f = x - killed_shel
-                if f != 0 and rng.random(dtype=np.float32) < f:
-                    killed_shel += 1.0
+                if f != 0:  # stochastic rounding, drawn only with a fraction (a select: see sea_kernels.losses)
+                    u = rng.random(dtype=np.float32)
+                    killed_shel += 1.0 if u < f else 0.0
                 frac[r, b] = (killed_open + killed_shel) / here if here > 0 else 0.0
         if v_air.size:
             _spread_losses(
@@ -440,8 +444,9 @@ def resolve(
                     y = x / h2k[r, c]
                     k = np.floor(y)
                     f = y - k
-                    if f != 0 and rng.random(dtype=np.float32) < f:
-                        k += 1.0
+                    if f != 0:  # stochastic rounding, drawn only with a fraction (a select: see sea_kernels.losses)
+                        u = rng.random(dtype=np.float32)
+                        k += 1.0 if u < f else 0.0
                     kills = min(along[r, c], k)
                     j = v[c]
                     kills = min(n[r, j], kills) * live[r]
