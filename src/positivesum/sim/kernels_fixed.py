@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from .kernels import _fire, _jit
+from .kernels import _fire, _jit, stochastic_round
 from .setup import RED
 from .state import cols_of
 
@@ -55,11 +55,7 @@ def _losses(
             cur = n[r, j]
             if v == 0.0 and cur >= 0.0:
                 continue
-            k = np.floor(v)
-            f = v - k
-            if f != 0:  # stochastic rounding, drawn only with a fraction (a select: see sea_kernels.losses)
-                u = rng.random(dtype=np.float32)
-                k += 1.0 if u < f else 0.0
+            k = stochastic_round(v, rng)
             loss = np.minimum(cur, k) * live[r]
             n[r, j] = cur - loss
             lost[r, j] += loss
@@ -117,11 +113,7 @@ def _spread_losses(
                 v = v * scale[c]
             if v == 0.0 and cur >= 0.0:
                 continue
-            k = np.floor(v)
-            f = v - k
-            if f != 0:  # stochastic rounding, drawn only with a fraction (a select: see sea_kernels.losses)
-                u = rng.random(dtype=np.float32)
-                k += 1.0 if u < f else 0.0
+            k = stochastic_round(v, rng)
             loss = np.minimum(cur, k) * live[r]
             n[r, j] = cur - loss
             lost[r, j] += loss
@@ -250,12 +242,7 @@ def resolve(
             continue
         for b in range(n_bases):
             x = total[r, b] * rel[r]
-            k = np.floor(x)
-            f = x - k
-            if f != 0:  # stochastic rounding, drawn only with a fraction (a select: see sea_kernels.losses)
-                u = rng.random(dtype=np.float32)
-                k += 1.0 if u < f else 0.0
-            arriving[r, b] = k
+            arriving[r, b] = stochastic_round(x, rng)
     n_groups = n_ad.shape[1]
     # the interceptor capacity of each group (only whether any is not zero matters outside the busy replications)
     any_cap = False
@@ -354,11 +341,7 @@ def resolve(
                 killed_open = min(in_open, on_open * k_pm)
                 on_shelters = min(np.floor(pen - on_open), sheltered)
                 x = max(on_shelters, 0.0) * p_sh
-                killed_shel = np.floor(x)
-                f = x - killed_shel
-                if f != 0:  # stochastic rounding, drawn only with a fraction (a select: see sea_kernels.losses)
-                    u = rng.random(dtype=np.float32)
-                    killed_shel += 1.0 if u < f else 0.0
+                killed_shel = stochastic_round(x, rng)
                 frac[r, b] = (killed_open + killed_shel) / here if here > 0 else 0.0
         if v_air.size:
             _spread_losses(
@@ -442,12 +425,7 @@ def resolve(
                     b = vbase[c]
                     x = along[r, c] * h2k[r, c] * (share3[r, b] if b >= 0 else 0.0)
                     y = x / h2k[r, c]
-                    k = np.floor(y)
-                    f = y - k
-                    if f != 0:  # stochastic rounding, drawn only with a fraction (a select: see sea_kernels.losses)
-                        u = rng.random(dtype=np.float32)
-                        k += 1.0 if u < f else 0.0
-                    kills = min(along[r, c], k)
+                    kills = min(along[r, c], stochastic_round(y, rng))
                     j = v[c]
                     kills = min(n[r, j], kills) * live[r]
                     n[r, j] -= kills

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from .kernels import _fire, _jit
+from .kernels import _fire, _jit, stochastic_round
 from .kernels_fixed import _param, _rep, _rk
 from .sea_kernels import losses
 from .setup import RED
@@ -321,12 +321,7 @@ def salvo(
                 cur = n[r, j]
                 if x == 0.0 and cur >= 0.0:
                     continue
-                k = np.floor(x)
-                f = x - k
-                if f != 0:  # stochastic rounding, drawn only with a fraction (a select: see sea_kernels.losses)
-                    u = rng.random(dtype=np.float32)
-                    k += 1.0 if u < f else 0.0
-                loss = min(cur, k) * live[r]
+                loss = min(cur, stochastic_round(x, rng)) * live[r]
                 n[r, j] = cur - loss
                 lost[r, j] += loss
                 if d == 1:

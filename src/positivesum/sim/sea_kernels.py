@@ -12,7 +12,7 @@ from typing import Any
 
 import numpy as np
 
-from .kernels import _jit
+from .kernels import _jit, stochastic_round
 
 
 @_jit
@@ -32,11 +32,7 @@ def losses(
             cur = n[r, j]
             if v == 0.0 and cur >= 0.0:
                 continue
-            k = np.floor(v)
-            f = v - k
-            if f != 0:  # stochastic rounding, drawn only with a fraction
-                u = rng.random(dtype=np.float32)
-                k += 1.0 if u < f else 0.0
+            k = stochastic_round(v, rng)
             loss = np.minimum(cur, k) * lv
             n[r, j] = cur - loss
             lost[r, j] += loss
