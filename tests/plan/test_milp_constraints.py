@@ -182,6 +182,7 @@ def levels(inp: PlanInputs, choices) -> dict[str, dict[str, float]]:
     """Capability levels by the last plan year, counting only options in service and participating actors."""
     cat, sur = inp.cat, inp.sur
     part = inp.participation if inp.participation is not None else np.ones((len(sur.scenarios), len(cat.actors)))
+    q = inp.scenario_q()  # (S, O, M): the same q in every scenario unless the levels are effect-based
     out = {s: {m: 0.0 for m in sur.areas} for s in sur.scenarios}
     for a, o, t in choices:
         i, j = cat.index(o), cat.actors.index(a)
@@ -190,7 +191,7 @@ def levels(inp: PlanInputs, choices) -> dict[str, dict[str, float]]:
             continue
         for si, s in enumerate(sur.scenarios):
             for mi, m in enumerate(sur.areas):
-                out[s][m] += part[si, j] * inp.q[i, mi]
+                out[s][m] += part[si, j] * q[si, i, mi]
     return out
 
 

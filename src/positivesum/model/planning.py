@@ -11,6 +11,7 @@ from .base import Fraction, Identifier, Label, NonNegative, Sourced, Strict, uni
 from .forces import DATE_PATTERN, SCHEDULE_DATE_PATTERN
 
 BudgetBasis = Literal["initial", "initial_plus_supplementary"]
+LeverBasis = Literal["effect", "cost"]
 BUDGET_BASES: tuple[str, ...] = ("initial", "initial_plus_supplementary")
 
 
@@ -156,6 +157,11 @@ class PlanningParameters(Strict):
     """Replications per simulation when fitting the surrogate."""
     surrogate_interactions: list[SurrogateInteraction] = Field(default_factory=list)
     """Complementary pairs of mission areas the surrogate fits a joint term for (empty: an additive surrogate)."""
+    lever_basis: LeverBasis = "effect"
+    """How an option's classes and munitions count towards the surrogate's levels: ``effect`` (their measured effect
+    in each scenario relative to balanced growth of the area, and the share of them the scenario commits:
+    plan/effects.py, planning.md §2a) or ``cost`` (capital at unit cost over the area's capital, the same in every
+    scenario: the rule before 2026-12-07). Switch with ``--set planning.lever_basis=cost``."""
     budget_basis: BudgetBasis = "initial"
     """Which budgets count towards today's spending and a target: ``initial`` (initial budgets only, the basis
     Japan's 2% target was set on in 2022) or ``initial_plus_supplementary`` (supplementary budgets counted too, as

@@ -82,19 +82,33 @@ def baseline_capital_musd(ds: Dataset, area: str) -> float:
     return total
 
 
-def option_levels(ds: Dataset, option_ids: list[str], areas: list[str]) -> np.ndarray:
-    """q[o, m]: the level one purchase of option o adds to area m (capital added / baseline capital).
+OTHER_ITEM = "other"
+"""Item label of the effects that are not a class or a munition added (bases, multipliers, command structures)."""
 
-    Force and munition effects are valued at unit cost (added production: the rounds it delivers within the
-    planning scenarios' mean campaign, :func:`production_days_counted`); other effects (bases, multipliers) at
-    the option's acquisition cost, spread over its mission areas.
-    C2 effects that multiply a latency by f add (1/f − 1) / (number of allied HQ nodes).
-    """
+
+def item_of(target: str) -> str | None:
+    """The item a force or munition ``add`` target adds: ``class:<id>`` or ``munition:<id>`` (None otherwise)."""
+    parts = target.split(".")
+    if parts[0] == "forces" and len(parts) == 4:
+        return f"class:{parts[2]}"
+    if parts[0] == "munitions" and len(parts) >= 2:
+        return f"munition:{parts[1]}"
+    return None
+
+
+def option_item_levels(ds: Dataset, option_ids: list[str], areas: list[str]) -> tuple[list[str], np.ndarray]:
+    """(items, q[i, o, m]): :func:`option_levels` split by the item each part of an option's level comes from
+    (``class:<id>``, ``munition:<id>``, or :data:`OTHER_ITEM`), so that the planner can weigh each item by its
+    measured effect in each scenario (plan/effects.py). Σ_i q[i] is :func:`option_levels`."""
     base = {m: baseline_capital_musd(ds, m) for m in areas}
     blue = set(blue_actors(ds))
     campaign_days = production_days_counted(ds)
     n_nodes = max(1, sum(1 for cs in ds.command_structures.values() for n in cs.nodes.values() if n.actor in blue))
-    q = np.zeros((len(option_ids), len(areas)))
+    by_item: dict[str, np.ndarray] = {}
+
+    def credit(item: str, o: int, area: str, level: float) -> None:
+        by_item.setdefault(item, np.zeros((len(option_ids), len(areas))))[o, areas.index(area)] += level
+
     for i, oid in enumerate(option_ids):
         opt = ds.options[oid]
         other_value = 0.0
@@ -105,7 +119,7 @@ def option_levels(ds: Dataset, option_ids: list[str], areas: list[str]) -> np.nd
                 value = e.value * class_value_musd(ds, parts[2])
                 for m in cls.mission_areas:
                     if m in base and base[m] > 0:
-                        q[i, areas.index(m)] += value / base[m]
+                        credit(f"class:{parts[2]}", i, m, value / base[m])
             elif parts[0] == "munitions" and e.operation == "add" and parts[1] in ds.munitions:
                 mun = ds.munitions[parts[1]]
                 days = 0.0
@@ -123,16 +137,30 @@ def option_levels(ds: Dataset, option_ids: list[str], areas: list[str]) -> np.nd
                 )
                 for m in areas:
                     if parts[1] in area_munitions(ds, m) and base[m] > 0:
-                        q[i, areas.index(m)] += rounds * mun.unit_cost_musd.value / base[m]
+                        credit(f"munition:{parts[1]}", i, m, rounds * mun.unit_cost_musd.value / base[m])
             elif parts[0] == "command_structures" and e.operation == "multiply" and C2_AREA in areas and e.value > 0:
-                q[i, areas.index(C2_AREA)] += (1.0 / e.value - 1.0) / n_nodes
+                credit(OTHER_ITEM, i, C2_AREA, (1.0 / e.value - 1.0) / n_nodes)
             else:
                 other_value += sum(opt.cost.acquisition_musd)
         spread = [m for m in opt.mission_areas if m in areas and m != C2_AREA and base[m] > 0]
         if other_value and spread:
             for m in spread:
-                q[i, areas.index(m)] += other_value / len(opt.effects) / len(spread) / base[m]
-    return q
+                credit(OTHER_ITEM, i, m, other_value / len(opt.effects) / len(spread) / base[m])
+    items = sorted(by_item)
+    q = np.stack([by_item[k] for k in items]) if items else np.zeros((0, len(option_ids), len(areas)))
+    return items, q
+
+
+def option_levels(ds: Dataset, option_ids: list[str], areas: list[str]) -> np.ndarray:
+    """q[o, m]: the level one purchase of option o adds to area m (capital added / baseline capital).
+
+    Force and munition effects are valued at unit cost (added production: the rounds it delivers within the
+    planning scenarios' mean campaign, :func:`production_days_counted`); other effects (bases, multipliers) at
+    the option's acquisition cost, spread over its mission areas.
+    C2 effects that multiply a latency by f add (1/f − 1) / (number of allied HQ nodes).
+    """
+    _, q = option_item_levels(ds, option_ids, areas)
+    return q.sum(axis=0) if len(q) else np.zeros((len(option_ids), len(areas)))
 
 
 def counts_copy(setup: CampaignSetup) -> CampaignSetup:

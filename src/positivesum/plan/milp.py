@@ -46,6 +46,29 @@ class PlanInputs:
     min_deterrence: float | None = None  # if set: minimise cost subject to Σ w d ≥ this
     required: list[tuple[int, int]] = field(default_factory=list)  # (actor, option) pairs that must be bought
     pooled_budget: bool = False  # joint regime: the allies' money forms one fund each year
+    # effect-based levels (plan/effects.py): q split by item, q_items[i,o,m] (Σ_i = q), and each item's factor
+    # kappa[scenario][i,m]; None: every option counts its cost-based level q in every scenario. A scenario without
+    # measured factors (a variant the measurement did not see) counts the cost-based level.
+    q_items: np.ndarray | None = None
+    kappa: dict[str, np.ndarray] | None = None
+
+    def effect_based(self) -> bool:
+        return self.kappa is not None and self.q_items is not None
+
+    def kappa_array(self) -> np.ndarray:
+        """κ[s,i,m] over this model's scenarios (ones where a scenario has none)."""
+        assert self.q_items is not None
+        ones = np.ones((self.q_items.shape[0], self.q_items.shape[2]))
+        table = self.kappa or {}
+        return np.stack([table.get(s, ones) for s in self.sur.scenarios])
+
+    def scenario_q(self) -> np.ndarray:
+        """q[s,o,m]: the level option o adds to area m in scenario s (κ-weighted where measured)."""
+        n_s = len(self.sur.scenarios)
+        if self.q_items is None or self.kappa is None:
+            return np.broadcast_to(self.q[None], (n_s, *self.q.shape))
+        out: np.ndarray = np.einsum("sim,iom->som", self.kappa_array(), self.q_items)
+        return out
 
 
 class ModelParts(TypedDict, total=False):
@@ -269,10 +292,14 @@ def define_exclusion_constraints(m: SparseModel, v: ModelParts, inp: PlanInputs)
 
 
 def define_capability_constraints(m: SparseModel, v: ModelParts, inp: PlanInputs) -> None:
-    """x[s,m] = Σ_a part[s,a] Σ_{o,t} q[o,m] · y[a,o,t] for options in service by the last plan year.
+    """x[s,m] = Σ_a part[s,a] Σ_{o,t} q[s,o,m] · y[a,o,t] for options in service by the last plan year.
 
-    An actor's purchases count in a scenario only if it takes part in it on the allied side.
+    An actor's purchases count in a scenario only if it takes part in it on the allied side. With effect-based
+    levels, q[s,o,m] = Σ_i κ[s,i,m]·q_i[o,m] (:func:`define_item_capability_constraints`).
     """
+    if inp.effect_based():
+        define_item_capability_constraints(m, v, inp)
+        return
     actors, _, _, _ = _labels(inp)
     scen, areas = list(inp.sur.scenarios), list(inp.sur.areas)
     n_a, n_m, n_s = len(actors), len(areas), len(scen)
@@ -300,6 +327,46 @@ def define_capability_constraints(m: SparseModel, v: ModelParts, inp: PlanInputs
         np.r_[np.arange(n_s * n_m), (s_i * n_m + m_i).ravel()],  # +x first, then −part·z by actor
         np.r_[x.index.ravel(), z.index[a_i, m_i].ravel()],
         np.r_[np.ones(n_s * n_m), -part[s_i, a_i].ravel()],
+        "=",
+        0.0,
+    )
+    v["x"], v["z"] = x, z
+
+
+def define_item_capability_constraints(m: SparseModel, v: ModelParts, inp: PlanInputs) -> None:
+    """Effect-based levels: z[a,p] = Σ_{o,t} q_i[o,m]·y[a,o,t] for every (item, area) pair p = (i, m) some option
+    adds to, then x[s,m] = Σ_a part[s,a] Σ_{p=(i,m)} κ[s,i,m]·z[a,p] (plan/effects.py). The item's level per
+    actor is written once; the scenarios differ only in the sparse x rows."""
+    assert inp.q_items is not None
+    kappa = inp.kappa_array()
+    actors, _, _, _ = _labels(inp)
+    scen, areas = list(inp.sur.scenarios), list(inp.sur.areas)
+    n_a, n_s = len(actors), len(scen)
+    part = inp.participation if inp.participation is not None else np.ones((n_s, n_a))
+    item_i, area_i = np.nonzero(np.abs(inp.q_items).sum(axis=1) > 0)  # the (item, area) pairs in use
+    n_p = len(item_i)
+    z = m.add_variables("z", [("actor", actors), ("item_area", [f"{i}|{areas[a]}" for i, a in zip(item_i, area_i)])])
+    q_p = inp.q_items[item_i, :, area_i].T  # (O, P)
+    contrib = q_p[:, None, :] * inp.cat.in_service[:, :, -1][:, :, None]  # (O, T, P)
+    actor, pair, y_cols, y_vals = _per_actor_year(v, contrib)
+    m.add_rows(
+        "actor_capability",
+        z.coords_of(("actor", "item_area")),
+        np.r_[np.arange(n_a * n_p), _rows_of((n_a, n_p), (actor, pair)).ravel()],  # +z, then −q_i·y
+        np.r_[z.index.ravel(), y_cols.ravel()],
+        np.r_[np.ones(n_a * n_p), -y_vals.ravel()],
+        "=",
+        0.0,
+    )
+    x = m.add_variables("x", [("scenario", scen), ("area", areas)])
+    s_i, p_i, a_i = np.meshgrid(np.arange(n_s), np.arange(n_p), np.arange(n_a), indexing="ij")  # (S, P, A)
+    coef = part[s_i, a_i] * kappa[s_i, item_i[p_i], area_i[p_i]]
+    m.add_rows(
+        "capability",
+        [("scenario", scen), ("area", areas)],
+        np.r_[np.arange(len(scen) * len(areas)), (s_i * len(areas) + area_i[p_i]).ravel()],  # +x, then −part·κ·z
+        np.r_[x.index.ravel(), z.index[a_i, p_i].ravel()],
+        np.r_[np.ones(len(scen) * len(areas)), -coef.ravel()],
         "=",
         0.0,
     )
@@ -434,10 +501,16 @@ def start_vector(m: SparseModel, v: ModelParts, inp: PlanInputs, choices: Sequen
     if "u" in v:
         bought = ysol.sum(axis=(0, 2)) > 0.5  # (O,)
         col[v["u"].index] = [1.0 if bought[o] else 0.0 for o, _ in cat.exclusions]
-    contrib = inp.q[:, None, :] * cat.in_service[:, :, -1][:, :, None]
-    z = np.einsum("aot,otm->am", ysol, contrib)
     part = inp.participation if inp.participation is not None else np.ones((len(sur.scenarios), len(cat.actors)))
-    x = part @ z
+    if inp.effect_based() and inp.q_items is not None:  # effect-based: z by (actor, item-area pair)
+        served = np.einsum("aot,ot->ao", ysol, cat.in_service[:, :, -1])  # purchases in service by the last year
+        item_i, area_i = np.nonzero(np.abs(inp.q_items).sum(axis=1) > 0)
+        z = served @ inp.q_items[item_i, :, area_i].T
+        x = np.einsum("sa,ao,som->sm", part, served, inp.scenario_q())
+    else:
+        contrib = inp.q[:, None, :] * cat.in_service[:, :, -1][:, :, None]
+        z = np.einsum("aot,otm->am", ysol, contrib)
+        x = part @ z
     slope, intercept = surrogate_pieces(sur)
     h = np.maximum(0.0, (intercept + slope * x[:, :, None]).min(axis=2))
     base = np.array([sur.base[s] for s in sur.scenarios])

@@ -74,13 +74,14 @@ def combine(inp: PlanInputs, plans: list[Plan]) -> Plan:
     choices = [c for p in plans for c in p.choices]
     part = inp.participation if inp.participation is not None else np.ones((len(sur.scenarios), len(cat.actors)))
     levels = {s: {m: 0.0 for m in sur.areas} for s in sur.scenarios}
+    q = inp.scenario_q()  # (S, O, M)
     for actor, oid, start in choices:
         a, o = cat.actors.index(actor), cat.index(oid)
         if cat.in_service[o, start - 1, -1] <= 0:
             continue
         for i, s in enumerate(sur.scenarios):
             for j, m in enumerate(sur.areas):
-                levels[s][m] += part[i, a] * inp.q[o, j]
+                levels[s][m] += part[i, a] * q[i, o, j]
     det = {s: sur.predict(s, levels[s]) for s in sur.scenarios}
     total = sum(inp.weights.get(s, 0.0) for s in sur.scenarios) or 1.0
     spend = _sum_frames([p.spending_musd for p in plans])

@@ -48,7 +48,7 @@ points stay below saturation (D < 1) while pairs are raised together in about on
 HELD_OUT_POINTS = 8
 """Held-out points per scenario, each simulated at two seeds: with 11 scenarios, 88 points estimate a pooled RMSE
 to about ±8 % (1/√(2·88))."""
-FORMAT = 2
+FORMAT = 3
 """Version of the cached JSON (``to_dict``); a file of another version is refitted, never read."""
 SATURATED = 1.0 - 1e-9
 RIDGE = 1e-6
@@ -238,6 +238,9 @@ class Surrogate:
     pairs: list[tuple[str, str]] = field(default_factory=list)
     pair_levels: np.ndarray = field(default_factory=lambda: np.array(PAIR_LEVELS))
     pair_values: dict[str, dict[str, np.ndarray]] = field(default_factory=dict)
+    effects: dict[str, Any] = field(default_factory=dict)
+    """The measured effect of the options' classes and munitions per scenario (plan/effects.py), cached with the
+    surrogate it is measured against."""
 
     def slopes(self, s: str, m: str) -> np.ndarray:
         return np.diff(self.values[s][m]) / np.diff(self.levels)
@@ -272,6 +275,7 @@ class Surrogate:
             "reps": self.reps,
             "seed": self.seed,
             "validation": self.validation,
+            "effects": self.effects,
         }
 
     @classmethod
@@ -291,6 +295,7 @@ class Surrogate:
             [(str(a), str(b)) for a, b in d.get("pairs", [])],
             np.array(d.get("pair_levels", PAIR_LEVELS), dtype=float),
             {s: {p: np.array(v, dtype=float) for p, v in dd.items()} for s, dd in d.get("pair_values", {}).items()},
+            d.get("effects", {}),
         )
         if d.get("format") != FORMAT:
             raise ValueError(

@@ -31,7 +31,8 @@ from ..model.forces import year_of_date
 from ..model.loader import LoadedDataset
 from ..model.planning import PlanningParameters
 from .catalogue import build_catalogue
-from .levers import option_levels
+from .effects import effect_items, kappa_table, measure_effects
+from .levers import option_item_levels
 from .milp import Plan, PlanInputs
 from .regimes import RegimeSpec, min_cost_for, plan_regime
 from .surrogate import SimMap, Surrogate, fit_surrogate, serial_map, validate
@@ -320,18 +321,34 @@ def build_context(
             sim_map=sim_map,
         )
     cat = build_catalogue(ds, actors, horizon)
+    items, q_items = option_item_levels(ds, list(cat.option_ids), surrogate.areas)
+    kappa = None
+    if pp.lever_basis == "effect":
+        if not surrogate.effects:  # measured once per surrogate, and cached with it
+            measure_effects(
+                surrogate,
+                ds,
+                effect_items(ds, surrogate.areas),
+                threat_factor=factor,
+                stalemate_weight=pp.stalemate_weight.value,
+                progress=progress,
+                sim_map=sim_map,
+            )
+        kappa = kappa_table(surrogate.effects, items, surrogate.areas)
     budgets, budget_info = budget_matrix(ds, actors, horizon, base_year, budget_overrides)
     headroom, notes = headroom_matrix(ds, actors, horizon, base_year)
     transfer_from, hns_extra, hns_record = host_nation_support_terms(ds, actors, horizon, base_year)
     inputs = PlanInputs(
         cat=cat,
-        q=option_levels(ds, list(cat.option_ids), surrogate.areas),
+        q=q_items.sum(axis=0) if len(items) else np.zeros((len(cat.option_ids), len(surrogate.areas))),
         sur=surrogate,
         weights={s: ds.scenarios[s].weight.value for s in scenarios},
         budget_musd=budgets,
         personnel_headroom=headroom,
         participation=participation(ds, surrogate.scenarios, actors),
         production_limits=production_limits(ds, actors, list(cat.option_ids), horizon, base_year),
+        q_items=q_items if kappa is not None else None,
+        kappa=kappa,
     )
     ctx = PlanningContext(
         inputs,

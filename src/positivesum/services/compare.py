@@ -16,6 +16,7 @@ from .. import defaults
 from ..model.errors import InputError, Problem, suggest
 from ..model.loader import LoadedDataset
 from ..plan.deterrence import MARGIN_THRESHOLD, RepScores, mean_interval, paired_difference, pinned
+from ..plan.effects import effects_summary
 from ..plan.milp import Plan
 from ..plan.regimes import REGIMES, RegimeSpec
 from ..plan.surrogate import error_summary
@@ -267,6 +268,7 @@ def _compare_on(
         "cooperation_dividend": dividend,
         "pinned_scenarios": stuck,
         "pinned_statement": _pinned_statement(stuck),
+        "option_levels": effects_summary(ctx.inputs.sur.effects, pp.lever_basis),
         "surrogate_validation": {
             **{k: ctx.inputs.sur.validation.get(k) for k in ("rmse", "max_abs_error") if ctx.inputs.sur.validation},
             "held_out": error_summary(ctx.inputs.sur.validation),

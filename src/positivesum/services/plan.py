@@ -21,6 +21,7 @@ from ..domestic.budget import TargetSpec
 from ..model.errors import COMMAND_LINE, InputError, Location, Problem, check_known, suggest
 from ..model.loader import LoadedDataset
 from ..model.planning import PlanningParameters
+from ..plan.effects import effect_items
 from ..plan.milp import Plan
 from ..plan.regimes import REGIMES, RegimeSpec
 from ..plan.surrogate import HELD_OUT_POINTS, Surrogate, error_summary
@@ -298,10 +299,12 @@ def context(
 
 
 def surrogate_work(ld: LoadedDataset) -> int:
-    """Number of surrogate steps (for progress bars): per weighted scenario, 3 per area for the fit and one per
-    held-out simulation (plan/surrogate.py)."""
+    """Number of surrogate steps (for progress bars): per weighted scenario, 3 per area for the fit, one per
+    held-out simulation (plan/surrogate.py) and, with effect-based levels, one per item measured (plan/effects.py)."""
     ds = ld.dataset
     per_scenario = len(ds.mission_areas) * 3 + 2 * HELD_OUT_POINTS
+    if ds.planning is not None and ds.planning.lever_basis == "effect":
+        per_scenario += len(effect_items(ds, list(ds.mission_areas)))
     return sum(1 for s in ds.scenarios.values() if s.weight.value > 0) * per_scenario
 
 
