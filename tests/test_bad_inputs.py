@@ -7,11 +7,9 @@ one thing. The table below says where the problem must be reported and what the 
 
 from __future__ import annotations
 
-from concurrent.futures import ThreadPoolExecutor
-
 import pytest
 
-from conftest import BAD, REPO, run_cli
+from conftest import BAD, REPO, run_cli, run_cli_in_process
 from positivesum.model.errors import InputError
 from positivesum.model.loader import load_dataset
 from positivesum.model.yamlio import MAX_FILE_BYTES
@@ -236,11 +234,30 @@ def _name(case) -> str:
 
 @pytest.fixture(scope="module")
 def results():
-    """Run `positivesum validate FILE` for every bad input once (in parallel), keyed by file name."""
+    """Run `positivesum validate FILE` for every bad input once, in this process, keyed by file name (a fresh
+    interpreter per file cost about two minutes of the suite; ``test_the_real_entry_point_answers_as_the_app_does``
+    runs a sample through the real entry point)."""
     names = [_name(c) for c in CASES]
-    with ThreadPoolExecutor(max_workers=8) as pool:
-        runs = pool.map(lambda n: run_cli("validate", f"tests/bad_inputs/{n}"), names)
-        return dict(zip(names, runs))
+    return {n: run_cli_in_process("validate", f"tests/bad_inputs/{n}") for n in names}
+
+
+#: A YAML error, an unknown key, a missing source and a cross-reference, run again in a fresh interpreter.
+REAL_ENTRY_SAMPLE = (
+    "malformed_indent.yaml",
+    "unknown_key_actor.yaml",
+    "quantity_without_source.yaml",
+    "reinforcement_before_start.yaml",
+)
+
+
+@pytest.mark.parametrize("name", REAL_ENTRY_SAMPLE)
+def test_the_real_entry_point_answers_as_the_app_does(results, name):
+    real = run_cli("validate", f"tests/bad_inputs/{name}")
+    assert (real.returncode, real.stdout, real.stderr) == (
+        results[name].returncode,
+        results[name].stdout,
+        results[name].stderr,
+    )
 
 
 def test_every_bad_input_file_is_in_the_table():

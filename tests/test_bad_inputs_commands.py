@@ -18,12 +18,11 @@ from __future__ import annotations
 
 import json
 import math
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
 
-from conftest import REPO, run_cli
+from conftest import REPO, run_cli, run_cli_in_process
 
 MIN = "tests/fixtures/minimal/minimal.yaml"
 PLAN = "tests/fixtures/minimal_planning.yaml"
@@ -309,22 +308,49 @@ def _snapshot(path: Path) -> dict[str, bytes | None]:
     return {p.relative_to(path).as_posix(): (None if p.is_dir() else p.read_bytes()) for p in sorted(path.rglob("*"))}
 
 
+def _run_cases(root: Path, case_ids, runner) -> dict[str, tuple]:
+    out = {}
+    for case_id, args, *_ in CASES:
+        if case_id not in case_ids:
+            continue
+        ws = _workspace(root / case_id)
+        before = _snapshot(ws)
+        proc = runner(*[a.replace(WS, str(ws)) for a in args])
+        out[case_id] = (proc, ws, before, _snapshot(ws))
+    return out
+
+
 @pytest.fixture(scope="module")
 def results(tmp_path_factory) -> dict[str, tuple]:
-    """Run every case once, four at a time, each in its own workspace: {id: (process, workspace, before, after)}."""
-    root = tmp_path_factory.mktemp("bad-commands")
-    jobs = {}
-    for case_id, args, *_ in CASES:
-        ws = _workspace(root / case_id)
-        jobs[case_id] = (ws, [a.replace(WS, str(ws)) for a in args], _snapshot(ws))
+    """Run every case once in this process, each in its own workspace: {id: (process, workspace, before, after)}.
+    In-process, because a fresh interpreter per case cost about 3 minutes of the suite;
+    ``test_the_real_entry_point_answers_as_the_app_does`` runs a sample through the real entry point."""
+    return _run_cases(tmp_path_factory.mktemp("bad-commands"), set(IDS), run_cli_in_process)
 
-    def run(case_id: str):
-        ws, argv, before = jobs[case_id]
-        proc = run_cli(*argv)
-        return proc, ws, before, _snapshot(ws)
 
-    with ThreadPoolExecutor(max_workers=4) as pool:
-        return dict(zip(IDS, pool.map(run, IDS)))
+#: One case per kind of problem (an option, an output path, a cache folder, a regime argument, --set, a data
+#: file, a game file), run again through a fresh interpreter (``python -m positivesum.cli``).
+REAL_ENTRY_SAMPLE = (
+    "simulate-reps-0",
+    "report-out-file",
+    "plan-cache-file",
+    "plan-split-nan",
+    "compare-set-inf",
+    "fair-shares-data-binary",
+    "allocate-game-deep-json",
+)
+
+
+def test_the_real_entry_point_answers_as_the_app_does(results, tmp_path):
+    sample = list(REAL_ENTRY_SAMPLE)
+    real = _run_cases(tmp_path, set(sample), run_cli)
+    for case_id in sample:
+        proc, ws, before, after = real[case_id]
+        inproc, ws_in, _, _ = results[case_id]
+        assert proc.returncode == inproc.returncode == 2, (case_id, proc.stderr)
+        assert proc.stdout == inproc.stdout
+        assert proc.stderr.replace(str(ws), "{ws}") == inproc.stderr.replace(str(ws_in), "{ws}"), case_id
+        assert after == before
 
 
 def test_the_corpus_is_large_and_spans_every_command():

@@ -1,4 +1,4 @@
-"""Effect-based levels (plan/effects.py, planning.md §2a): the planner weighs each class or munition an option
+"""Effect-based levels (plan/effects.py, planning.md §3 (effect-based levels)): the planner weighs each class or munition an option
 adds by its measured effect in each scenario.
 
 * The MILP with effect-based levels is the cost-based MILP when every factor κ is 1, and with other factors its

@@ -4,12 +4,11 @@ stdout and nothing written (the workspace is unchanged, no --out file appears)."
 
 from __future__ import annotations
 
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
 
-from conftest import REPO, run_cli
+from conftest import REPO, run_cli, run_cli_in_process
 
 BAD = "tests/sensitivity/bad_designs"
 CL = "<command line>"
@@ -174,27 +173,42 @@ def _snapshot(path: Path) -> dict[str, bytes | None]:
     return {p.relative_to(path).as_posix(): (None if p.is_dir() else p.read_bytes()) for p in sorted(path.rglob("*"))}
 
 
-def _run(case, root: Path):
+def _run(case, root: Path, runner=run_cli_in_process):
     name, args, *_ = case
     ws = root / name
     ws.mkdir()
     (ws / "keep.txt").write_text("keep me\n", encoding="utf-8")
     before = _snapshot(ws)
-    proc = run_cli(*[a.replace(WS, str(ws)) for a in args], timeout=60)
-    return proc, before, _snapshot(ws)
+    proc = runner(*[a.replace(WS, str(ws)) for a in args])
+    return proc, before, _snapshot(ws), ws
 
 
 @pytest.fixture(scope="module")
 def outcomes(tmp_path_factory):
+    """Every case once, in this process (a fresh interpreter per case cost ~40 s of the suite); a sample goes
+    through the real entry point in ``test_the_real_entry_point_answers_as_the_app_does``."""
     root = tmp_path_factory.mktemp("bad_designs")
-    with ThreadPoolExecutor(max_workers=2) as pool:
-        return dict(zip([c[0] for c in CASES], pool.map(lambda c: _run(c, root), CASES)))
+    return {c[0]: _run(c, root) for c in CASES}
+
+
+#: A design file, a plan sweep and a sensitivity option, run again in a fresh interpreter.
+REAL_ENTRY_SAMPLE = ("sweep-unknown-path", "sweep-plan-bad-regime", "sensitivity-zero-trajectories")
+
+
+def test_the_real_entry_point_answers_as_the_app_does(outcomes, tmp_path):
+    for case in [c for c in CASES if c[0] in REAL_ENTRY_SAMPLE]:
+        proc, before, after, ws = _run(case, tmp_path, lambda *a: run_cli(*a, timeout=60))
+        mine, _, _, ws_in = outcomes[case[0]]
+        assert proc.returncode == mine.returncode == 2, proc.stderr
+        assert proc.stdout == mine.stdout
+        assert proc.stderr.replace(str(ws), WS) == mine.stderr.replace(str(ws_in), WS), case[0]
+        assert after == before
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c[0] for c in CASES])
 def test_bad_design_is_refused_cleanly(case, outcomes):
     name, _args, where, key, what = case
-    proc, before, after = outcomes[name]
+    proc, before, after, _ws = outcomes[name]
     assert proc.returncode == 2, proc.stdout + proc.stderr
     assert "Traceback" not in proc.stderr and "internal error" not in proc.stderr
     assert proc.stdout == ""

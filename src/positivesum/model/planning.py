@@ -160,7 +160,7 @@ class PlanningParameters(Strict):
     lever_basis: LeverBasis = "effect"
     """How an option's classes and munitions count towards the surrogate's levels: ``effect`` (their measured effect
     in each scenario relative to balanced growth of the area, and the share of them the scenario commits:
-    plan/effects.py, planning.md §2a) or ``cost`` (capital at unit cost over the area's capital, the same in every
+    plan/effects.py, planning.md §3 (effect-based levels)) or ``cost`` (capital at unit cost over the area's capital, the same in every
     scenario: the rule before 2026-12-07). Switch with ``--set planning.lever_basis=cost``."""
     budget_basis: BudgetBasis = "initial"
     """Which budgets count towards today's spending and a target: ``initial`` (initial budgets only, the basis

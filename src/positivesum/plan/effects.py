@@ -1,5 +1,5 @@
 """Effect-based levels: how much of the surrogate's *balanced* level an option's classes and munitions are worth,
-per scenario (decision record 0013, planning.md §2a).
+per scenario (decision record 0013, planning.md §3 (effect-based levels)).
 
 The surrogate is fitted on balanced growth: level x of area m scales every allied class serving m, and the stocks
 of the munitions they fire, by (1 + x). An option adds a few classes or stocks, which the cost-based level

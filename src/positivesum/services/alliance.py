@@ -422,6 +422,10 @@ def level_row(shared: _LevelInputs, item: tuple[str, str | None]) -> tuple[dict[
         participation=participation(ld_row.dataset, sur.scenarios, ctx.actors)
         * (np.array(ctx.actors) == actor)[None, :],
     )
+    if inp.kappa is not None and sid_row not in inp.kappa and base_scenario in inp.kappa:
+        # a variant the effect measurement did not see: the actor joins with its commitment in the base scenario,
+        # so its options count there as in the base scenario (docs/methodology/planning.md §3, effect-based levels)
+        inp = replace(inp, kappa={**inp.kappa, sid_row: inp.kappa[base_scenario]})
     saturated = sur.base[sid_row] >= 1.0 - 1e-9
     plan = None if saturated else plan_regime(inp, RegimeSpec("joint"), shared.gap)
     choices = plan.choices if plan else []
