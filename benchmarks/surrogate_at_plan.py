@@ -31,19 +31,10 @@ for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
 
 def capital_musd(setup, ds, area: str) -> float:
     """Allied capital of an area in a built scenario: units (at start and arriving) and munition stocks at cost."""
-    from positivesum.plan.levers import area_classes, area_munitions, class_value_musd
-    from positivesum.sim.setup import BLUE
+    from positivesum.plan.effects import committed_capital_musd
+    from positivesum.plan.levers import area_classes, area_munitions
 
-    classes, total = area_classes(ds, area), 0.0
-    for g in setup.groups.values():
-        for i, c in enumerate(g.cls):
-            if g.side[i] == BLUE and c in classes:
-                total += (g.count0[i] + g.arrival_count[i]) * class_value_musd(ds, c)
-    muns = area_munitions(ds, area)
-    for i, (m, a) in enumerate(zip(setup.pools.munition, setup.pools.actor)):
-        if m in muns and setup.actor_side[a] == BLUE:
-            total += setup.pools.stock0[i] * ds.munitions[m].unit_cost_musd.value
-    return total
+    return committed_capital_musd(setup, ds, area_classes(ds, area), area_munitions(ds, area))
 
 
 def main() -> None:
