@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import numpy as np
+
 import pandas as pd
 
 from .. import charts
@@ -204,6 +206,17 @@ def portfolios(analysis: dict, tr) -> Section | None:
                 add_same_rmse=tr.num(held["additive_same_seed_rmse"], 3),
                 add_same_max=tr.num(held["additive_same_seed_max_abs_error"], 3),
             )
+        )
+    levers = (analysis.get("regimes") or {}).get("option_levels") or {}
+    if levers.get("basis") == "effect" and levers.get("scenarios"):
+        etas = [r["eta"] for sc in levers["scenarios"].values() for r in sc.get("measured", {}).values()]
+        paras.append(
+            tr(
+                "Options count towards the surrogate's levels by their simulated effect, not by their cost alone: each "
+                "class and munition that options add was simulated alone in every planning scenario ({n} "
+                "simulations) and counted by its effect relative to a balanced increase of its mission areas "
+                "(median {median}, shrunk against the noise) and by the share of it the scenario commits."
+            ).format(n=levers.get("simulations"), median=tr.num(float(np.median(etas)) if etas else 1.0, 2))
         )
     return Section(
         "portfolios", tr("Portfolios by mission area and regime"), paragraphs=paras, tables=tables, charts=chart
