@@ -136,6 +136,8 @@ def executive_summary(analysis: dict, tr) -> Section | None:
         joint = reg["regimes"]["joint"]["simulated"]["weighted_deterrence"]
         others = {k: v["simulated"]["weighted_deterrence"] for k, v in reg["regimes"].items() if k != "joint"}
         best = max(others, key=lambda k: others[k])
+        gain = reg["cooperation_dividend"].get(best) or {}
+        ci = gain.get("deterrence_gain_at_equal_money_ci95") or [None, None]
         paras.append(
             tr(
                 "At equal money per actor, joint planning reaches a weighted deterrence of {joint}, against {other} for the "
@@ -147,17 +149,32 @@ def executive_summary(analysis: dict, tr) -> Section | None:
                 gain=tr.num(joint - others[best], 3),
             )
         )
+        if finite(ci[0]) and finite(ci[1]):
+            paras.append(
+                (
+                    tr(
+                        "Paired by replication, the gain's 95% interval is {low} to {high}: it includes zero, so this "
+                        "difference is within the simulation's noise."
+                    )
+                    if gain.get("deterrence_gain_includes_zero")
+                    else tr("Paired by replication, the gain's 95% interval is {low} to {high}.")
+                ).format(low=tr.num(ci[0], 3), high=tr.num(ci[1], 3))
+            )
+        # Only savings that hold when the cheaper joint plan is re-simulated are headline numbers (compare.py
+        # ``_equal_deterrence_check``); a surrogate's saving that simulation refutes is in the dividend section.
         saved = {
             k: d["saved_musd"]
             for k, d in reg["cooperation_dividend"].items()
-            if finite(d.get("saved_musd")) and d["saved_musd"] > 0
+            if finite(d.get("saved_musd"))
+            and d["saved_musd"] > 0
+            and (d.get("equal_deterrence_check") or {}).get("equal_within_interval", True)
         }
         if saved:
             top = max(saved, key=lambda k: saved[k])
             paras.append(
                 tr(
                     "Matching the deterrence of the {regime} regime by joint planning would cost {saved} million USD less "
-                    "over the plan's lifecycle."
+                    "over the plan's lifecycle (re-simulated: the cheaper plan's deterrence is not significantly lower)."
                 ).format(regime=regime_name(top, tr), saved=tr.num(saved[top]))
             )
             rows.append(
