@@ -28,10 +28,13 @@ system-deps:
 demo: system-deps install
 	OPENBLAS_NUM_THREADS=1 $(BIN)/positivesum report --out $(OUT) --force
 
-## test: install test needs, then the checks (lint, format, layers, types) and the whole suite, in parallel on
-## every core (pytest-xdist; tests sharing a module or session fixture stay on one worker: docs/testing.md)
+## test: install test needs, then the checks (lint, format, layers, types), the campaign kernels compiled once into
+## Numba's cache (so that the parallel workers load them instead of each compiling them: sim/warmup.py), and the
+## whole suite, in parallel on every core (pytest-xdist; tests sharing a module or session fixture stay on one
+## worker: docs/testing.md)
 PYTEST_PARALLEL ?= -n auto --dist loadgroup --no-loadscope-reorder
 test: system-deps install-test check
+	OPENBLAS_NUM_THREADS=1 $(BIN)/python -m positivesum.sim.warmup
 	OPENBLAS_NUM_THREADS=1 POSITIVESUM_REQUIRE_POSTGRES=1 $(BIN)/python -m pytest $(PYTEST_PARALLEL)
 
 ## check: ruff (lint and format), import-linter (layer contracts), mypy (strict for the engines)
