@@ -59,7 +59,7 @@ from .levers import (
     option_item_levels,
     scale_adversary,
 )
-from .surrogate import SATURATED, SimMap, Surrogate, serial_map
+from .surrogate import SATURATED, DesignBases, SimMap, Surrogate, serial_map
 
 REFERENCE_LEVEL = 0.25
 """Largest balanced level of an item's areas at which its effect is measured: about a plan's level in an area it
@@ -86,14 +86,6 @@ class ItemUnit:
     stalemate_weight: float
     cost: float = 1.0
     steps: int = 1
-
-
-@dataclass(frozen=True, eq=False)
-class EffectBases:
-    """What every unit of the measurement shares: the dataset and each scenario's adversary-scaled set-up."""
-
-    ds: Dataset
-    setups: dict[str, CampaignSetup]
 
 
 def _blue_groups(setup: CampaignSetup, classes: set[str]) -> dict[str, np.ndarray]:
@@ -165,7 +157,7 @@ def scale_item(setup: CampaignSetup, item: str, factor: float) -> CampaignSetup:
     return s
 
 
-def item_scores(bases: EffectBases, unit: ItemUnit) -> tuple[np.ndarray, np.ndarray]:
+def item_scores(bases: DesignBases, unit: ItemUnit) -> tuple[np.ndarray, np.ndarray]:
     """Per-replication deterrence scores and outer-draw numbers of one unit (module level: Dask pickles it)."""
     setup = bases.setups[unit.scenario]
     if unit.item is not None:
@@ -257,7 +249,7 @@ def measure_effects(
     skipped = len(sur.scenarios) * len(measured_items) - sum(1 for u in units if u.item is not None)
     if progress and skipped:
         progress(skipped)
-    results = sim_map(item_scores, units, progress, _unit_steps, shared=EffectBases(ds, setups))
+    results = sim_map(item_scores, units, progress, _unit_steps, shared=DesignBases(ds, setups))
     origin = {u.scenario: r for u, r in zip(units, results) if u.item is None}
     scores = {(u.scenario, u.item): r for u, r in zip(units, results) if u.item is not None}
     table: dict[str, dict[str, Any]] = {}
