@@ -22,6 +22,7 @@ for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
 
 def main() -> None:
     from positivesum.plan import workflow
+    from positivesum.plan.deterrence import paired_difference
     from positivesum.plan.regimes import RegimeSpec
     from positivesum.services import data
     from positivesum.services import plan as planning
@@ -33,13 +34,20 @@ def main() -> None:
     args = ap.parse_args()
     args.cache_dir.mkdir(parents=True, exist_ok=True)
     print(f"{'levels':8s} {'regime':16s} {'options':>7s} {'cost M USD':>10s} {'surrogate':>9s} {'simulated':>9s}")
+    scores: dict[tuple[str, str], dict] = {}
+    weights: dict[str, float] = {}
     for basis in ("effect", "cost"):
         ld = data.load([], sets=[f"planning.lever_basis={basis}"])
         ctx = planning.context(ld, None, args.seed, args.cache_dir)
         lam = ld.dataset.planning.stalemate_weight.value
         for regime in ("joint", "spending-target"):
             plan = workflow.run_regime(ctx, RegimeSpec(regime), gap=0.01)
-            res = workflow.resimulate(ld, plan, ctx.scenarios, ctx.threat_factor, args.reps, args.seed, lam)
+            reps_out: dict = {}
+            res = workflow.resimulate(
+                ld, plan, ctx.scenarios, ctx.threat_factor, args.reps, args.seed, lam, rep_out=reps_out
+            )
+            scores[(basis, regime)] = reps_out
+            weights = dict(ctx.inputs.weights)
             print(
                 f"{basis:8s} {regime:16s} {len(plan.choices):7d} {plan.lifecycle_cost_musd:10,.0f} "
                 f"{plan.weighted_deterrence:9.3f} {res['weighted_deterrence']:9.3f}"
@@ -47,6 +55,21 @@ def main() -> None:
             for sid in ctx.scenarios:
                 sim = res["scenarios"][sid]["deterrence"]
                 print(f"{'':26s}{sid:24s} {plan.deterrence[sid]:9.3f} {sim:9.3f}")
+    # paired by replication (the same seed everywhere), clustered by outer draw: plan/deterrence.py
+    print("\nweighted simulated deterrence, differences with 95 % intervals (paired replications):")
+    for label, a, b in (
+        ("effect: joint - spending-target", ("effect", "joint"), ("effect", "spending-target")),
+        ("cost:   joint - spending-target", ("cost", "joint"), ("cost", "spending-target")),
+        ("joint:  effect - cost", ("effect", "joint"), ("cost", "joint")),
+    ):
+        first = next(iter(scores[a].values()))
+        d = paired_difference(
+            {s: r.deterrence for s, r in scores[a].items()},
+            {s: r.deterrence for s, r in scores[b].items()},
+            weights,
+            first.cluster,
+        )
+        print(f"  {label}: {d['mean']:+.4f} [{d['ci95'][0]:+.4f}, {d['ci95'][1]:+.4f}]")
 
 
 if __name__ == "__main__":

@@ -85,7 +85,7 @@ class ItemUnit:
     seed: int
     stalemate_weight: float
     cost: float = 1.0
-    steps: int = 1
+    """Replication-steps: the order of the units on a cluster (longest first)."""
 
 
 def _blue_groups(setup: CampaignSetup, classes: set[str]) -> dict[str, np.ndarray]:
