@@ -86,3 +86,85 @@ def test_cluster_resampling_keeps_whole_clusters():
     picked = cluster[idx]
     for c in np.unique(picked):
         assert (picked == c).sum() % 4 == 0
+
+
+def draw_clustered(rng: np.random.Generator, draws: int, per_draw: int) -> dict[frozenset, np.ndarray]:
+    """Per-replication values whose noise is mostly shared within a parameter draw (as the campaign's outer draws
+    are): each coalition gets a shift per draw, plus small replication noise; mean = exact."""
+    out = {}
+    for k in range(1, 4):
+        for c in combinations(PLAYERS, k):
+            key = frozenset(c)
+            shift = np.repeat(rng.normal(0.0, 0.1, draws), per_draw)
+            out[key] = exact(key) + shift + rng.normal(0.0, 0.05, draws * per_draw)
+    return out
+
+
+def test_resampling_whole_draws_covers_where_resampling_replications_does_not():
+    """Why the fair shares resample outer draws: with noise shared within a draw, replications are not independent;
+    intervals that resample them one by one are far too narrow and miss the exact Shapley value, those that
+    resample whole draws cover it."""
+    rng = np.random.default_rng(11)
+    truth = exact_shapley()
+    draws, per_draw = 16, 32
+    cluster = np.repeat(np.arange(draws), per_draw)
+    experiments = 30
+    covered = {"replications": 0, "draws": 0}
+    for _ in range(experiments):
+        reps = draw_clustered(rng, draws, per_draw)
+        for name, cl in (("replications", None), ("draws", cluster)):
+            out = bootstrap_allocations(PLAYERS, reps, ("shapley",), samples=100, rng=rng, cluster=cl)
+            rows = out["rules"]["shapley"]
+            covered[name] += all(rows[p]["ci95"][0] <= truth[p] <= rows[p]["ci95"][1] for p in PLAYERS)
+    assert covered["draws"] / experiments >= 0.6, covered
+    assert covered["replications"] / experiments <= 0.4, covered
+
+
+def test_fair_shares_resample_the_studys_outer_draws():
+    """services/alliance.py bootstraps over the outer draws of the study's replications (sim/runner.py
+    ``outer_draw_ids``), and the basing value's interval is the paired, clustered one."""
+    from positivesum.alliance.coalitions import CoalitionOutcome, CoalitionStudy
+    from positivesum.plan.deterrence import mean_interval
+    from positivesum.services.alliance import _access_reps, _bootstrap
+    from positivesum.sim.runner import outer_draw_ids
+
+    rng = np.random.default_rng(3)
+    reps, weights = 512, {"s1": 0.75, "s2": 0.25}
+
+    def outcome(members, level):
+        scores = {s: np.clip(level + rng.normal(0.0, 0.3, reps), 0, 1) for s in weights}
+        return CoalitionOutcome(frozenset(members), [], 0.0, {}, 0.0, rep_scores=scores)
+
+    outcomes = {frozenset(k): outcome(k, 0.2 + 0.1 * len(k)) for r in range(0, 3) for k in combinations("AB", r)}
+    study = CoalitionStudy(["A", "B"], outcomes, reps, 1, weights, {"user_alone_with_host_bases": outcome("A", 0.4)})
+    out = _bootstrap(study, ["A", "B"], 50, 1)
+    assert out["resampled_units"] == 16 and "outer parameter draws" in out["method"]
+    expected = bootstrap_allocations(
+        ["A", "B"],
+        study.rep_values(),
+        ("shapley", "nucleolus"),
+        samples=50,
+        rng=np.random.default_rng(1),
+        cluster=outer_draw_ids(reps),
+    )
+    assert out["rules"] == expected["rules"]
+    diff = _access_reps(study, "A")
+    by_hand = sum(
+        w * (study.extra["user_alone_with_host_bases"].rep_scores[s] - outcomes[frozenset("A")].rep_scores[s])
+        for s, w in weights.items()
+    )
+    np.testing.assert_allclose(diff, by_hand)
+    assert mean_interval(diff, outer_draw_ids(reps))["ci95"][0] < diff.mean()
+
+
+def test_outer_draw_ids_number_draws_as_the_runner_does():
+    """The runner numbers outer draws across its blocks; outer_draw_ids gives the same numbers for any count,
+    including one that ends in a partial block and a partial draw."""
+    from positivesum.model.loader import load_dataset
+    from positivesum.sim.runner import BLOCK_SIZE, outer_draw_ids, simulate_arrays
+    from positivesum.sim.setup import build_setup
+
+    setup = build_setup(load_dataset().dataset, "korea_contingency")
+    reps = BLOCK_SIZE + 45
+    merged, _trace = simulate_arrays(setup, reps, 5)
+    np.testing.assert_array_equal(merged["outer"], outer_draw_ids(reps))

@@ -166,3 +166,39 @@ def test_the_roles_matrix_shows_the_joint_plan_of_the_regime_comparison(analysis
         return sorted((p["actor"], p["option"], p["start_plan_year"]) for p in items)
 
     assert key(roles["portfolio"]) == key(joint["portfolio"])
+
+
+def test_every_alliance_and_dividend_difference_carries_its_paired_interval(analysis, reports):
+    """Headline differences with intervals (issue 16 item 3): the dividend scenario by scenario, the basing access's
+    value and each intervention level's gain are paired differences whose 95 % interval contains their mean, and
+    the briefing shows them in both languages."""
+    div = analysis["regimes"]["cooperation_dividend"]
+    for regime, d in div.items():
+        by_s = d["deterrence_gain_by_scenario"]
+        assert set(by_s) == set(SCENARIOS), regime
+        joint = analysis["regimes"]["regimes"]["joint"]["simulated"]["scenarios"]
+        other = analysis["regimes"]["regimes"][regime]["simulated"]["scenarios"]
+        for sid, one in by_s.items():
+            low, high = one["ci95"]
+            assert low <= one["difference"] <= high
+            assert one["difference"] == pytest.approx(joint[sid]["deterrence"] - other[sid]["deterrence"], abs=1e-9)
+            assert one["includes_zero"] == (low <= 0.0 <= high)
+    access = analysis["alliance"]["fair_shares"]["basing_access"]
+    low, high = access["value_ci95"]
+    assert low <= access["value"] <= high
+    assert access["value_includes_zero"] == (low <= 0.0 <= high)
+    for row in analysis["alliance"]["intervention_matrix"]["levels"]:
+        if row.get("simulated_scenario") is None:
+            continue
+        gain = row["deterrence_gain"]
+        assert gain["mean"] == pytest.approx(
+            row["outcome_with_plan"]["deterrence"] - row["outcome_without_plan"]["deterrence"], abs=1e-9
+        )
+        assert gain["ci95"][0] <= gain["mean"] <= gain["ci95"][1]
+    assert "outer parameter draws" in analysis["alliance"]["fair_shares"]["intervals"]["method"]
+    for lang, report in reports.items():
+        table = next(t for t in report.section("cooperation_dividend").tables if t.id == "dividend_by_scenario")
+        assert table.frame.iloc[:, 0].tolist() == list(next(iter(div.values()))["deterrence_gain_by_scenario"]), lang
+        assert all("[" in str(cell) for cell in table.frame.iloc[:, 2]), lang
+        fair = " ".join(report.section("fair_shares").paragraphs)
+        assert f"{low:.3f}".lstrip("-") in fair.replace("−", "-"), lang

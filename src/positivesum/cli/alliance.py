@@ -199,16 +199,29 @@ def _print_fair_shares(r: dict) -> None:
     if b:
         out.print(
             _c(
-                "{host}'s basing access is worth {v:+.3f} of weighted deterrence to {user} planning alone "
-                "({pct} of {host}'s Shapley value)"
+                "{host}'s basing access is worth {v:+.3f} (95% interval {low} to {high}, paired by replication) of "
+                "weighted deterrence to {user} planning alone ({pct} of {host}'s Shapley value)"
             ).format(
                 host=b["host"],
                 user=b["user"],
                 v=b["value"],
+                low=_signed((b.get("value_ci95") or [None])[0]),
+                high=_signed((b.get("value_ci95") or [None, None])[1]),
                 pct="-" if b["share_of_host_shapley_pct"] is None else f"{b['share_of_host_shapley_pct']:.0f}%",
             ),
             markup=False,
         )
+
+
+def _signed(value: float | None) -> str:
+    return "-" if value is None else f"{value:+.3f}"
+
+
+def _gain_text(gain: dict | None) -> str:
+    """The portfolio's paired gain interval after "before → after" (nothing where nothing was bought)."""
+    if not gain or gain["ci95"][0] is None or gain["ci95"][0] == gain["ci95"][1] == 0.0:
+        return ""
+    return f" [{_signed(gain['ci95'][0])}, {_signed(gain['ci95'][1])}]"
 
 
 @guarded
@@ -257,7 +270,7 @@ def _print_intervention(r: dict) -> None:
         _c("options"),
         _c("lifecycle cost (M USD)"),
         _c("primary in"),
-        _c("deterrence before → after"),
+        _c("deterrence before → after [95% interval of the gain]"),
     ):
         table.add_column(col, overflow="fold")
     for row in r["levels"]:
@@ -271,7 +284,8 @@ def _print_intervention(r: dict) -> None:
             str(len(row["portfolio"])),
             f"{row['lifecycle_cost_musd']:,.0f}",
             ", ".join(primary) or "-",
-            f"{row['outcome_without_plan']['deterrence']:.2f} → {row['outcome_with_plan']['deterrence']:.2f}",
+            f"{row['outcome_without_plan']['deterrence']:.2f} → {row['outcome_with_plan']['deterrence']:.2f}"
+            + _gain_text(row.get("deterrence_gain")),
         )
     out.print(table)
     for row in r["levels"]:

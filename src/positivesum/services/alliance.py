@@ -37,11 +37,13 @@ from ..games.rules import allocate
 from ..model.errors import COMMAND_LINE, InputError, Problem, check_known, suggest
 from ..model.loader import LoadedDataset, validate_tree
 from ..model.scenarios import INTERVENTION_LEVELS
+from ..plan.deterrence import mean_interval
 from ..plan.milp import Plan
 from ..plan.regimes import REGIMES, RegimeSpec, plan_regime
 from ..plan.surrogate import fit_surrogate
 from ..plan.verify import dataset_with_portfolio, score_scenario
 from ..plan.workflow import PlanningContext, participation, require_planning, run_regime
+from ..sim.runner import outer_draw_ids
 from . import executor
 from .command import command_comparison
 from .executor import map_ordered
@@ -195,12 +197,17 @@ def fair_shares(
         )
         alone = singles[user]
         value = with_bases - alone
+        # paired by replication (both runs use the same seed), clustered by parameter draw
+        paired = mean_interval(_access_reps(study, user), outer_draw_ids(study.reps))
+        lo, hi = paired["ci95"]
         access = {
             "host": host,
             "user": user,
             "user_alone": alone,
             "user_alone_with_host_bases": with_bases,
             "value": value,
+            "value_ci95": paired["ci95"],
+            "value_includes_zero": bool(lo is not None and lo <= 0.0 <= hi),
             "share_of_host_shapley_pct": 100 * value / allocations["shapley"][host]
             if allocations["shapley"][host]
             else None,
@@ -243,18 +250,41 @@ def fair_shares(
     }
 
 
+def _access_reps(study: CoalitionStudy, user: str) -> np.ndarray:
+    """Per replication, the weighted deterrence of ``user`` alone with the host's bases open minus without them."""
+    keys = list(study.weights)
+    total = sum(study.weights.get(s, 0.0) for s in keys) or 1.0
+    with_bases = study.extra["user_alone_with_host_bases"].rep_scores
+    alone = study.outcomes[frozenset([user])].rep_scores
+    out: np.ndarray = sum(
+        (study.weights.get(s, 0.0) / total) * (np.asarray(with_bases[s]) - np.asarray(alone[s])) for s in keys
+    )
+    return np.asarray(out, dtype=float)
+
+
 def _bootstrap(study: CoalitionStudy, players: list[str], samples: int, seed: int) -> dict[str, Any] | None:
-    """Shapley value, nucleolus and shares with 95 % bootstrap intervals over replications."""
+    """Shapley value, nucleolus and shares with 95 % bootstrap intervals over replications.
+
+    Whole outer draws are resampled (games/bootstrap.py ``cluster``): the replications of one draw share its
+    parameter values, so they are not independent, and resampling them one by one would make the intervals
+    too narrow (with 500 replications, 16 draws are the sampling unit, not 500 replications)."""
     reps = study.rep_values()
     if samples <= 0 or not reps or any(len(v) < 2 for v in reps.values()):
         return None
+    draws = outer_draw_ids(study.reps)
+    # one parameter draw: the replications are the only unit there is
+    cluster = draws if len(np.unique(draws)) >= 2 else None
     out = bootstrap_allocations(
-        players, reps, ("shapley", "nucleolus"), samples=samples, rng=np.random.default_rng(seed)
+        players, reps, ("shapley", "nucleolus"), samples=samples, rng=np.random.default_rng(seed), cluster=cluster
     )
     out["method"] = (
-        "percentile bootstrap over replications, the same resample for every coalition (common random numbers); "
-        "v(S) = mean over replications of the weighted deterrence added"
+        "percentile bootstrap over outer parameter draws (whole draws resampled), the same resample for every "
+        "coalition (common random numbers); v(S) = mean over replications of the weighted deterrence added"
+        if cluster is not None
+        else "percentile bootstrap over replications, the same resample for every coalition (common random "
+        "numbers); v(S) = mean over replications of the weighted deterrence added"
     )
+    out["resampled_units"] = int(len(np.unique(cluster))) if cluster is not None else int(study.reps)
     return out
 
 
@@ -284,14 +314,22 @@ def fair_share_work(players: list[str]) -> int:
     return study_work(players, with_access=True)
 
 
-def outcome_row(ds, sid: str, factor: float, reps: int, seed: int, stalemate_weight: float) -> dict[str, float]:
-    """Outcome probabilities and deterrence of one scenario (adversary grown by ``factor``): :func:`plan.verify.score_scenario`."""
-    return score_scenario(ds, sid, threat_factor=factor, reps=reps, seed=seed, stalemate_weight=stalemate_weight)
+def _outcome_unit(args: tuple) -> tuple[dict[str, float], np.ndarray]:
+    """Outcome probabilities and deterrence of one scenario (adversary grown by ``factor``;
+    :func:`plan.verify.score_scenario`) from one packed argument tuple, and its per-replication deterrence (for
+    the paired interval of the portfolio's gain; module level, so that a Dask worker can run it)."""
+    ds, sid, factor, reps, seed, lam = args
+    scores: dict = {}
+    row = score_scenario(ds, sid, threat_factor=factor, reps=reps, seed=seed, stalemate_weight=lam, rep_out=scores)
+    return row, np.asarray(scores[sid].deterrence, dtype=float)
 
 
-def _outcome_unit(args: tuple) -> dict[str, float]:
-    """:func:`outcome_row` of one packed argument tuple (module level, so that a Dask worker can run it)."""
-    return outcome_row(*args)
+def _gain(without: np.ndarray, with_portfolio: np.ndarray, reps: int) -> dict[str, Any]:
+    """Deterrence with the portfolio minus without, paired by replication (the same seed), with its 95 % interval
+    clustered by parameter draw (plan/deterrence.py ``mean_interval``)."""
+    out = mean_interval(with_portfolio - without, outer_draw_ids(reps))
+    lo, hi = out["ci95"]
+    return {"mean": out["mean"], "ci95": out["ci95"], "includes_zero": bool(lo is not None and lo <= 0.0 <= hi)}
 
 
 def with_plan(ld: LoadedDataset, choices, horizon: int):
@@ -500,8 +538,13 @@ def intervention_matrix(
     )
     for row in rows:
         if "outcome_without_plan" in row:
-            row["outcome_without_plan"] = outcomes[row["outcome_without_plan"]]
-            row["outcome_with_plan"] = outcomes[row["outcome_with_plan"]]
+            (row_without, reps_without), (row_with, reps_with) = (
+                outcomes[row["outcome_without_plan"]],
+                outcomes[row["outcome_with_plan"]],
+            )
+            row["outcome_without_plan"], row["outcome_with_plan"] = row_without, row_with
+            # no portfolio: the same run twice, so no gain (exactly 0, no interval to speak of)
+            row["deterrence_gain"] = _gain(reps_without, reps_with, reps)
     return {
         "actor": actor,
         "base_scenario": base_scenario,

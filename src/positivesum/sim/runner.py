@@ -28,6 +28,15 @@ from .setup import CampaignSetup, build_setup
 from .uncertainty import INNER_REPLICATIONS
 
 BLOCK_SIZE = 2048
+assert BLOCK_SIZE % INNER_REPLICATIONS == 0, "outer draws must not straddle blocks (outer_draw_ids)"
+
+
+def outer_draw_ids(reps: int) -> np.ndarray:
+    """The outer draw of each of ``reps`` replications, as :func:`simulate_arrays` numbers them (its ``outer``
+    array): consecutive groups of ``INNER_REPLICATIONS``, numbered across blocks. Because ``BLOCK_SIZE`` is a
+    multiple of ``INNER_REPLICATIONS`` this is ``arange(reps) // INNER_REPLICATIONS`` whatever the set-up, so
+    callers that kept only per-replication scores can still cluster their intervals by parameter draw."""
+    return np.arange(reps) // INNER_REPLICATIONS
 
 
 def block_sizes(reps: int) -> list[int]:

@@ -209,9 +209,29 @@ def fair_shares(analysis: dict, tr) -> Section | None:
                 value=tr.num(b["value"], 3),
             )
         )
+        ci = b.get("value_ci95") or [None, None]
+        if ci[0] is not None:
+            paras.append(
+                (
+                    tr(
+                        "Paired by replication, its 95% interval is [{low}, {high}], which includes zero: at these "
+                        "replications the basing access shows no measurable value to {user} fighting alone."
+                    )
+                    if b.get("value_includes_zero")
+                    else tr("Paired by replication, its 95% interval is [{low}, {high}].")
+                ).format(low=tr.num(ci[0], 3), high=tr.num(ci[1], 3), user=_actor(analysis, b["user"], tr))
+            )
     return Section(
         "fair_shares", tr("Fair shares"), paragraphs=paras, tables=[shares, coal, *tables_extra], charts=[chart]
     )
+
+
+def _gain_cell(gain: dict | None, tr) -> str:
+    """The portfolio's paired gain in deterrence as "[low, high]" ("—" where nothing was bought)."""
+    if not gain or gain.get("ci95", [None])[0] is None or (gain["ci95"][0] == gain["ci95"][1] == 0.0):
+        return "—"
+    lo, hi = gain["ci95"]
+    return f"[{tr.num(lo, 3)}, {tr.num(hi, 3)}]"
 
 
 def intervention_matrix(analysis: dict, tr) -> Section | None:
@@ -233,6 +253,7 @@ def intervention_matrix(analysis: dict, tr) -> Section | None:
                 tr("Primary in"): ", ".join(primary) or "—",
                 tr("Deterrence without the portfolio"): r["outcome_without_plan"]["deterrence"],
                 tr("Deterrence with the portfolio"): r["outcome_with_plan"]["deterrence"],
+                tr("Gain, 95% interval"): _gain_cell(r.get("deterrence_gain"), tr),
                 tr("P(fait accompli)"): r["outcome_with_plan"].get("fait_accompli"),
             }
         )
@@ -280,6 +301,23 @@ def intervention_matrix(analysis: dict, tr) -> Section | None:
             "outcome. The burden-sharing baseline cannot be fixed before the intervention level is."
         ).format(actor=actor, share=tr.pct(0.4))
     ]
+    gains = [r for r in im["levels"] if _gain_cell(r.get("deterrence_gain"), tr) != "—"]
+    if gains:
+        unclear = [_level(r["level"], tr) for r in gains if r["deterrence_gain"].get("includes_zero")]
+        paras.append(
+            tr(
+                "The gain's interval is that of deterrence with the portfolio minus without it, paired by replication "
+                "(the same seed), with parameter draws as the sampling unit."
+            )
+            + " "
+            + (
+                tr("It includes zero at: {levels}; there the portfolio's effect is not established.").format(
+                    levels=", ".join(unclear)
+                )
+                if unclear
+                else tr("It excludes zero at every level.")
+            )
+        )
     for r in im["levels"]:
         if r.get("note"):
             paras.append(f"{_level(r['level'], tr)}: " + _note(r, im, actor, tr))

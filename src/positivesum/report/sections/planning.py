@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import pandas as pd
 
@@ -317,10 +319,61 @@ def cooperation_dividend(analysis: dict, tr) -> Section | None:
     if any(not finite(d.get("saved_musd")) for d in div.values()):
         paras.append(tr("Where the money saved is blank, no cheaper joint plan reaches the regime's deterrence."))
     tables = [table]
+    by_scenario = _dividend_by_scenario(div, tr, paras)
+    if by_scenario is not None:
+        tables.append(by_scenario)
     targets = _spending_targets(reg.get("spending_targets") or {}, tr, paras)
     if targets is not None:
         tables.append(targets)
     return Section("cooperation_dividend", tr("Cooperation dividend"), paragraphs=paras, tables=tables, charts=[chart])
+
+
+def _with_interval(d: dict, tr) -> str:
+    """A difference and its 95 % interval as one cell: "+0.040 [−0.010, +0.090]"."""
+    values = [d.get("difference"), *(d.get("ci95") or (None, None))]
+    if any(v is None for v in values):
+        return "—"
+    signed = [("+" if v > 0 else "") + tr.num(v, 3) for v in values]
+    return f"{signed[0]} [{signed[1]}, {signed[2]}]"
+
+
+def _dividend_by_scenario(div: dict, tr, paras: list[str]) -> ReportTable | None:
+    """Where the weighted gain comes from: each scenario's paired difference, joint minus each regime."""
+    regimes = [k for k, d in div.items() if d.get("deterrence_gain_by_scenario")]
+    if not regimes:
+        return None
+    first = div[regimes[0]]["deterrence_gain_by_scenario"]
+    scenarios = list(first)
+    rows, established = [], set()
+    for sid in scenarios:
+        row: dict[str, Any] = {tr("Scenario"): sid, tr("Weight"): first[sid].get("weight")}
+        for k in regimes:
+            d = div[k]["deterrence_gain_by_scenario"].get(sid) or {}
+            row[regime_name(k, tr)] = _with_interval(d, tr)
+            if d and not d.get("includes_zero", True):
+                established.add(sid)
+        rows.append(row)
+    paras.append(
+        tr(
+            "By scenario (second table): the joint plan's deterrence minus each regime's, paired by replication, with "
+            "95% intervals. One scenario's difference is noisier than the weighted sum, which averages over the "
+            "scenarios, so its interval is wider."
+        )
+        + " "
+        + (
+            tr("The difference is established on its own (interval excludes zero) in: {scenarios}.").format(
+                scenarios=", ".join(s for s in scenarios if s in established)
+            )
+            if established
+            else tr("In no single scenario is a difference established on its own: each interval includes zero.")
+        )
+    )
+    return ReportTable(
+        "dividend_by_scenario",
+        tr("Deterrence gained by joint planning, by scenario (95% interval)"),
+        pd.DataFrame(rows),
+        formats={tr("Weight"): "float2"},
+    )
 
 
 def _spending_targets(targets: dict, tr, paras: list[str]) -> ReportTable | None:
