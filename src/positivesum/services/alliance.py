@@ -132,7 +132,7 @@ def fair_shares(
     """Coalition values, allocations of v(N), and their comparison with GDP and spending shares; the coalitions'
     simulations run on ``client`` (a Dask client; None: in this process).
 
-    Shapley values, nucleolus and shares carry 95 % intervals by bootstrap over replications (every coalition
+    Shapley values, nucleolus and shares carry 95 % intervals by bootstrap over outer parameter draws (every coalition
     is simulated with the same seed, so replication r of each is resampled together: games/bootstrap.py);
     ``by_scenario`` gives each scenario's coalition values and Shapley shares; ``feasibility`` the members
     that cannot fight a scenario in a coalition (``planning.coalition_conditions``)."""
