@@ -100,7 +100,8 @@ def fair_shares_cmd(
         typer.Option(
             "--bootstrap",
             help=_c(
-                "Bootstrap samples over replications for the intervals of Shapley values, nucleolus and shares (0: none)."
+                "Bootstrap samples (whole parameter draws resampled) for the intervals of Shapley values, nucleolus "
+                "and shares (0: none)."
             ),
         ),
     ] = 200,
