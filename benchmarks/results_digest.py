@@ -74,6 +74,17 @@ def regimes(r: dict[str, Any]) -> list[str]:
             f"[{c2['ci95'][0]:+.4f}, {c2['ci95'][1]:+.4f}]{' (includes 0)' if c2['includes_zero'] else ''}; "
             f"money saved at equal deterrence {d.get('saved_musd') or 0:,.0f} M USD (re-simulated: {held})"
         )
+        by_s = d.get("deterrence_gain_by_scenario") or {}
+        if by_s:
+            out.append(
+                "  by scenario: "
+                + "; ".join(
+                    f"{sid} {x['difference']:+.3f} [{x['ci95'][0]:+.3f}, {x['ci95'][1]:+.3f}]"
+                    + ("" if x["includes_zero"] else " *")
+                    for sid, x in by_s.items()
+                )
+                + "  (* interval excludes 0)"
+            )
     for pid, t in (r.get("spending_targets") or {}).items():
         g = t["joint_margin_at_equal_money"]
         out.append(
@@ -100,7 +111,11 @@ def alliance(al: dict[str, Any]) -> list[str]:
         out.append(f"* {rule}: " + ", ".join(parts))
     b = fs.get("basing_access")
     if b:
-        out.append(f"* {b['host']}'s basing access to {b['user']}: {b['value']:+.4f} weighted deterrence")
+        c = b.get("value_ci95") or [float("nan")] * 2
+        out.append(
+            f"* {b['host']}'s basing access to {b['user']}: {b['value']:+.4f} [{c[0]:+.4f}, {c[1]:+.4f}] weighted "
+            f"deterrence{' (includes 0)' if b.get('value_includes_zero') else ''}"
+        )
     out.append(f"* superadditive: {fs.get('superadditive')}, core empty: {fs.get('core_empty')}")
     im = al.get("intervention_matrix") or {}
     for lv in im.get("levels", []):
@@ -108,7 +123,8 @@ def alliance(al: dict[str, Any]) -> list[str]:
             f"* intervention level {lv.get('level')}: {len(lv.get('portfolio') or [])} options for "
             f"{im.get('actor')} ({lv.get('lifecycle_cost_musd', 0):,.0f} M USD); D "
             f"{(lv.get('outcome_without_plan') or {}).get('deterrence', float('nan')):.3f} → "
-            f"{(lv.get('outcome_with_plan') or {}).get('deterrence', float('nan')):.3f}"
+            f"{(lv.get('outcome_with_plan') or {}).get('deterrence', float('nan')):.3f}; gain "
+            f"{ci(lv.get('deterrence_gain'))}{' (includes 0)' if (lv.get('deterrence_gain') or {}).get('includes_zero') else ''}"
         )
     return out
 
