@@ -309,7 +309,7 @@ def intervention_matrix(analysis: dict, tr) -> Section | None:
                 "The gain's interval is that of deterrence with the portfolio minus without it, paired by replication "
                 "(the same seed), with parameter draws as the sampling unit."
             )
-            + " "
+            + ("" if tr.lang == "ja" else " ")  # Japanese sentences follow one another without a space
             + (
                 tr("It includes zero at: {levels}; there the portfolio's effect is not established.").format(
                     levels=", ".join(unclear)

@@ -344,30 +344,33 @@ def _dividend_by_scenario(div: dict, tr, paras: list[str]) -> ReportTable | None
         return None
     first = div[regimes[0]]["deterrence_gain_by_scenario"]
     scenarios = list(first)
-    rows, established = [], set()
+    rows: list[dict[str, Any]] = []
+    established: dict[str, list[str]] = {k: [] for k in regimes}
     for sid in scenarios:
         row: dict[str, Any] = {tr("Scenario"): sid, tr("Weight"): first[sid].get("weight")}
         for k in regimes:
             d = div[k]["deterrence_gain_by_scenario"].get(sid) or {}
             row[regime_name(k, tr)] = _with_interval(d, tr)
             if d and not d.get("includes_zero", True):
-                established.add(sid)
+                established[k].append(sid)
         rows.append(row)
-    paras.append(
+    sentences = [
         tr(
             "By scenario (second table): the joint plan's deterrence minus each regime's, paired by replication, with "
             "95% intervals. One scenario's difference is noisier than the weighted sum, which averages over the "
             "scenarios, so its interval is wider."
         )
-        + " "
-        + (
-            tr("The difference is established on its own (interval excludes zero) in: {scenarios}.").format(
-                scenarios=", ".join(s for s in scenarios if s in established)
+    ]
+    for k in regimes:
+        sentences.append(
+            tr("Against {regime} the difference is established on its own (interval excludes zero) in: {scenarios}.")
+            if established[k]
+            else tr(
+                "Against {regime} no single scenario's difference is established on its own: each interval includes zero."
             )
-            if established
-            else tr("In no single scenario is a difference established on its own: each interval includes zero.")
         )
-    )
+        sentences[-1] = sentences[-1].format(regime=regime_name(k, tr), scenarios=", ".join(established[k]))
+    paras.append(("" if tr.lang == "ja" else " ").join(sentences))  # Japanese sentences follow without a space
     return ReportTable(
         "dividend_by_scenario",
         tr("Deterrence gained by joint planning, by scenario (95% interval)"),
