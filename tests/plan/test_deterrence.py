@@ -119,3 +119,53 @@ def test_joint_never_worse_than_spending_target_at_equal_money(scale):
     joint = plan_regime(inp, RegimeSpec("joint"), gap=0.0)
     national = plan_regime(inp, RegimeSpec("spending-target"), gap=0.0)
     assert joint.weighted_deterrence >= national.weighted_deterrence - 1e-9
+
+
+def test_margin_replicates_without_noise_all_find_the_interpolated_crossing():
+    """Every draw has the same victories: each resample's curve is the curve itself, so every replicate is the
+    linear interpolation between the two points that bracket the threshold."""
+    from positivesum.plan.deterrence import margin_replicates
+
+    reps, per_draw = 320, 32
+    cluster = np.arange(reps) // per_draw
+    victory = {}
+    for y, p in ((0.0, 0.25), (4.0, 0.375), (6.0, 0.625), (20.0, 0.875)):
+        one = np.zeros(per_draw, dtype=bool)
+        one[: int(p * per_draw)] = True
+        victory[y] = np.tile(one, reps // per_draw)
+    out = margin_replicates(victory, cluster, 0.5, 5.0, np.random.default_rng(0), 50)
+    np.testing.assert_allclose(out, 5.0)  # halfway from 0.375 at 4 to 0.625 at 6
+
+
+def test_margin_interval_covers_the_true_crossing():
+    """P(victory | y) = (y + 2) / 16 crosses 0.5 at y = 6. Each parameter draw shifts the curve (draws share
+    parameters, as the campaign's outer draws do); victories are drawn at the points a bisection would evaluate.
+    The bootstrap interval over whole draws covers y = 6 in most experiments."""
+    from positivesum.plan.deterrence import margin_replicates
+
+    rng = np.random.default_rng(2026)
+    draws, per_draw = 10, 32
+    cluster = np.repeat(np.arange(draws), per_draw)
+    ys = [0.0, 20.0, 10.0, 5.0, 7.5, 6.25, 5.625]
+    experiments, covered = 40, 0
+    for _ in range(experiments):
+        shift = np.repeat(rng.normal(0.0, 0.05, draws), per_draw)
+        u = rng.random(draws * per_draw)  # common random numbers: the same uniforms at every y
+        victory = {y: u < np.clip((y + 2) / 16 + shift, 0, 1) for y in ys}
+        est = float(np.interp(0.5, [np.mean(victory[y]) for y in sorted(ys)], sorted(ys)))
+        out = margin_replicates(victory, cluster, 0.5, est, rng, 300)
+        lo, hi = np.percentile(out, [2.5, 97.5])
+        covered += lo <= 6.0 <= hi
+    assert covered / experiments >= 0.8, covered
+
+
+def test_growth_margin_reports_an_interval_unless_censored(ds):
+    simulate, _ = _fake_simulate((1 + GROWTH) ** 6.0)
+    out = growth_margin(
+        ds, "nansei_seizure", base_factor=1.0, growth_per_year=GROWTH, reps=100, seed=5, simulate=simulate
+    )
+    assert out["ci95"][0] <= out["years"] <= out["ci95"][1]
+    assert len(out["replicates"]) > 0
+    strong, _ = _fake_simulate(1e6)
+    out = growth_margin(ds, "nansei_seizure", base_factor=1.0, growth_per_year=GROWTH, reps=50, seed=1, simulate=strong)
+    assert out["ci95"] is None and set(out["replicates"]) == {out["years"]}

@@ -202,3 +202,33 @@ def test_every_alliance_and_dividend_difference_carries_its_paired_interval(anal
         assert all("[" in str(cell) for cell in table.frame.iloc[:, 2]), lang
         fair = " ".join(report.section("fair_shares").paragraphs)
         assert f"{low:.3f}".lstrip("-") in fair.replace("−", "-"), lang
+
+
+def test_growth_margins_carry_intervals_and_the_briefing_says_whether_they_tell_the_regimes_apart(analysis, reports):
+    """Issue 16's first "done when": the margin differs between the regimes' portfolios by more than its own
+    interval in some scenario, or the briefing states that it does not. Every uncensored margin has a bootstrap
+    interval around it; the paired differences are computed replicate by replicate."""
+    reg = analysis["regimes"]
+    for name, res in reg["regimes"].items():
+        gm = res["measures"]["growth_margin_years"]
+        low, high = gm["weighted_ci95"]
+        assert low <= gm["weighted"] + 1e-9 and gm["weighted"] - 1e-9 <= high, name
+        for sid, one in res["measures"]["by_scenario"].items():
+            m = one["growth_margin_years"]
+            assert "replicates" not in m, sid  # bootstrap replicates are paired, then dropped from the output
+            assert (m["ci95"] is None) == bool(m["censored"]), sid
+    differs = reg["growth_margin_differs"]
+    for name, d in reg["cooperation_dividend"].items():
+        diff = d["growth_margin_difference"]
+        for sid, one in diff["by_scenario"].items():
+            assert one["includes_zero"] == (one["ci95"][0] <= 0.0 <= one["ci95"][1])
+            assert (sid in differs[name]) == (not one["censored"] and not one["includes_zero"])
+    for lang, report in reports.items():
+        section = report.section("cooperation_dividend")
+        table = next(t for t in section.tables if t.id == "growth_margins")
+        assert len(table.frame) == len(reg["regimes"]), lang
+        text = " ".join(section.paragraphs)
+        names = [s for ss in differs.values() for s in ss]
+        assert all(s in text for s in names), lang
+        if not names:  # the statement that the margin does not tell them apart
+            assert ("In no scenario" in text) if lang == "en" else ("どのシナリオでも" in text), lang

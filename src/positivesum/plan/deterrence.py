@@ -38,6 +38,11 @@ MARGIN_THRESHOLD = 0.5
 #: Default search range of the margin, in years of adversary growth beyond the plan's last year.
 MARGIN_RANGE_YEARS = (-10.0, 20.0)
 MARGIN_TOLERANCE_YEARS = 1.0
+#: Bootstrap replicates of each growth margin (whole outer draws resampled; :func:`margin_replicates`).
+MARGIN_BOOTSTRAP_SAMPLES = 400
+#: Second entropy word of the margin bootstrap's generator, after the margin's seed: every portfolio's margin at
+#: one seed and replication count draws the same resamples, so replicate b of two portfolios is paired.
+MARGIN_BOOTSTRAP_KEY = 0x6D617267  # "marg"
 
 
 @dataclass
@@ -156,11 +161,18 @@ def growth_margin(
     base = build_setup(ds, scenario_id)
     evaluated: dict[float, float] = {}
 
+    victory: dict[float, np.ndarray] = {}  # per replication, at each evaluated y (for the bootstrap)
+    cluster = np.arange(reps) // INNER_REPLICATIONS
+
     def p_victory(y: float) -> float:
+        nonlocal cluster
         if y not in evaluated:
             factor = base_factor * (1.0 + growth_per_year) ** y
             res = simulate(scale_adversary(base, factor), reps, seed)
-            evaluated[y] = float((res.data["outcome"].values == "adversary_success").mean())
+            victory[y] = res.data["outcome"].values == "adversary_success"
+            if "outer_draw" in res.data:  # the same at every y (one seed and replication count)
+                cluster = res.data["outer_draw"].values
+            evaluated[y] = float(victory[y].mean())
         return evaluated[y]
 
     lo, hi = float(years[0]), float(years[1])
@@ -183,6 +195,55 @@ def growth_margin(
                 a = mid
         out.update(years=round((a + b) / 2, 3), censored=None, p_victory_at_plan_year=p_victory(0.0))
     out["points"] = [{"years": y, "p_victory": p} for y, p in sorted(evaluated.items())]
+    if out["censored"] is None:
+        rng = np.random.default_rng(np.random.SeedSequence([seed, MARGIN_BOOTSTRAP_KEY]))
+        reps_b = margin_replicates(victory, cluster, threshold, out["years"], rng, MARGIN_BOOTSTRAP_SAMPLES)
+        out["ci95"] = [float(np.percentile(reps_b, 2.5)), float(np.percentile(reps_b, 97.5))]
+    else:  # beyond the search range: a bound, not an estimate with an interval
+        reps_b = np.full(MARGIN_BOOTSTRAP_SAMPLES, float(out["years"]))
+        out["ci95"] = None
+    out["replicates"] = reps_b  # not for output: callers pair portfolios' replicates, then drop them
+    return out
+
+
+def margin_replicates(
+    victory: dict[float, np.ndarray],
+    cluster: np.ndarray,
+    threshold: float,
+    estimate: float,
+    rng: np.random.Generator,
+    samples: int,
+) -> np.ndarray:
+    """Bootstrap replicates of the growth margin y*, where P(victory | y) crosses ``threshold``.
+
+    ``victory[y]`` holds the per-replication victories at each evaluated y, all from the same replications
+    (common random numbers), so one resample of whole outer draws (``cluster``: replications of a draw share its
+    parameters and are not independent) gives a whole curve p_b(y) at the evaluated points. Its crossing is found
+    by linear interpolation between the two evaluated points that bracket it, p_b(y_i) < threshold ≤ p_b(y_i+1);
+    with several such brackets (the curve is noisy), the one nearest ``estimate``; with none, the end of the
+    evaluated range on the side the curve lies (so the replicate is a bound there). The 2.5th and 97.5th
+    percentiles of the replicates are the margin's percentile interval (Efron and Tibshirani 1993, ch. 13; the
+    root of an estimated curve by bootstrap: Davison and Hinkley 1997, §5.2). Bisection evaluates the curve
+    densely around y* (within the tolerance) and sparsely elsewhere, so the interval's ends are interpolated
+    over wider steps than its centre."""
+    ys = np.array(sorted(victory), dtype=float)
+    ids, inverse = np.unique(cluster, return_inverse=True)
+    k = len(ids)
+    size = np.bincount(inverse, minlength=k).astype(float)
+    wins = np.stack([np.bincount(inverse, weights=victory[y].astype(float), minlength=k) for y in ys])  # (m, K)
+    counts = np.stack([np.bincount(rng.integers(0, k, k), minlength=k) for _ in range(samples)]).astype(float)
+    p = (counts @ wins.T) / (counts @ size)[:, None]  # (B, m): each resample's curve at the evaluated points
+    out = np.empty(samples)
+    for b in range(samples):
+        row = p[b]
+        below = row < threshold
+        up = np.flatnonzero(below[:-1] & ~below[1:])  # brackets y_i (below) → y_i+1 (at or above)
+        if up.size:
+            i = up[np.argmin(np.abs(ys[up] - estimate))]
+            frac = (threshold - row[i]) / (row[i + 1] - row[i])
+            out[b] = ys[i] + frac * (ys[i + 1] - ys[i])
+        else:
+            out[b] = ys[-1] if below.all() else ys[0] if not below.any() else estimate
     return out
 
 

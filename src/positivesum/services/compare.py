@@ -22,6 +22,8 @@ from ..plan.regimes import REGIMES, RegimeSpec
 from ..plan.surrogate import error_summary
 from ..plan.workflow import money_saved
 from . import executor
+from .compare_margins import differing_scenarios, paired_differences, split_replicates, weighted_interval
+from .compare_margins import statement as margin_statement
 from .compare_milps import Shared as MilpShared
 from .compare_milps import solve_waves
 from .plan import (
@@ -238,10 +240,15 @@ def _compare_on(
         }
     by_regime = {n: {s: r["deterrence"] for s, r in results[n]["simulated"]["scenarios"].items()} for n in REGIMES}
     stuck = pinned(by_regime)
+    margin_sets = {}
     for name in REGIMES:
         own = adopted_from if name == "joint" else name
-        margins = {u.scenario: batch.result(u) for u in margin_units[own]}
+        margins, margin_boot = margin_sets[name] = split_replicates(
+            {u.scenario: batch.result(u) for u in margin_units[own]}
+        )
         results[name]["measures"] = _measures(scores[name], weights, margins, margin_threshold)
+        if "growth_margin_years" in results[name]["measures"]:
+            results[name]["measures"]["growth_margin_years"]["weighted_ci95"] = weighted_interval(margin_boot, weights)
         results[name]["money"] = {
             "total_cost_musd": plans[name].total_cost_musd,
             "lifecycle_cost_musd": plans[name].lifecycle_cost_musd,
@@ -257,7 +264,18 @@ def _compare_on(
                     "statement",
                 )
             }
+    margin_differences = {
+        name: paired_differences(margin_sets["joint"], margin_sets[name], weights)
+        for name in REGIMES
+        if name != "joint"
+    }
+    for name, diff in margin_differences.items():
+        dividend[name]["growth_margin_difference"] = diff
+        results[name]["dividend_of_joint"]["growth_margin_difference"] = diff
+    differing = differing_scenarios(margin_differences)
     out: dict[str, Any] = {
+        "growth_margin_differs": differing,
+        "growth_margin_statement": margin_statement(differing) if m_reps > 0 else None,
         "budgets": ctx.budgets,
         "notes": ctx.notes,
         "threat_factor": ctx.threat_factor,

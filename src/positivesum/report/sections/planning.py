@@ -322,6 +322,9 @@ def cooperation_dividend(analysis: dict, tr) -> Section | None:
     by_scenario = _dividend_by_scenario(div, tr, paras)
     if by_scenario is not None:
         tables.append(by_scenario)
+    margins = _growth_margins(reg, div, tr, paras)
+    if margins is not None:
+        tables.append(margins)
     targets = _spending_targets(reg.get("spending_targets") or {}, tr, paras)
     if targets is not None:
         tables.append(targets)
@@ -377,6 +380,69 @@ def _dividend_by_scenario(div: dict, tr, paras: list[str]) -> ReportTable | None
         pd.DataFrame(rows),
         formats={tr("Weight"): "float2"},
     )
+
+
+def _years_interval(value: float | None, ci: list | None, tr) -> str:
+    """Years with their 95 % interval as one cell: "+1.2 [−0.4, +2.9]"."""
+    if value is None:
+        return "—"
+    cells = [value, *(ci or [])]
+    signed = [("+" if v > 0 else "") + tr.num(v, 1) for v in cells]
+    return signed[0] + (f" [{signed[1]}, {signed[2]}]" if len(signed) == 3 else "")
+
+
+def _growth_margins(reg: dict, div: dict, tr, paras: list[str]) -> ReportTable | None:
+    """The growth margin of each regime's portfolio (decision record 0012) and its paired difference from the joint
+    plan's, with the statement issue 16 asks for: where, if anywhere, the margin tells the regimes apart."""
+    rows = []
+    threshold = 0.5
+    for name, res in reg["regimes"].items():
+        gm = (res.get("measures") or {}).get("growth_margin_years")
+        if not gm:
+            continue
+        threshold = gm.get("threshold_p_victory", threshold)
+        diff = ((div.get(name) or {}).get("growth_margin_difference") or {}).get("weighted") or {}
+        rows.append(
+            {
+                tr("Regime"): regime_name(name, tr),
+                tr("Growth margin, weighted (years, 95% interval)"): _years_interval(
+                    gm.get("weighted"), gm.get("weighted_ci95"), tr
+                ),
+                tr("Joint plan's margin minus this regime's (years)"): _years_interval(
+                    diff.get("difference_years"), diff.get("ci95"), tr
+                )
+                if diff
+                else "—",
+                tr("Scenarios beyond the search range"): len(gm.get("censored") or []),
+            }
+        )
+    if not rows:
+        return None
+    differing = reg.get("growth_margin_differs") or {}
+    found = {k: v for k, v in differing.items() if v}
+    paras.append(
+        tr(
+            "Growth margin (third table): the years of adversary growth at the data's rate beyond the plan's last "
+            "year at which P(adversary victory) reaches {threshold}, found by bisection at one seed; intervals from "
+            "resampling whole parameter draws, paired between regimes. A scenario beyond the search range counts "
+            "at its end, so it cannot tell portfolios apart."
+        ).format(threshold=tr.num(threshold, 2))
+        + ("" if tr.lang == "ja" else " ")
+        + (
+            tr("The margin differs from the joint plan's by more than its paired interval: {where}.").format(
+                where="; ".join(
+                    tr("against {regime} in {scenarios}").format(regime=regime_name(k, tr), scenarios=", ".join(v))
+                    for k, v in found.items()
+                )
+            )
+            if found
+            else tr(
+                "In no scenario does any regime's growth margin differ from the joint plan's by more than its "
+                "paired interval: at these replications the margin does not tell the regimes apart."
+            )
+        )
+    )
+    return ReportTable("growth_margins", tr("Growth margin by regime"), pd.DataFrame(rows))
 
 
 def _spending_targets(targets: dict, tr, paras: list[str]) -> ReportTable | None:
