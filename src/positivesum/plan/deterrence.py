@@ -155,7 +155,9 @@ def growth_margin(
     """Years of adversary growth beyond ``base_factor`` at which P(adversary victory) reaches ``threshold``.
 
     Bisection on y in ``years``: the adversary is scaled by base_factor · (1 + g)^y, simulated with the same
-    ``seed`` at every point (common random numbers), and y is narrowed to ``tolerance``. ``censored`` is
+    ``seed`` at every point (common random numbers), and y is narrowed to ``tolerance``; the margin is the linear
+    interpolation of P(victory) to ``threshold`` within the last bracket (the rule :func:`margin_replicates`
+    applies to each bootstrap replicate, so estimate and interval are read off the curve the same way). ``censored`` is
     ``"above"`` if the portfolio holds at the top of the range (margin > high), ``"below"`` if the adversary wins
     at the bottom (margin < low), else ``None``."""
     base = build_setup(ds, scenario_id)
@@ -193,7 +195,10 @@ def growth_margin(
                 b = mid
             else:
                 a = mid
-        out.update(years=round((a + b) / 2, 3), censored=None, p_victory_at_plan_year=p_victory(0.0))
+        # within the last bracket, the linear interpolation of P(victory) (as each bootstrap replicate reads it)
+        pa, pb = p_victory(a), p_victory(b)
+        y_star = a + (threshold - pa) / (pb - pa) * (b - a) if pb > pa else (a + b) / 2
+        out.update(years=round(y_star, 3), censored=None, p_victory_at_plan_year=p_victory(0.0))
     out["points"] = [{"years": y, "p_victory": p} for y, p in sorted(evaluated.items())]
     if out["censored"] is None:
         rng = np.random.default_rng(np.random.SeedSequence([seed, MARGIN_BOOTSTRAP_KEY]))
