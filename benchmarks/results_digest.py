@@ -50,8 +50,11 @@ def regimes(r: dict[str, Any]) -> list[str]:
     for name, res in r["regimes"].items():
         m = res.get("measures", {})
         gm = m.get("growth_margin_years") or {}
+        wci = gm.get("weighted_ci95") or [float("nan")] * 2
         margin = (
-            f"{gm['weighted']:.1f} y ({gm['weakest_scenario']} {gm['weakest_years']:.1f} y)" if gm else "not computed"
+            f"{gm['weighted']:.1f} [{wci[0]:.1f}, {wci[1]:.1f}] y ({gm['weakest_scenario']} {gm['weakest_years']:.1f} y)"
+            if gm
+            else "not computed"
         )
         label = name + (f" (= {res['adopted_from']})" if res.get("adopted_from") else "")
         out.append(
@@ -74,6 +77,19 @@ def regimes(r: dict[str, Any]) -> list[str]:
             f"[{c2['ci95'][0]:+.4f}, {c2['ci95'][1]:+.4f}]{' (includes 0)' if c2['includes_zero'] else ''}; "
             f"money saved at equal deterrence {d.get('saved_musd') or 0:,.0f} M USD (re-simulated: {held})"
         )
+        gmd = d.get("growth_margin_difference")
+        if gmd:
+            w = gmd["weighted"]
+            out.append(
+                f"  growth margin, joint minus {name}: {w['difference_years']:+.2f} [{w['ci95'][0]:+.2f}, "
+                f"{w['ci95'][1]:+.2f}] years; by scenario (uncensored): "
+                + "; ".join(
+                    f"{sid} {x['difference_years']:+.2f} [{x['ci95'][0]:+.2f}, {x['ci95'][1]:+.2f}]"
+                    + ("" if x["includes_zero"] else " *")
+                    for sid, x in gmd["by_scenario"].items()
+                    if not x["censored"]
+                )
+            )
         by_s = d.get("deterrence_gain_by_scenario") or {}
         if by_s:
             out.append(
@@ -94,6 +110,8 @@ def regimes(r: dict[str, Any]) -> list[str]:
         )
     sv = r.get("surrogate_validation") or {}
     out += ["", f"Surrogate held-out error: {json.dumps(sv, default=str)[:400]}"]
+    if r.get("growth_margin_statement"):
+        out.append(f"Growth margin: {r['growth_margin_statement']}")
     if r.get("pinned_statement"):
         out.append(f"Pinned: {r['pinned_statement']}")
     return out
