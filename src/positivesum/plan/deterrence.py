@@ -207,7 +207,8 @@ def growth_margin(
     else:  # beyond the search range: a bound, not an estimate with an interval
         reps_b = np.full(MARGIN_BOOTSTRAP_SAMPLES, float(out["years"]))
         out["ci95"] = None
-    out["replicates"] = reps_b  # not for output: callers pair portfolios' replicates, then drop them
+    # not for output: callers pair portfolios' replicates, then drop them (a list, so that results compare with ==)
+    out["replicates"] = [float(v) for v in reps_b]
     return out
 
 
