@@ -125,7 +125,8 @@ def test_fair_shares_resample_the_studys_outer_draws():
     ``outer_draw_ids``), and the basing value's interval is the paired, clustered one."""
     from positivesum.alliance.coalitions import CoalitionOutcome, CoalitionStudy
     from positivesum.plan.deterrence import mean_interval
-    from positivesum.services.alliance import _access_reps, _bootstrap
+    from positivesum.services.alliance_intervals import access_reps as _access_reps
+    from positivesum.services.alliance_intervals import bootstrap_shares as _bootstrap
     from positivesum.sim.runner import outer_draw_ids
 
     rng = np.random.default_rng(3)

@@ -232,3 +232,19 @@ def test_growth_margins_carry_intervals_and_the_briefing_says_whether_they_tell_
         assert all(s in text for s in names), lang
         if not names:  # the statement that the margin does not tell them apart
             assert ("In no scenario" in text) if lang == "en" else ("どのシナリオでも" in text), lang
+
+
+def test_shapley_shares_by_scenario_carry_bootstrap_intervals(analysis, reports):
+    """Issue 16 item 3 scenario by scenario: each scenario's Shapley values and shares have bootstrap intervals
+    around them, and the briefing's by-scenario table shows the share's interval."""
+    by_sc = analysis["alliance"]["fair_shares"]["by_scenario"]
+    assert by_sc
+    for sid, one in by_sc.items():
+        for player, value in one["shapley"].items():
+            low, high = one["shapley_ci95"][player]
+            assert low - 1e-9 <= value <= high + 1e-9, (sid, player)
+    for lang, report in reports.items():
+        table = next(t for t in report.section("fair_shares").tables if t.id == "fair_share_by_scenario")
+        shown = table.frame.iloc[:, 2].notna()  # a share of v_s(N) exists where v_s(N) is not zero
+        assert shown.any(), lang
+        assert table.frame.iloc[:, 3][shown].astype(str).str.startswith("[").all(), lang

@@ -12,13 +12,12 @@ from __future__ import annotations
 import copy
 import re
 from dataclasses import dataclass, replace
-from functools import partial
 from typing import Any
 
 import numpy as np
 
 from .. import defaults
-from ..alliance.coalitions import CoalitionStudy, coalition_inputs, study_coalitions, study_work
+from ..alliance.coalitions import coalition_inputs, study_coalitions, study_work
 from ..alliance.feasibility import conditions_of
 from ..alliance.roles import (
     DEFAULT_PRIMARY_SHARE,
@@ -30,7 +29,6 @@ from ..alliance.roles import (
     gaps,
     marginal_value,
 )
-from ..games.bootstrap import bootstrap_allocations
 from ..games.core import in_core
 from ..games.games import Game, is_superadditive
 from ..games.rules import allocate
@@ -45,6 +43,7 @@ from ..plan.verify import dataset_with_portfolio, score_scenario
 from ..plan.workflow import PlanningContext, participation, require_planning, run_regime
 from ..sim.runner import outer_draw_ids
 from . import executor
+from .alliance_intervals import access_reps, bootstrap_shares, by_scenario, paired_gain
 from .command import command_comparison
 from .executor import map_ordered
 
@@ -198,7 +197,7 @@ def fair_shares(
         alone = singles[user]
         value = with_bases - alone
         # paired by replication (both runs use the same seed), clustered by parameter draw
-        paired = mean_interval(_access_reps(study, user), outer_draw_ids(study.reps))
+        paired = mean_interval(access_reps(study, user), outer_draw_ids(study.reps))
         lo, hi = paired["ci95"]
         access = {
             "host": host,
@@ -216,8 +215,8 @@ def fair_shares(
             f"(weighted deterrence).",
         }
     core = allocations["core"]
-    intervals = _bootstrap(study, players, bootstrap_samples, seed)
-    by_scenario = _by_scenario(study, players, ctx.scenarios)
+    intervals = bootstrap_shares(study, players, bootstrap_samples, seed)
+    per_scenario = by_scenario(study, players, ctx.scenarios, bootstrap_samples, seed)
     feasibility = {
         "+".join(sorted(o.members)): o.not_fighting for o in study.outcomes.values() if o.members and o.not_fighting
     }
@@ -235,7 +234,7 @@ def fair_shares(
         "in_core": {k: in_core(game, a.as_array(), tol=1e-9 * max(1.0, abs(grand))) for k, a in allocations.items()},
         "least_core_epsilon": core.diagnostics["least_core_epsilon"],
         "intervals": intervals,
-        "by_scenario": by_scenario,
+        "by_scenario": per_scenario,
         "feasibility": feasibility,
         "feasibility_conditions": [
             {k: c.get(k) for k in ("actor", "scenarios", "requires", "decision", "source", "confidence")}
@@ -248,62 +247,6 @@ def fair_shares(
         "replications": reps,
         "provenance": ld.provenance(),
     }
-
-
-def _access_reps(study: CoalitionStudy, user: str) -> np.ndarray:
-    """Per replication, the weighted deterrence of ``user`` alone with the host's bases open minus without them."""
-    keys = list(study.weights)
-    total = sum(study.weights.get(s, 0.0) for s in keys) or 1.0
-    with_bases = study.extra["user_alone_with_host_bases"].rep_scores
-    alone = study.outcomes[frozenset([user])].rep_scores
-    out: np.ndarray = sum(
-        (study.weights.get(s, 0.0) / total) * (np.asarray(with_bases[s]) - np.asarray(alone[s])) for s in keys
-    )
-    return np.asarray(out, dtype=float)
-
-
-def _bootstrap(study: CoalitionStudy, players: list[str], samples: int, seed: int) -> dict[str, Any] | None:
-    """Shapley value, nucleolus and shares with 95 % bootstrap intervals over replications.
-
-    Whole outer draws are resampled (games/bootstrap.py ``cluster``): the replications of one draw share its
-    parameter values, so they are not independent, and resampling them one by one would make the intervals
-    too narrow (with 500 replications, 16 draws are the sampling unit, not 500 replications)."""
-    reps = study.rep_values()
-    if samples <= 0 or not reps or any(len(v) < 2 for v in reps.values()):
-        return None
-    draws = outer_draw_ids(study.reps)
-    # one parameter draw: the replications are the only unit there is
-    cluster = draws if len(np.unique(draws)) >= 2 else None
-    out = bootstrap_allocations(
-        players, reps, ("shapley", "nucleolus"), samples=samples, rng=np.random.default_rng(seed), cluster=cluster
-    )
-    out["method"] = (
-        "percentile bootstrap over outer parameter draws (whole draws resampled), the same resample for every "
-        "coalition (common random numbers); v(S) = mean over replications of the weighted deterrence added"
-        if cluster is not None
-        else "percentile bootstrap over replications, the same resample for every coalition (common random "
-        "numbers); v(S) = mean over replications of the weighted deterrence added"
-    )
-    out["resampled_units"] = int(len(np.unique(cluster))) if cluster is not None else int(study.reps)
-    return out
-
-
-def _by_scenario(study: CoalitionStudy, players: list[str], scenarios: list[str]) -> dict[str, Any]:
-    """Each scenario's coalition values v_s(S) = D_s(S) − D_s(∅) and the Shapley shares of v_s(N)."""
-    out: dict[str, Any] = {}
-    for sid in scenarios:
-        values = {"+".join(sorted(k)) or "(none)": study.scenario_value(k, sid) for k in study.outcomes if k}
-        game = Game.from_function(players, partial(study.scenario_value, scenario=sid), kind="value")
-        phi = allocate(game, "shapley")
-        grand = float(game.grand_value())
-        out[sid] = {
-            "weight": study.weights.get(sid, 0.0),
-            "deterrence_without_players": study.outcomes[frozenset()].by_scenario[sid],
-            "coalition_values": values,
-            "shapley": {p: phi[p] for p in players},
-            "shapley_pct": {p: (100 * phi[p] / grand if abs(grand) > 1e-12 else None) for p in players},
-        }
-    return out
 
 
 def _superadditive(game: Game) -> bool:
@@ -322,14 +265,6 @@ def _outcome_unit(args: tuple) -> tuple[dict[str, float], np.ndarray]:
     scores: dict = {}
     row = score_scenario(ds, sid, threat_factor=factor, reps=reps, seed=seed, stalemate_weight=lam, rep_out=scores)
     return row, np.asarray(scores[sid].deterrence, dtype=float)
-
-
-def _gain(without: np.ndarray, with_portfolio: np.ndarray, reps: int) -> dict[str, Any]:
-    """Deterrence with the portfolio minus without, paired by replication (the same seed), with its 95 % interval
-    clustered by parameter draw (plan/deterrence.py ``mean_interval``)."""
-    out = mean_interval(with_portfolio - without, outer_draw_ids(reps))
-    lo, hi = out["ci95"]
-    return {"mean": out["mean"], "ci95": out["ci95"], "includes_zero": bool(lo is not None and lo <= 0.0 <= hi)}
 
 
 def with_plan(ld: LoadedDataset, choices, horizon: int):
@@ -544,7 +479,7 @@ def intervention_matrix(
             )
             row["outcome_without_plan"], row["outcome_with_plan"] = row_without, row_with
             # no portfolio: the same run twice, so no gain (exactly 0, no interval to speak of)
-            row["deterrence_gain"] = _gain(reps_without, reps_with, reps)
+            row["deterrence_gain"] = paired_gain(reps_without, reps_with, reps)
     return {
         "actor": actor,
         "base_scenario": base_scenario,

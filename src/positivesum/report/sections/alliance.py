@@ -182,8 +182,14 @@ def fair_shares(analysis: dict, tr) -> Section | None:
         sc_rows = []
         for sid, one in by_sc.items():
             for player, pct in (one.get("shapley_pct") or {}).items():
+                ci = (one.get("shapley_pct_ci95") or {}).get(player) or [None, None]
                 sc_rows.append(
-                    {tr("Scenario"): sid, tr("Ally"): _actor(analysis, player, tr), tr("Shapley share (%)"): pct}
+                    {
+                        tr("Scenario"): sid,
+                        tr("Ally"): _actor(analysis, player, tr),
+                        tr("Shapley share (%)"): pct,
+                        tr("95% interval"): "—" if ci[0] is None else f"[{tr.num(ci[0], 1)}, {tr.num(ci[1], 1)}]",
+                    }
                 )
         if sc_rows:
             tables_extra.append(

@@ -1,0 +1,104 @@
+"""Intervals of the alliance studies (docs/methodology/alliance.md, "Intervals").
+
+Every coalition, and every with/without pair of the basing and intervention studies, is simulated at one seed, so
+their per-replication scores are paired. The unit of resampling is the outer parameter draw
+(:func:`positivesum.sim.runner.outer_draw_ids`): the replications of a draw share its parameters, so they are not
+independent (Cameron and Miller 2015). Shapley values, nucleolus and shares get percentile intervals by a
+bootstrap over whole draws (games/bootstrap.py); paired differences get cluster-robust intervals
+(plan/deterrence.py ``mean_interval``).
+"""
+
+from __future__ import annotations
+
+from functools import partial
+from typing import Any
+
+import numpy as np
+
+from ..alliance.coalitions import CoalitionStudy
+from ..games.bootstrap import bootstrap_allocations
+from ..games.games import Game
+from ..games.rules import allocate
+from ..plan.deterrence import mean_interval
+from ..sim.runner import outer_draw_ids
+
+
+def access_reps(study: CoalitionStudy, user: str) -> np.ndarray:
+    """Per replication, the weighted deterrence of ``user`` alone with the host's bases open minus without them."""
+    keys = list(study.weights)
+    total = sum(study.weights.get(s, 0.0) for s in keys) or 1.0
+    with_bases = study.extra["user_alone_with_host_bases"].rep_scores
+    alone = study.outcomes[frozenset([user])].rep_scores
+    out: np.ndarray = sum(
+        (study.weights.get(s, 0.0) / total) * (np.asarray(with_bases[s]) - np.asarray(alone[s])) for s in keys
+    )
+    return np.asarray(out, dtype=float)
+
+
+def bootstrap_shares(study: CoalitionStudy, players: list[str], samples: int, seed: int) -> dict[str, Any] | None:
+    """Shapley value, nucleolus and shares with 95 % bootstrap intervals over replications.
+
+    Whole outer draws are resampled (games/bootstrap.py ``cluster``): the replications of one draw share its
+    parameter values, so they are not independent, and resampling them one by one would make the intervals
+    too narrow (with 500 replications, 16 draws are the sampling unit, not 500 replications)."""
+    reps = study.rep_values()
+    if samples <= 0 or not reps or any(len(v) < 2 for v in reps.values()):
+        return None
+    draws = outer_draw_ids(study.reps)
+    # one parameter draw: the replications are the only unit there is
+    cluster = draws if len(np.unique(draws)) >= 2 else None
+    out = bootstrap_allocations(
+        players, reps, ("shapley", "nucleolus"), samples=samples, rng=np.random.default_rng(seed), cluster=cluster
+    )
+    out["method"] = (
+        "percentile bootstrap over outer parameter draws (whole draws resampled), the same resample for every "
+        "coalition (common random numbers); v(S) = mean over replications of the weighted deterrence added"
+        if cluster is not None
+        else "percentile bootstrap over replications, the same resample for every coalition (common random "
+        "numbers); v(S) = mean over replications of the weighted deterrence added"
+    )
+    out["resampled_units"] = int(len(np.unique(cluster))) if cluster is not None else int(study.reps)
+    return out
+
+
+def by_scenario(
+    study: CoalitionStudy, players: list[str], scenarios: list[str], samples: int = 0, seed: int = 0
+) -> dict[str, Any]:
+    """Each scenario's coalition values v_s(S) = D_s(S) − D_s(∅) and the Shapley shares of v_s(N); with
+    ``samples``, their 95 % intervals by the same bootstrap over whole parameter draws as the weighted game's."""
+    out: dict[str, Any] = {}
+    draws = outer_draw_ids(study.reps)
+    cluster = draws if len(np.unique(draws)) >= 2 else None
+    empty = study.outcomes[frozenset()].rep_scores
+    for sid in scenarios:
+        values = {"+".join(sorted(k)) or "(none)": study.scenario_value(k, sid) for k in study.outcomes if k}
+        game = Game.from_function(players, partial(study.scenario_value, scenario=sid), kind="value")
+        phi = allocate(game, "shapley")
+        grand = float(game.grand_value())
+        out[sid] = {
+            "weight": study.weights.get(sid, 0.0),
+            "deterrence_without_players": study.outcomes[frozenset()].by_scenario[sid],
+            "coalition_values": values,
+            "shapley": {p: phi[p] for p in players},
+            "shapley_pct": {p: (100 * phi[p] / grand if abs(grand) > 1e-12 else None) for p in players},
+        }
+        reps = {
+            k: np.asarray(o.rep_scores[sid], dtype=float) - np.asarray(empty[sid], dtype=float)
+            for k, o in study.outcomes.items()
+            if k and sid in o.rep_scores
+        }
+        if samples > 0 and sid in empty and len(reps) == len(study.outcomes) - 1:
+            rows = bootstrap_allocations(
+                players, reps, ("shapley",), samples=samples, rng=np.random.default_rng(seed), cluster=cluster
+            )["rules"]["shapley"]
+            out[sid]["shapley_ci95"] = {p: rows[p]["ci95"] for p in players}
+            out[sid]["shapley_pct_ci95"] = {p: rows[p]["share_pct_ci95"] for p in players}
+    return out
+
+
+def paired_gain(without: np.ndarray, with_portfolio: np.ndarray, reps: int) -> dict[str, Any]:
+    """Deterrence with the portfolio minus without, paired by replication (the same seed), with its 95 % interval
+    clustered by parameter draw (plan/deterrence.py ``mean_interval``)."""
+    out = mean_interval(with_portfolio - without, outer_draw_ids(reps))
+    lo, hi = out["ci95"]
+    return {"mean": out["mean"], "ci95": out["ci95"], "includes_zero": bool(lo is not None and lo <= 0.0 <= hi)}
