@@ -62,11 +62,18 @@ def result_tables(kind: str, result: dict[str, Any] | None) -> list[dict[str, An
     if not result:
         return []
     if kind == "compare-regimes":
-        rows = [[name, _num(r["simulated"]["weighted_deterrence"])] for name, r in result.get("regimes", {}).items()]
+        rows = [
+            [
+                name,
+                _num(r["simulated"]["weighted_deterrence"]),
+                _interval(((r.get("measures") or {}).get("deterrence") or {}).get("ci95")),
+            ]
+            for name, r in result.get("regimes", {}).items()
+        ]
         tables = [
             {
                 "caption": "Regimes: weighted deterrence (simulated)",
-                "columns": ["regime", "weighted deterrence"],
+                "columns": ["regime", "weighted deterrence", "95% interval"],
                 "rows": rows,
             }
         ]
@@ -74,19 +81,34 @@ def result_tables(kind: str, result: dict[str, Any] | None) -> list[dict[str, An
         if div:
             tables.append(
                 {
-                    "caption": "Cooperation dividend (joint against each regime)",
-                    "columns": ["regime", "deterrence gain at equal money"],
-                    "rows": [[k, _num(v.get("deterrence_gain_at_equal_money"))] for k, v in div.items()],
+                    "caption": "Cooperation dividend (joint against each regime; paired 95% intervals)",
+                    "columns": ["regime", "deterrence gain at equal money", "95% interval", "at the check seed"],
+                    "rows": [
+                        [
+                            k,
+                            _num(v.get("deterrence_gain_at_equal_money")),
+                            _interval(v.get("deterrence_gain_at_equal_money_ci95"))
+                            + (" (includes zero)" if v.get("deterrence_gain_includes_zero") else ""),
+                            _num((v.get("deterrence_gain_check_seed") or {}).get("mean"))
+                            + " "
+                            + _interval((v.get("deterrence_gain_check_seed") or {}).get("ci95")),
+                        ]
+                        for k, v in div.items()
+                    ],
                 }
             )
         return tables
     if kind == "fair-shares":
         cols = ["player", "alone", "shapley", "shapley_pct", "nucleolus"]
+        ci = ((result.get("intervals") or {}).get("rules") or {}).get("shapley") or {}
         return [
             {
-                "caption": "Fair shares",
-                "columns": cols,
-                "rows": [[_num(r.get(c)) for c in cols] for r in result.get("shares", [])],
+                "caption": "Fair shares (95% intervals by bootstrap over parameter draws)",
+                "columns": [*cols, "shapley_pct 95% interval"],
+                "rows": [
+                    [_num(r.get(c)) for c in cols] + [_interval((ci.get(r.get("player")) or {}).get("share_pct_ci95"))]
+                    for r in result.get("shares", [])
+                ],
             }
         ]
     return [
@@ -96,6 +118,13 @@ def result_tables(kind: str, result: dict[str, Any] | None) -> list[dict[str, An
             "rows": [[k, json.dumps(v)[:200]] for k, v in result.items()],
         }
     ]
+
+
+def _interval(ci: Any) -> str:
+    """A 95 % interval as "[low, high]" ("" where the result has none)."""
+    if not ci or ci[0] is None or ci[1] is None:
+        return ""
+    return f"[{_num(float(ci[0]))}, {_num(float(ci[1]))}]"
 
 
 def _num(value: Any) -> str:
