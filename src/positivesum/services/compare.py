@@ -274,7 +274,8 @@ def _compare_on(
         results[name]["dividend_of_joint"]["growth_margin_difference"] = diff
     differing = differing_scenarios(margin_differences)
     out: dict[str, Any] = {
-        "growth_margin_differs": differing,
+        # None when the margins were not computed (--margin-reps 0): nothing is claimed either way
+        "growth_margin_differs": differing if m_reps > 0 else None,
         "growth_margin_statement": margin_statement(differing) if m_reps > 0 else None,
         "budgets": ctx.budgets,
         "notes": ctx.notes,
