@@ -36,7 +36,7 @@ def access_reps(study: CoalitionStudy, user: str) -> np.ndarray:
 
 
 def bootstrap_shares(study: CoalitionStudy, players: list[str], samples: int, seed: int) -> dict[str, Any] | None:
-    """Shapley value, nucleolus and shares with 95 % bootstrap intervals over replications.
+    """Shapley value, nucleolus and shares with 95 % bootstrap intervals over whole outer parameter draws.
 
     Whole outer draws are resampled (games/bootstrap.py ``cluster``): the replications of one draw share its
     parameter values, so they are not independent, and resampling them one by one would make the intervals

@@ -164,9 +164,13 @@ def fair_shares(analysis: dict, tr) -> Section | None:
     if rules:
         paras.append(
             tr(
-                "Intervals are percentile bootstraps over replications ({n} resamples, the same resample for every "
-                "coalition): a difference between two shares smaller than their intervals is not a finding."
-            ).format(n=(fs.get("intervals") or {}).get("samples", ""))
+                "Intervals are percentile bootstraps that resample whole parameter draws ({n} resamples of {units} "
+                "draws, the same resample for every coalition): a difference between two shares smaller than their "
+                "intervals is not a finding."
+            ).format(
+                n=(fs.get("intervals") or {}).get("samples", ""),
+                units=(fs.get("intervals") or {}).get("resampled_units", ""),
+            )
         )
     sitting_out = sorted({sc for by_sc in (fs.get("feasibility") or {}).values() for sc in by_sc})
     if sitting_out:
