@@ -307,21 +307,33 @@ def print_regimes(result: dict) -> None:
     out.print(table)
     div = Table(title=_c("Cooperation dividend of joint planning"))
     for i, col in enumerate(
-        (_c("vs regime"), _c("deterrence gained at equal money"), _c("money saved at equal deterrence (M USD)"))
+        (
+            _c("vs regime"),
+            _c("deterrence gained at equal money"),
+            _c("money saved at equal deterrence (M USD)"),
+            _c("growth margin gained (years)"),
+        )
     ):
         div.add_column(col, justify="right" if i else "left")
     for name, d in result["cooperation_dividend"].items():
         lo, hi = d.get("deterrence_gain_at_equal_money_ci95") or (None, None)
+        margin = (d.get("growth_margin_difference") or {}).get("weighted") or {}
+        m_lo, m_hi = margin.get("ci95") or (None, None)
         div.add_row(
             name,
             f"{d['deterrence_gain_at_equal_money']:+.3f}"
             + ("" if lo is None or hi is None else f" [{lo:+.3f}, {hi:+.3f}]"),
             "-" if d["saved_musd"] is None else f"{d['saved_musd']:,.0f}",
+            "-"
+            if margin.get("difference_years") is None
+            else f"{margin['difference_years']:+.1f}" + ("" if m_lo is None else f" [{m_lo:+.1f}, {m_hi:+.1f}]"),
         )
     out.print(div)
     for d in result["cooperation_dividend"].values():
         if d.get("statement"):
             out.print(d["statement"], markup=False)
+    if result.get("growth_margin_statement"):
+        out.print(result["growth_margin_statement"], markup=False)
     if result.get("pinned_statement"):
         out.print(result["pinned_statement"], markup=False)
     if result.get("split_basis"):
