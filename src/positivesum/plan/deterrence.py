@@ -20,7 +20,7 @@ reported beside them.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -122,6 +122,13 @@ def mean_interval(values: np.ndarray, cluster: np.ndarray | None = None) -> dict
     return {"mean": m, "ci95": [m - Z95 * se, m + Z95 * se], "se": se, "n": int(n)}
 
 
+def includes_zero(ci95: Sequence[float | None] | None) -> bool:
+    """Whether a 95 % interval [low, high] includes zero (False when there is no interval)."""
+    if ci95 is None or ci95[0] is None or ci95[1] is None:
+        return False
+    return bool(ci95[0] <= 0.0 <= ci95[1])
+
+
 def paired_difference(
     a: dict[str, np.ndarray],
     b: dict[str, np.ndarray],
@@ -134,8 +141,7 @@ def paired_difference(
     total = sum(weights[s] for s in keys) or 1.0
     diff = sum((weights[s] / total) * (np.asarray(a[s]) - np.asarray(b[s])) for s in keys)
     out = mean_interval(np.asarray(diff, dtype=float), cluster)
-    lo, hi = out["ci95"]
-    out["includes_zero"] = bool(lo is not None and lo <= 0.0 <= hi)
+    out["includes_zero"] = includes_zero(out["ci95"])
     return out
 
 

@@ -35,7 +35,7 @@ from ..games.rules import allocate
 from ..model.errors import COMMAND_LINE, InputError, Problem, check_known, suggest
 from ..model.loader import LoadedDataset, validate_tree
 from ..model.scenarios import INTERVENTION_LEVELS
-from ..plan.deterrence import mean_interval
+from ..plan.deterrence import includes_zero, mean_interval
 from ..plan.milp import Plan
 from ..plan.regimes import REGIMES, RegimeSpec, plan_regime
 from ..plan.surrogate import fit_surrogate
@@ -198,7 +198,6 @@ def fair_shares(
         value = with_bases - alone
         # paired by replication (both runs use the same seed), clustered by parameter draw
         paired = mean_interval(access_reps(study, user), outer_draw_ids(study.reps))
-        lo, hi = paired["ci95"]
         access = {
             "host": host,
             "user": user,
@@ -206,7 +205,7 @@ def fair_shares(
             "user_alone_with_host_bases": with_bases,
             "value": value,
             "value_ci95": paired["ci95"],
-            "value_includes_zero": bool(lo is not None and lo <= 0.0 <= hi),
+            "value_includes_zero": includes_zero(paired["ci95"]),
             "share_of_host_shapley_pct": 100 * value / allocations["shapley"][host]
             if allocations["shapley"][host]
             else None,

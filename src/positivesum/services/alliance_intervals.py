@@ -19,7 +19,7 @@ from ..alliance.coalitions import CoalitionStudy
 from ..games.bootstrap import bootstrap_allocations
 from ..games.games import Game
 from ..games.rules import allocate
-from ..plan.deterrence import mean_interval
+from ..plan.deterrence import includes_zero, mean_interval
 from ..sim.runner import outer_draw_ids
 
 
@@ -100,5 +100,4 @@ def paired_gain(without: np.ndarray, with_portfolio: np.ndarray, reps: int) -> d
     """Deterrence with the portfolio minus without, paired by replication (the same seed), with its 95 % interval
     clustered by parameter draw (plan/deterrence.py ``mean_interval``)."""
     out = mean_interval(with_portfolio - without, outer_draw_ids(reps))
-    lo, hi = out["ci95"]
-    return {"mean": out["mean"], "ci95": out["ci95"], "includes_zero": bool(lo is not None and lo <= 0.0 <= hi)}
+    return {"mean": out["mean"], "ci95": out["ci95"], "includes_zero": includes_zero(out["ci95"])}

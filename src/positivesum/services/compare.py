@@ -15,7 +15,7 @@ import numpy as np
 from .. import defaults
 from ..model.errors import InputError, Problem, suggest
 from ..model.loader import LoadedDataset
-from ..plan.deterrence import MARGIN_THRESHOLD, RepScores, mean_interval, paired_difference, pinned
+from ..plan.deterrence import MARGIN_THRESHOLD, RepScores, includes_zero, mean_interval, paired_difference, pinned
 from ..plan.effects import effects_summary
 from ..plan.milp import Plan
 from ..plan.regimes import REGIMES, RegimeSpec
@@ -321,12 +321,11 @@ def _paired_by_scenario(
         if sid not in b:
             continue
         d = mean_interval(np.asarray(a[sid].deterrence) - np.asarray(b[sid].deterrence), a[sid].cluster)
-        lo, hi = d["ci95"]
         out[sid] = {
             "weight": weights.get(sid, 0.0),
             "difference": d["mean"],
             "ci95": d["ci95"],
-            "includes_zero": bool(lo is not None and lo <= 0.0 <= hi),
+            "includes_zero": includes_zero(d["ci95"]),
         }
     return out
 

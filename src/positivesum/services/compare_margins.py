@@ -14,6 +14,8 @@ from typing import Any
 
 import numpy as np
 
+from ..plan.deterrence import includes_zero
+
 
 def split_replicates(raw: dict[str, dict[str, Any]]) -> tuple[dict[str, dict[str, Any]], dict[str, np.ndarray]]:
     """The margins by scenario without their bootstrap replicates (for output), and the replicates."""
@@ -53,7 +55,7 @@ def paired_differences(
         by_scenario[s] = {
             "difference_years": float(m_joint[s]["years"] - m_other[s]["years"]),
             "ci95": [lo, hi],
-            "includes_zero": bool(lo <= 0.0 <= hi),
+            "includes_zero": includes_zero([lo, hi]),
             "censored": censored,
         }
     total = sum(weights.get(s, 0.0) for s in keys) or 1.0
@@ -65,7 +67,7 @@ def paired_differences(
                 sum(weights.get(s, 0.0) / total * by_scenario[s]["difference_years"] for s in keys)
             ),
             "ci95": [lo, hi],
-            "includes_zero": bool(lo <= 0.0 <= hi),
+            "includes_zero": includes_zero([lo, hi]),
         },
         "by_scenario": by_scenario,
     }

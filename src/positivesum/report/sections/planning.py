@@ -332,12 +332,10 @@ def cooperation_dividend(analysis: dict, tr) -> Section | None:
 
 
 def _with_interval(d: dict, tr) -> str:
-    """A difference and its 95 % interval as one cell: "+0.040 [−0.010, +0.090]"."""
-    values = [d.get("difference"), *(d.get("ci95") or (None, None))]
-    if any(v is None for v in values):
+    """A difference and its 95 % interval as one cell: "+0.040 [−0.010, +0.090]" ("—" without either)."""
+    if d.get("difference") is None or None in (d.get("ci95") or (None,)):
         return "—"
-    signed = [("+" if v > 0 else "") + tr.num(v, 3) for v in values]
-    return f"{signed[0]} [{signed[1]}, {signed[2]}]"
+    return _signed_cell(d["difference"], d["ci95"], tr, 3)
 
 
 def _dividend_by_scenario(div: dict, tr, paras: list[str]) -> ReportTable | None:
@@ -382,12 +380,11 @@ def _dividend_by_scenario(div: dict, tr, paras: list[str]) -> ReportTable | None
     )
 
 
-def _years_interval(value: float | None, ci: list | None, tr) -> str:
-    """Years with their 95 % interval as one cell: "+1.2 [−0.4, +2.9]"."""
+def _signed_cell(value: float | None, ci: list | None, tr, digits: int) -> str:
+    """A signed value with its 95 % interval, if any, as one cell: "+1.2 [−0.4, +2.9]" ("—" without a value)."""
     if value is None:
         return "—"
-    cells = [value, *(ci or [])]
-    signed = [("+" if v > 0 else "") + tr.num(v, 1) for v in cells]
+    signed = [("+" if v > 0 else "") + tr.num(v, digits) for v in (value, *(ci or []))]
     return signed[0] + (f" [{signed[1]}, {signed[2]}]" if len(signed) == 3 else "")
 
 
@@ -405,11 +402,11 @@ def _growth_margins(reg: dict, div: dict, tr, paras: list[str]) -> ReportTable |
         rows.append(
             {
                 tr("Regime"): regime_name(name, tr),
-                tr("Growth margin, weighted (years, 95% interval)"): _years_interval(
-                    gm.get("weighted"), gm.get("weighted_ci95"), tr
+                tr("Growth margin, weighted (years, 95% interval)"): _signed_cell(
+                    gm.get("weighted"), gm.get("weighted_ci95"), tr, 1
                 ),
-                tr("Joint plan's margin minus this regime's (years)"): _years_interval(
-                    diff.get("difference_years"), diff.get("ci95"), tr
+                tr("Joint plan's margin minus this regime's (years)"): _signed_cell(
+                    diff.get("difference_years"), diff.get("ci95"), tr, 1
                 )
                 if diff
                 else "—",
