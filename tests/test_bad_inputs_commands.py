@@ -67,6 +67,7 @@ CASES: list[tuple[str, list[str], str, str, str]] = [
     ),
     ("plan-reps-0", ["plan", "-d", PLAN, "--reps", "0"], CL, "--reps", "must be at least 1"),
     ("compare-seed", ["compare-regimes", "--seed", "9" * 23], CL, "--seed", "must be between"),
+    ("compare-margin-reps", ["compare-regimes", "--margin-reps", "-3"], CL, "--margin-reps", "got -3"),
     ("fair-shares-reps-0", ["fair-shares", "-d", PLAN, "--reps", "0"], CL, "--reps", "must be at least 1"),
     ("intervention-seed", ["intervention-matrix", "-d", PLAN, "--seed", "-5"], CL, "--seed", "got -5"),
     ("roles-seed", ["roles", "-d", PLAN, "--seed", "-1"], CL, "--seed", "got -1"),

@@ -265,7 +265,7 @@ def compare_regimes(
     if check_seed_opt is not None:
         check_seed(check_seed_opt)
     if margin_reps is not None and margin_reps != 0:
-        check_reps(margin_reps)
+        check_reps(margin_reps, "--margin-reps")
     check_cluster_options(scheduler, workers)
     check_out_file(out_file, force=force)
     check_cache_dir(cache_dir)
