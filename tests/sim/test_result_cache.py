@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import json
 
+import numpy as np
 import pytest
 
 from positivesum.services.data import load
 from positivesum.sim import cache
-from positivesum.sim.runner import simulate_setup
+from positivesum.sim.runner import simulate_arrays, simulate_setup
 from positivesum.sim.setup import build_setup
 
 REPS = 96
@@ -60,3 +61,20 @@ def test_nothing_is_written_unless_activated(tmp_path, setups, monkeypatch):
     simulate_setup(setup, REPS, 7)
     assert cache.active() is None
     assert list(tmp_path.iterdir()) == []
+
+
+def test_an_untraced_run_has_the_same_arrays_and_its_own_entry(tmp_path, setups):
+    """``traced=False`` (the planner's outcome-only runs) skips the per-step trace: the per-replication arrays are
+    the same (the trace draws no random numbers), the trace is empty, and the cache never serves one for the
+    other (an untraced entry holds no trace)."""
+    setup, _ = setups
+    assert cache.key(setup, REPS, 3, True, traced=False) != cache.key(setup, REPS, 3, True)
+    with cache.activated(tmp_path):
+        untraced = simulate_arrays(setup, REPS, 3, traced=False)
+        traced = simulate_arrays(setup, REPS, 3)
+        assert len(list(tmp_path.glob("sim-*.npz"))) == 2
+        again = simulate_arrays(setup, REPS, 3, traced=False)
+    assert untraced[1] == {} and again[1] == {} and traced[1]
+    for name, values in traced[0].items():
+        np.testing.assert_array_equal(untraced[0][name], values, err_msg=name)
+        np.testing.assert_array_equal(again[0][name], values, err_msg=name)

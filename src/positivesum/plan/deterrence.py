@@ -19,6 +19,7 @@ reported beside them.
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -100,7 +101,7 @@ def simulate_scores(
 ) -> tuple[CampaignResult, RepScores]:
     """Simulate one scenario with the adversary grown by ``threat_factor``; the result and its measures."""
     setup = scale_adversary(build_setup(ds, scenario_id), threat_factor)
-    result = simulate_setup(setup, reps, seed)
+    result = simulate_setup(setup, reps, seed, traced=False)  # the scores read per-replication arrays only
     return result, rep_scores(result, setup, ds, stalemate_weight)
 
 
@@ -156,7 +157,7 @@ def growth_margin(
     threshold: float = MARGIN_THRESHOLD,
     years: tuple[float, float] = MARGIN_RANGE_YEARS,
     tolerance: float = MARGIN_TOLERANCE_YEARS,
-    simulate: Callable[[CampaignSetup, int, int], CampaignResult] = simulate_setup,
+    simulate: Callable[[CampaignSetup, int, int], CampaignResult] | None = None,
 ) -> dict[str, Any]:
     """Years of adversary growth beyond ``base_factor`` at which P(adversary victory) reaches ``threshold``.
 
@@ -168,6 +169,8 @@ def growth_margin(
     at the bottom (margin < low), else ``None``."""
     base = build_setup(ds, scenario_id)
     evaluated: dict[float, float] = {}
+    if simulate is None:  # the bisection reads outcomes only: no per-step trace
+        simulate = functools.partial(simulate_setup, traced=False)
 
     victory: dict[float, np.ndarray] = {}  # per replication, at each evaluated y (for the bootstrap)
     cluster = np.arange(reps) // INNER_REPLICATIONS

@@ -162,7 +162,7 @@ def item_scores(bases: DesignBases, unit: ItemUnit) -> tuple[np.ndarray, np.ndar
     setup = bases.setups[unit.scenario]
     if unit.item is not None:
         setup = scale_item(setup, unit.item, unit.factor)
-    arrays = simulate_arrays(setup, unit.reps, unit.seed)[0]
+    arrays = simulate_arrays(setup, unit.reps, unit.seed, traced=False)[0]  # per-replication arrays only
     oc = arrays["outcome"]
     return (oc == DENIED).astype(float) + unit.stalemate_weight * (oc == STALEMATE).astype(float), arrays["outer"]
 

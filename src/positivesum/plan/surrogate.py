@@ -347,7 +347,7 @@ def simulated_deterrence(bases: DesignBases, unit: SimUnit) -> float:
     setup = bases.setups[unit.scenario]
     if unit.levels:
         setup = scale_setup(setup, bases.ds, dict(unit.levels))
-    oc = simulate_arrays(setup, unit.reps, unit.seed)[0]["outcome"]
+    oc = simulate_arrays(setup, unit.reps, unit.seed, traced=False)[0]["outcome"]  # outcomes only: no trace
     return float((oc == DENIED).mean() + unit.stalemate_weight * (oc == STALEMATE).mean())
 
 

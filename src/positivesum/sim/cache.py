@@ -130,10 +130,12 @@ def _feed(obj: Any, h: Any) -> None:
         raise TypeError(f"cannot digest a {type(obj).__name__} in a campaign set-up")
 
 
-def key(setup: Any, reps: int, seed: int, sample_parameters: bool) -> str:
-    """The cache key of one simulation."""
+def key(setup: Any, reps: int, seed: int, sample_parameters: bool, traced: bool = True) -> str:
+    """The cache key of one simulation (an untraced run has its own key: its entry holds no trace)."""
     h = hashlib.sha256(code_digest().encode())
     h.update(b"reps=%d seed=%d sample=%d" % (reps, seed, int(sample_parameters)))
+    if not traced:  # added only here, so that the keys of traced runs stay those of earlier caches
+        h.update(b" untraced")
     # the compiled and the NumPy paths draw alike but may differ in the last bits of floating-point sums
     h.update(b"compiled=%d" % int(kernels.ENABLED))
     _feed(setup, h)

@@ -47,8 +47,9 @@ def block_sizes(reps: int) -> list[int]:
 
 #: One block's results: per-replication arrays, and the traced sums by key over the steps.
 BlockResult = tuple[dict[str, np.ndarray], dict[str, np.ndarray]]
-#: One block to run: its replications, its spawned seed sequence, whether parameters are sampled.
-BlockJob = tuple[int, np.random.SeedSequence, bool]
+#: One block to run: its replications, its spawned seed sequence, whether parameters are sampled, whether the
+#: per-step trace is recorded.
+BlockJob = tuple[int, np.random.SeedSequence, bool, bool]
 
 
 class BlockMapper(Protocol):
@@ -73,10 +74,12 @@ def _job_size(job: BlockJob) -> int:
 def run_block_job(setup: CampaignSetup, job: BlockJob) -> BlockResult:
     """One block of replications: a pure function of the set-up and the job (module level, so that a
     worker process can unpickle it; a retried task repeats itself exactly)."""
-    n, seed_seq, sample_parameters = job
-    trace: dict[str, dict[int, float]] = {}
+    n, seed_seq, sample_parameters, traced = job
+    trace: dict[str, dict[int, float]] | None = {} if traced else None
     out = run_block(setup, n, np.random.Generator(np.random.PCG64(seed_seq)), trace, sample_parameters)
-    series = {}
+    series: dict[str, np.ndarray] = {}
+    if trace is None:
+        return out, series
     for key, by_step in trace.items():
         values = np.full(setup.steps, np.nan)
         values[list(by_step)] = list(by_step.values())  # one assignment of the recorded steps
@@ -95,12 +98,18 @@ def simulate_arrays(
     map_blocks: BlockMapper | None = None,
     progress: Callable[[int], None] | None = None,
     sample_parameters: bool = True,
+    traced: bool = True,
 ) -> BlockResult:
     """The per-replication arrays and the trace of :func:`simulate_setup`, without building its xarray result
-    (for callers that need one or two arrays, such as the surrogate's deterrence of hundreds of design points)."""
+    (for callers that need one or two arrays, such as the surrogate's deterrence of hundreds of design points).
+
+    ``traced=False`` skips the per-step trace (the trace comes back empty): callers that read only per-replication
+    outcomes (the surrogate's design, the effect measurement, the portfolios' re-simulations, the growth margins'
+    bisections) save its sums, up to 15 % of a 140-day blockade. The trace draws no random numbers, so the
+    per-replication arrays are the same either way."""
     if reps < 1:
         raise ValueError("reps must be at least 1")
-    key = cache.key(setup, reps, seed, sample_parameters) if cache.active() is not None else None
+    key = cache.key(setup, reps, seed, sample_parameters, traced) if cache.active() is not None else None
     hit = cache.load(key) if key is not None else None
     if hit is not None:  # the same set-up, replications, seed and engine code: the same arrays (sim/cache.py)
         if progress:
@@ -108,7 +117,7 @@ def simulate_arrays(
         return hit
     sizes = block_sizes(reps)
     seqs = np.random.SeedSequence(seed).spawn(len(sizes))
-    jobs: list[BlockJob] = [(n, sq, sample_parameters) for n, sq in zip(sizes, seqs)]
+    jobs: list[BlockJob] = [(n, sq, sample_parameters, traced) for n, sq in zip(sizes, seqs)]
     parts: list[BlockResult] = []
     if map_blocks is not None:
         parts = list(map_blocks(run_block_job, jobs, progress, shared=setup, weight=_job_size))
@@ -121,7 +130,9 @@ def simulate_arrays(
     for part, offset in zip(parts, offsets):  # outer draws numbered across blocks
         part[0]["outer"] = part[0]["outer"] + offset
     merged = {k: np.concatenate([p[0][k] for p in parts], axis=0) for k in parts[0][0]}
-    trace = {key: sum((p[1][key] for p in parts), np.zeros(setup.steps)) / reps for key in parts[0][1]}
+    trace: dict[str, np.ndarray] = {
+        key: sum((p[1][key] for p in parts), np.zeros(setup.steps)) / reps for key in parts[0][1]
+    }
     if key is not None:
         cache.store(key, merged, trace)
     return merged, trace
@@ -135,13 +146,21 @@ def simulate_setup(
     map_blocks: BlockMapper | None = None,
     progress: Callable[[int], None] | None = None,
     sample_parameters: bool = True,
+    traced: bool = True,
 ) -> CampaignResult:
-    """Simulate a prepared scenario; ``progress(n)`` is called as blocks of n replications finish.
+    """Simulate a prepared scenario; ``progress(n)`` is called as blocks of n replications finish
+    (``traced=False``: without the per-step trace, see :func:`simulate_arrays`).
 
     ``map_blocks`` runs the blocks (for example on a Dask cluster); None: here, one after the other. The
     numbers do not depend on it."""
     merged, trace = simulate_arrays(
-        setup, reps, seed, map_blocks=map_blocks, progress=progress, sample_parameters=sample_parameters
+        setup,
+        reps,
+        seed,
+        map_blocks=map_blocks,
+        progress=progress,
+        sample_parameters=sample_parameters,
+        traced=traced,
     )
     result = CampaignResult.from_arrays(setup, merged, trace, seed=seed, reps=reps)
     result.meta["parameter_uncertainty"] = sample_parameters
