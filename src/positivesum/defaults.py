@@ -115,3 +115,21 @@ MAX_HORIZON_YEARS: int = 50
 """Longest ``planning.horizon_years``. The planner has a variable for every (actor, option, start year) and
 constraints for every year, and budget projections lose meaning beyond a few decades (the packaged plan:
 10 years)."""
+
+SENSITIVITY_TRAJECTORIES: int = 4
+"""Morris trajectories of `positivesum sensitivity` (docs/methodology/sensitivity.md §6 for the reasons of these)."""
+
+SENSITIVITY_LEVELS: int = 4
+"""Morris grid levels (even) of `positivesum sensitivity`."""
+
+SENSITIVITY_SOBOL_SAMPLES: int = 64
+"""Saltelli base samples N of the Sobol stage of `positivesum sensitivity`."""
+
+SENSITIVITY_TOP: int = 5
+"""Factors that Morris ranks first and the Sobol stage then measures."""
+
+SENSITIVITY_POINT_REPS: int = 32
+"""Replications per design point of `positivesum sensitivity`."""
+
+SENSITIVITY_HEADLINE: str = "expected_grade"
+"""The measure that `positivesum sensitivity` shows in its tables unless ``--measure`` says otherwise."""

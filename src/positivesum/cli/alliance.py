@@ -13,7 +13,6 @@ import typer
 from rich.table import Table
 
 from .. import defaults
-from ..services import data as services
 from ..services.validation import check_cache_dir, check_out_file, check_reps, check_seed
 from .common import (
     CacheOpt,
@@ -108,6 +107,8 @@ def fair_shares_cmd(
     force: ForceOpt = False,
 ) -> None:
     """Who contributes what to joint deterrence: Shapley, nucleolus, core and Nash shares against GDP and spending shares."""
+    from ..services import data as services
+
     check_reps(reps)
     check_seed(seed)
     check_out_file(out_file, force=force)
@@ -243,6 +244,8 @@ def intervention_matrix_cmd(
     force: ForceOpt = False,
 ) -> None:
     """For each US intervention level: Japan's best portfolio, its cost, its role by mission area, and the outcome."""
+    from ..services import data as services
+
     check_reps(reps)
     check_seed(seed)
     check_out_file(out_file, force=force)
@@ -325,6 +328,8 @@ def roles_cmd(
     force: ForceOpt = False,
 ) -> None:
     """Derive primary/supporting roles per mission area from a plan and diff them against the 2015 Guidelines."""
+    from ..services import data as services
+
     check_seed(seed)
     check_out_file(out_file, force=force)
     check_cache_dir(cache_dir)
@@ -397,6 +402,8 @@ def command_structures_cmd(
     force: ForceOpt = False,
 ) -> None:
     """Compare command structures: initial-response latency, simulated outcomes, and a command path for every primary role."""
+    from ..services import data as services
+
     check_reps(reps)
     check_seed(seed)
     check_out_file(out_file, force=force)

@@ -15,7 +15,6 @@ from rich.table import Table
 from .. import i18n
 from ..diffing import brief
 from ..model.errors import COMMAND_LINE, InputError, Location, Problem
-from ..services import data as services
 from ..services.outputs import write_text_atomic
 from .common import DataOpt, N_c, OverrideOpt, SetOpt, _c, guarded, out
 
@@ -79,6 +78,8 @@ def validate(
     override: OverrideOpt = None,
     set_: SetOpt = None,
 ) -> None:
+    from ..services import data as services
+
     loaded = services.validate(paths, override, set_)
     for ld in loaded:
         s = services.summary(ld)
@@ -100,6 +101,8 @@ def list_cmd(
     set_: SetOpt = None,
     as_json: Annotated[bool, typer.Option("--json", help=_c("Print JSON instead of a table."))] = False,
 ) -> None:
+    from ..services import data as services
+
     ld = services.load(data, override, set_)
     rows = services.list_entities(ld, kind)
     if as_json:
@@ -122,6 +125,8 @@ def show(
     set_: SetOpt = None,
     as_json: Annotated[bool, typer.Option("--json", help=_c("Print the resolved scenario as JSON."))] = False,
 ) -> None:
+    from ..services import data as services
+
     ld = services.load(data, override, set_)
     resolved = services.resolve_scenario(ld, scenario)
     if as_json:
@@ -187,6 +192,8 @@ def diff(
     set_: SetOpt = None,
     as_json: Annotated[bool, typer.Option("--json", help=_c("Print JSON."))] = False,
 ) -> None:
+    from ..services import data as services
+
     result = services.diff(a, b, data, override, set_)
     if as_json:
         sys.stdout.write(json.dumps(result, indent=2, ensure_ascii=False, default=str) + "\n")
@@ -225,6 +232,8 @@ def new_scenario(
     force: Annotated[bool, typer.Option("--force", help=_c("Overwrite an existing file."))] = False,
 ) -> None:
     import re
+
+    from ..services import data as services
 
     if not re.fullmatch(r"[A-Za-z][A-Za-z0-9_\-]*", name):
         raise InputError(

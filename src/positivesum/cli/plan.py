@@ -10,8 +10,6 @@ import typer
 from rich.table import Table
 
 from .. import defaults
-from ..services import data as data_services
-from ..services.executor import check_cluster_options
 from ..services.validation import check_cache_dir, check_out_file, check_reps, check_seed
 from .common import (
     CacheOpt,
@@ -95,6 +93,7 @@ def plan(
     as_json: JsonOpt = False,
     force: ForceOpt = False,
 ) -> None:
+    from ..services import data as data_services
     from ..services import plan as plan_services
 
     check_reps(reps)
@@ -258,7 +257,9 @@ def compare_regimes(
     force: ForceOpt = False,
 ) -> None:
     from ..services import compare as compare_services
+    from ..services import data as data_services
     from ..services import plan as plan_services
+    from ..services.executor import check_cluster_options
 
     check_reps(reps)
     check_seed(seed)

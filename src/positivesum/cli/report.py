@@ -13,11 +13,7 @@ import typer
 from rich.table import Table
 
 from .. import defaults, i18n
-from ..services import data as data_services
-from ..services.executor import check_cluster_options
 from ..services.outputs import check_can_publish_folder, check_can_write_file, write_json
-from ..services.simulate import need_engine
-from ..services.simulate import simulate as simulate_scenario
 from ..services.validation import check_cache_dir, check_out_dir, check_reps, check_seed
 from .common import DataOpt, OverrideOpt, SetOpt, _c, err, guarded, out, progress_bar
 from .sensitivity import SchedulerOpt
@@ -117,7 +113,10 @@ def report(
 
     Files in --out: briefing.html (self-contained), briefing.pdf, briefing.xlsx, tables/*.csv|parquet, analysis.json.
     """
+    from ..services import data as data_services
     from ..services import report as report_services
+    from ..services.executor import check_cluster_options
+    from ..services.simulate import need_engine
 
     language = i18n.resolve_language(lang)
     check_reps(reps)
@@ -209,7 +208,10 @@ def demo(
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     from ..services import compare as compare_services
+    from ..services import data as data_services
     from ..services import plan as plan_services
+    from ..services.simulate import need_engine
+    from ..services.simulate import simulate as simulate_scenario
     from .plan import print_regimes
 
     check_reps(reps)

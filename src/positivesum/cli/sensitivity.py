@@ -9,7 +9,6 @@ import typer
 from rich.table import Table
 
 from .. import defaults
-from ..services import sensitivity as sa
 from ..services.validation import check_out_file, check_reps, check_seed
 from .common import (
     DataOpt,
@@ -130,13 +129,19 @@ def sensitivity(
     ] = False,
     trajectories: Annotated[
         int, typer.Option("--trajectories", help=_c("Morris trajectories r: r·(k+1) runs."))
-    ] = sa.TRAJECTORIES,
-    levels: Annotated[int, typer.Option("--levels", help=_c("Morris grid levels (even)."))] = sa.LEVELS,
+    ] = defaults.SENSITIVITY_TRAJECTORIES,
+    levels: Annotated[
+        int, typer.Option("--levels", help=_c("Morris grid levels (even)."))
+    ] = defaults.SENSITIVITY_LEVELS,
     samples: Annotated[
         int, typer.Option("--samples", help=_c("Sobol base samples N, a power of two: N·(2D+2) runs."))
-    ] = sa.SOBOL_SAMPLES,
-    top: Annotated[int, typer.Option("--top", help=_c("Sobol indices for the D factors Morris ranks first."))] = sa.TOP,
-    reps: Annotated[int, typer.Option("--reps", "-n", help=_c("Replications per design point."))] = sa.POINT_REPS,
+    ] = defaults.SENSITIVITY_SOBOL_SAMPLES,
+    top: Annotated[
+        int, typer.Option("--top", help=_c("Sobol indices for the D factors Morris ranks first."))
+    ] = defaults.SENSITIVITY_TOP,
+    reps: Annotated[
+        int, typer.Option("--reps", "-n", help=_c("Replications per design point."))
+    ] = defaults.SENSITIVITY_POINT_REPS,
     seed: Annotated[int, typer.Option("--seed", help=_c("Seed of the design and of every run."))] = defaults.SEED,
     batched: Annotated[
         bool,
@@ -146,7 +151,9 @@ def sensitivity(
         Optional[str],
         typer.Option("--failure", help=_c("Scenario discovery: boxes where e.g. 'adversary_victory>0.2' holds.")),
     ] = None,
-    measure: Annotated[str, typer.Option("--measure", help=_c("Measure shown in the tables."))] = sa.HEADLINE,
+    measure: Annotated[
+        str, typer.Option("--measure", help=_c("Measure shown in the tables."))
+    ] = defaults.SENSITIVITY_HEADLINE,
     workers: WorkersOpt = 0,
     scheduler: SchedulerOpt = None,
     out_file: Annotated[
@@ -161,6 +168,7 @@ def sensitivity(
 ) -> None:
     from ..model.errors import option_error
     from ..services import data as data_services
+    from ..services import sensitivity as sa
     from ..services.executor import check_cluster_options, open_client
 
     check_out_file(out_file, suffixes=SUFFIXES, force=force)

@@ -9,9 +9,6 @@ import typer
 from rich.table import Table
 
 from .. import defaults
-from ..services import data as data_services
-from ..services.executor import check_cluster_options, open_client
-from ..services.simulate import simulate as simulate_scenario
 from ..services.validation import check_out_file, check_reps, check_seed
 from .common import DataOpt, ForceOpt, JsonOpt, OverrideOpt, SetOpt, _c, err, guarded, out, print_json
 from .sensitivity import SchedulerOpt, WorkersOpt
@@ -105,6 +102,10 @@ def simulate(
     force: ForceOpt = False,
 ) -> None:
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from ..services import data as data_services
+    from ..services.executor import check_cluster_options, open_client
+    from ..services.simulate import simulate as simulate_scenario
 
     check_out_file(out_file, suffixes=(".json", ".csv", ".parquet"), force=force)
     check_reps(reps)

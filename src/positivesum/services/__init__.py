@@ -19,8 +19,28 @@ the planner and the report stack, so import them by name when needed. Defaults: 
 
 from __future__ import annotations
 
-from .data import diff, get_scenario, list_entities, load, new_scenario_yaml, resolve_scenario, summary
-from .simulate import simulate
+import importlib
+import sys
+import types
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # the names for type checkers; at run time each is imported at its first use (below)
+    from .data import diff, get_scenario, list_entities, load, new_scenario_yaml, resolve_scenario, summary
+    from .simulate import simulate
+
+#: The re-exported operations and their modules, imported at first use rather than with the package: the command
+#: line imports light modules of the package (``validation``, ``outputs``) to build its options, and importing the
+#: dataset schema and the engine with them made every command, ``--help`` included, start in over a second.
+_EXPORTS = {
+    "diff": "data",
+    "get_scenario": "data",
+    "list_entities": "data",
+    "load": "data",
+    "new_scenario_yaml": "data",
+    "resolve_scenario": "data",
+    "summary": "data",
+    "simulate": "simulate",
+}
 
 __all__ = [
     "diff",
@@ -32,3 +52,29 @@ __all__ = [
     "simulate",
     "summary",
 ]
+assert sorted(_EXPORTS) == __all__
+
+
+def __getattr__(name: str) -> Any:
+    """PEP 562: an operation of ``_EXPORTS``, imported from its module on first use."""
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f".{module}", __name__), name)
+    globals()[name] = value
+    return value
+
+
+class _Package(types.ModuleType):
+    """The package's module type. The import system binds every submodule it loads as an attribute of its package;
+    the submodule ``simulate`` shares its name with the operation ``simulate`` exported here, and the operation
+    must keep the name (``services.simulate(ld, "taiwan_base")``), as it did when it was imported eagerly after
+    its module."""
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if name in _EXPORTS and isinstance(value, types.ModuleType):
+            return
+        super().__setattr__(name, value)
+
+
+sys.modules[__name__].__class__ = _Package

@@ -52,17 +52,17 @@ MEASURES: dict[str, str] = {
     "decided_day": "mean campaign length in days (day decided, or the last day if undecided)",
     "share_held": "mean share of the objective the adversary holds at the end",
 }
-HEADLINE = "expected_grade"
+HEADLINE = defaults.SENSITIVITY_HEADLINE
 #: The model-form factor: the engine has no discrete switch between combat laws, but Helmbold's exponent e spans
 #: them continuously — loss fractions ∝ ρ^∓e: e = 1 is Lanchester's square law, e = 0 constant fractions
 #: (Peterson's logarithmic law); the data's range is [0.3, 1] (docs/methodology/sensitivity.md §5).
 MODEL_FORM = {"engine.casualty_exchange_exponent": "attrition law (Helmbold exponent; 1 = Lanchester square law)"}
 #: Defaults of the command (docs/methodology/sensitivity.md §6 for the reasons).
-TRAJECTORIES = 4
-LEVELS = 4
-SOBOL_SAMPLES = 64
-TOP = 5
-POINT_REPS = 32
+TRAJECTORIES = defaults.SENSITIVITY_TRAJECTORIES
+LEVELS = defaults.SENSITIVITY_LEVELS
+SOBOL_SAMPLES = defaults.SENSITIVITY_SOBOL_SAMPLES
+TOP = defaults.SENSITIVITY_TOP
+POINT_REPS = defaults.SENSITIVITY_POINT_REPS
 BOOTSTRAP = 200
 #: Replications per design point when points share blocks (``crn=False``): one outer draw.
 BATCH_REPS = 32
