@@ -79,7 +79,8 @@ def test_every_preset_runs_through_compare_regimes(runs, preset):
     jpn = res["budgets"]["JPN"]
     assert jpn["preset"] == preset
     assert set(res["regimes"]) == {"joint", "spending-target", "cost-transfer", "negotiated"}
-    assert res["split_basis"] == "opening position: preset nato-5"  # the US position opens the negotiation
+    # the US position opens the negotiation: every ally but the US at the preset's target
+    assert res["split_basis"] == "opening position: preset nato-5 for every ally but USA, USA on its own budget path"
     assert res["provenance"]["as_of"]
     assert res["host_nation_support"]["expires"] == "2027-03-31"
 

@@ -339,7 +339,7 @@ def print_regimes(result: dict) -> None:
         out.print(result["pinned_statement"], markup=False)
     if result.get("split_basis"):
         out.print(
-            _c("Negotiated split ({basis}): {shares}").format(
+            _c("Negotiated split of the money for new options ({basis}): {shares}").format(
                 basis=result["split_basis"],
                 shares=", ".join(f"{a} {v:.0%}" for a, v in result["split_for_negotiated"].items()),
             ),

@@ -141,7 +141,12 @@ def _compare_on(
     if user_split:
         split_shares, split_basis = user_split, "--split"
     elif opening is not None:
-        split_shares, split_basis = dict(opening["shares"]), f"opening position: preset {opening['preset']}"
+        split_shares = dict(opening["shares"])
+        # the shares are of the money for new options (plan/workflow.opening_split), not of defence budgets: say so
+        split_basis = (
+            f"opening position: preset {opening['preset']} for every ally but {pp.receiver}, {pp.receiver} on its"
+            " own budget path"
+        )
     else:
         split_shares = {a: float(sum(ctx.budgets[a]["for_options_musd"])) for a in actors}
         split_basis = "each actor's own money"
