@@ -21,7 +21,7 @@ from ..plan.milp import Plan
 from ..plan.regimes import REGIMES, RegimeSpec
 from ..plan.surrogate import error_summary
 from ..plan.workflow import money_saved
-from . import executor
+from . import executor, unit_cache
 from .compare_margins import differing_scenarios, paired_differences, split_replicates, weighted_interval
 from .compare_margins import statement as margin_statement
 from .compare_milps import Shared as MilpShared
@@ -88,7 +88,7 @@ def compare_regimes(
     user_split = check_plan_options(ld, None, budgets=budgets, split=split, cache_dir=cache_dir, presets=presets)
     need_planning(ld)
     check_target_presets(ld, spending_targets)
-    with executor.client_for(client, scheduler, workers) as cluster:
+    with unit_cache.planning_caches(cache_dir), executor.client_for(client, scheduler, workers) as cluster:
         out = _compare_on(
             cluster,
             ld,

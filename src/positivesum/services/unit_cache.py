@@ -26,8 +26,8 @@ import dataclasses
 import hashlib
 import importlib
 import json
-from collections.abc import Callable
-from contextlib import AbstractContextManager
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, ExitStack, contextmanager
 from contextvars import ContextVar
 from functools import cache
 from pathlib import Path
@@ -37,6 +37,7 @@ import numpy as np
 
 from .. import __version__
 from ..model.loader import LoadedDataset
+from ..plan import milp_cache
 from ..sim import cache as sim_cache
 
 _ACTIVE: ContextVar[Path | None] = ContextVar("positivesum_unit_cache", default=None)
@@ -55,6 +56,23 @@ def activated(directory: Path | None) -> AbstractContextManager[None]:
 def active() -> Path | None:
     """The activated cache directory, if any."""
     return _ACTIVE.get()
+
+
+@contextmanager
+def planning_caches(cache_dir: Path | None) -> Iterator[None]:
+    """The MILP solutions and the independent units' results cached under ``cache_dir`` (``milps/``, ``units/``,
+    the main job's layout) for `compare-regimes` run on its own: asking the same
+    question again then solves and simulates nothing and gives identical numbers. Caches already active (the main
+    job's) are kept. The simulation cache is left off: it holds every run's per-replication arrays (about 1 GB for
+    the main job), too much to leave in a working folder by default; the units around those runs are what a second
+    run needs."""
+    with ExitStack() as stack:
+        if cache_dir is not None:
+            if milp_cache.active() is None:
+                stack.enter_context(milp_cache.activated(Path(cache_dir) / "milps"))
+            if active() is None:
+                stack.enter_context(activated(Path(cache_dir) / "units"))
+        yield
 
 
 @cache
