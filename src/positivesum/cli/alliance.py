@@ -51,6 +51,13 @@ def _studies():
     return alliance_services
 
 
+def _cached(cache_dir: Path):
+    """MILP solutions and units cached in ``--cache-dir``, as compare-regimes does (services/unit_cache.py)."""
+    from ..services import unit_cache
+
+    return unit_cache.planning_caches(cache_dir)
+
+
 def _command_services():
     from ..services import command as command_services
 
@@ -117,7 +124,7 @@ def fair_shares_cmd(
     _need_planning(ld)
     chosen = _studies().parse_players(ld, players)
     ctx = _context(ld, seed, cache_dir, quiet)
-    with progress_bar() as bar:
+    with _cached(cache_dir), progress_bar() as bar:
         task = bar.add_task(
             _c("planning and simulating every coalition"), total=_studies().fair_share_work(chosen), visible=not quiet
         )
@@ -254,7 +261,7 @@ def intervention_matrix_cmd(
     _need_planning(ld)
     _studies().check_intervention_options(ld, scenario, actor)  # before the slow planning step
     ctx = _context(ld, seed, cache_dir, quiet)
-    with progress_bar() as bar:
+    with _cached(cache_dir), progress_bar() as bar:
         task = bar.add_task(_c("planning for each intervention level"), total=5, visible=not quiet)
         result = _studies().intervention_matrix(
             ld, ctx, base_scenario=scenario, actor=actor, reps=reps, seed=seed, progress=lambda k: bar.advance(task, k)
