@@ -194,6 +194,17 @@ def guarded(fn):
 CacheOpt = Annotated[
     Path, typer.Option("--cache-dir", help=_c("Where fitted surrogates are cached (keyed by data and seed)."))
 ]
+#: ``--cache-dir`` of the commands that also keep their MILP solutions and units there (services/unit_cache.py).
+PlanningCacheOpt = Annotated[
+    Path,
+    typer.Option(
+        "--cache-dir",
+        help=_c(
+            "Where the fitted surrogate, the MILP solutions and the simulations' results are cached (keyed by their "
+            "inputs and the code): asked again, the command computes nothing and gives the same numbers."
+        ),
+    ),
+]
 
 
 def progress_bar():

@@ -17,6 +17,7 @@ from .common import (
     ForceOpt,
     JsonOpt,
     OverrideOpt,
+    PlanningCacheOpt,
     QuietOpt,
     SetOpt,
     _c,
@@ -248,16 +249,7 @@ def compare_regimes(
     workers: WorkersOpt = 0,
     scheduler: SchedulerOpt = None,
     out_file: Annotated[Optional[Path], typer.Option("--out", help=_c("Write the comparison as JSON."))] = None,
-    cache_dir: Annotated[
-        Path,
-        typer.Option(
-            "--cache-dir",
-            help=_c(
-                "Where the fitted surrogate, the MILP solutions and the portfolio runs are cached (keyed by their "
-                "inputs and the code): asked again, the comparison computes nothing and gives the same numbers."
-            ),
-        ),
-    ] = defaults.CACHE_DIR,
+    cache_dir: PlanningCacheOpt = defaults.CACHE_DIR,
     data: DataOpt = None,
     override: OverrideOpt = None,
     set_: SetOpt = None,
