@@ -62,10 +62,10 @@ def active() -> Path | None:
 def planning_caches(cache_dir: Path | None) -> Iterator[None]:
     """The MILP solutions and the independent units' results cached under ``cache_dir`` (``milps/``, ``units/``,
     the main job's layout) for `compare-regimes`, `fair-shares` and `intervention-matrix` run on their own: asking
-    the same question again then solves and simulates nothing and gives identical numbers. Caches already active (the main
-    job's) are kept. The simulation cache is left off: it holds every run's per-replication arrays (about 1 GB for
-    the main job), too much to leave in a working folder by default; the units around those runs are what a second
-    run needs."""
+    the same question again then solves and simulates nothing and gives identical numbers. Caches already active
+    (the main job's) are kept. The simulation cache is left off: it holds every run's per-replication arrays (about
+    1 GB for the main job), too much to leave in a working folder by default; the units around those runs are what
+    a second run needs."""
     with ExitStack() as stack:
         if cache_dir is not None:
             if milp_cache.active() is None:
