@@ -17,7 +17,8 @@ Determinism contract: ``fn`` must be a pure module-level function of its argumen
 task derives from seeds carried by the item (``numpy.random.SeedSequence`` of the master seed, design point
 and replication block), never from the worker, the thread or the order of completion; so results are the same
 in this process and at any number of workers, and a task that is retried (``retries``) repeats itself exactly.
-Dask's local workers run one thread each with BLAS single-threaded (OPENBLAS_NUM_THREADS=1, Dask's default).
+Dask's local workers run one thread each with BLAS single-threaded (OPENBLAS_NUM_THREADS=1, Dask's default), and
+so does this process's BLAS while a local cluster is open (threadpoolctl); the workers' own stack sampler is off.
 """
 
 from __future__ import annotations
@@ -103,7 +104,27 @@ def open_client(scheduler: str | None = None, workers: int = 0, *, processes: bo
         with client:
             yield client
         return
+    import dask
+    from threadpoolctl import threadpool_limits
+
     with (
+        dask.config.set(
+            {
+                # Dask's nannies start workers with MALLOC_TRIM_THRESHOLD_=65536, so that glibc hands freed memory
+                # back to the OS at once. The engine allocates and frees arrays of a few hundred kB every step, in
+                # the worker's compute thread (a malloc arena of its own): each is then a fresh mapping, faulted in
+                # and zeroed page by page. Measured: a thread simulating taiwan_base and taiwan_blockade at 1,000
+                # replications took 4.3 s with it, 2.4 s with glibc's own (dynamic) thresholds, which the workers
+                # now keep, as any Python process does (docs/decisions/0015).
+                "distributed.nanny.pre-spawn-environ.MALLOC_TRIM_THRESHOLD_": None,
+                # the workers sample their own stacks every 10 ms for the dashboard's profile, which nobody reads
+                # here; off, that CPU goes to the work
+                "distributed.worker.profile.enabled": False,
+            }
+        ),  # the nannies pass both to the worker processes they start
+        # this process only orchestrates while the workers compute: BLAS threads of its own (OpenBLAS starts
+        # one per core and keeps them spinning between calls) would take cores from the workers
+        threadpool_limits(limits=1, user_api="blas"),
         LocalCluster(
             n_workers=workers,
             threads_per_worker=1,
