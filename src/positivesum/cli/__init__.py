@@ -57,8 +57,20 @@ def build_app() -> None:
 build_app()
 
 
+#: BLAS thread counts every command runs with unless the user exported their own (read when NumPy loads, which
+#: the command tree does not do: tests/test_cli_startup.py).
+BLAS_SINGLE_THREAD = {"OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
+
+
 def main() -> None:
     """Console entry point."""
+    # One BLAS thread, as Dask gives its workers: the engine's row sums are BLAS products whose last bits may
+    # depend on how BLAS splits them, and a run must give the same numbers here as on a cluster; the engine's
+    # matrices are narrow, so more threads mostly spin (measured: `simulate taiwan_blockade --reps 20000` took
+    # 15.9 s and 27.4 s of CPU with OpenBLAS's two threads, 16.3 s and 15.1 s with one). `make demo` and
+    # `make test` always ran so. An exported value wins.
+    for name, value in BLAS_SINGLE_THREAD.items():
+        os.environ.setdefault(name, value)
     # The help texts were built in the language read from sys.argv when .common was imported (see
     # _argv_language); an unknown --lang (anywhere, even with --help) is an input error: exit code 2.
     try:
