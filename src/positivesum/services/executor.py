@@ -113,9 +113,9 @@ def open_client(scheduler: str | None = None, workers: int = 0, *, processes: bo
                 # Dask's nannies start workers with MALLOC_TRIM_THRESHOLD_=65536, so that glibc hands freed memory
                 # back to the OS at once. The engine allocates and frees arrays of a few hundred kB every step, in
                 # the worker's compute thread (a malloc arena of its own): each is then a fresh mapping, faulted in
-                # and zeroed page by page. Measured: a thread simulating taiwan_base and taiwan_blockade at 1,000
-                # replications took 4.3 s with it, 2.4 s with glibc's own (dynamic) thresholds, which the workers
-                # now keep, as any Python process does (docs/decisions/0015).
+                # and zeroed page by page. Measured (benchmarks/bench_malloc_trim.py): a thread simulating
+                # taiwan_base and taiwan_blockade at 1,000 replications took 4.7 s with it, 2.4 s with glibc's own
+                # (dynamic) thresholds, which the workers now keep, as any Python process does (decision 0015).
                 "distributed.nanny.pre-spawn-environ.MALLOC_TRIM_THRESHOLD_": None,
                 # the workers sample their own stacks every 10 ms for the dashboard's profile, which nobody reads
                 # here; off, that CPU goes to the work
