@@ -50,9 +50,9 @@ def _blas_threads_after_main(env_value: str | None) -> list[int]:
         "import numpy, threadpoolctl\n"
         "print(json.dumps([p['num_threads'] for p in threadpoolctl.threadpool_info() if p['user_api'] == 'blas']))"
     )
-    env = {
-        k: v for k, v in os.environ.items() if k not in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
-    }
+    from positivesum.cli import BLAS_SINGLE_THREAD
+
+    env = {k: v for k, v in os.environ.items() if k not in BLAS_SINGLE_THREAD}
     if env_value is not None:
         env["OPENBLAS_NUM_THREADS"] = env_value
     out = subprocess.run(
