@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 
 from positivesum import services
+from positivesum.plan.allocation import ScenarioRuns
 from positivesum.plan.verify import verify_portfolio
 from positivesum.services import executor
 from positivesum.services.portfolio_runs import Batch, Shared
@@ -21,15 +22,20 @@ def loaded():
     return services.load(None, None, [])
 
 
+def _runs(ld) -> ScenarioRuns:
+    return ScenarioRuns.for_dataset(ld.dataset, SCENARIOS, REPS, SEED)
+
+
 def _batch(ld):
     ds = ld.dataset
     option = next(iter(ds.options))  # any option of the data: the test is about plumbing, not value
     actor = next(a for a in ds.planning.budgets if a in ds.actors)
     choices = [(actor, option, 0)]
     batch = Batch()
-    units = batch.score_portfolio(choices, SCENARIOS, REPS, SEED, detail=True)
-    again = batch.score_portfolio(list(reversed(choices)), SCENARIOS, REPS, SEED, detail=True)
-    empty = batch.score_portfolio([], SCENARIOS, REPS, SEED)
+    runs = _runs(ld)
+    units = batch.score_portfolio(choices, SCENARIOS, runs, detail=True)
+    again = batch.score_portfolio(list(reversed(choices)), SCENARIOS, runs, detail=True)
+    empty = batch.score_portfolio([], SCENARIOS, runs)
     margins = batch.margins([], SCENARIOS[:1], 32, SEED, 0.5)
     return batch, choices, units, again, empty, margins
 
@@ -53,8 +59,14 @@ def test_batch_matches_direct_scoring_and_runs_identical_units_once(loaded):
         stalemate_weight=0.5,
         detail=True,
         rep_out=direct,
+        runs=_runs(loaded),
     )
     assert got["weighted_deterrence"] == want["weighted_deterrence"]
+    # the two scenarios ran at their allocated replications and own seeds
+    assert {u.scenario: (u.reps, u.seed) for u in units} == {
+        s: (_runs(loaded).reps[s], _runs(loaded).seeds[s]) for s in SCENARIOS
+    }
+    assert len(mine["taiwan_base"].deterrence) == _runs(loaded).reps["taiwan_base"] != REPS
     for s in SCENARIOS:
         assert got["scenarios"][s] == want["scenarios"][s]
         np.testing.assert_array_equal(mine[s].deterrence, direct[s].deterrence)

@@ -292,7 +292,8 @@ def measure_effects(
 
 
 def _item_unit(setup: CampaignSetup, sid: str, item: str | None, factor: float, sur: Surrogate, lam: float) -> ItemUnit:
-    return ItemUnit(sid, item, factor, sur.reps, sur.seed, lam, float(sur.reps * setup.steps))
+    n = sur.reps_for(sid)
+    return ItemUnit(sid, item, factor, n, sur.seed, lam, float(n * setup.steps))
 
 
 def _unit_steps(unit: ItemUnit) -> int:

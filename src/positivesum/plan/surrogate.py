@@ -22,7 +22,7 @@ the same design (``validate``).
 from __future__ import annotations
 
 import zlib
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -48,7 +48,7 @@ points stay below saturation (D < 1) while pairs are raised together in about on
 HELD_OUT_POINTS = 8
 """Held-out points per scenario, each simulated at two seeds: with 11 scenarios, 88 points estimate a pooled RMSE
 to about ±8 % (1/√(2·88))."""
-FORMAT = 3
+FORMAT = 4
 """Version of the cached JSON (``to_dict``); a file of another version is refitted, never read."""
 SATURATED = 1.0 - 1e-9
 RIDGE = 1e-6
@@ -241,6 +241,12 @@ class Surrogate:
     effects: dict[str, Any] = field(default_factory=dict)
     """The measured effect of the options' classes and munitions per scenario (plan/effects.py), cached with the
     surrogate it is measured against."""
+    reps_by_scenario: dict[str, int] = field(default_factory=dict)
+    """Replications of each scenario's design points (plan/allocation.py); a scenario missing here has ``reps``."""
+
+    def reps_for(self, s: str) -> int:
+        """Replications of every simulation of scenario ``s`` (fit, validation, effects: the same, so paired)."""
+        return int(self.reps_by_scenario.get(s, self.reps))
 
     def slopes(self, s: str, m: str) -> np.ndarray:
         return np.diff(self.values[s][m]) / np.diff(self.levels)
@@ -273,6 +279,7 @@ class Surrogate:
             "pair_values": {s: {p: v.tolist() for p, v in d.items()} for s, d in self.pair_values.items()},
             "points": self.points,
             "reps": self.reps,
+            "reps_by_scenario": self.reps_by_scenario,
             "seed": self.seed,
             "validation": self.validation,
             "effects": self.effects,
@@ -296,6 +303,7 @@ class Surrogate:
             np.array(d.get("pair_levels", PAIR_LEVELS), dtype=float),
             {s: {p: np.array(v, dtype=float) for p, v in dd.items()} for s, dd in d.get("pair_values", {}).items()},
             d.get("effects", {}),
+            {str(k): int(v) for k, v in d.get("reps_by_scenario", {}).items()},
         )
         if d.get("format") != FORMAT:
             raise ValueError(
@@ -400,6 +408,7 @@ def fit_surrogate(
     threat_factor: float = 1.0,
     progress: Callable[[int], None] | None = None,
     sim_map: SimMap = serial_map,
+    reps_by_scenario: Mapping[str, int] | None = None,
 ) -> Surrogate:
     """Simulate each scenario's design (:func:`fit_design`: 1 + 3·areas + pairs + ⌈areas/2⌉ simulations, all
     with ``seed``) and fit its pieces jointly (:func:`fit_pieces`).
@@ -410,8 +419,10 @@ def fit_surrogate(
     is left out of the design; its g and its pairs' h are 0). ``progress`` receives 3 steps per area and
     scenario in all. The simulations run through ``sim_map`` in two batches (every scenario's origin, which
     decides saturation, then every design point of every scenario); each has its own seed, so the surrogate
-    does not depend on where or in what order they run.
+    does not depend on where or in what order they run. ``reps_by_scenario`` gives a scenario other replications
+    than ``reps`` (the allocation of plan/allocation.py); every point of one scenario has the same ones.
     """
+    by_sid = {s: int((reps_by_scenario or {}).get(s, reps)) for s in scenarios}
     lv, plv = np.asarray(levels, dtype=float), np.asarray(pair_levels, dtype=float)
     pairs = data_pairs(ds, areas) if interactions is None else [(a, b) for a, b in interactions if {a, b} <= set(areas)]
     steps = 3 * len(areas)
@@ -419,7 +430,7 @@ def fit_surrogate(
     bases = DesignBases(ds, setups)
     origin = sim_map(
         simulated_deterrence,
-        [_unit(setups, sid, {}, reps, seed, stalemate_weight, min(1, steps)) for sid in scenarios],
+        [_unit(setups, sid, {}, by_sid[sid], seed, stalemate_weight, min(1, steps)) for sid in scenarios],
         progress,
         _steps,
         shared=bases,
@@ -440,7 +451,9 @@ def fit_surrogate(
             progress(left)
         for k, row in enumerate(x[1:], start=1):
             point = {m: float(v) for m, v in zip(active, row) if v > 0}
-            units.append(_unit(setups, sid, point, reps, seed, stalemate_weight, _progress_steps(left, k, len(x) - 1)))
+            units.append(
+                _unit(setups, sid, point, by_sid[sid], seed, stalemate_weight, _progress_steps(left, k, len(x) - 1))
+            )
     outcomes = iter(sim_map(simulated_deterrence, units, progress, _steps, shared=bases))
     base: dict[str, float] = {}
     values: dict[str, dict[str, np.ndarray]] = {}
@@ -466,7 +479,10 @@ def fit_surrogate(
             "simulated": y.tolist(),
             "censored": fit.censored,
         }
-    return Surrogate(list(scenarios), list(areas), lv, base, values, points, reps, seed, {}, pairs, plv, pvalues)
+    allocated = {s: n for s, n in by_sid.items() if n != reps}
+    return Surrogate(
+        list(scenarios), list(areas), lv, base, values, points, reps, seed, {}, pairs, plv, pvalues, {}, allocated
+    )
 
 
 def _unchanged(a: CampaignSetup, b: CampaignSetup) -> bool:
@@ -491,7 +507,8 @@ def additive_refit(sur: Surrogate, s: str) -> Surrogate:
     else:
         base, vals = sur.base[s], {}
     values = {s: {m: vals.get(m, np.zeros(len(lv))) for m in sur.areas}}
-    return Surrogate([s], list(sur.areas), lv, {s: base}, values, {s: pts}, sur.reps, sur.seed)
+    own = {s: sur.reps_for(s)} if s in sur.reps_by_scenario else {}
+    return Surrogate([s], list(sur.areas), lv, {s: base}, values, {s: pts}, sur.reps, sur.seed, reps_by_scenario=own)
 
 
 def _errors(e: list[float]) -> dict[str, float]:
@@ -499,6 +516,19 @@ def _errors(e: list[float]) -> dict[str, float]:
     if not arr.size:
         return {"rmse": float("nan"), "max_abs_error": float("nan")}
     return {"rmse": float(np.sqrt(np.mean(arr**2))), "max_abs_error": float(np.abs(arr).max())}
+
+
+def _weighted_rmse(errors: list[float], scenarios: list[str], weights: dict[str, float]) -> float:
+    """√(Σ_s w̃_s · mean of the squared errors of scenario s): the held-out error as the planner's objective
+    Σ_s w̃_s D̂_s weighs it (the plain RMSE counts every scenario's points alike, whatever its weight; with the
+    replications allocated by weight, plan/allocation.py, the light scenarios' simulations are the noisiest)."""
+    by: dict[str, list[float]] = {}
+    for e, sid in zip(errors, scenarios):
+        by.setdefault(sid, []).append(e * e)
+    total = sum(weights.get(sid, 0.0) for sid in by)
+    if not by or total <= 0:
+        return float("nan")
+    return float(np.sqrt(sum(weights.get(sid, 0.0) / total * float(np.mean(v)) for sid, v in by.items())))
 
 
 def validate(
@@ -537,7 +567,8 @@ def validate(
         for row in space_filling(len(active), samples, top, design_rng(sur.seed, HELD_OUT_STREAM, sid)):
             x = {m: float(v) for m, v in zip(active, row) if v > 0}
             points.append((sid, x))
-            units += [_unit(setups, sid, x, reps or sur.reps, sur.seed + k, stalemate_weight, 1) for k in (0, 1)]
+            n = reps or sur.reps_for(sid)
+            units += [_unit(setups, sid, x, n, sur.seed + k, stalemate_weight, 1) for k in (0, 1)]
     outcomes = sim_map(simulated_deterrence, units, progress, _steps, shared=DesignBases(ds, setups))
     rows = []
     additive = {sid: additive_refit(sur, sid) for sid in {sid for sid, _ in points}}
@@ -551,6 +582,10 @@ def validate(
         model: {key: _errors(errs[(model, key)]) for key in ("same_seed", "other_seed")}
         for model in ("interaction", "additive")
     }
+    sids = [sid for sid, _ in points]
+    weights = {sid: float(ds.scenarios[sid].weight.value) for sid in set(sids)}
+    for (model, key), e in errs.items():
+        summary[model][key]["weighted_rmse"] = _weighted_rmse(e, sids, weights)
     sur.validation = {
         **summary["interaction"]["other_seed"],
         "interaction": summary["interaction"],
@@ -573,6 +608,7 @@ def error_summary(validation: dict[str, Any]) -> dict[str, Any]:
     out: dict[str, Any] = {"points": validation.get("points")}
     for model in ("interaction", "additive"):
         for key in ("same_seed", "other_seed"):
-            for stat in ("rmse", "max_abs_error"):
-                out[f"{model}_{key}_{stat}"] = validation[model][key][stat]
+            for stat in ("rmse", "max_abs_error", "weighted_rmse"):
+                if stat in validation[model][key]:  # weighted_rmse: since the allocation (older caches lack it)
+                    out[f"{model}_{key}_{stat}"] = validation[model][key][stat]
     return out

@@ -18,6 +18,7 @@ import numpy as np
 
 from ..model.dataset import Dataset
 from ..model.loader import LoadedDataset, validate_tree
+from .allocation import ScenarioRuns
 from .catalogue import apply_portfolio
 from .deterrence import RepScores, simulate_scores, summarise
 from .surrogate import deterrence
@@ -108,23 +109,27 @@ def score_dataset(
     absent_deterrence: float = 0.0,
     detail: bool = False,
     rep_out: dict[str, RepScores] | None = None,
+    runs: ScenarioRuns | None = None,
 ) -> dict[str, Any]:
     """Score every scenario of ``ds``; a scenario missing from ``ds`` (nobody left to oppose the adversary in a
     coalition's world) scores ``absent_deterrence``. Returns ``{"scenarios": {id: row}, "weighted_deterrence": D}``;
-    ``rep_out`` receives each scenario's per-replication scores."""
+    ``rep_out`` receives each scenario's per-replication scores. ``runs`` (plan/allocation.py) gives each scenario
+    its own replications and seed instead of ``reps`` and ``seed`` for all; its estimates are then independent
+    strata (weighted intervals by :func:`.allocation.stratified_interval`)."""
     rows: dict[str, dict[str, Any]] = {}
     for sid in scenarios:
+        n = runs.reps.get(sid, reps) if runs is not None else reps
         if sid not in ds.scenarios:
             rows[sid] = {"deterrence": absent_deterrence, "absent": True}
             if rep_out is not None:
-                rep_out[sid] = RepScores.absent(reps, absent_deterrence)
+                rep_out[sid] = RepScores.absent(n, absent_deterrence)
             continue
         rows[sid] = score_scenario(
             ds,
             sid,
             threat_factor=threat_factor,
-            reps=reps,
-            seed=seed,
+            reps=n,
+            seed=runs.seeds.get(sid, seed) if runs is not None else seed,
             stalemate_weight=stalemate_weight,
             detail=detail,
             rep_out=rep_out,
@@ -148,6 +153,7 @@ def verify_portfolio(
     in_service_only: bool = True,
     detail: bool = False,
     rep_out: dict[str, RepScores] | None = None,
+    runs: ScenarioRuns | None = None,
 ) -> dict[str, Any]:
     """Apply a portfolio, re-simulate every scenario, score: the plan's verified deterrence.
 
@@ -167,4 +173,5 @@ def verify_portfolio(
         stalemate_weight=stalemate_weight,
         detail=detail,
         rep_out=rep_out,
+        runs=runs,
     )

@@ -30,6 +30,7 @@ from ..model.errors import InputError
 from ..model.forces import year_of_date
 from ..model.loader import LoadedDataset
 from ..model.planning import PlanningParameters
+from .allocation import ScenarioRuns
 from .catalogue import build_catalogue
 from .effects import effect_items, kappa_table, measure_effects
 from .levers import option_item_levels
@@ -300,11 +301,14 @@ def build_context(
     areas = list(ds.mission_areas)
     factor = (1 + pp.adversary_growth_per_year.value) ** horizon
     if surrogate is None:
+        nominal = int(pp.surrogate_replications.value)
         surrogate = fit_surrogate(
             ds,
             scenarios,
             areas,
-            reps=int(pp.surrogate_replications.value),
+            reps=nominal,
+            # the planner maximises Σ w̃_s D̂_s: its fit noise is a stratified estimate's (plan/allocation.py)
+            reps_by_scenario=ScenarioRuns.for_dataset(ds, scenarios, nominal, seed).reps,
             seed=seed,
             stalemate_weight=pp.stalemate_weight.value,
             threat_factor=factor,
@@ -376,9 +380,11 @@ def resimulate(
     in_service_only: bool = True,
     detail: bool = False,
     rep_out: dict[str, Any] | None = None,
+    runs: ScenarioRuns | None = None,
 ) -> dict[str, Any]:
     """Apply a plan's options to the data and simulate every scenario (:func:`.verify.verify_portfolio`);
-    ``detail`` and ``rep_out`` as there (other measures with intervals; per-replication scores)."""
+    ``detail``, ``rep_out`` and ``runs`` as there (other measures with intervals; per-replication scores; each
+    scenario's replications and seed)."""
     return verify_portfolio(
         ld,
         plan.choices,
@@ -390,6 +396,7 @@ def resimulate(
         in_service_only=in_service_only,
         detail=detail,
         rep_out=rep_out,
+        runs=runs,
     )
 
 

@@ -15,7 +15,8 @@ import numpy as np
 from .. import defaults
 from ..model.errors import InputError, Problem, suggest
 from ..model.loader import LoadedDataset
-from ..plan.deterrence import MARGIN_THRESHOLD, RepScores, includes_zero, mean_interval, paired_difference, pinned
+from ..plan.allocation import ScenarioRuns, stratified_interval
+from ..plan.deterrence import MARGIN_THRESHOLD, RepScores, includes_zero, mean_interval, pinned
 from ..plan.effects import effects_summary
 from ..plan.milp import Plan
 from ..plan.regimes import REGIMES, RegimeSpec
@@ -172,11 +173,15 @@ def _compare_on(
         milps_solved()
     m_reps = min(reps, DEFAULT_MARGIN_REPS) if margin_reps is None else margin_reps
     # 2. Every simulation those portfolios need, as one batch (identical units run once), here or on a cluster.
+    # Each scenario at its own replications (the cost-optimal allocation at the uniform design's worst-case
+    # precision) and its own seed, the same for every portfolio: plan/allocation.py.
+    runs = ScenarioRuns.for_dataset(ld.dataset, list(ctx.scenarios), reps, seed)
+    runs2 = runs.with_seed(seed2)
     batch = Batch()
-    first = {n: batch.score_portfolio(plans[n].choices, ctx.scenarios, reps, seed, detail=True) for n in REGIMES}
-    second = {n: batch.score_portfolio(plans[n].choices, ctx.scenarios, reps, seed2) for n in REGIMES}
+    first = {n: batch.score_portfolio(plans[n].choices, ctx.scenarios, runs, detail=True) for n in REGIMES}
+    second = {n: batch.score_portfolio(plans[n].choices, ctx.scenarios, runs2) for n in REGIMES}
     at_equal = {
-        n: batch.score_portfolio(c.choices, ctx.scenarios, reps, seed)
+        n: batch.score_portfolio(c.choices, ctx.scenarios, runs)
         for n, c in cheapest.items()
         if not isinstance(c, InputError)
     }
@@ -186,7 +191,7 @@ def _compare_on(
     }
     for t in targets.values():
         t["units"] = {
-            name: batch.score_portfolio(plan.choices, ctx.scenarios, reps, seed) for name, plan in t["plans"].items()
+            name: batch.score_portfolio(plan.choices, ctx.scenarios, runs) for name, plan in t["plans"].items()
         }
     shared = Shared(ld, ctx.threat_factor, lam, pp.adversary_growth_per_year.value)
     total, done = batch.work, [0]
@@ -302,6 +307,7 @@ def _compare_on(
         "seed": seed,
         "check_seed": seed2,
         "replications": reps,
+        "replications_by_scenario": runs.to_dict(),
         "margin_replications": m_reps,
     }
     if spending_targets:
@@ -336,10 +342,14 @@ def _paired_by_scenario(
 
 
 def _paired(a: dict[str, RepScores], b: dict[str, RepScores], weights: dict[str, float]) -> dict[str, Any]:
-    cluster = next(iter(a.values())).cluster if a else None
-    return paired_difference(
-        {s: r.deterrence for s, r in a.items()}, {s: r.deterrence for s, r in b.items()}, weights, cluster
-    )
+    """Weighted deterrence of ``a`` minus ``b``: paired by replication within each scenario (same seed), the
+    scenarios independent strata of their own replications and seeds (plan/allocation.py)."""
+    per_scenario = {
+        s: mean_interval(np.asarray(a[s].deterrence) - np.asarray(b[s].deterrence), a[s].cluster) for s in a if s in b
+    }
+    out = stratified_interval(per_scenario, weights)
+    out["includes_zero"] = includes_zero(out["ci95"])
+    return out
 
 
 def _dividend_statement(name: str, gain: dict, gain2: dict, seed: int, seed2: int) -> str:
@@ -390,12 +400,10 @@ def _measures(
 ) -> dict[str, Any]:
     """Deterrence measures of one portfolio (decision record 0012), weighted and by scenario, with intervals;
     ``margins`` are its growth margins by scenario (empty: not computed)."""
-    cluster = next(iter(scores.values())).cluster
     total = sum(weights.get(s, 0.0) for s in scores) or 1.0
 
-    def weighted(field: str) -> dict[str, Any]:
-        v = sum(weights.get(s, 0.0) / total * getattr(r, field) for s, r in scores.items())
-        return mean_interval(np.asarray(v, dtype=float), cluster)
+    def weighted(field: str) -> dict[str, Any]:  # independent strata (plan/allocation.py)
+        return stratified_interval({s: mean_interval(getattr(r, field), r.cluster) for s, r in scores.items()}, weights)
 
     by_scenario: dict[str, Any] = {}
     for s, r in scores.items():

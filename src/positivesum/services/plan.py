@@ -21,6 +21,7 @@ from ..domestic.budget import TargetSpec
 from ..model.errors import COMMAND_LINE, InputError, Location, Problem, check_known, suggest
 from ..model.loader import LoadedDataset
 from ..model.planning import PlanningParameters
+from ..plan.allocation import ScenarioRuns
 from ..plan.effects import effect_items
 from ..plan.milp import Plan
 from ..plan.regimes import REGIMES, RegimeSpec
@@ -407,9 +408,9 @@ def run_plan(
     )
     ctx = context(ld, budgets, seed, cache_dir, progress, warn, presets)
     plan = run_regime(ctx, spec, defaults.MILP_GAP)
-    sim = resimulate(
-        ld, plan, ctx.scenarios, ctx.threat_factor, reps, seed, need_planning(ld).stalemate_weight.value, detail=True
-    )
+    runs = ScenarioRuns.for_dataset(ld.dataset, list(ctx.scenarios), reps, seed)  # as compare-regimes allocates
+    lam = need_planning(ld).stalemate_weight.value
+    sim = resimulate(ld, plan, ctx.scenarios, ctx.threat_factor, reps, seed, lam, detail=True, runs=runs)
     summary = plan_summary(ld, ctx, plan, sim)
     return {
         "regime": regime,
@@ -423,6 +424,7 @@ def run_plan(
         "provenance": ld.provenance(),
         "seed": seed,
         "replications": reps,
+        "replications_by_scenario": runs.to_dict(),
     }
 
 

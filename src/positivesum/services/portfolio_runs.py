@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..model.loader import LoadedDataset
+from ..plan.allocation import ScenarioRuns
 from ..plan.deterrence import RepScores, growth_margin
 from ..plan.verify import Choice, dataset_with_portfolio, score_scenario, weighted_mean
 from . import executor
@@ -116,10 +117,11 @@ class Batch:
         return unit
 
     def score_portfolio(
-        self, choices: Iterable[Choice], scenarios: Sequence[str], reps: int, seed: int, detail: bool = False
+        self, choices: Iterable[Choice], scenarios: Sequence[str], runs: ScenarioRuns, detail: bool = False
     ) -> list[Score]:
+        """Score units of one portfolio, each scenario at its allocated replications and own seed (``runs``)."""
         key = portfolio_key(choices)
-        return [self.add(Score(key, s, reps, seed, detail)) for s in scenarios]  # type: ignore[misc]
+        return [self.add(Score(key, s, runs.reps[s], runs.seeds[s], detail)) for s in scenarios]  # type: ignore[misc]
 
     def margins(
         self, choices: Iterable[Choice], scenarios: Sequence[str], reps: int, seed: int, threshold: float

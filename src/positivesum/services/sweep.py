@@ -535,8 +535,10 @@ def _plan_task(shared: _PlanShared, job: tuple[int, tuple[str, ...]]) -> dict[st
     """One variant planned as `positivesum plan` plans (services/plan.py ``run_plan``'s steps: its checks, the
     surrogate from the cache by data hash and seed or fitted and cached, the regime's MILP at
     ``defaults.MILP_GAP``, verification by simulation over every weighted scenario), kept as one row with the
-    plan's certificate and the simulated weighted deterrence's 95 % interval (replications of one outer draw
-    as the sampling unit, plan/deterrence.py ``mean_interval``)."""
+    plan's certificate and the simulated weighted deterrence's 95 % interval (the scenarios as independent
+    strata, plan/allocation.py; within each, replications of one outer draw as the sampling unit,
+    plan/deterrence.py ``mean_interval``)."""
+    from ..plan.allocation import ScenarioRuns, stratified_interval
     from ..plan.deterrence import RepScores, mean_interval
     from ..plan.regimes import RegimeSpec
     from ..plan.workflow import resimulate, run_regime
@@ -553,6 +555,7 @@ def _plan_task(shared: _PlanShared, job: tuple[int, tuple[str, ...]]) -> dict[st
     spec = RegimeSpec(settings.regime, receiver=settings.receiver or pp.receiver, split=user_split)
     plan = run_regime(ctx, spec, defaults.MILP_GAP)
     scores: dict[str, RepScores] = {}
+    runs = ScenarioRuns.for_dataset(ld.dataset, list(ctx.scenarios), settings.reps, shared.seed)  # as `plan` does
     sim = resimulate(
         ld,
         plan,
@@ -562,14 +565,12 @@ def _plan_task(shared: _PlanShared, job: tuple[int, tuple[str, ...]]) -> dict[st
         shared.seed,
         pp.stalemate_weight.value,
         rep_out=scores,
+        runs=runs,
     )
     weights = {s: float(ld.dataset.scenarios[s].weight.value) for s in ctx.scenarios if s in scores}
-    total = sum(weights.values()) or 1.0
-    if weights:
-        per_rep = sum((w / total) * np.asarray(scores[s].deterrence, dtype=float) for s, w in weights.items())
-        interval = mean_interval(np.asarray(per_rep, dtype=float), scores[next(iter(weights))].cluster)["ci95"]
-    else:
-        interval = [None, None]
+    # the scenarios are independent strata of their own replications and seeds (plan/allocation.py)
+    per_scenario = {s: mean_interval(scores[s].deterrence, scores[s].cluster) for s in weights}
+    interval = stratified_interval(per_scenario, weights)["ci95"]
     return {
         "regime": settings.regime,
         "options": len(plan.choices),

@@ -82,7 +82,7 @@ def assumptions(analysis: dict, tr) -> Section | None:
             tr(
                 "Planning: a {years}-year horizon from {base}; adversary forces grow {growth} a year; budgets are deflated "
                 "at {inflation} a year; a stalemate counts {weight} of a clear denial; the deterrence surrogate uses {reps} "
-                "replications per point."
+                "nominal replications per point, shared out among the scenarios by their weight and duration."
             ).format(
                 years=plan["horizon_years"],
                 base=plan["base_year"],
@@ -216,6 +216,17 @@ def data_sources(analysis: dict, tr) -> Section | None:
     return Section("data_sources", tr("Data sources"), paragraphs=paras, tables=[table])
 
 
+def _allocated(analysis: dict, nominal, tr):
+    """The verification's nominal replications and the range the allocation gave the scenarios
+    (plan/allocation.py), or the nominal count alone when the regimes were not compared."""
+    by = ((analysis.get("regimes") or {}).get("replications_by_scenario") or {}).get("by_scenario") or {}
+    if nominal is None or not by:
+        return nominal
+    return tr("{nominal} nominal; {low}–{high} per scenario, by weight and duration").format(
+        nominal=nominal, low=min(by.values()), high=max(by.values())
+    )
+
+
 def reproducibility(analysis: dict, tr) -> Section | None:
     rep = analysis.get("reproducibility")
     if not rep:
@@ -226,7 +237,7 @@ def reproducibility(analysis: dict, tr) -> Section | None:
         (tr("positivesum version"), rep.get("version")),
         (tr("Seed"), rep.get("seed")),
         (tr("Replications per scenario"), rep.get("replications")),
-        (tr("Replications per regime verification"), rep.get("plan_replications")),
+        (tr("Replications per regime verification"), _allocated(analysis, rep.get("plan_replications"), tr)),
         (tr("Data SHA-256"), rep.get("data_sha256")),
         (tr("Overrides applied"), ", ".join(rep.get("overrides") or []) or none),
         (tr("--set values applied"), ", ".join(rep.get("sets") or []) or none),
