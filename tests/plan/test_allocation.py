@@ -133,3 +133,14 @@ def test_stratified_interval_covers_on_independent_strata():
         lo, hi = stratified_interval(per, w)["ci95"]
         hits += lo <= truth <= hi
     assert 0.93 <= hits / trials <= 0.97
+
+
+def test_objective_rmse_weighs_scenarios_by_their_squared_weights():
+    from positivesum.plan.surrogate import _objective_rmse
+
+    errors = [0.1, -0.1, 0.3, 0.0]
+    scenarios = ["a", "a", "b", "b"]
+    # MSE_a = 0.01, MSE_b = 0.045; weights 3:1 → (0.75² · 0.01 + 0.25² · 0.045)^½
+    got = _objective_rmse(errors, scenarios, {"a": 3.0, "b": 1.0})
+    assert got == pytest.approx(math.sqrt(0.5625 * 0.01 + 0.0625 * 0.045))
+    assert math.isnan(_objective_rmse([], [], {}))

@@ -197,13 +197,14 @@ def _print_held_out(held: dict | None) -> None:
             ),
             markup=False,
         )
-        if held.get(f"{model}_other_seed_weighted_rmse") is not None:
+        if held.get(f"{model}_other_seed_objective_rmse") is not None:
             out.print(
                 _c(
-                    "  weighted by scenario weight as the planner counts it (RMSE): {rmse} at another seed, {same} at the fit's seed"
+                    "  error of the weighted objective (scenarios' errors by their squared weights): {rmse} at "
+                    "another seed, {same} at the fit's seed"
                 ).format(
-                    rmse=f"{held[f'{model}_other_seed_weighted_rmse']:.3f}",
-                    same=f"{held[f'{model}_same_seed_weighted_rmse']:.3f}",
+                    rmse=f"{held[f'{model}_other_seed_objective_rmse']:.3f}",
+                    same=f"{held[f'{model}_same_seed_objective_rmse']:.3f}",
                 ),
                 markup=False,
             )

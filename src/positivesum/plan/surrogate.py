@@ -518,17 +518,19 @@ def _errors(e: list[float]) -> dict[str, float]:
     return {"rmse": float(np.sqrt(np.mean(arr**2))), "max_abs_error": float(np.abs(arr).max())}
 
 
-def _weighted_rmse(errors: list[float], scenarios: list[str], weights: dict[str, float]) -> float:
-    """√(Σ_s w̃_s · mean of the squared errors of scenario s): the held-out error as the planner's objective
-    Σ_s w̃_s D̂_s weighs it (the plain RMSE counts every scenario's points alike, whatever its weight; with the
-    replications allocated by weight, plan/allocation.py, the light scenarios' simulations are the noisiest)."""
+def _objective_rmse(errors: list[float], scenarios: list[str], weights: dict[str, float]) -> float:
+    """√(Σ_s w̃_s² · MSE_s): the held-out error of the planner's objective Σ_s w̃_s D̂_s, if the scenarios' errors
+    are independent (each scenario's mean squared error enters with its squared normalised weight). The plain RMSE
+    counts every scenario's points alike, whatever its weight; since the replications are allocated by weight and
+    duration (plan/allocation.py), the light scenarios' points are the noisiest and dominate it, while the
+    objective hardly feels them."""
     by: dict[str, list[float]] = {}
     for e, sid in zip(errors, scenarios):
         by.setdefault(sid, []).append(e * e)
     total = sum(weights.get(sid, 0.0) for sid in by)
     if not by or total <= 0:
         return float("nan")
-    return float(np.sqrt(sum(weights.get(sid, 0.0) / total * float(np.mean(v)) for sid, v in by.items())))
+    return float(np.sqrt(sum((weights.get(sid, 0.0) / total) ** 2 * float(np.mean(v)) for sid, v in by.items())))
 
 
 def validate(
@@ -585,7 +587,7 @@ def validate(
     sids = [sid for sid, _ in points]
     weights = {sid: float(ds.scenarios[sid].weight.value) for sid in set(sids)}
     for (model, key), e in errs.items():
-        summary[model][key]["weighted_rmse"] = _weighted_rmse(e, sids, weights)
+        summary[model][key]["objective_rmse"] = _objective_rmse(e, sids, weights)
     sur.validation = {
         **summary["interaction"]["other_seed"],
         "interaction": summary["interaction"],
@@ -608,7 +610,7 @@ def error_summary(validation: dict[str, Any]) -> dict[str, Any]:
     out: dict[str, Any] = {"points": validation.get("points")}
     for model in ("interaction", "additive"):
         for key in ("same_seed", "other_seed"):
-            for stat in ("rmse", "max_abs_error", "weighted_rmse"):
-                if stat in validation[model][key]:  # weighted_rmse: since the allocation (older caches lack it)
+            for stat in ("rmse", "max_abs_error", "objective_rmse"):
+                if stat in validation[model][key]:  # objective_rmse: since the allocation (older caches lack it)
                     out[f"{model}_{key}_{stat}"] = validation[model][key][stat]
     return out

@@ -208,15 +208,16 @@ def portfolios(analysis: dict, tr) -> Section | None:
                 add_same_max=tr.num(held["additive_same_seed_max_abs_error"], 3),
             )
         )
-        if held.get("interaction_other_seed_weighted_rmse") is not None:
+        if held.get("interaction_other_seed_objective_rmse") is not None:
             paras.append(
                 tr(
-                    "Weighted as the planner's objective weighs the scenarios (each scenario's replications follow "
-                    "its weight and duration, so the light scenarios' points are the noisiest): {w_rmse} against "
-                    "simulations at another seed, {w_same} at the fit's seed."
+                    "The error of the planner's objective, the weighted sum over scenarios (each scenario's mean "
+                    "squared error times its squared weight; the light scenarios get fewer replications and are "
+                    "the noisiest, but count little): {w_rmse} against simulations at another seed, {w_same} at "
+                    "the fit's seed."
                 ).format(
-                    w_rmse=tr.num(held["interaction_other_seed_weighted_rmse"], 3),
-                    w_same=tr.num(held["interaction_same_seed_weighted_rmse"], 3),
+                    w_rmse=tr.num(held["interaction_other_seed_objective_rmse"], 3),
+                    w_same=tr.num(held["interaction_same_seed_objective_rmse"], 3),
                 )
             )
     levers = (analysis.get("regimes") or {}).get("option_levels") or {}
