@@ -16,7 +16,9 @@ Why these values:
   rank outcomes and keeps the main job within minutes.
 * ``PLAN_VERIFY_REPS`` (1,000) — each regime's portfolio is re-simulated in every planning scenario
   with common random numbers (the same seed for every portfolio), so differences between portfolios
-  are far more precise than the ±0.03 of one probability.
+  are far more precise than the ±0.03 of one probability. A nominal count: each scenario gets the
+  cost-optimal share that keeps the weighted estimate's worst-case variance at that of 1,000 everywhere
+  (plan/allocation.py; 512–1,696 per scenario on the default data).
 * ``ALLIANCE_REPS`` (500) — fair shares simulate 2^n coalitions in every scenario; with common random
   numbers across coalitions 500 replications keep the Shapley values' Monte Carlo error near 0.005.
 * ``STALEMATE_WEIGHT`` (½) — deterrence D = P(denied) + λ·P(stalemate); the dataset's
@@ -38,7 +40,8 @@ REPORT_REPS: int = 2_000
 """Replications per scenario in the briefing (`positivesum report`) and the quick `demo`."""
 
 PLAN_VERIFY_REPS: int = 1_000
-"""Replications used to verify each plan by simulation (`plan`, `compare-regimes`, the report's regimes)."""
+"""Nominal replications used to verify each plan by simulation (`plan`, `compare-regimes`, the report's regimes),
+allocated across the scenarios by plan/allocation.py."""
 
 ALLIANCE_REPS: int = 500
 """Replications per scenario simulation in the alliance studies (fair shares, intervention matrix, command)."""

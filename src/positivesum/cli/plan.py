@@ -82,7 +82,14 @@ def plan(
         Optional[str], typer.Option("--receiver", help=_c("Cost-transfer regime: the actor who buys."))
     ] = None,
     reps: Annotated[
-        int, typer.Option("--reps", "-n", help=_c("Replications when verifying the plan by simulation."))
+        int,
+        typer.Option(
+            "--reps",
+            "-n",
+            help=_c(
+                "Nominal replications when verifying the plan by simulation (shared out among the scenarios by weight and duration)."
+            ),
+        ),
     ] = defaults.PLAN_VERIFY_REPS,
     seed: Annotated[int, typer.Option("--seed", help=_c("Seed of the random streams."))] = defaults.SEED,
     out_file: Annotated[Optional[Path], typer.Option("--out", help=_c("Write the plan as JSON."))] = None,
@@ -225,7 +232,14 @@ def compare_regimes(
         ),
     ] = None,
     reps: Annotated[
-        int, typer.Option("--reps", "-n", help=_c("Replications when verifying each plan by simulation."))
+        int,
+        typer.Option(
+            "--reps",
+            "-n",
+            help=_c(
+                "Nominal replications when verifying each plan by simulation (shared out among the scenarios by weight and duration)."
+            ),
+        ),
     ] = defaults.PLAN_VERIFY_REPS,
     seed: Annotated[int, typer.Option("--seed", help=_c("Seed of the random streams."))] = defaults.SEED,
     check_seed_opt: Annotated[

@@ -154,7 +154,8 @@ class PlanningParameters(Strict):
     stalemate_weight: Fraction = unit("deterrence credit")
     """Deterrence credit of a stalemate relative to a clear defeat of the adversary (D = P(denied) + λ·P(stalemate))."""
     surrogate_replications: NonNegative = unit("replications")
-    """Replications per simulation when fitting the surrogate."""
+    """Nominal replications per simulation when fitting the surrogate; each scenario gets its share by weight and
+    duration (plan/allocation.py, docs/methodology/planning.md §5.1)."""
     surrogate_interactions: list[SurrogateInteraction] = Field(default_factory=list)
     """Complementary pairs of mission areas the surrogate fits a joint term for (empty: an additive surrogate)."""
     lever_basis: LeverBasis = "effect"
