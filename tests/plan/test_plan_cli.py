@@ -222,6 +222,7 @@ def test_compare_regimes_prints_the_tables(runs):
     assert "Regimes at equal money" in out and "Cooperation dividend" in out
     for name in REGIMES:
         assert name in out
+    assert "replications per scenario (nominal" in out  # the allocation is said, not only stored
 
 
 def test_plan_joint(joint_plan, comparison, runs):
@@ -240,6 +241,10 @@ def test_plan_joint(joint_plan, comparison, runs):
         sum(sum(v) for v in joint_plan["spending_musd"].values()), abs=1.0
     )
     assert "weighted deterrence: surrogate" in runs["joint"].stdout
+    # plan allocates the replications as compare-regimes does (the same scenarios, counts and seeds)
+    assert joint_plan["replications_by_scenario"] == comparison["replications_by_scenario"]
+    by = comparison["replications_by_scenario"]["by_scenario"]
+    assert set(by) == set(comparison["regimes"]["joint"]["simulated"]["scenarios"])
     # same data, seed and cache: the same MILP plan as compare-regimes' joint regime (before any adoption)
     joint = comparison["regimes"]["joint"]
     milp_sim = joint.get("milp_plan_simulated", joint["simulated"])
