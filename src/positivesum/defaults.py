@@ -19,8 +19,10 @@ Why these values:
   are far more precise than the ±0.03 of one probability. A nominal count: each scenario gets the
   cost-optimal share that keeps the weighted estimate's worst-case variance at that of 1,000 everywhere
   (plan/allocation.py; 512–1,696 per scenario on the default data).
-* ``ALLIANCE_REPS`` (500) — fair shares simulate 2^n coalitions in every scenario; with common random
-  numbers across coalitions 500 replications keep the Shapley values' Monte Carlo error near 0.005.
+* ``ALLIANCE_REPS`` (500) — fair shares simulate 2^n coalitions in every scenario, with common random
+  numbers across coalitions. 500 replications are 16 parameter draws, the bootstrap's sampling unit: on the
+  default data the Shapley shares' 95 % intervals are about ±5 points of share (±0.05 of deterrence in value;
+  README, "Fair shares"), dominated by the spread between parameter draws, not by chance within them.
 * ``STALEMATE_WEIGHT`` (½) — deterrence D = P(denied) + λ·P(stalemate); the dataset's
   ``planning.stalemate_weight`` overrides it (docs/methodology/planning.md §2).
 """
