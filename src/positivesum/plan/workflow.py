@@ -8,7 +8,10 @@ the simulated ones (the surrogate only guides the choice).
 
 from __future__ import annotations
 
+import contextvars
+import threading
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -282,6 +285,35 @@ def participation(ds: Dataset, scenarios: list[str], actors: list[str]) -> np.nd
     )
 
 
+def _run_side_by_side(
+    batches: Sequence[Callable[[Callable[[int], None] | None], Any]],
+    progress: Callable[[int], None] | None,
+    *,
+    on_cluster: bool,
+) -> None:
+    """Run independent simulation batches (the held-out validation, the effect measurement): on a cluster both at
+    once, from two threads, so that one batch's units fill the workers while the other's last, longest units
+    finish (one wait instead of two); here one after the other. Each batch's units are pure functions of their
+    inputs and each batch writes its own field of the surrogate, so the numbers do not depend on it. The threads
+    carry the caller's context (the activated caches are context variables), and progress is counted under a
+    lock."""
+    if len(batches) < 2 or not on_cluster:
+        for batch in batches:
+            batch(progress)
+        return
+    lock = threading.Lock()
+
+    def say(n: int) -> None:
+        if progress is not None:
+            with lock:
+                progress(n)
+
+    with ThreadPoolExecutor(max_workers=len(batches), thread_name_prefix="positivesum-surrogate") as pool:
+        futures = [pool.submit(contextvars.copy_context().run, batch, say) for batch in batches]
+        for future in futures:
+            future.result()
+
+
 def build_context(
     ld: LoadedDataset,
     *,
@@ -315,29 +347,25 @@ def build_context(
             progress=progress,
             sim_map=sim_map,
         )
+    lam, sur = pp.stalemate_weight.value, surrogate
+    batches: list[Callable[[Callable[[int], None] | None], Any]] = []
     if not surrogate.validation:  # held-out error, stored with the surrogate (and so cached with it)
-        validate(
-            surrogate,
-            ds,
-            threat_factor=factor,
-            stalemate_weight=pp.stalemate_weight.value,
-            progress=progress,
-            sim_map=sim_map,
+        batches.append(
+            lambda say: validate(sur, ds, threat_factor=factor, stalemate_weight=lam, progress=say, sim_map=sim_map)
         )
     cat = build_catalogue(ds, actors, horizon)
     items, q_items = option_item_levels(ds, list(cat.option_ids), surrogate.areas)
+    if pp.lever_basis == "effect" and not surrogate.effects:  # measured once per surrogate, and cached with it
+        measured = effect_items(ds, surrogate.areas)
+        batches.append(
+            lambda say: measure_effects(
+                sur, ds, measured, threat_factor=factor, stalemate_weight=lam, progress=say, sim_map=sim_map
+            )
+        )
+    # a map that sends units to a cluster says so (services/executor.py sim_map_on); here, one batch at a time
+    _run_side_by_side(batches, progress, on_cluster=bool(getattr(sim_map, "concurrent", False)))
     kappa = None
     if pp.lever_basis == "effect":
-        if not surrogate.effects:  # measured once per surrogate, and cached with it
-            measure_effects(
-                surrogate,
-                ds,
-                effect_items(ds, surrogate.areas),
-                threat_factor=factor,
-                stalemate_weight=pp.stalemate_weight.value,
-                progress=progress,
-                sim_map=sim_map,
-            )
         kappa = kappa_table(surrogate.effects, items, surrogate.areas)
     budgets, budget_info = budget_matrix(ds, actors, horizon, base_year, budget_overrides)
     headroom, notes = headroom_matrix(ds, actors, horizon, base_year)

@@ -295,4 +295,6 @@ def sim_map_on(client: Any) -> Callable[..., list[Any]]:
     ) -> list[Any]:
         return map_ordered(client, fn, units, progress, shared=shared, weight=weight, cost=_unit_cost)
 
+    # on a cluster the engines may run two independent batches at once (plan/workflow.py _run_side_by_side)
+    setattr(sim_map, "concurrent", client is not None)  # noqa: B010 (an attribute of a function: mypy needs setattr)
     return sim_map
