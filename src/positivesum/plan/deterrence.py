@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import functools
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -32,6 +32,7 @@ from ..sim.results import GRADE_SCORE, Z95, CampaignResult
 from ..sim.runner import simulate_setup
 from ..sim.setup import BLUE, CampaignSetup, build_setup
 from ..sim.uncertainty import INNER_REPLICATIONS
+from .allocation import stratified_interval
 from .levers import class_value_musd, scale_adversary
 
 #: Default P(adversary victory) at which the growth margin is read off.
@@ -143,6 +144,30 @@ def paired_difference(
     diff = sum((weights[s] / total) * (np.asarray(a[s]) - np.asarray(b[s])) for s in keys)
     out = mean_interval(np.asarray(diff, dtype=float), cluster)
     out["includes_zero"] = includes_zero(out["ci95"])
+    return out
+
+
+def stratified_mean(
+    scores: Mapping[str, RepScores],
+    weights: Mapping[str, float],
+    field: str = "deterrence",
+    minus: Mapping[str, RepScores] | None = None,
+) -> dict[str, Any]:
+    """Weighted mean of a per-replication measure over scenarios simulated as independent strata (their own
+    replications and seeds: plan/allocation.py), each scenario's interval clustered by parameter draw; with
+    ``minus``, the weighted paired difference ``scores − minus`` (paired by replication within each scenario,
+    and ``includes_zero`` added). The counterpart of :func:`paired_difference` for allocated designs."""
+    per_scenario = {}
+    for sid, r in scores.items():
+        if minus is not None and sid not in minus:
+            continue
+        values = np.asarray(getattr(r, field), dtype=float)
+        if minus is not None:
+            values = values - np.asarray(getattr(minus[sid], field), dtype=float)
+        per_scenario[sid] = mean_interval(values, r.cluster)
+    out = stratified_interval(per_scenario, weights)
+    if minus is not None:
+        out["includes_zero"] = includes_zero(out["ci95"])
     return out
 
 

@@ -43,7 +43,11 @@ def vega_bundle() -> str:
     import vl_convert as vlc
 
     # vl_convert's stub marks `snippet` as required; at run time it defaults to None (the global-assignment snippet)
-    bundle = vlc.javascript_bundle(vl_version=_vl_version())  # type: ignore[call-arg]
+    return _inert(vlc.javascript_bundle(vl_version=_vl_version()))  # type: ignore[call-arg]
+
+
+def _inert(bundle: str) -> str:
+    """The script bundle made safe to inline: no ``</script`` in it can end the element."""
     return bundle.replace("</script", "<\\/script")
 
 
@@ -81,16 +85,16 @@ def draw_charts(specs: list[dict], bundle: bool) -> tuple[list[str], str]:
 
     import vl_convert as vlc
 
+    if len(specs) < POOL_MIN_CHARTS or (os.cpu_count() or 1) < 2:
+        return [chart_svg(s) for s in specs], vega_bundle() if bundle else ""
     version = _vl_version()
     svg_of = functools.partial(vlc.vegalite_to_svg, vl_version=version)
-    if len(specs) < POOL_MIN_CHARTS or (os.cpu_count() or 1) < 2:
-        return [_accessible(svg_of(s)) for s in specs], vega_bundle() if bundle else ""
     order = sorted(range(len(specs)), key=lambda i: -len(json.dumps(specs[i])))
     with ProcessPoolExecutor(2, mp_context=multiprocessing.get_context("spawn")) as pool:
         raw = pool.submit(functools.partial(vlc.javascript_bundle, vl_version=version)) if bundle else None
         drawn = {i: pool.submit(svg_of, specs[i]) for i in order}
         svgs = [_accessible(drawn[i].result()) for i in range(len(specs))]
-        script = raw.result().replace("</script", "<\\/script") if raw is not None else ""
+        script = _inert(raw.result()) if raw is not None else ""
     return svgs, script
 
 

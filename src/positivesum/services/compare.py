@@ -15,8 +15,8 @@ import numpy as np
 from .. import defaults
 from ..model.errors import InputError, Problem, suggest
 from ..model.loader import LoadedDataset
-from ..plan.allocation import ScenarioRuns, stratified_interval
-from ..plan.deterrence import MARGIN_THRESHOLD, RepScores, includes_zero, mean_interval, pinned
+from ..plan.allocation import ScenarioRuns
+from ..plan.deterrence import MARGIN_THRESHOLD, RepScores, includes_zero, mean_interval, pinned, stratified_mean
 from ..plan.effects import effects_summary
 from ..plan.milp import Plan
 from ..plan.regimes import REGIMES, RegimeSpec
@@ -344,12 +344,7 @@ def _paired_by_scenario(
 def _paired(a: dict[str, RepScores], b: dict[str, RepScores], weights: dict[str, float]) -> dict[str, Any]:
     """Weighted deterrence of ``a`` minus ``b``: paired by replication within each scenario (same seed), the
     scenarios independent strata of their own replications and seeds (plan/allocation.py)."""
-    per_scenario = {
-        s: mean_interval(np.asarray(a[s].deterrence) - np.asarray(b[s].deterrence), a[s].cluster) for s in a if s in b
-    }
-    out = stratified_interval(per_scenario, weights)
-    out["includes_zero"] = includes_zero(out["ci95"])
-    return out
+    return stratified_mean(a, weights, minus=b)
 
 
 def _dividend_statement(name: str, gain: dict, gain2: dict, seed: int, seed2: int) -> str:
@@ -403,7 +398,7 @@ def _measures(
     total = sum(weights.get(s, 0.0) for s in scores) or 1.0
 
     def weighted(field: str) -> dict[str, Any]:  # independent strata (plan/allocation.py)
-        return stratified_interval({s: mean_interval(getattr(r, field), r.cluster) for s, r in scores.items()}, weights)
+        return stratified_mean(scores, weights, field)
 
     by_scenario: dict[str, Any] = {}
     for s, r in scores.items():

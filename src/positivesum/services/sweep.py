@@ -538,8 +538,8 @@ def _plan_task(shared: _PlanShared, job: tuple[int, tuple[str, ...]]) -> dict[st
     plan's certificate and the simulated weighted deterrence's 95 % interval (the scenarios as independent
     strata, plan/allocation.py; within each, replications of one outer draw as the sampling unit,
     plan/deterrence.py ``mean_interval``)."""
-    from ..plan.allocation import ScenarioRuns, stratified_interval
-    from ..plan.deterrence import RepScores, mean_interval
+    from ..plan.allocation import ScenarioRuns
+    from ..plan.deterrence import RepScores, stratified_mean
     from ..plan.regimes import RegimeSpec
     from ..plan.workflow import resimulate, run_regime
     from . import plan as plan_services
@@ -569,8 +569,7 @@ def _plan_task(shared: _PlanShared, job: tuple[int, tuple[str, ...]]) -> dict[st
     )
     weights = {s: float(ld.dataset.scenarios[s].weight.value) for s in ctx.scenarios if s in scores}
     # the scenarios are independent strata of their own replications and seeds (plan/allocation.py)
-    per_scenario = {s: mean_interval(scores[s].deterrence, scores[s].cluster) for s in weights}
-    interval = stratified_interval(per_scenario, weights)["ci95"]
+    interval = stratified_mean(scores, weights)["ci95"]
     return {
         "regime": settings.regime,
         "options": len(plan.choices),
