@@ -74,26 +74,34 @@ class RepScores:
 
 
 def rep_scores(result: CampaignResult, setup: CampaignSetup, ds: Dataset, stalemate_weight: float) -> RepScores:
-    """The per-replication measures of a campaign result."""
+    """The per-replication measures of a campaign result.
+
+    The adversary's losses are valued cell by cell (actor, then class, in the result's order) on the arrays
+    themselves: a label lookup per cell cost more than the sums (about 0.1 ms each, hundreds per scenario)."""
     d = result.data
     oc = d["outcome"].values
     det = (oc == "denied").astype(float) + stalemate_weight * (oc == "stalemate").astype(float)
-    grades = d["grade"].values
-    score = np.array([GRADE_SCORE.get(str(g), np.nan) for g in grades], dtype=float) / 4.0
+    grades, at = np.unique(d["grade"].values, return_inverse=True)
+    score = np.array([GRADE_SCORE.get(str(g), np.nan) for g in grades], dtype=float)[at.reshape(-1)] / 4.0
     red_actors = {setup.actors[i] for i, side in enumerate(setup.actor_side) if side != BLUE}
     losses = d["losses"]
+    lost = losses.transpose("rep", "actor", "capability").values
+    values = [
+        class_value_musd(ds, str(cap)) if str(cap) in ds.capability_classes else 0.0
+        for cap in losses["capability"].values
+    ]
     cost = np.zeros(d.sizes["rep"])
-    for actor in losses["actor"].values:
+    for a, actor in enumerate(losses["actor"].values):
         if str(actor) not in red_actors:
             continue
-        for cap in losses["capability"].values:
-            value = class_value_musd(ds, str(cap)) if str(cap) in ds.capability_classes else 0.0
-            cost += losses.sel(actor=actor, capability=cap).values * value
+        for c, value in enumerate(values):
+            cost += lost[:, a, c] * value
     cas = d["casualties"]
+    by_participant = cas.transpose("rep", "participant").values
     red_cas = np.zeros(d.sizes["rep"])
-    for p in cas["participant"].values:
+    for i, p in enumerate(cas["participant"].values):
         if str(p) in red_actors:
-            red_cas += np.nan_to_num(cas.sel(participant=p).values.astype(float))
+            red_cas += np.nan_to_num(by_participant[:, i].astype(float))
     return RepScores(det, (oc == "adversary_success").astype(float), score, cost, red_cas, d["outer_draw"].values)
 
 

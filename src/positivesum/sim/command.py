@@ -37,6 +37,11 @@ def component_latencies_hours(structure: CommandStructure) -> dict[str, float]:
         cols.append(index[link.to_hq])
         weights.append(link.latency_hours + structure.nodes[link.to_hq].decision_latency_hours.value + 1e-9)
     graph = csr_matrix((weights, (rows, cols)), shape=(len(ids), len(ids)))
+    # one search from every national authority at once (the same distances as one call per root; a call costs
+    # ~50 us of SciPy overhead, and the set-up of every simulation asks for these latencies)
+    national = [index[r] for r, n in structure.nodes.items() if n.kind == "national"]
+    dist = dijkstra(graph, directed=True, indices=national) if national else np.zeros((0, len(ids)))
+    row_of = {r: k for k, r in enumerate(national)}
     out: dict[str, float] = {}
     for nid, node in structure.nodes.items():
         if node.kind != "component":
@@ -44,8 +49,6 @@ def component_latencies_hours(structure: CommandStructure) -> dict[str, float]:
         roots = [index[r] for r, n in structure.nodes.items() if n.kind == "national" and n.actor == node.actor]
         best = np.inf
         for r in roots:
-            # scipy-stubs types `indices` of dijkstra as arrays only; SciPy documents "array_like or int"
-            dist = dijkstra(graph, directed=True, indices=r)[index[nid]]  # type: ignore[call-overload]
-            best = min(best, dist + structure.nodes[ids[r]].decision_latency_hours.value)
+            best = min(best, dist[row_of[r], index[nid]] + structure.nodes[ids[r]].decision_latency_hours.value)
         out[nid] = float(round(best, 6)) if np.isfinite(best) else float("inf")
     return out
