@@ -206,16 +206,23 @@ def test_blockade_passes_are_numpys():
 
 
 def test_salvo_sources_are_numpys():
+    """The salvo's demands are NumPy's in the replications at war at sea (``gate``) and zero in the others, whose
+    restraint is 0 anyway (kernels_naval.salvo)."""
     rng = np.random.default_rng(6)
     n, rate, act, pl = (_pos(rng, 4, shape=(R, 12)) for _ in range(4))
     live = (rng.random(R) < 0.8).astype(float)
+    every, some = np.ones(R, dtype=bool), rng.random(R) < 0.3
     for use_pl in (True, False):
         want = n * rate * act * (pl if use_pl else 1.0) * live[:, None]
-        np.testing.assert_array_equal(kernels_naval._launch(n, rate, act, pl, use_pl, live), want)
+        np.testing.assert_array_equal(kernels_naval._launch(n, rate, act, pl, use_pl, live, every), want)
+        got = kernels_naval._launch(n, rate, act, pl, use_pl, live, some)
+        np.testing.assert_array_equal(got, np.where(some[:, None], want, 0.0))
     strike, wps = _pos(rng, 4, shape=(R, 12)), rng.random((R, 12)) * 4
     side, armed = rng.integers(0, 2, 12), rng.random(12) < 0.5
     mask = ((side == 1) * armed).astype(np.float64)
-    np.testing.assert_array_equal(kernels_naval._air_demand(strike, wps, mask), strike * wps * (side == 1) * armed)
+    want = strike * wps * (side == 1) * armed
+    np.testing.assert_array_equal(kernels_naval._air_demand(strike, wps, mask, every), want)
+    np.testing.assert_array_equal(kernels_naval._air_demand(strike, wps, mask, some), np.where(some[:, None], want, 0))
 
 
 def test_losses_select_is_the_branch():

@@ -189,6 +189,30 @@ def _fire(
     mask: np.ndarray,
 ) -> np.ndarray:
     """Fused FireMap.fire + pool_fire, one replication (row) at a time; stocks updated in place."""
+    every = np.ones(demand.shape[0], dtype=np.bool_)
+    return _fire_gated(
+        demand, stock, expended, group_idx, pool_idx, local, pool_cols, n_groups, single, mask_mode, mask, every
+    )
+
+
+@_jit
+def _fire_gated(
+    demand: np.ndarray,
+    stock: np.ndarray,
+    expended: np.ndarray,
+    group_idx: np.ndarray,
+    pool_idx: np.ndarray,
+    local: np.ndarray,
+    pool_cols: np.ndarray,
+    n_groups: int,
+    single: bool,
+    mask_mode: int,
+    mask: np.ndarray,
+    gate: np.ndarray,
+) -> np.ndarray:
+    """``_fire`` where the caller knows that the rows ``gate`` leaves out demand nothing (their rows of ``demand``
+    are all zero): they take the idle path at once, without the scan that would find it (the anti-ship salvo of a
+    blockade, where most replications are not at war)."""
     reps = demand.shape[0]
     n_pairs = group_idx.size
     n_local = pool_cols.size
@@ -200,10 +224,11 @@ def _fire(
     ratio = np.empty(n_local)
     for r in range(reps):
         idle = True
-        for j in range(n_pairs):
-            if demand[r, group_idx[j]] != 0.0:
-                idle = False
-                break
+        if gate[r]:
+            for j in range(n_pairs):
+                if demand[r, group_idx[j]] != 0.0:
+                    idle = False
+                    break
         if idle:  # nothing wanted in this replication: what the steps below give, without them
             for q in range(n_local):
                 p = pool_cols[q]

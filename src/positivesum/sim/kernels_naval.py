@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from .kernels import _fire, _jit, stochastic_round
+from .kernels import _fire_gated, _jit, stochastic_round
 from .kernels_fixed import _param, _rep, _rk
 from .sea_kernels import losses
 from .setup import RED
@@ -112,24 +112,33 @@ def _intercepts(
     fm_gmat: np.ndarray,
     stock: np.ndarray,
     expended: np.ndarray,
+    gate: np.ndarray,
 ) -> np.ndarray:
-    """Row sums of Block.intercept for interceptors wanted by the groups ``v`` of a domain (R, |v|)."""
+    """Row sums of Block.intercept for interceptors wanted by the groups ``v`` of a domain (R, |v|); the rows
+    ``gate`` leaves out want none (see ``salvo``)."""
     reps = want.shape[0]
     full = np.zeros((reps, n_groups))
     for r in range(reps):
+        if not gate[r]:
+            continue
         for c in range(v.size):
             full[r, v[c]] = want[r, c]
     per_group = np.zeros((reps, n_groups))
     if fm_group.size:
         armed = np.zeros((reps, n_groups))
         for r in range(reps):
+            if not gate[r]:
+                continue
             for g in range(n_groups):
                 armed[r, g] = full[r, g] * fm_armed[g]
-        fired = _fire(
-            armed, stock, expended, fm_group, fm_pool, fm_local, fm_cols, n_groups, fm_single, 0, np.zeros((1, 1))
+        no_mask = np.zeros((1, 1))
+        fired = _fire_gated(
+            armed, stock, expended, fm_group, fm_pool, fm_local, fm_cols, n_groups, fm_single, 0, no_mask, gate
         )
         per_group = np.dot(fired, fm_gmat)  # FireMap.to_groups: a product with the one-hot map (BLAS, as NumPy)
     for r in range(reps):
+        if not gate[r]:
+            continue
         for g in range(n_groups):
             per_group[r, g] = per_group[r, g] + full[r, g] * (1.0 - fm_armed[g])
     return _rowsum_c(per_group)
@@ -137,13 +146,15 @@ def _intercepts(
 
 @_jit
 def _launch(
-    n: np.ndarray, rate: np.ndarray, act: np.ndarray, pl: np.ndarray, use_pl: bool, live: np.ndarray
+    n: np.ndarray, rate: np.ndarray, act: np.ndarray, pl: np.ndarray, use_pl: bool, live: np.ndarray, gate: np.ndarray
 ) -> np.ndarray:
     """Block.launch_demand of one launching domain: ``n * rate * act (* port logistics) * live``, the products in
-    that order (kernels._launch_demand)."""
+    that order (kernels._launch_demand), in the replications ``gate`` marks; zero in the others (see ``salvo``)."""
     reps, width = n.shape
-    out = np.empty((reps, width))
+    out = np.zeros((reps, width))
     for r in range(reps):
+        if not gate[r]:
+            continue
         lv = live[r]
         for k in range(width):
             x = n[r, k] * rate[r, k]
@@ -155,12 +166,15 @@ def _launch(
 
 
 @_jit
-def _air_demand(strike: np.ndarray, wps: np.ndarray, armed: np.ndarray) -> np.ndarray:
+def _air_demand(strike: np.ndarray, wps: np.ndarray, armed: np.ndarray, gate: np.ndarray) -> np.ndarray:
     """naval._sources' air demand ``strike * weapons_per_sortie * (side == shooter) * armed``: the two 0/1 masks are
-    one (``armed``, their product; x·1·1 = x·1 and x·0·m = x·0, sign included)."""
+    one (``armed``, their product; x·1·1 = x·1 and x·0·m = x·0, sign included). In the replications ``gate`` marks;
+    zero in the others (see ``salvo``)."""
     reps, width = strike.shape
-    out = np.empty((reps, width))
+    out = np.zeros((reps, width))
     for r in range(reps):
+        if not gate[r]:
+            continue
         for k in range(width):
             out[r, k] = strike[r, k] * wps[r, k] * armed[k]
     return out
@@ -215,12 +229,17 @@ def salvo(
     """naval.ship_strikes for one shooter, the sources' demands included (naval._sources, Block.launch_demand);
     state updated in place. Returns the landing ships sunk (R, |v_amp|)."""
     reps = strike.shape[0]
+    # Only the replications at war at sea (``gate``) can fire: in every other one the restraint below is 0, so its
+    # demands, weights and hits only ever multiply into zeros, no draw is made for it (a Poisson mean of 0, no
+    # interceptor shots, a loss of 0) and its state is left as it was. Their element-wise work is skipped (zeros
+    # stand in for it), which in a blockade, where most replications are not at war on most days, is most of the
+    # salvo. Sums stay full-width BLAS calls over the same memory, so the numbers are those of the full pass.
     dn, dr, da = launch_n, launch_rate, launch_act
     demands = [
-        _air_demand(strike, wps, air_armed),
-        _launch(dn[0], dr[0], da[0], port_logistics[0], True, live),
-        _launch(dn[1], dr[1], da[1], port_logistics[1], True, live),
-        _launch(dn[2], dr[2], da[2], dn[2], False, live),
+        _air_demand(strike, wps, air_armed, gate),
+        _launch(dn[0], dr[0], da[0], port_logistics[0], True, live, gate),
+        _launch(dn[1], dr[1], da[1], port_logistics[1], True, live, gate),
+        _launch(dn[2], dr[2], da[2], dn[2], False, live, gate),
     ]
     # the rounds they want: their row sums (BLAS, each on its own array) added from zero in source order (NumPy's)
     wanted = np.zeros(reps)
@@ -235,6 +254,8 @@ def salvo(
     need_sur = np.zeros((reps, ws))
     need_amp = np.zeros((reps, wa))
     for r in range(reps):
+        if not gate[r]:
+            continue
         for c in range(ws):
             exposed = n_sur[r, v_sur[c]] * sea_sur[r, v_sur[c]]
             w_sur[r, c] = exposed * h2k_sur[r, c] * 1.0
@@ -263,10 +284,12 @@ def salvo(
         dm = demands[s]
         width = dm.shape[1]
         for r in range(reps):
+            if not gate[r]:
+                continue
             for k in range(width):
                 dm[r, k] = dm[r, k] * restraint[r]
         m = np.ascontiguousarray(mask[:, j0:j1])
-        fired = _fire(
+        fired = _fire_gated(
             dm,
             stock,
             expended,
@@ -278,9 +301,12 @@ def salvo(
             single[s],
             1 if has_mask[s] else 0,
             m,
+            gate,
         )
-        hits_by_pair = np.empty((reps, j1 - j0))
+        hits_by_pair = np.zeros((reps, j1 - j0))
         for r in range(reps):
+            if not gate[r]:
+                continue
             for j in range(j1 - j0):
                 hits_by_pair[r, j] = fired[r, j] * eff[r, j0 + j]
         expected_hits = expected_hits + _rowsum_c(hits_by_pair)
@@ -297,11 +323,15 @@ def salvo(
         want = np.zeros((reps, v.size))
         denoms = _rowsum_f(cap)
         for r in range(reps):
+            if not gate[r]:
+                continue
             denom = denoms[r]
             if denom > 0:
                 for c in range(v.size):
                     want[r, c] = engaged[r] * cap[r, c] / denom
-        shots += _intercepts(want, n.shape[1], v, ad[0], ad[1], ad[2], ad[3], ad[4], ad[5], ad[6], stock, expended)
+        shots += _intercepts(
+            want, n.shape[1], v, ad[0], ad[1], ad[2], ad[3], ad[4], ad[5], ad[6], stock, expended, gate
+        )
     share = np.zeros(reps)
     for r in range(reps):
         n_shots = np.int64(min(would_hit[r], np.floor(shots[r])))
