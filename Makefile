@@ -56,6 +56,7 @@ bench: install-test
 	OPENBLAS_NUM_THREADS=1 $(BIN)/python benchmarks/bench_workspace.py
 	OPENBLAS_NUM_THREADS=1 $(BIN)/python benchmarks/bench_sensitivity.py --batched
 	OPENBLAS_NUM_THREADS=1 $(BIN)/python benchmarks/bench_malloc_trim.py
+	OPENBLAS_NUM_THREADS=1 $(BIN)/python benchmarks/bench_sim_cache.py
 	OPENBLAS_NUM_THREADS=1 $(BIN)/python benchmarks/bench_main_job.py
 
 clean:

@@ -239,8 +239,8 @@ class CampaignResult:
 
     def grade_scores(self) -> np.ndarray:
         """Per replication, the defenders' score of its grade (``GRADE_SCORE``: 0 adversary victory … 4 defeat)."""
-        grades = self.data["grade"].values
-        out: np.ndarray = np.array([GRADE_SCORE.get(str(g), np.nan) for g in grades], dtype=float)
+        grades, at = np.unique(self.data["grade"].values, return_inverse=True)  # a look-up per grade, not per row
+        out: np.ndarray = np.array([GRADE_SCORE.get(str(g), np.nan) for g in grades], dtype=float)[at.reshape(-1)]
         return out
 
     def grade_probabilities(self) -> dict[str, dict[str, Any]]:
@@ -256,34 +256,37 @@ class CampaignResult:
     def summary(self) -> dict[str, Any]:
         """A JSON-ready summary (schema in docs/reference/simulate-output.md)."""
         d = self.data
+        # cells are read off the arrays by position (a label look-up per cell cost more than the statistics)
+        lost = d["losses"].transpose("rep", "actor", "capability").values
         losses = {}
-        for actor in d["actor"].values:
+        for a, actor in enumerate(d["actor"].values):
             per_class = {}
-            for cap in d["capability"].values:
-                v = d["losses"].sel(actor=actor, capability=cap).values
+            for c, cap in enumerate(d["capability"].values):
+                v = lost[:, a, c]
                 if v.any():
                     per_class[str(cap)] = mean_ci(v)
             if per_class:
                 losses[str(actor)] = per_class
         munitions = {}
-        for pool in d["pool"].values:
-            exp = d["munitions_expended"].sel(pool=pool).values
+        expended = d["munitions_expended"].transpose("rep", "pool").values
+        runouts = d["munitions_runout_day"].transpose("rep", "pool").values
+        for i, pool in enumerate(d["pool"].values):
+            exp = expended[:, i]
             if not exp.any():
                 continue
-            runout = d["munitions_runout_day"].sel(pool=pool).values
+            runout = runouts[:, i]
             munitions[str(pool)] = {
                 "expended": mean_ci(exp),
                 "p_runout": float((~np.isnan(runout)).mean()),
                 "runout_day": mean_ci(runout),
             }
         per_participant = {}
-        for actor in d["participant"].values:
-            per_participant[str(actor)] = {
-                "aircraft_lost_on_ground": mean_ci(d["aircraft_lost_on_ground"].sel(participant=actor).values),
-                "casualties": mean_ci(d["casualties"].sel(participant=actor).values),
-                "troops_lost": mean_ci(d["troops_lost"].sel(participant=actor).values),
-                "c2_nodes_disabled": mean_ci(d["c2_nodes_disabled"].sel(participant=actor).values),
-            }
+        by_participant = {
+            name: d[name].transpose("rep", "participant").values
+            for name in ("aircraft_lost_on_ground", "casualties", "troops_lost", "c2_nodes_disabled")
+        }
+        for i, actor in enumerate(d["participant"].values):
+            per_participant[str(actor)] = {name: mean_ci(values[:, i]) for name, values in by_participant.items()}
         domains = self.meta.get("class_domains", {})
         by_domain = {}
         for actor in d["actor"].values:
