@@ -205,6 +205,18 @@ def resolve(
     # anything) is skipped by the loops that would only write zeros there or add zero
     busy = np.zeros(reps, dtype=np.bool_)
     for r in range(reps):
+        # a replication none of whose pairs fired (most of a blockade's, not at full war) has no fire at any base:
+        # its rows of at_base, ship_eff and total stay the zeros the loops below would write, and it is not busy
+        fired = False
+        for k in range(n_kinds):
+            for j in range(n_pairs):
+                if by_kind[r, k, j] != 0.0:
+                    fired = True
+                    break
+            if fired:
+                break
+        if not fired:
+            continue
         for k in range(n_kinds):
             # each base's sum over pairs in pair order (a loop over bases inside: the same additions, vectorised);
             # a pair with no fire adds nothing (+0.0 to a sum of non-negative terms) and is skipped
@@ -389,6 +401,8 @@ def resolve(
         any_sur = False
         any_amp = False
         for r in range(reps):
+            if not busy[r]:  # no fire on its ports (ship_eff 0): it loses no ship alongside and draws nothing
+                continue
             for c in range(v_sur.size):
                 along_sur[r, c] = n_sur[r, v_sur[c]] * port_sur[r, v_sur[c]]
                 any_sur = any_sur or along_sur[r, c] != 0
@@ -400,6 +414,8 @@ def resolve(
         there_sur = np.zeros(n_bases)
         there_amp = np.zeros(n_bases)
         for r in range(reps):
+            if not busy[r]:
+                continue
             there_sur[:] = 0.0
             there_amp[:] = 0.0
             for c in range(v_sur.size):
@@ -421,6 +437,8 @@ def resolve(
             if not v.size or not present:
                 continue
             for r in range(reps):
+                if not busy[r]:
+                    continue
                 for c in range(v.size):
                     b = vbase[c]
                     x = along[r, c] * h2k[r, c] * (share3[r, b] if b >= 0 else 0.0)
