@@ -35,10 +35,21 @@ def exchange(
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Returns the strike sorties (R, K) and each side's control of the air (R,) (blue, red); losses in place."""
     reps, width = sorties.shape
-    aa = np.empty((reps, width))
-    strike = np.empty((reps, width))
-    kp = np.empty((reps, width))
+    # a replication that flies no sortie (in a blockade most of them, not at war at sea) has no counter-air, no
+    # strike, no kill and no loss: its rows stay the zeros the loops below would write, and it draws nothing (a
+    # Poisson mean of 0, expected losses of 0); only its control of the air is written (0.5 each)
+    airborne = np.zeros(reps, dtype=np.bool_)
     for r in range(reps):
+        for k in range(width):
+            if sorties[r, k] != 0.0:
+                airborne[r] = True
+                break
+    aa = np.zeros((reps, width))
+    strike = np.zeros((reps, width))
+    kp = np.zeros((reps, width))
+    for r in range(reps):
+        if not airborne[r]:
+            continue
         for k in range(width):
             x = sorties[r, k] * aa_share[r, k]
             aa[r, k] = x
@@ -66,8 +77,10 @@ def exchange(
             exposure = enemy[r] / (enemy[r] + own[r] + 1.0)
             downed[r] = float(rng.poisson(kill[r] * exposure))
         denom = _rowsum_cols_f(sorties, v)
-        expected = np.empty((reps, v.size))
+        expected = np.zeros((reps, v.size))
         for r in range(reps):
+            if not airborne[r]:
+                continue
             d = denom[r]
             flying = 1.0 if s_side[shooter][r] > 0 else 0.0
             for c in range(v.size):
