@@ -207,15 +207,15 @@ def resolve(
     for r in range(reps):
         # a replication none of whose pairs fired (most of a blockade's, not at full war) has no fire at any base:
         # its rows of at_base, ship_eff and total stay the zeros the loops below would write, and it is not busy
-        fired = False
+        has_fire = False
         for k in range(n_kinds):
             for j in range(n_pairs):
                 if by_kind[r, k, j] != 0.0:
-                    fired = True
+                    has_fire = True
                     break
-            if fired:
+            if has_fire:
                 break
-        if not fired:
+        if not has_fire:
             continue
         for k in range(n_kinds):
             # each base's sum over pairs in pair order (a loop over bases inside: the same additions, vectorised);
