@@ -34,7 +34,14 @@ def _run(setup, reps, seed, sample, phases, monkeypatch):
 
 @pytest.mark.parametrize(
     ("scenario", "reps", "seed", "sample"),
-    [("taiwan_base", 700, 3, True), ("taiwan_base", 300, 8, False), ("korea_contingency", 400, 5, True)],
+    [
+        ("taiwan_base", 700, 3, True),
+        ("taiwan_base", 300, 8, False),
+        ("korea_contingency", 400, 5, True),
+        # most of a blockade's replications are not at war on most days: the kernels skip their element-wise
+        # work (zeros stand in), which must leave the numbers and the draws of the full NumPy pass
+        ("taiwan_blockade", 300, 4, True),
+    ],
 )
 def test_phase_kernels_give_the_numpy_numbers(dataset, monkeypatch, scenario, reps, seed, sample):
     setup = build_setup(dataset, scenario)
@@ -55,7 +62,7 @@ def test_phase_kernels_give_the_numpy_numbers(dataset, monkeypatch, scenario, re
         monkeypatch.setattr(mod, name, counted)
     compiled, next_compiled = _run(setup, reps, seed, sample, True, monkeypatch)
     assert calls["salvo"] > 0 and calls["patrols"] > 0 and calls["exchange"] > 0  # the kernels did run
-    if scenario == "taiwan_base":
+    if scenario in ("taiwan_base", "taiwan_blockade"):
         assert calls["resolve"] > 0
     numpy_path, next_numpy = _run(setup, reps, seed, sample, False, monkeypatch)
     assert compiled.keys() == numpy_path.keys()
