@@ -1,12 +1,12 @@
 """Benchmark of the simulation cache (sim/cache.py; not a test): ms per ``key`` and per ``store`` + ``load``,
-the working tree's code against the committed one, side by side in one run.
+the working tree's code against an earlier commit's, side by side in one run.
 
-Run:  OPENBLAS_NUM_THREADS=1 python benchmarks/bench_sim_cache.py [--reps 300] [--rounds 7] [--traced]
+Run:  OPENBLAS_NUM_THREADS=1 python benchmarks/bench_sim_cache.py [--reps 300] [--rounds 7] [--traced] [--base REV]
 
 The set-ups of every default scenario are built, and each is simulated once (``--reps`` replications, seed 1,
-untraced unless ``--traced``) for the arrays to store. The old code is ``git show HEAD:src/positivesum/sim/cache.py``
-loaded as a module beside the package (so its relative imports resolve); if HEAD already holds the new code, both
-columns time the same thing. Each round times every scenario with the old code then the new, alternating, each
+untraced unless ``--traced``) for the arrays to store. The old code is ``git show REV:src/positivesum/sim/cache.py``
+(``--base``, default ``7f5b8f7``: the last commit with one zip member per array and the recursive key walk)
+loaded as a module beside the package (so its relative imports resolve). Each round times every scenario with the old code then the new, alternating, each
 ``store`` into a fresh temporary directory activated with ``cache.activated`` (as the cold main job writes new
 entries), then a ``load`` of each; the figures are the best round's mean per call (ms), which is the least
 disturbed by other processes. The loaded arrays are checked against the stored ones.
@@ -37,10 +37,10 @@ from positivesum.sim.setup import build_setup  # noqa: E402
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def committed_cache(tmp: Path) -> ModuleType:
-    """The cache module as committed at HEAD, importable as ``positivesum.sim._cache_head``."""
+def committed_cache(tmp: Path, base: str = "7f5b8f7") -> ModuleType:
+    """The cache module as committed at ``base``, importable as ``positivesum.sim._cache_head``."""
     source = subprocess.run(
-        ["git", "show", "HEAD:src/positivesum/sim/cache.py"], cwd=ROOT, capture_output=True, check=True
+        ["git", "show", f"{base}:src/positivesum/sim/cache.py"], cwd=ROOT, capture_output=True, check=True
     ).stdout
     path = tmp / "cache_head.py"
     path.write_bytes(source)
@@ -82,6 +82,7 @@ def main() -> None:
     parser.add_argument("--reps", type=int, default=300)
     parser.add_argument("--rounds", type=int, default=7)
     parser.add_argument("--traced", action="store_true", help="store the per-step trace too (~45 more arrays)")
+    parser.add_argument("--base", default="7f5b8f7", help="the commit whose cache.py is the old code")
     args = parser.parse_args()
 
     dataset = load_dataset().dataset
@@ -92,7 +93,7 @@ def main() -> None:
     print(f"{len(setups)} scenarios, {args.reps} replications, {members:.0f} arrays ({size:.0f} kB) per entry")
 
     with tempfile.TemporaryDirectory() as tmp:
-        old = committed_cache(Path(tmp))
+        old = committed_cache(Path(tmp), args.base)
         modules = {"old": old, "new": cache}
         best: dict[tuple[str, str], float] = {}
         for round_ in range(args.rounds):
