@@ -392,15 +392,22 @@ def patrols(
         if not bc.size:
             continue
         vs, va = sur_cols[victim], amp_cols[victim]
-        boats = np.empty((reps, bc.size))
-        product = np.empty((reps, bc.size))
+        # outside ``gate`` (not at war at sea) a replication's encounter rate and its boats' exposure are
+        # multiplied by 0: it sinks nothing, loses nothing and draws nothing, so its boats and targets are not
+        # counted (zeros stand in; the sums stay full-width BLAS calls, as in ``salvo``)
+        boats = np.zeros((reps, bc.size))
+        product = np.zeros((reps, bc.size))
         for r in range(reps):
+            if not gate[r]:
+                continue
             for c in range(bc.size):
                 boats[r, c] = n_sub[r, bc[c]] * act_sub[r, bc[c]]
                 product[r, c] = boats[r, c] * kills_per_day[r, bc[c]]
-        w_sur = np.empty((reps, vs.size))
-        w_amp = np.empty((reps, va.size))
+        w_sur = np.zeros((reps, vs.size))
+        w_amp = np.zeros((reps, va.size))
         for r in range(reps):
+            if not gate[r]:
+                continue
             for c in range(vs.size):
                 w_sur[r, c] = n_sur[r, vs[c]] * sea_sur[r, vs[c]] * 1.0
             for c in range(va.size):
