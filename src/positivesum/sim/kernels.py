@@ -187,31 +187,12 @@ def _fire(
     single: bool,
     mask_mode: int,
     mask: np.ndarray,
+    gate: np.ndarray | None = None,
 ) -> np.ndarray:
-    """Fused FireMap.fire + pool_fire, one replication (row) at a time; stocks updated in place."""
-    every = np.ones(demand.shape[0], dtype=np.bool_)
-    return _fire_gated(
-        demand, stock, expended, group_idx, pool_idx, local, pool_cols, n_groups, single, mask_mode, mask, every
-    )
+    """Fused FireMap.fire + pool_fire, one replication (row) at a time; stocks updated in place.
 
-
-@_jit
-def _fire_gated(
-    demand: np.ndarray,
-    stock: np.ndarray,
-    expended: np.ndarray,
-    group_idx: np.ndarray,
-    pool_idx: np.ndarray,
-    local: np.ndarray,
-    pool_cols: np.ndarray,
-    n_groups: int,
-    single: bool,
-    mask_mode: int,
-    mask: np.ndarray,
-    gate: np.ndarray,
-) -> np.ndarray:
-    """``_fire`` where the caller knows that the rows ``gate`` leaves out demand nothing (their rows of ``demand``
-    are all zero): they take the idle path at once, without the scan that would find it (the anti-ship salvo of a
+    ``gate`` (optional): the caller knows that the rows it leaves out demand nothing (their rows of ``demand`` are
+    all zero), so they take the idle path at once, without the scan that would find it (the anti-ship salvo of a
     blockade, where most replications are not at war)."""
     reps = demand.shape[0]
     n_pairs = group_idx.size
@@ -224,7 +205,7 @@ def _fire_gated(
     ratio = np.empty(n_local)
     for r in range(reps):
         idle = True
-        if gate[r]:
+        if gate is None or gate[r]:
             for j in range(n_pairs):
                 if demand[r, group_idx[j]] != 0.0:
                     idle = False

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from .kernels import _fire_gated, _jit, stochastic_round
+from .kernels import _fire, _jit, stochastic_round
 from .kernels_fixed import _param, _rep, _rk
 from .sea_kernels import losses
 from .setup import RED
@@ -132,7 +132,7 @@ def _intercepts(
             for g in range(n_groups):
                 armed[r, g] = full[r, g] * fm_armed[g]
         no_mask = np.zeros((1, 1))
-        fired = _fire_gated(
+        fired = _fire(
             armed, stock, expended, fm_group, fm_pool, fm_local, fm_cols, n_groups, fm_single, 0, no_mask, gate
         )
         per_group = np.dot(fired, fm_gmat)  # FireMap.to_groups: a product with the one-hot map (BLAS, as NumPy)
@@ -289,7 +289,7 @@ def salvo(
             for k in range(width):
                 dm[r, k] = dm[r, k] * restraint[r]
         m = np.ascontiguousarray(mask[:, j0:j1])
-        fired = _fire_gated(
+        fired = _fire(
             dm,
             stock,
             expended,
