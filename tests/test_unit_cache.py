@@ -129,6 +129,27 @@ def test_keys_follow_content_not_identity():
     assert unit_cache.digest(1) != unit_cache.digest(1.0) != unit_cache.digest(True)
 
 
+def test_plain_trees_are_keyed_by_their_json_and_nothing_else_is():
+    """A tree of plain data is digested as canonical JSON (a coalition's data tree: the walk was too slow), and
+    only when that text reads back equal to it: keys that are not strings, tuples and NaN take the walk, so trees
+    that differ only in those never share a key."""
+    tree = {"forces": {"JPN": {"ships": {"value": 20, "source": "x"}}}, "weights": [0.5, 1.0, None, True]}
+    assert unit_cache._plain_json(tree) is not None
+    assert unit_cache.digest(tree) == unit_cache.digest({"weights": tree["weights"], "forces": tree["forces"]})
+    pairs = [
+        ({"1": "a"}, {1: "a"}),  # the encoder would write the int key as "1"
+        ({"a": [1, 2]}, {"a": (1, 2)}),  # and the tuple as a list
+        ({"a": 1}, {"a": 1.0}),
+        ({"a": 1}, {"a": True}),
+        ({"a": "é"}, {"a": "e"}),
+    ]
+    for left, right in pairs:
+        assert unit_cache.digest(left) != unit_cache.digest(right), (left, right)
+    for odd in ({1: "a"}, {"a": (1, 2)}, {"a": float("nan")}, {"a": np.float32(1.5)}, {"a": {"b": np.arange(2)}}):
+        assert unit_cache._plain_json(odd) is None, odd
+    assert unit_cache.digest({"a": float("nan")}) == unit_cache.digest({"a": float("nan")})
+
+
 def test_keys_are_the_same_in_another_process():
     """Hash randomisation differs between processes: the key of a set or dict must not depend on it."""
     code = (
