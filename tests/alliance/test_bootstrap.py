@@ -169,3 +169,103 @@ def test_outer_draw_ids_number_draws_as_the_runner_does():
     reps = BLOCK_SIZE + 45
     merged, _trace = simulate_arrays(setup, reps, 5)
     np.testing.assert_array_equal(merged["outer"], outer_draw_ids(reps))
+
+
+def _stratum_reps(rng: np.random.Generator, offset: float, draws: int, per_draw: int) -> dict[frozenset, np.ndarray]:
+    """One scenario's per-replication values: the known game shifted by ``offset``, noise shared within a draw."""
+    out = {}
+    for k in range(1, 4):
+        for c in combinations(PLAYERS, k):
+            key = frozenset(c)
+            shift = np.repeat(rng.normal(0.0, 0.1, draws), per_draw)
+            out[key] = exact(key) + offset * len(key) + shift + rng.normal(0.0, 0.05, draws * per_draw)
+    return out
+
+
+def test_the_stratified_game_is_the_weighted_sum_of_its_strata():
+    from positivesum.games.bootstrap import Stratum, stratified_game
+
+    rng = np.random.default_rng(5)
+    one, two = _stratum_reps(rng, 0.0, 4, 8), _stratum_reps(rng, 0.1, 6, 8)
+    game = stratified_game(PLAYERS, [Stratum(0.25, one), Stratum(0.75, two)])
+    for k in range(1, 4):
+        for c in combinations(PLAYERS, k):
+            key = frozenset(c)
+            want = 0.25 * one[key].mean() + 0.75 * two[key].mean()
+            assert game.value(key) == pytest.approx(want)
+
+
+def test_the_stratified_bootstrap_covers_the_exact_value():
+    """Two independent scenarios of different sizes (their own replications and draws, as the coalition study
+    allocates them), weights 0.7 and 0.3, stratum 2 adding 0.1 per member: the exact Shapley value of the weighted
+    game is A_i + BONUS/3 + 0.3·0.1. Intervals that resample each stratum's draws on their own cover it."""
+    from positivesum.games.bootstrap import Stratum, stratified_bootstrap_allocations
+
+    rng = np.random.default_rng(17)
+    truth = {p: v + 0.3 * 0.1 for p, v in exact_shapley().items()}
+    experiments, covered = 40, 0
+    for _ in range(experiments):
+        strata = [
+            Stratum(0.7, _stratum_reps(rng, 0.0, 24, 16), np.repeat(np.arange(24), 16)),
+            Stratum(0.3, _stratum_reps(rng, 0.1, 10, 16), np.repeat(np.arange(10), 16)),
+        ]
+        out = stratified_bootstrap_allocations(PLAYERS, strata, ("shapley",), samples=120, rng=rng)
+        rows = out["rules"]["shapley"]
+        covered += all(rows[p]["ci95"][0] <= truth[p] <= rows[p]["ci95"][1] for p in PLAYERS)
+    assert covered / experiments >= 0.75, covered
+
+
+def test_one_stratum_is_the_plain_bootstrap():
+    """With a single stratum of weight 1 the stratified bootstrap draws exactly what the plain one draws."""
+    from positivesum.games.bootstrap import Stratum, stratified_bootstrap_allocations
+
+    reps = draw_clustered(np.random.default_rng(2), 8, 4)
+    cluster = np.repeat(np.arange(8), 4)
+    plain = bootstrap_allocations(PLAYERS, reps, samples=30, rng=np.random.default_rng(9), cluster=cluster)
+    strat = stratified_bootstrap_allocations(
+        PLAYERS, [Stratum(1.0, reps, cluster)], samples=30, rng=np.random.default_rng(9)
+    )
+    assert strat["rules"] == plain["rules"]
+    assert strat["grand_value"] == plain["grand_value"]
+
+
+def test_an_allocated_study_is_bootstrapped_by_scenario():
+    """A coalition study whose scenarios have their own replications (plan/allocation.py) is resampled stratum by
+    stratum, and the basing value's interval is the stratified one of the scenarios' clustered intervals."""
+    from positivesum.alliance.coalitions import CoalitionOutcome, CoalitionStudy
+    from positivesum.games.bootstrap import stratified_bootstrap_allocations
+    from positivesum.plan.allocation import ScenarioRuns, stratified_interval
+    from positivesum.plan.deterrence import mean_interval
+    from positivesum.services.alliance_intervals import access_interval, bootstrap_shares, by_scenario
+    from positivesum.sim.runner import outer_draw_ids
+
+    rng = np.random.default_rng(4)
+    weights = {"s1": 0.75, "s2": 0.25}
+    runs = ScenarioRuns(512, 1, {"s1": 512, "s2": 256}, {"s1": 11, "s2": 12})
+
+    def outcome(members, level):
+        scores = {s: np.clip(level + rng.normal(0.0, 0.3, runs.reps[s]), 0, 1) for s in weights}
+        return CoalitionOutcome(frozenset(members), [], 0.0, {s: 0.0 for s in weights}, 0.0, rep_scores=scores)
+
+    outcomes = {frozenset(k): outcome(k, 0.2 + 0.1 * len(k)) for r in range(0, 3) for k in combinations("AB", r)}
+    extra = {"user_alone_with_host_bases": outcome("A", 0.4)}
+    study = CoalitionStudy(["A", "B"], outcomes, 512, 1, weights, extra, runs)
+    strata = study.strata()
+    assert [len(st.reps[frozenset("A")]) for st in strata] == [512, 256]
+    assert [st.weight for st in strata] == [0.75, 0.25]
+    out = bootstrap_shares(study, ["A", "B"], 40, 1)
+    assert out["resampled_units"] == 16 + 8 and out["strata"] == 2 and "stratified" in out["method"]
+    expected = stratified_bootstrap_allocations(
+        ["A", "B"], strata, ("shapley", "nucleolus"), samples=40, rng=np.random.default_rng(1)
+    )
+    assert out["rules"] == expected["rules"]
+    per = {
+        s: mean_interval(
+            extra["user_alone_with_host_bases"].rep_scores[s] - outcomes[frozenset("A")].rep_scores[s],
+            outer_draw_ids(runs.reps[s]),
+        )
+        for s in weights
+    }
+    assert access_interval(study, "A")["ci95"] == pytest.approx(stratified_interval(per, weights)["ci95"])
+    rows = by_scenario(study, ["A", "B"], ["s1", "s2"], 20, 1)
+    assert set(rows["s2"]["shapley_ci95"]) == {"A", "B"}

@@ -3,7 +3,8 @@ the same study in this process and on a two-worker Dask cluster, and sub-coaliti
 simulation rates them higher.
 
 A small study keeps it quick: two players, a surrogate fitted on two scenarios and two areas with few
-replications, every coalition simulated at 16 replications in every weighted scenario.
+replications, every coalition simulated at 16 nominal replications, shared out among the weighted scenarios
+(plan/allocation.py).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from positivesum.alliance.coalitions import (
     study_work,
 )
 from positivesum.model.loader import load_dataset
+from positivesum.plan.allocation import ScenarioRuns
 from positivesum.plan.surrogate import fit_surrogate
 from positivesum.plan.workflow import build_context
 from positivesum.services import executor
@@ -78,16 +80,24 @@ def test_the_study_is_identical_in_process_and_on_a_dask_cluster(small):
 def test_the_grand_coalition_reaches_at_least_every_sub_coalitions_portfolio(small):
     """S can carry out any sub-coalition's portfolio, the empty one (buying nothing) included: the adoption step
     makes its simulated deterrence at least that of each sub-coalition's portfolio simulated in S's own world
-    (common random numbers: exact). With 16 replications here, buying nothing can beat a surrogate-guided plan."""
+    (common random numbers: exact; every job uses the study's allocation of replications and seeds). With 16
+    nominal replications here, buying nothing can beat a surrogate-guided plan."""
     ld, ctx = small
     study = _study(small)
+    # the study allocates: each scenario at its share of the nominal 16 with a seed of its own, in every coalition
+    assert study.runs == ScenarioRuns.for_dataset(ld.dataset, list(ctx.scenarios), 16, 3)
+    assert len(set(study.runs.seeds.values())) == len(study.runs.seeds)
+    for outcome in study.outcomes.values():
+        assert {s: len(r) for s, r in outcome.rep_scores.items()} == study.runs.reps
     grand = study.outcomes[frozenset(PLAYERS)]
     world = coalition_tree(ld.raw, PLAYERS, frozenset(PLAYERS))
     weights = {s: ld.dataset.scenarios[s].weight.value for s in ctx.scenarios}
     lam = ld.dataset.planning.stalemate_weight.value
     for p in PLAYERS:
         sub = study.outcomes[frozenset([p])]
-        job = CoalitionJob(world, tuple(sub.choices), tuple(ctx.scenarios), weights, ctx.threat_factor, 16, 3, lam, 10)
+        job = CoalitionJob(
+            world, tuple(sub.choices), tuple(ctx.scenarios), weights, ctx.threat_factor, 16, 3, lam, 10, study.runs
+        )
         _by_s, in_grand_world, _reps = simulate_job(StudyShared(ld), job)
         assert grand.weighted_deterrence >= in_grand_world - 1e-12
         if grand.adopted_from == (p,):

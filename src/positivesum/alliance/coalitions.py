@@ -24,12 +24,15 @@ from itertools import combinations
 
 import numpy as np
 
+from ..games.bootstrap import Stratum
 from ..model.loader import LoadedDataset, validate_tree
+from ..plan.allocation import ScenarioRuns
 from ..plan.milp import Plan, PlanInputs
 from ..plan.regimes import RegimeSpec, plan_regime
 from ..plan.surrogate import SimMap, fit_surrogate, serial_map
 from ..plan.verify import verify_portfolio
 from ..plan.workflow import participation, require_planning
+from ..sim.runner import outer_draw_ids
 from .feasibility import conditions_of, feasibility_table, not_fighting
 
 
@@ -135,6 +138,32 @@ class CoalitionStudy:
     seed: int
     weights: dict[str, float]
     extra: dict[str, CoalitionOutcome] = field(default_factory=dict)
+    runs: ScenarioRuns | None = None
+    """Each scenario's replications and seed (plan/allocation.py; ``reps`` is then the nominal count): the
+    scenarios are independent strata. None: every scenario at ``reps`` with ``seed``, replication r paired across
+    scenarios."""
+
+    def scenario_reps(self, scenario: str) -> int:
+        """Replications of ``scenario`` (its allocated count, or ``reps``)."""
+        return int(self.runs.reps.get(scenario, self.reps)) if self.runs is not None else int(self.reps)
+
+    def strata(self, scenarios: list[str] | None = None) -> list[Stratum]:
+        """Every weighted scenario as an independent stratum of v(S) = Σ_s w̃_s v_s(S): its normalised weight, the
+        per-replication d_{S,s,r} − d_{∅,s,r} of every non-empty coalition, clustered by outer parameter draw."""
+        keys = scenarios if scenarios is not None else list(self.weights)
+        total = sum(self.weights.get(s, 0.0) for s in keys) or 1.0
+        empty = self.outcomes[frozenset()].rep_scores
+        out = []
+        for s in keys:
+            if self.weights.get(s, 0.0) <= 0:
+                continue
+            reps = {
+                key: np.asarray(o.rep_scores[s], dtype=float) - np.asarray(empty[s], dtype=float)
+                for key, o in self.outcomes.items()
+                if key
+            }
+            out.append(Stratum(self.weights[s] / total, reps, outer_draw_ids(self.scenario_reps(s))))
+        return out
 
     def value(self, members) -> float:
         """v(S) = D(S) − D(∅): deterrence added over what the non-players achieve without any player."""
@@ -174,10 +203,12 @@ def simulate_coalition(
     stalemate_weight: float,
     horizon_years: int,
     rep_out: dict | None = None,
+    runs: ScenarioRuns | None = None,
 ) -> tuple[dict[str, float], float]:
     """Deterrence per scenario and weighted, for a coalition's tree with its plan applied; a scenario the
     coalition's world no longer holds (nobody opposes the adversary) scores 0. ``rep_out[scenario]`` receives
-    the per-replication scores (plan/deterrence.py RepScores)."""
+    the per-replication scores (plan/deterrence.py RepScores). ``runs`` gives each scenario its own replications
+    and seed (plan/allocation.py) instead of ``reps`` and ``seed``."""
     del horizon_years  # the planning horizon of the data applies (plan.verify.in_service)
     scored = verify_portfolio(
         ld,
@@ -191,6 +222,7 @@ def simulate_coalition(
         tree=tree,
         note=" (coalition plan)",
         rep_out=rep_out,
+        runs=runs,
     )
     return {s: r["deterrence"] for s, r in scored["scenarios"].items()}, scored["weighted_deterrence"]
 
@@ -265,13 +297,19 @@ class CoalitionJob:
     seed: int
     stalemate_weight: float
     horizon_years: int
+    runs: ScenarioRuns | None = None
+    """Each scenario's replications and seed (plan/allocation.py); None: ``reps`` and ``seed`` for all."""
 
     @property
     def cost(self) -> float:
         """Replication-days of the job's simulations: its task's priority on a cluster (the longest start first);
         no result depends on it."""
         scenarios = self.tree.get("scenarios", {})
-        return float(self.reps) * sum(_duration_days(scenarios.get(s, {})) for s in self.scenarios)
+        return sum(
+            float(self.runs.reps.get(s, self.reps) if self.runs is not None else self.reps)
+            * _duration_days(scenarios.get(s, {}))
+            for s in self.scenarios
+        )
 
 
 @dataclass(frozen=True, eq=False)
@@ -313,6 +351,7 @@ def simulate_job(shared: StudyShared, job: CoalitionJob) -> tuple[dict[str, floa
         job.stalemate_weight,
         job.horizon_years,
         reps_out,
+        job.runs,
     )
     return by_s, total, {sid: r.deterrence for sid, r in reps_out.items()}
 
@@ -341,12 +380,18 @@ def study_coalitions(
     Three steps: every coalition's MILP; every coalition's portfolio simulated, as one batch of independent jobs
     through ``sim_map`` (a Dask cluster in the services); then, size by size from two members up, the portfolios
     of each coalition's sub-coalitions, simulated in its world (one batch per size), of which it adopts any that
-    simulation rates higher. Every job has its own seed, so the study does not depend on where jobs run.
+    simulation rates higher. Jobs depend only on their inputs, so the study does not depend on where they run.
+
+    ``reps`` is the nominal count: each scenario is simulated at its share of it, the cost-optimal stratified
+    allocation at the uniform design's worst-case precision, with a seed of its own derived from ``seed``
+    (plan/allocation.py, decision record 0016), the same for every coalition (common random numbers): the
+    scenarios are independent strata and the study's intervals are stratified (:meth:`CoalitionStudy.strata`).
     """
     ds = ld.dataset
     pp = require_planning(ds)
     horizon = int(pp.horizon_years.value)
     weights = {s: ds.scenarios[s].weight.value for s in ctx.scenarios}
+    scenario_runs = ScenarioRuns.for_dataset(ds, list(ctx.scenarios), reps, seed)
     lam = pp.stalemate_weight.value
     outcomes: dict[frozenset, CoalitionOutcome] = {}
     conditions = conditions_of(ld.raw)
@@ -369,6 +414,7 @@ def study_coalitions(
             seed,
             lam,
             horizon,
+            scenario_runs,
         )
 
     def simulated(members: frozenset, plan: Plan | None, keep: frozenset) -> float:
@@ -461,7 +507,7 @@ def study_coalitions(
                     rep_scores=rep_scores,
                     not_fighting=best.not_fighting,
                 )
-    return CoalitionStudy(players, outcomes, reps, seed, weights, extra)
+    return CoalitionStudy(players, outcomes, reps, seed, weights, extra, scenario_runs)
 
 
 def study_work(players: list[str], with_access: bool) -> int:

@@ -26,6 +26,7 @@ from .common import (
     err,
     guarded,
     out,
+    print_allocation,
     progress_bar,
     warn,
     with_surrogate_progress,
@@ -84,7 +85,16 @@ def fair_shares_cmd(
             help=_c("Comma-separated allies, e.g. USA,JPN,KOR (default: the treaty allies with a planning budget)."),
         ),
     ] = None,
-    reps: RepsOpt = defaults.ALLIANCE_REPS,
+    reps: Annotated[
+        int,
+        typer.Option(
+            "--reps",
+            "-n",
+            help=_c(
+                "Nominal replications when simulating each coalition's portfolio (shared out among the scenarios by weight and duration)."
+            ),
+        ),
+    ] = defaults.ALLIANCE_REPS,
     seed: SeedOpt = defaults.SEED,
     cache_dir: PlanningCacheOpt = defaults.CACHE_DIR,
     data: DataOpt = None,
@@ -170,6 +180,7 @@ def _print_fair_shares(r: dict) -> None:
     for row in r["shares"]:
         shares.add_row(row["player"], _f(row["alone"]), *(_f(row.get(k), 1) for k, _h in cols))
     out.print(shares)
+    print_allocation(r)
     intervals = (r.get("intervals") or {}).get("rules") or {}
     for rule, by_player in intervals.items():
         out.print(

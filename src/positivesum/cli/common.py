@@ -242,3 +242,18 @@ def global_options(
     if lang:
         token = i18n._current.set(code)
         ctx.call_on_close(lambda: i18n._current.reset(token))
+
+
+def print_allocation(result: dict) -> None:
+    """Each scenario's replications (plan/allocation.py): the nominal --reps shared out by weight and duration
+    (`plan`, `compare-regimes`, `fair-shares`)."""
+    alloc = result.get("replications_by_scenario") or {}
+    by = alloc.get("by_scenario") or {}
+    if not by:
+        return
+    out.print(
+        _c("replications per scenario (nominal {nominal}, shared out by weight and duration): {list}").format(
+            nominal=f"{alloc.get('nominal', 0):,}", list=", ".join(f"{s} {n:,}" for s, n in by.items())
+        ),
+        markup=False,
+    )

@@ -24,6 +24,7 @@ from .common import (
     emit,
     guarded,
     out,
+    print_allocation,
     warn,
     with_planning_progress,
     with_surrogate_progress,
@@ -180,24 +181,10 @@ def _print_plan(regime: str, result: dict) -> None:
         ),
         markup=False,
     )
-    _print_allocation(result)
+    print_allocation(result)
     _print_held_out((result.get("surrogate_error") or {}).get("held_out"))
     for note in result["notes"]:
         out.print(_c("note: {note}").format(note=note), markup=False)
-
-
-def _print_allocation(result: dict) -> None:
-    """Each scenario's replications (plan/allocation.py): the nominal --reps shared out by weight and duration."""
-    alloc = result.get("replications_by_scenario") or {}
-    by = alloc.get("by_scenario") or {}
-    if not by:
-        return
-    out.print(
-        _c("replications per scenario (nominal {nominal}, shared out by weight and duration): {list}").format(
-            nominal=f"{alloc.get('nominal', 0):,}", list=", ".join(f"{s} {n:,}" for s, n in by.items())
-        ),
-        markup=False,
-    )
 
 
 def _print_held_out(held: dict | None) -> None:
@@ -417,7 +404,7 @@ def print_regimes(result: dict) -> None:
                 ),
                 markup=False,
             )
-    _print_allocation(result)
+    print_allocation(result)
     _print_held_out((result.get("surrogate_validation") or {}).get("held_out"))
     for note in result["notes"]:
         out.print(_c("note: {note}").format(note=note), markup=False)

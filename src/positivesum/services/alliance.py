@@ -35,15 +35,14 @@ from ..games.rules import allocate
 from ..model.errors import COMMAND_LINE, InputError, Problem, check_known, suggest
 from ..model.loader import LoadedDataset, validate_tree
 from ..model.scenarios import INTERVENTION_LEVELS
-from ..plan.deterrence import includes_zero, mean_interval
+from ..plan.deterrence import includes_zero
 from ..plan.milp import Plan
 from ..plan.regimes import REGIMES, RegimeSpec, plan_regime
 from ..plan.surrogate import fit_surrogate
 from ..plan.verify import dataset_with_portfolio, score_scenario
 from ..plan.workflow import PlanningContext, participation, require_planning, run_regime
-from ..sim.runner import outer_draw_ids
 from . import executor
-from .alliance_intervals import access_reps, bootstrap_shares, by_scenario, paired_gain
+from .alliance_intervals import access_interval, bootstrap_shares, by_scenario, paired_gain
 from .command import command_comparison
 from .executor import map_ordered
 
@@ -196,8 +195,8 @@ def fair_shares(
         )
         alone = singles[user]
         value = with_bases - alone
-        # paired by replication (both runs use the same seed), clustered by parameter draw
-        paired = mean_interval(access_reps(study, user), outer_draw_ids(study.reps))
+        # paired by replication (both runs use the same seeds), clustered by parameter draw, stratified by scenario
+        paired = access_interval(study, user)
         access = {
             "host": host,
             "user": user,
@@ -244,6 +243,7 @@ def fair_shares(
         "coalition_surrogates": "refitted per coalition" if refit_surrogates else "the full alliance's",
         "seed": seed,
         "replications": reps,
+        "replications_by_scenario": study.runs.to_dict() if study.runs is not None else None,
         "provenance": ld.provenance(),
     }
 

@@ -1,11 +1,17 @@
 """Intervals of the alliance studies (docs/methodology/alliance.md, "Intervals").
 
-Every coalition, and every with/without pair of the basing and intervention studies, is simulated at one seed, so
-their per-replication scores are paired. The unit of resampling is the outer parameter draw
+Every coalition, and every with/without pair of the basing and intervention studies, is simulated with the same
+seeds, so their per-replication scores are paired. The unit of resampling is the outer parameter draw
 (:func:`positivesum.sim.runner.outer_draw_ids`): the replications of a draw share its parameters, so they are not
 independent (Cameron and Miller 2015). Shapley values, nucleolus and shares get percentile intervals by a
 bootstrap over whole draws (games/bootstrap.py); paired differences get cluster-robust intervals
 (plan/deterrence.py ``mean_interval``).
+
+The coalition study allocates its replications across scenarios (plan/allocation.py): each scenario has its own
+count and seed, so the scenarios are independent strata. The weighted game's bootstrap then resamples each
+scenario's draws on its own (games/bootstrap.py :func:`stratified_bootstrap_allocations`), and a weighted paired
+difference has the stratified interval √(Σ w̃_s² se_s²) of its scenarios' clustered ones. A study simulated with one
+count and seed for every scenario (``study.runs`` None) keeps the joint resampling of replication r.
 """
 
 from __future__ import annotations
@@ -16,15 +22,36 @@ from typing import Any
 import numpy as np
 
 from ..alliance.coalitions import CoalitionStudy
-from ..games.bootstrap import bootstrap_allocations
+from ..games.bootstrap import bootstrap_allocations, stratified_bootstrap_allocations
 from ..games.games import Game
 from ..games.rules import allocate
+from ..plan.allocation import stratified_interval
 from ..plan.deterrence import includes_zero, mean_interval
 from ..sim.runner import outer_draw_ids
 
 
+def access_interval(study: CoalitionStudy, user: str) -> dict[str, Any]:
+    """The weighted deterrence of ``user`` alone with the host's bases open minus without them, with its 95 %
+    interval: paired by replication within each scenario and clustered by parameter draw; stratified over the
+    scenarios when the study allocates them (``study.runs``), else of the per-replication weighted sums."""
+    if study.runs is None:
+        return mean_interval(access_reps(study, user), outer_draw_ids(study.reps))
+    with_bases = study.extra["user_alone_with_host_bases"].rep_scores
+    alone = study.outcomes[frozenset([user])].rep_scores
+    per_scenario = {
+        s: mean_interval(
+            np.asarray(with_bases[s], dtype=float) - np.asarray(alone[s], dtype=float),
+            outer_draw_ids(study.scenario_reps(s)),
+        )
+        for s in study.weights
+        if study.weights.get(s, 0.0) > 0
+    }
+    return stratified_interval(per_scenario, study.weights)
+
+
 def access_reps(study: CoalitionStudy, user: str) -> np.ndarray:
-    """Per replication, the weighted deterrence of ``user`` alone with the host's bases open minus without them."""
+    """Per replication, the weighted deterrence of ``user`` alone with the host's bases open minus without them
+    (a study with one replication count for every scenario: replication r paired across scenarios)."""
     keys = list(study.weights)
     total = sum(study.weights.get(s, 0.0) for s in keys) or 1.0
     with_bases = study.extra["user_alone_with_host_bases"].rep_scores
@@ -40,7 +67,11 @@ def bootstrap_shares(study: CoalitionStudy, players: list[str], samples: int, se
 
     Whole outer draws are resampled (games/bootstrap.py ``cluster``): the replications of one draw share its
     parameter values, so they are not independent, and resampling them one by one would make the intervals
-    too narrow (with 500 replications, 16 draws are the sampling unit, not 500 replications)."""
+    too narrow (with 500 replications, 16 draws are the sampling unit, not 500 replications). A study that allocates
+    its replications across scenarios is bootstrapped stratum by stratum (each scenario's draws resampled on its own,
+    the same resample for every coalition within it)."""
+    if study.runs is not None:
+        return _stratified_shares(study, players, samples, seed)
     reps = study.rep_values()
     if samples <= 0 or not reps or any(len(v) < 2 for v in reps.values()):
         return None
@@ -61,16 +92,34 @@ def bootstrap_shares(study: CoalitionStudy, players: list[str], samples: int, se
     return out
 
 
+def _stratified_shares(study: CoalitionStudy, players: list[str], samples: int, seed: int) -> dict[str, Any] | None:
+    strata = study.strata()
+    if samples <= 0 or not strata or any(len(next(iter(st.reps.values()))) < 2 for st in strata):
+        return None
+    out = stratified_bootstrap_allocations(
+        players, strata, ("shapley", "nucleolus"), samples=samples, rng=np.random.default_rng(seed)
+    )
+    out["method"] = (
+        "stratified percentile bootstrap: each scenario's outer parameter draws resampled on its own (the scenarios "
+        "are independent strata, each at its allocated replications and own seed), the same resample for every "
+        "coalition within a scenario (common random numbers); v(S) = Σ_s w̃_s · mean over replications of the "
+        "deterrence added in scenario s"
+    )
+    out["resampled_units"] = int(sum(len(np.unique(st.cluster)) for st in strata if st.cluster is not None))
+    out["strata"] = len(strata)
+    return out
+
+
 def by_scenario(
     study: CoalitionStudy, players: list[str], scenarios: list[str], samples: int = 0, seed: int = 0
 ) -> dict[str, Any]:
     """Each scenario's coalition values v_s(S) = D_s(S) − D_s(∅) and the Shapley shares of v_s(N); with
     ``samples``, their 95 % intervals by the same bootstrap over whole parameter draws as the weighted game's."""
     out: dict[str, Any] = {}
-    draws = outer_draw_ids(study.reps)
-    cluster = draws if len(np.unique(draws)) >= 2 else None
     empty = study.outcomes[frozenset()].rep_scores
     for sid in scenarios:
+        draws = outer_draw_ids(study.scenario_reps(sid))
+        cluster = draws if len(np.unique(draws)) >= 2 else None
         values = {"+".join(sorted(k)) or "(none)": study.scenario_value(k, sid) for k in study.outcomes if k}
         game = Game.from_function(players, partial(study.scenario_value, scenario=sid), kind="value")
         phi = allocate(game, "shapley")

@@ -161,7 +161,20 @@ def fair_shares(analysis: dict, tr) -> Section | None:
         paras.append(
             tr("The core is non-empty: some splits keep every coalition on board; the nucleolus is one of them.")
         )
-    if rules:
+    if rules and (fs.get("intervals") or {}).get("strata"):
+        paras.append(
+            tr(
+                "Intervals are percentile bootstraps that resample whole parameter draws scenario by scenario ({n} "
+                "resamples of {units} draws in {strata} scenarios, each simulated at its own replications and seed; "
+                "the same resample for every coalition): a difference between two shares smaller than their "
+                "intervals is not a finding."
+            ).format(
+                n=fs["intervals"].get("samples", ""),
+                units=fs["intervals"].get("resampled_units", ""),
+                strata=fs["intervals"]["strata"],
+            )
+        )
+    elif rules:
         paras.append(
             tr(
                 "Intervals are percentile bootstraps that resample whole parameter draws ({n} resamples of {units} "
