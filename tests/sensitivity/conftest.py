@@ -4,6 +4,7 @@ in-process Dask cluster per worker count (threads, processes=False: no process s
 from __future__ import annotations
 
 import logging
+import os
 
 import pytest
 
@@ -38,6 +39,7 @@ def real_cluster():
     """A real Dask cluster: a scheduler on a tcp:// address and one worker process (its address)."""
     from distributed import LocalCluster
 
+    saved = dict(os.environ)
     with LocalCluster(
         n_workers=1,
         threads_per_worker=1,
@@ -47,4 +49,10 @@ def real_cluster():
         dashboard_address=":0",
         silence_logs=logging.ERROR,
     ) as cluster:
+        # Dask's nannies write their pre-spawn variables (MALLOC_TRIM_THRESHOLD_=65536, OMP_NUM_THREADS=1, ...) into
+        # the environment of the process that runs them: this test process. Left there, every later cluster this
+        # process starts would hand them to its workers (an xdist run once failed test_local_cluster_settings.py
+        # so, the variable traced to this fixture by a teardown hook). Put the environment back.
+        os.environ.clear()
+        os.environ.update(saved)
         yield cluster.scheduler_address
