@@ -28,6 +28,7 @@ from .common import (
     out,
     print_allocation,
     progress_bar,
+    reps_option,
     warn,
     with_surrogate_progress,
 )
@@ -87,12 +88,10 @@ def fair_shares_cmd(
     ] = None,
     reps: Annotated[
         int,
-        typer.Option(
-            "--reps",
-            "-n",
-            help=_c(
+        reps_option(
+            _c(
                 "Nominal replications when simulating each coalition's portfolio (shared out among the scenarios by weight and duration)."
-            ),
+            )
         ),
     ] = defaults.ALLIANCE_REPS,
     seed: SeedOpt = defaults.SEED,

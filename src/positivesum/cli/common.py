@@ -14,7 +14,7 @@ from __future__ import annotations
 import functools
 import sys
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated, Any, Optional
 
 import typer
 from rich.console import Console
@@ -257,3 +257,8 @@ def print_allocation(result: dict) -> None:
         ),
         markup=False,
     )
+
+
+def reps_option(help_text: str) -> Any:
+    """The ``--reps``/``-n`` option with a command's own help (its default is the parameter's)."""
+    return typer.Option("--reps", "-n", help=help_text)

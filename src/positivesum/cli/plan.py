@@ -25,6 +25,7 @@ from .common import (
     guarded,
     out,
     print_allocation,
+    reps_option,
     warn,
     with_planning_progress,
     with_surrogate_progress,
@@ -84,12 +85,10 @@ def plan(
     ] = None,
     reps: Annotated[
         int,
-        typer.Option(
-            "--reps",
-            "-n",
-            help=_c(
+        reps_option(
+            _c(
                 "Nominal replications when verifying the plan by simulation (shared out among the scenarios by weight and duration)."
-            ),
+            )
         ),
     ] = defaults.PLAN_VERIFY_REPS,
     seed: Annotated[int, typer.Option("--seed", help=_c("Seed of the random streams."))] = defaults.SEED,
@@ -235,12 +234,10 @@ def compare_regimes(
     ] = None,
     reps: Annotated[
         int,
-        typer.Option(
-            "--reps",
-            "-n",
-            help=_c(
+        reps_option(
+            _c(
                 "Nominal replications when verifying each plan by simulation (shared out among the scenarios by weight and duration)."
-            ),
+            )
         ),
     ] = defaults.PLAN_VERIFY_REPS,
     seed: Annotated[int, typer.Option("--seed", help=_c("Seed of the random streams."))] = defaults.SEED,
