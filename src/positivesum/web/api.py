@@ -17,7 +17,7 @@ from pydantic import BaseModel, Field
 
 from ..model.errors import InputError
 from ..model.yamlio import MAX_FILE_BYTES
-from ..workspace import auth, jobs, store
+from ..workspace import auth, jobs, runs, store
 from ..workspace.access import Actor, NotFound, input_problem, require_role
 from ..workspace.loading import decode
 from .deps import LOGIN_CSRF_COOKIE, SESSION_COOKIE, api_actor, cookie_secure, transaction
@@ -447,7 +447,7 @@ def list_runs(
     request: Request, q: str | None = Query(None, max_length=200), actor: Actor = Who
 ) -> list[dict[str, Any]]:
     with transaction(request) as db:
-        return store.list_runs(db, actor, q)
+        return runs.list_runs(db, actor, q)
 
 
 @router.post("/runs", status_code=201)
@@ -464,7 +464,7 @@ def submit(body: NewRun, request: Request, actor: Actor = Who) -> JSONResponse:
 @router.get("/runs/{ident}")
 def get_run(ident: Ident, request: Request, actor: Actor = Who) -> JSONResponse:
     with transaction(request) as db:
-        run, row = store.get_run(db, actor, ident)
+        run, row = runs.get_run(db, actor, ident)
         row["result"] = jobs.result_of(db, run)
         row["files"] = jobs.artifact_names(db, run.id)
     return marked(row, row["marking"])
@@ -475,7 +475,7 @@ def delete_run(ident: Ident, request: Request, actor: Actor = Who) -> JSONRespon
     """Delete a run and its files (analysts and administrators of its organisation); a queued or running run
     is stopped."""
     with transaction(request) as db:
-        row = store.delete_run(db, actor, ident)
+        row = runs.delete_run(db, actor, ident)
     return marked(row, row["marking"])
 
 
@@ -483,7 +483,7 @@ def delete_run(ident: Ident, request: Request, actor: Actor = Who) -> JSONRespon
 def events(ident: Ident, request: Request, actor: Actor = Who) -> StreamingResponse:
     """Server-sent events: the run's status and progress until it is done or failed."""
     with transaction(request) as db:
-        _run, row = store.get_run(db, actor, ident)
+        _run, row = runs.get_run(db, actor, ident)
     marking = row["marking"]
 
     def stream() -> Iterator[str]:
@@ -492,7 +492,7 @@ def events(ident: Ident, request: Request, actor: Actor = Who) -> StreamingRespo
         while time.monotonic() - started < limit:
             try:
                 with transaction(request) as db:
-                    _r, now_row = store.get_run(db, actor, ident, audited=False)
+                    _r, now_row = runs.get_run(db, actor, ident, audited=False)
             except NotFound:
                 return
             state = (now_row["status"], now_row["progress"], now_row["progress_text"])
@@ -524,10 +524,10 @@ def run_list_events(
         started, limit = time.monotonic(), request.app.state.settings.stream_seconds
         while time.monotonic() - started < limit:
             with transaction(request) as db:
-                states = store.run_states(db, actor, set(last), q or None)
+                states = runs.run_states(db, actor, set(last), q or None)
                 new = [s["id"] for s in states if s["id"] not in last]
                 if new:
-                    store.audit_runs_followed(db, actor, new)
+                    runs.audit_runs_followed(db, actor, new)
             changed = False
             for s in states:
                 state = (s["status"], s["progress"], s["progress_text"])
@@ -552,7 +552,7 @@ def run_file(
     """A file of the run (briefing.html, briefing.pdf, briefing.xlsx, analysis.json, summary.json…)."""
     with transaction(request) as db:
         art = jobs.artifact(db, actor, ident, name)
-        marking = store.get_run(db, actor, ident, audited=False)[1]["marking"]
+        marking = runs.get_run(db, actor, ident, audited=False)[1]["marking"]
         content, media = art.content, art.media_type
     return file_response(name, content, media, marking)
 

@@ -20,6 +20,7 @@ from starlette.datastructures import FormData, UploadFile
 from ..model.errors import InputError
 from ..model.yamlio import MAX_FILE_BYTES
 from ..workspace import auth, jobs, store
+from ..workspace import runs as run_store
 from ..workspace.access import input_problem, require_role
 from ..workspace.loading import decode
 from .api import MAX_ID, YAML_TYPES, Ident, Number, file_response
@@ -413,7 +414,7 @@ def dataset(ident: Ident, request: Request) -> Response:
 def runs(request: Request, q: str = "") -> Response:
     who = who_of(request)
     with transaction(request) as db:
-        rows = store.list_runs(db, who.actor, q[:200] or None)
+        rows = run_store.list_runs(db, who.actor, q[:200] or None)
     return render(request, "runs.html", {"rows": rows, "q": q[:200]}, markings=[r["marking"] for r in rows])
 
 
@@ -447,7 +448,7 @@ def run(ident: Ident, request: Request) -> Response:
 
     who = who_of(request)
     with transaction(request) as db:
-        r, row = store.get_run(db, who.actor, ident)
+        r, row = run_store.get_run(db, who.actor, ident)
         files = jobs.artifact_names(db, r.id)
         result = jobs.result_of(db, r) if r.status == "done" else None
         analysis = None
@@ -469,7 +470,7 @@ def briefing(ident: Ident, request: Request) -> Response:
     who = who_of(request)
     with transaction(request) as db:
         art = jobs.artifact(db, who.actor, ident, "briefing.html")
-        marking = store.get_run(db, who.actor, ident, audited=False)[1]["marking"]
+        marking = run_store.get_run(db, who.actor, ident, audited=False)[1]["marking"]
         return file_response("briefing.html", art.content, art.media_type, marking)
 
 

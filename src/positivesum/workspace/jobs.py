@@ -39,7 +39,8 @@ from .briefing import briefing_files
 from .db import sessions
 from .loading import load_upload, parse
 from .models import Artifact, Run, User, now
-from .store import _scenario, _version, get_run
+from .runs import get_run
+from .store import _scenario, _version
 
 #: Largest replication count a browser may ask for (one run must not hold the queue for hours).
 WEB_MAX_REPS = 100_000

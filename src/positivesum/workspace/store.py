@@ -1,4 +1,4 @@
-"""The scenario library, datasets, comments, forks and proposals, search and the audit log.
+"""The scenario library, datasets, comments, forks and proposals, search and the audit log (runs: runs.py).
 
 Plain functions over a SQLAlchemy session and an :class:`~.access.Actor`; they return plain data (dicts)
 for the web layer, raise :class:`~positivesum.model.errors.InputError` for bad input,
@@ -9,11 +9,9 @@ is filtered by :func:`~.access.readable` in SQL, and every read and write of a m
 
 from __future__ import annotations
 
-import datetime as _dt
-import hashlib
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, func, or_, select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from ..diffing import brief, diff_trees
@@ -40,25 +38,16 @@ from .models import (
     Dataset,
     Organisation,
     Proposal,
-    Run,
     Scenario,
     ScenarioVersion,
-    User,
     now,
 )
+from .rows import LIST_LIMIT, Names, iso, like_pattern, mark_deleted, owned_by, sha256
+from .runs import list_runs
 
 MAX_TITLE = 200
 MAX_COMMENT = 10_000
-LIST_LIMIT = 500
 MAX_CHANGES_KEPT = 200
-
-
-def sha256(text: str) -> str:
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
-
-
-def iso(value: _dt.datetime | None) -> str | None:
-    return value.isoformat(timespec="seconds") if value else None
 
 
 def check_title(title: object, key: str = "title") -> str:
@@ -75,20 +64,6 @@ def check_text(text: object, key: str = "text") -> str:
     return text  # an empty text is reported by the YAML reader, as the command line reports an empty file
 
 
-class _Names:
-    """Organisation codes and user names for display (small tables, read once per call)."""
-
-    def __init__(self, db: Session) -> None:
-        self.orgs = {i: c for i, c in db.execute(select(Organisation.id, Organisation.code))}
-        self.users = {i: n for i, n in db.execute(select(User.id, User.display_name))}
-
-    def org(self, oid: int | None) -> str:
-        return self.orgs.get(oid or 0, "")
-
-    def user(self, uid: int | None) -> str:
-        return self.users.get(uid or 0, "")
-
-
 def organisations(db: Session) -> list[dict[str, str]]:
     """Every organisation of the workspace (codes and names are not marked: markings name them)."""
     return [
@@ -98,7 +73,7 @@ def organisations(db: Session) -> list[dict[str, str]]:
 
 
 # ------------------------------------------------------------------------------------------- datasets
-def _dataset_row(d: Dataset, texts: dict[int, str], names: _Names) -> dict[str, Any]:
+def _dataset_row(d: Dataset, texts: dict[int, str], names: Names) -> dict[str, Any]:
     return {
         "id": d.id,
         "name": d.name,
@@ -133,7 +108,7 @@ def create_dataset(db: Session, actor: Actor, name: str, title: str, text: str, 
     db.add(row)
     db.flush()
     audit(db, actor, "write", "dataset", row.id, row.marking_id, "uploaded")
-    return _dataset_row(row, marking_texts(db, [row.marking_id]), _Names(db))
+    return _dataset_row(row, marking_texts(db, [row.marking_id]), Names(db))
 
 
 def _readable_datasets(actor: Actor) -> Any:
@@ -143,11 +118,11 @@ def _readable_datasets(actor: Actor) -> Any:
 def list_datasets(db: Session, actor: Actor, q: str | None = None) -> list[dict[str, Any]]:
     stmt = _readable_datasets(actor)
     if q:
-        pattern = _like(q)
+        pattern = like_pattern(q)
         stmt = stmt.where(or_(Dataset.title.ilike(pattern, escape="\\"), Dataset.name.ilike(pattern, escape="\\")))
     rows = list(db.scalars(stmt.order_by(Dataset.id.desc()).limit(LIST_LIMIT)))
     audit_many(db, actor, "list", "dataset", [(d.id, d.marking_id) for d in rows])
-    texts, names = marking_texts(db, {d.marking_id for d in rows}), _Names(db)
+    texts, names = marking_texts(db, {d.marking_id for d in rows}), Names(db)
     return [_dataset_row(d, texts, names) for d in rows]
 
 
@@ -156,7 +131,7 @@ def get_dataset(db: Session, actor: Actor, ident: int, *, with_text: bool = True
     if d is None:
         raise NotFound("dataset", ident)
     audit(db, actor, "read", "dataset", d.id, d.marking_id)
-    out = _dataset_row(d, marking_texts(db, [d.marking_id]), _Names(db))
+    out = _dataset_row(d, marking_texts(db, [d.marking_id]), Names(db))
     if with_text:
         out["text"] = d.text
     return out
@@ -182,7 +157,7 @@ def _version(db: Session, sc: Scenario, number: int | None) -> ScenarioVersion:
     return v
 
 
-def _scenario_row(sc: Scenario, texts: dict[int, str], names: _Names) -> dict[str, Any]:
+def _scenario_row(sc: Scenario, texts: dict[int, str], names: Names) -> dict[str, Any]:
     return {
         "id": sc.id,
         "title": sc.title,
@@ -271,21 +246,16 @@ def create_scenario(
     )
     db.flush()
     audit(db, actor, "write", "scenario", sc.id, sc.marking_id, "version 1")
-    return _scenario_row(sc, marking_texts(db, [sc.marking_id]), _Names(db))
-
-
-def _like(q: str) -> str:
-    q = q[:200].replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{q}%"
+    return _scenario_row(sc, marking_texts(db, [sc.marking_id]), Names(db))
 
 
 def list_scenarios(db: Session, actor: Actor, q: str | None = None) -> list[dict[str, Any]]:
     stmt = _readable_scenarios(actor)
     if q:
-        stmt = stmt.where(Scenario.title.ilike(_like(q), escape="\\"))
+        stmt = stmt.where(Scenario.title.ilike(like_pattern(q), escape="\\"))
     rows = list(db.scalars(stmt.order_by(Scenario.updated_at.desc(), Scenario.id.desc()).limit(LIST_LIMIT)))
     audit_many(db, actor, "list", "scenario", [(s.id, s.marking_id) for s in rows])
-    texts, names = marking_texts(db, {s.marking_id for s in rows}), _Names(db)
+    texts, names = marking_texts(db, {s.marking_id for s in rows}), Names(db)
     return [_scenario_row(s, texts, names) for s in rows]
 
 
@@ -293,7 +263,7 @@ def get_scenario(db: Session, actor: Actor, ident: int) -> dict[str, Any]:
     """A scenario with its versions (who, when, what changed), comments, fork origin and proposals."""
     sc = _scenario(db, actor, ident)
     audit(db, actor, "read", "scenario", sc.id, sc.marking_id)
-    names = _Names(db)
+    names = Names(db)
     out = _scenario_row(sc, marking_texts(db, [sc.marking_id]), names)
     versions = db.scalars(
         select(ScenarioVersion).where(ScenarioVersion.scenario_id == sc.id).order_by(ScenarioVersion.number.desc())
@@ -351,7 +321,7 @@ def get_version(db: Session, actor: Actor, ident: int, number: int | None = None
         "number": v.number,
         "text": v.text,
         "message": v.message,
-        "author": _Names(db).user(v.author_id),
+        "author": Names(db).user(v.author_id),
         "created_at": iso(v.created_at),
     }
 
@@ -515,7 +485,7 @@ def fork(db: Session, actor: Actor, ident: int, marking: object = None, title: s
     db.flush()
     audit(db, actor, "read", "scenario", src.id, src.marking_id, f"forked as {sc.id}")
     audit(db, actor, "write", "scenario", sc.id, sc.marking_id, "fork")
-    return _scenario_row(sc, marking_texts(db, [sc.marking_id]), _Names(db))
+    return _scenario_row(sc, marking_texts(db, [sc.marking_id]), Names(db))
 
 
 def set_marking(db: Session, actor: Actor, ident: int, marking: object) -> dict[str, Any]:
@@ -547,11 +517,11 @@ def set_marking(db: Session, actor: Actor, ident: int, marking: object) -> dict[
     db.flush()
     audit(db, actor, "write", "scenario", sc.id, old, f"re-marked {chosen.text}")
     audit(db, actor, "write", "scenario", sc.id, sc.marking_id, "re-marked")
-    return _scenario_row(sc, marking_texts(db, [sc.marking_id]), _Names(db))
+    return _scenario_row(sc, marking_texts(db, [sc.marking_id]), Names(db))
 
 
 # ------------------------------------------------------------------------------------------ proposals
-def _proposal_row(db: Session, actor: Actor, p: Proposal, names: _Names) -> dict[str, Any]:
+def _proposal_row(db: Session, actor: Actor, p: Proposal, names: Names) -> dict[str, Any]:
     titles = {
         i: t
         for i, t in db.execute(
@@ -615,7 +585,7 @@ def propose(db: Session, actor: Actor, fork_id: int, message: str = "") -> dict[
     db.add(p)
     db.flush()
     audit(db, actor, "write", "proposal", p.id, p.marking_id, f"{fk.id} → {target.id}")
-    return _proposal_row(db, actor, p, _Names(db))
+    return _proposal_row(db, actor, p, Names(db))
 
 
 def list_proposals(db: Session, actor: Actor) -> list[dict[str, Any]]:
@@ -625,7 +595,7 @@ def list_proposals(db: Session, actor: Actor) -> list[dict[str, Any]]:
         )
     )
     audit_many(db, actor, "list", "proposal", [(p.id, p.marking_id) for p in rows])
-    names = _Names(db)
+    names = Names(db)
     return [_proposal_row(db, actor, p, names) for p in rows]
 
 
@@ -634,7 +604,7 @@ def get_proposal(db: Session, actor: Actor, ident: int) -> dict[str, Any]:
     if p is None:
         raise NotFound("proposal", ident)
     audit(db, actor, "read", "proposal", p.id, p.marking_id)
-    return _proposal_row(db, actor, p, _Names(db))
+    return _proposal_row(db, actor, p, Names(db))
 
 
 def decide(db: Session, actor: Actor, ident: int, accept: bool) -> dict[str, Any]:
@@ -675,134 +645,28 @@ def decide(db: Session, actor: Actor, ident: int, accept: bool) -> dict[str, Any
     return result
 
 
-# ---------------------------------------------------------------------------------- runs (queries only)
-def _readable_runs(actor: Actor) -> Any:
-    return select(Run).where(readable(Run.marking_id, actor), Run.deleted_at.is_(None))
-
-
-def run_row(r: Run, texts: dict[int, str], names: _Names) -> dict[str, Any]:
-    return {
-        "id": r.id,
-        "kind": r.kind,
-        "title": r.title,
-        "status": r.status,
-        "progress": r.progress,
-        "progress_text": r.progress_text,
-        "marking": texts[r.marking_id],
-        "owner": names.org(r.owner_org_id),
-        "created_by": names.user(r.created_by),
-        "created_at": iso(r.created_at),
-        "started_at": iso(r.started_at),
-        "finished_at": iso(r.finished_at),
-        "attempts": r.attempts,
-        "error": r.error,
-        "params": r.params,
-        "inputs": r.inputs,
-    }
-
-
-def list_runs(db: Session, actor: Actor, q: str | None = None) -> list[dict[str, Any]]:
-    stmt = _readable_runs(actor)
-    if q:
-        stmt = stmt.where(Run.title.ilike(_like(q), escape="\\"))
-    rows = list(db.scalars(stmt.order_by(Run.id.desc()).limit(LIST_LIMIT)))
-    audit_many(db, actor, "list", "run", [(r.id, r.marking_id) for r in rows])
-    texts, names = marking_texts(db, {r.marking_id for r in rows}), _Names(db)
-    return [run_row(r, texts, names) for r in rows]
-
-
-def get_run(db: Session, actor: Actor, ident: int, *, audited: bool = True) -> tuple[Run, dict[str, Any]]:
-    r = db.scalar(_readable_runs(actor).where(Run.id == ident))
-    if r is None:
-        raise NotFound("run", ident)
-    if audited:
-        audit(db, actor, "read", "run", r.id, r.marking_id)
-    row = run_row(r, marking_texts(db, [r.marking_id]), _Names(db))
-    row["provenance"] = r.provenance
-    return r, row
-
-
-def run_states(db: Session, actor: Actor, following: set[int], q: str | None = None) -> list[dict[str, Any]]:
-    """Status and progress of the runs the actor may read that are queued or running (titles matching ``q``,
-    as :func:`list_runs`), and of the runs of ``following`` (to report how they ended): what the run list
-    follows live. Filtered by marking in SQL."""
-    active: ColumnElement[bool] = Run.status.in_(("queued", "running"))
-    if q:
-        active = and_(active, Run.title.ilike(_like(q), escape="\\"))
-    cond = or_(active, Run.id.in_(sorted(following))) if following else active
-    rows = db.execute(
-        select(Run.id, Run.status, Run.progress, Run.progress_text, Run.error, Run.marking_id)
-        .where(readable(Run.marking_id, actor), Run.deleted_at.is_(None), cond)
-        .order_by(Run.id)
-        .limit(LIST_LIMIT)
-    ).all()
-    texts = marking_texts(db, {r.marking_id for r in rows})
-    return [
-        {
-            "id": r.id,
-            "status": r.status,
-            "progress": r.progress,
-            "progress_text": r.progress_text,
-            "error": r.error,
-            "marking": texts[r.marking_id],
-        }
-        for r in rows
-    ]
-
-
-def audit_runs_followed(db: Session, actor: Actor, ids: list[int]) -> None:
-    """One read per run the live run list starts reporting (only runs the actor may read)."""
-    rows = db.execute(select(Run.id, Run.marking_id).where(Run.id.in_(ids), readable(Run.marking_id, actor)))
-    audit_many(db, actor, "read", "run", [(r.id, r.marking_id) for r in rows])
-
-
 # ------------------------------------------------------------------------------------------- deleting
-def _owned_by(actor: Actor, owner_org_id: int, what: str) -> None:
-    """Deleting: analysts and administrators of the object's own organisation."""
-    if not (actor.at_least("analyst") and actor.org_id == owner_org_id):
-        raise Forbidden(f"only analysts and administrators of the {what}'s own organisation delete it")
-
-
-def _deleted(db: Session, actor: Actor, kind: str, obj: Dataset | Scenario | Run, detail: str) -> dict[str, Any]:
-    obj.deleted_at, obj.deleted_by = now(), actor.user_id
-    db.flush()
-    audit(db, actor, "delete", kind, obj.id, obj.marking_id, detail)
-    return {"id": obj.id, "deleted": True, "marking": marking_texts(db, [obj.marking_id])[obj.marking_id]}
-
-
 def delete_dataset(db: Session, actor: Actor, ident: int) -> dict[str, Any]:
     """Delete a dataset (soft: kept with its audit trail, never found again). Files importing it by name then
     import the newest other readable dataset of that name, or report it missing."""
     d = db.scalar(_readable_datasets(actor).where(Dataset.id == ident))
     if d is None:
         raise NotFound("dataset", ident)
-    _owned_by(actor, d.owner_org_id, "dataset")
-    return _deleted(db, actor, "dataset", d, f"deleted {d.name}"[:300])
+    owned_by(actor, d.owner_org_id, "dataset")
+    return mark_deleted(db, actor, "dataset", d, f"deleted {d.name}"[:300])
 
 
 def delete_scenario(db: Session, actor: Actor, ident: int) -> dict[str, Any]:
     """Delete a scenario with its versions and comments (soft); its open proposals, to it or from it, are
     withdrawn. Its runs stay (they hold the text they ran in their provenance) until deleted themselves."""
     sc = _scenario(db, actor, ident)
-    _owned_by(actor, sc.owner_org_id, "scenario")
+    owned_by(actor, sc.owner_org_id, "scenario")
     for p in db.scalars(
         select(Proposal).where(or_(Proposal.target_id == sc.id, Proposal.source_id == sc.id), Proposal.status == "open")
     ):
         p.status, p.decided_by, p.decided_at = "withdrawn", actor.user_id, now()
         audit(db, actor, "write", "proposal", p.id, p.marking_id, f"withdrawn: scenario {sc.id} deleted")
-    return _deleted(db, actor, "scenario", sc, "deleted")
-
-
-def delete_run(db: Session, actor: Actor, ident: int) -> dict[str, Any]:
-    """Delete a run with its result and files (soft); a run still queued or running is stopped (failed)."""
-    r = db.scalar(_readable_runs(actor).where(Run.id == ident))
-    if r is None:
-        raise NotFound("run", ident)
-    _owned_by(actor, r.owner_org_id, "run")
-    if r.status in ("queued", "running"):
-        r.status, r.finished_at, r.progress_text = "failed", now(), "failed"
-        r.error = f"deleted by {actor.username} before it finished"
-    return _deleted(db, actor, "run", r, "deleted")
+    return mark_deleted(db, actor, "scenario", sc, "deleted")
 
 
 # ------------------------------------------------------------------------------------ search and audit
@@ -811,7 +675,7 @@ def search(db: Session, actor: Actor, q: str) -> dict[str, list[dict[str, Any]]]
     may read."""
     if not isinstance(q, str) or not q.strip():
         return {"scenarios": [], "datasets": [], "runs": []}
-    pattern = _like(q.strip())
+    pattern = like_pattern(q.strip())
     latest = (
         select(ScenarioVersion.scenario_id)
         .join(Scenario, Scenario.id == ScenarioVersion.scenario_id)
@@ -826,7 +690,7 @@ def search(db: Session, actor: Actor, q: str) -> dict[str, list[dict[str, Any]]]
         )
     )
     audit_many(db, actor, "search", "scenario", [(s.id, s.marking_id) for s in scen])
-    texts, names = marking_texts(db, {s.marking_id for s in scen}), _Names(db)
+    texts, names = marking_texts(db, {s.marking_id for s in scen}), Names(db)
     return {
         "scenarios": [_scenario_row(s, texts, names) for s in scen],
         "datasets": list_datasets(db, actor, q.strip())[:100],
@@ -843,7 +707,7 @@ def audit_log(db: Session, actor: Actor, limit: int = 200) -> list[dict[str, Any
             select(AuditEntry).where(readable(AuditEntry.marking_id, actor)).order_by(AuditEntry.id.desc()).limit(limit)
         )
     )
-    texts, names = marking_texts(db, {r.marking_id for r in rows}), _Names(db)
+    texts, names = marking_texts(db, {r.marking_id for r in rows}), Names(db)
     return [
         {
             "at": iso(r.at),
@@ -856,7 +720,3 @@ def audit_log(db: Session, actor: Actor, limit: int = 200) -> list[dict[str, Any
         }
         for r in rows
     ]
-
-
-def count_runs_by_status(db: Session) -> dict[str, int]:
-    return {s: n for s, n in db.execute(select(Run.status, func.count()).group_by(Run.status))}
