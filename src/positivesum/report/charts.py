@@ -35,6 +35,17 @@ def _colour(field: str, title: str, domain: list[str]) -> alt.Color:
     )
 
 
+def _series(frame: pd.DataFrame, values: list[str]) -> alt.Chart:
+    """A chart of a long time-series frame, stored one row per series with ``values`` as lists and expanded by
+    Vega-Lite's ``flatten`` transform. The same points are drawn (the same SVG as from the long frame), but the briefing embeds
+    each series' long labels (scenario, actor, munition) once instead of once per day: the two time-series charts'
+    data went from 4,040 and 2,910 rows (583 and 547 kB of the HTML) to 76 and 53 rows (68 and 69 kB)."""
+    keys = [c for c in frame.columns if c not in values]
+    grouped = frame.groupby(keys, sort=False)[values].agg(list).reset_index()
+    fields: list[str | alt.FieldName] = list(values)
+    return alt.Chart(grouped).transform_flatten(fields)
+
+
 def outcomes(frame: pd.DataFrame, tr, title: str) -> alt.TopLevelMixin:
     """Grouped bars of outcome probabilities per scenario with 95% interval error bars.
 
@@ -71,7 +82,7 @@ def losses_over_time(frame: pd.DataFrame, tr, title: str) -> alt.TopLevelMixin:
     order = list(dict.fromkeys(frame["actor"]))
     kinds = list(dict.fromkeys(frame["kind"]))
     chart = (
-        alt.Chart(frame)
+        _series(frame, ["day", "units"])
         .mark_line(strokeWidth=2)
         .encode(
             x=alt.X("day:Q", title=tr("Day of the campaign (days from D-day)")),
@@ -97,7 +108,9 @@ def losses_over_time(frame: pd.DataFrame, tr, title: str) -> alt.TopLevelMixin:
         chart.properties(width=280, height=150)
         .facet(facet=alt.Facet("scenario:N", title=None, sort=list(dict.fromkeys(frame["scenario"]))), columns=2)
         .properties(title=title)
-        .resolve_scale(y="independent")
+        # each panel its own day range: with a shared axis the 30-day campaigns filled a fifth of their panels,
+        # squeezed beside the 140-day blockades
+        .resolve_scale(x="independent", y="independent")
     )
 
 
@@ -105,7 +118,7 @@ def stocks_over_time(frame: pd.DataFrame, tr, title: str) -> alt.TopLevelMixin:
     """Munition stock left (% of the day-0 stock), one panel per scenario. Columns: scenario, day, pool, share."""
     order = list(dict.fromkeys(frame["pool"]))
     chart = (
-        alt.Chart(frame)
+        _series(frame, ["day", "share"])
         .mark_line(strokeWidth=2)
         .encode(
             x=alt.X("day:Q", title=tr("Day of the campaign (days from D-day)")),
@@ -128,6 +141,7 @@ def stocks_over_time(frame: pd.DataFrame, tr, title: str) -> alt.TopLevelMixin:
         chart.properties(width=280, height=150)
         .facet(facet=alt.Facet("scenario:N", title=None, sort=list(dict.fromkeys(frame["scenario"]))), columns=2)
         .properties(title=title)
+        .resolve_scale(x="independent")  # each panel its own day range (losses_over_time)
     )
 
 
