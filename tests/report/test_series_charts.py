@@ -68,3 +68,27 @@ def test_the_stocks_chart_is_flattened_too_and_each_panel_has_its_own_day_range(
     assert svg == html.chart_svg(_long_format(chart, frame))
     # the 30-day panel's axis ends at 30, not at the blockade's 140
     assert ">30<" in svg and ">140<" in svg
+
+
+def test_the_regimes_deterrence_and_the_fair_shares_carry_their_intervals_as_error_bars():
+    from positivesum.report.sections import alliance
+
+    frame = pd.DataFrame(
+        [
+            {"regime": "Joint planning", "deterrence": 0.565, "low": 0.524, "high": 0.605, "cost_musd": 24823.0},
+            {"regime": "Spending targets", "deterrence": 0.532, "low": 0.491, "high": 0.573, "cost_musd": 17751.0},
+        ]
+    )
+    spec = html.chart_spec(charts.deterrence(frame, Translator("en"), "D"))
+    assert [layer["mark"]["type"] for layer in spec["layer"]] == ["bar", "rule", "text"]
+    assert spec["layer"][1]["encoding"]["x2"]["field"] == "high"
+    shares = pd.DataFrame(
+        [
+            {"item": "Japan", "series": "Shapley", "value": 0.282, "low": 0.241, "high": 0.328},
+            {"item": "Japan", "series": "GDP", "value": 0.12, "low": None, "high": None},  # data: no interval
+        ]
+    )
+    bars = html.chart_spec(alliance._bars(shares, Translator("en"), "S", "Share", "Measure", percent=True))
+    assert [layer["mark"]["type"] for layer in bars["layer"]] == ["bar", "rule"]
+    plain = html.chart_spec(alliance._bars(shares.drop(columns=["low", "high"]), Translator("en"), "S", "x", "y"))
+    assert plain["mark"]["type"] == "bar" and "layer" not in plain

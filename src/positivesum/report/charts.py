@@ -189,17 +189,23 @@ def portfolio(frame: pd.DataFrame, tr, title: str) -> alt.TopLevelMixin:
 
 
 def deterrence(frame: pd.DataFrame, tr, title: str) -> alt.TopLevelMixin:
-    """Weighted deterrence by regime (simulated). Columns: regime, deterrence, cost_musd."""
+    """Weighted deterrence by regime (simulated), with each regime's 95% interval as an error bar (a Monte Carlo
+    estimate is shown with its interval). Columns: regime, deterrence, low, high, cost_musd."""
     order = list(frame["regime"])
     base = alt.Chart(frame).encode(y=alt.Y("regime:N", title=None, sort=order))
+    tooltip = [
+        alt.Tooltip("regime:N", title=tr("Regime")),
+        alt.Tooltip("deterrence:Q", title=tr("Deterrence"), format=".3f"),
+        alt.Tooltip("low:Q", title=tr("95% CI, low"), format=".3f"),
+        alt.Tooltip("high:Q", title=tr("95% CI, high"), format=".3f"),
+        alt.Tooltip("cost_musd:Q", title=tr("Acquisition cost (million USD)"), format=",.0f"),
+    ]
     bars = base.mark_bar().encode(
         x=alt.X("deterrence:Q", title=tr("Weighted deterrence, simulated (0–1)"), scale=alt.Scale(domain=[0, 1])),
         color=_colour("regime", tr("Regime"), order).legend(None),
-        tooltip=[
-            alt.Tooltip("regime:N", title=tr("Regime")),
-            alt.Tooltip("deterrence:Q", title=tr("Deterrence"), format=".3f"),
-            alt.Tooltip("cost_musd:Q", title=tr("Acquisition cost (million USD)"), format=",.0f"),
-        ],
+        tooltip=tooltip,
     )
-    text = base.mark_text(align="left", dx=4).encode(x="deterrence:Q", text=alt.Text("deterrence:Q", format=".3f"))
-    return config(alt.layer(bars, text).properties(width=WIDTH - 240, height=30 * len(order), title=title))
+    errors = base.mark_rule(color="black", strokeWidth=1.2).encode(x="low:Q", x2="high:Q", tooltip=tooltip)
+    # the value beside the interval's end, where the error bar does not run through it
+    text = base.mark_text(align="left", dx=4).encode(x="high:Q", text=alt.Text("deterrence:Q", format=".3f"))
+    return config(alt.layer(bars, errors, text).properties(width=WIDTH - 240, height=30 * len(order), title=title))

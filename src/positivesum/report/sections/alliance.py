@@ -29,25 +29,34 @@ def _part(analysis: dict, key: str) -> dict | None:
 def _bars(
     frame: pd.DataFrame, tr, title: str, x_title: str, colour_title: str, percent: bool = False
 ) -> alt.TopLevelMixin:
-    """Grouped horizontal bars. Columns: item, series, value."""
+    """Grouped horizontal bars. Columns: item, series, value; optional low, high: a 95% interval drawn as an error
+    bar on the bars that have one (a Monte Carlo estimate is shown with its interval)."""
     order = list(dict.fromkeys(frame["series"]))
     items = list(dict.fromkeys(frame["item"]))
     fmt = ".0%" if percent else ",.3f"
-    chart = (
-        alt.Chart(frame)
-        .mark_bar()
-        .encode(
-            y=alt.Y("item:N", title=None, sort=items),
-            yOffset=alt.YOffset("series:N", sort=order),
-            x=alt.X("value:Q", title=x_title, axis=alt.Axis(format="%" if percent else ",.2f")),
-            color=charts._colour("series", colour_title, order),
-            tooltip=[
-                alt.Tooltip("item:N", title=""),
-                alt.Tooltip("series:N", title=colour_title),
-                alt.Tooltip("value:Q", title=x_title, format=fmt),
-            ],
-        )
+    with_ci = {"low", "high"} <= set(frame.columns) and bool(frame["low"].notna().any())
+    tooltip = [
+        alt.Tooltip("item:N", title=""),
+        alt.Tooltip("series:N", title=colour_title),
+        alt.Tooltip("value:Q", title=x_title, format=fmt),
+    ]
+    if with_ci:
+        tooltip += [
+            alt.Tooltip("low:Q", title=tr("95% CI, low"), format=fmt),
+            alt.Tooltip("high:Q", title=tr("95% CI, high"), format=fmt),
+        ]
+    base = alt.Chart(frame).encode(
+        y=alt.Y("item:N", title=None, sort=items), yOffset=alt.YOffset("series:N", sort=order)
     )
+    bars = base.mark_bar().encode(
+        x=alt.X("value:Q", title=x_title, axis=alt.Axis(format="%" if percent else ",.2f")),
+        color=charts._colour("series", colour_title, order),
+        tooltip=tooltip,
+    )
+    chart: alt.TopLevelMixin = bars
+    if with_ci:
+        errors = base.mark_rule(color="black", strokeWidth=1.2).encode(x="low:Q", x2="high:Q", tooltip=tooltip)
+        chart = alt.layer(bars, errors)
     return charts.config(
         chart.properties(width=charts.WIDTH - 240, height=max(140, 14 * len(order) * len(items)), title=title)
     )
@@ -123,7 +132,19 @@ def fair_shares(analysis: dict, tr) -> Section | None:
             ("proportional_to_defence_spending_pct", tr("Defence spending")),
         ):
             if r.get(key) is not None:
-                plot.append({"item": _actor(analysis, r["player"], tr), "series": series, "value": r[key] / 100})
+                # the Shapley and nucleolus shares' bootstrap intervals; GDP and spending shares are data
+                ci = (((fs.get("intervals") or {}).get("rules") or {}).get(key.removesuffix("_pct")) or {}).get(
+                    r["player"], {}
+                ).get("share_pct_ci95") or [None, None]
+                plot.append(
+                    {
+                        "item": _actor(analysis, r["player"], tr),
+                        "series": series,
+                        "value": r[key] / 100,
+                        "low": ci[0] / 100 if ci[0] is not None else None,
+                        "high": ci[1] / 100 if ci[1] is not None else None,
+                    }
+                )
     chart = ReportChart(
         "chart_fair_shares",
         tr("Contribution to deterrence against GDP and spending shares"),
@@ -315,6 +336,10 @@ def intervention_matrix(analysis: dict, tr) -> Section | None:
         tr("Deterrence by US intervention level"),
         _bars(
             pd.DataFrame(plot), tr, tr("Deterrence by US intervention level"), tr("Deterrence (0–1)"), tr("Portfolio")
+        ),
+        tr(
+            "Simulated with the same random numbers with and without the portfolio: the gain and its 95% interval, "
+            "from the paired replications, are in the table below."
         ),
     )
     paras = [

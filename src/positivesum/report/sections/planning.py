@@ -265,6 +265,9 @@ def cooperation_dividend(analysis: dict, tr) -> Section | None:
             {
                 "regime": regime_name(k, tr),
                 "deterrence": v["simulated"]["weighted_deterrence"],
+                # the regime's own 95% interval (stratified over scenarios, clustered by parameter draw)
+                "low": _ci(v)[0],
+                "high": _ci(v)[1],
                 "cost_musd": v["total_cost_musd"],
             }
             for k, v in reg["regimes"].items()
@@ -288,6 +291,11 @@ def cooperation_dividend(analysis: dict, tr) -> Section | None:
         "chart_deterrence",
         tr("Weighted deterrence by regime"),
         charts.deterrence(plot, tr, tr("Weighted deterrence by regime")),
+        tr(
+            "Error bars: each regime's own 95% interval. They overlap because the regimes are simulated with the same "
+            "random numbers, so most of their variation is shared; whether two regimes differ is read from the paired "
+            "differences in the table below, not from these bars."
+        ),
     )
     paras = [
         tr(
@@ -341,6 +349,12 @@ def cooperation_dividend(analysis: dict, tr) -> Section | None:
     if targets is not None:
         tables.append(targets)
     return Section("cooperation_dividend", tr("Cooperation dividend"), paragraphs=paras, tables=tables, charts=[chart])
+
+
+def _ci(regime: dict) -> tuple[float | None, float | None]:
+    """A regime's simulated weighted deterrence interval (its ``measures``), or no interval if it has none."""
+    low, high = (((regime.get("measures") or {}).get("deterrence") or {}).get("ci95") or [None, None])[:2]
+    return (float(low) if finite(low) else None, float(high) if finite(high) else None)
 
 
 def _with_interval(d: dict, tr) -> str:
