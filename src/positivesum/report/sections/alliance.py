@@ -27,13 +27,21 @@ def _part(analysis: dict, key: str) -> dict | None:
 
 
 def _bars(
-    frame: pd.DataFrame, tr, title: str, x_title: str, colour_title: str, percent: bool = False
+    frame: pd.DataFrame,
+    tr,
+    title: str,
+    x_title: str,
+    colour_title: str,
+    percent: bool = False,
+    number_format: str = ",.2f",
+    tooltip_format: str = ",.3f",
 ) -> alt.TopLevelMixin:
     """Grouped horizontal bars. Columns: item, series, value; optional low, high: a 95% interval drawn as an error
-    bar on the bars that have one (a Monte Carlo estimate is shown with its interval)."""
+    bar on the bars that have one (a Monte Carlo estimate is shown with its interval). ``number_format`` is the
+    axis's d3 format, ``tooltip_format`` the values' in the tooltips (both ignored with ``percent``)."""
     order = list(dict.fromkeys(frame["series"]))
     items = list(dict.fromkeys(frame["item"]))
-    fmt = ".0%" if percent else ",.3f"
+    fmt = ".0%" if percent else tooltip_format
     with_ci = {"low", "high"} <= set(frame.columns) and bool(frame["low"].notna().any())
     tooltip = [
         alt.Tooltip("item:N", title=""),
@@ -49,7 +57,7 @@ def _bars(
         y=alt.Y("item:N", title=None, sort=items), yOffset=alt.YOffset("series:N", sort=order)
     )
     bars = base.mark_bar().encode(
-        x=alt.X("value:Q", title=x_title, axis=alt.Axis(format="%" if percent else ",.2f")),
+        x=alt.X("value:Q", title=x_title, axis=alt.Axis(format="%" if percent else number_format)),
         color=charts._colour("series", colour_title, order),
         tooltip=tooltip,
     )
@@ -474,7 +482,7 @@ def command(analysis: dict, tr) -> Section | None:
             hours = s["initial_response"].get(a, {}).get("hours")
             row[tr("{actor}: initial response (hours)").format(actor=_actor(analysis, a, tr))] = hours
             if hours is not None and a in ("USA", "JPN"):
-                plot.append({"item": s["structure"], "series": _actor(analysis, a, tr), "value": hours})
+                plot.append({"item": name, "series": _actor(analysis, a, tr), "value": hours})
         fa = [v.get("fait_accompli", 0.0) for v in s["scenarios"].values()]
         row[tr("Weighted deterrence")] = s["weighted_deterrence"]
         ci = s.get("weighted_deterrence_ci95") or [None, None]
@@ -506,6 +514,8 @@ def command(analysis: dict, tr) -> Section | None:
             tr("Initial-response latency by command structure"),
             tr("Hours from national authority to the slowest component"),
             tr("Actor"),
+            number_format=",.0f",
+            tooltip_format=",.0f",
         ),
     )
     paras = [
