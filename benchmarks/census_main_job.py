@@ -7,7 +7,8 @@ be wrapped), and wraps the engine's block function (``sim.campaign.run_block``).
 the stage that asked for it — the innermost ``positivesum`` frame outside ``sim/`` and ``services/executor.py``
 — with its scenario, replications, steps and the CPU time of its thread (the three lanes run as threads here,
 so thread CPU time, not process time, is what a block cost). It prints the CPU by stage and by scenario, and the
-part of the run's CPU that was not spent in blocks (MILPs, surrogate fits, bookkeeping). The README's census
+part of the run's CPU that was not spent in blocks (MILPs, surrogate fits, bookkeeping), and each scenario's
+fixed and per-replication cost (a least-squares fit over its runs). The README's census
 comes from it; one core, so the total is what the two Dask workers share in a real run. The kernels are compiled
 (or loaded from Numba's cache) before the census starts, so compilation is not charged to the first blocks.
 """
@@ -91,6 +92,32 @@ def main() -> None:
                 f"| {name} | {runs_by[name]} | {reps_by[name]:,} | {spent:.1f} | {share:.1%} "
                 f"| {1000 * spent / reps_by[name]:.3f} |"
             )
+    _fixed_costs(rows, in_blocks)
+
+
+def _fixed_costs(rows: list[tuple[str, str, int, int, float]], in_blocks: float) -> None:
+    """Each scenario's block CPU fitted to a + b·replications over its runs (least squares): ``a`` is what a run
+    costs whatever its replications (the Python driving each step around the compiled phases), ``b`` what each
+    replication adds. The fixed part of the job's block CPU is Σ a over the runs."""
+    import numpy as np
+
+    by: dict[str, list[tuple[int, float]]] = collections.defaultdict(list)
+    for r in rows:
+        by[r[1]].append((r[2], r[4]))
+    print("\n| scenario | block runs | median replications | fixed a (ms a run) | b (ms a replication) | fixed CPU s |")
+    print("|---|---|---|---|---|---|")
+    fixed_total = 0.0
+    for name, runs in sorted(by.items()):
+        data = np.array(runs, dtype=float)
+        if len(data) < 2 or np.ptp(data[:, 0]) == 0:  # one size only: a and b cannot be told apart
+            continue
+        (a, b), *_ = np.linalg.lstsq(np.c_[np.ones(len(data)), data[:, 0]], data[:, 1], rcond=None)
+        fixed_total += a * len(data)
+        print(
+            f"| {name} | {len(data)} | {np.median(data[:, 0]):.0f} | {1000 * a:.1f} | {1000 * b:.3f} "
+            f"| {a * len(data):.1f} |"
+        )
+    print(f"fixed part of the block CPU: {fixed_total:.1f} s of {in_blocks:.1f} s ({fixed_total / in_blocks:.0%})")
 
 
 if __name__ == "__main__":
