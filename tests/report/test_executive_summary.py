@@ -59,3 +59,16 @@ def test_the_gain_comes_with_its_interval_and_says_when_it_includes_zero(edited)
     text = _text(a)
     assert "95% interval is 0.004 to 0.020." in text and "includes zero" not in text
     assert f"{joint:.3f}" in text
+
+
+def test_the_key_numbers_from_simulation_carry_their_intervals(edited):
+    a, _names = edited
+    table = executive_summary(a, Translator("en")).tables[0].frame
+    values = dict(zip(table["Key number"], table["Value"]))
+    joint = a["regimes"]["regimes"]["joint"]["measures"]["deterrence"]
+    shown = values["Weighted deterrence, joint planning (simulated)"]
+    assert shown == f"{joint['mean']:.3f} ({joint['ci95'][0]:.3f}–{joint['ci95'][1]:.3f})"
+    days = [v for k, v in values.items() if k.startswith("Day decided (mean)")]
+    assert days and all("(" in v and "–" in v for v in days)
+    runout = [v for k, v in values.items() if k.startswith("Highest P(munition stock runs out)")]
+    assert all(v.count("%") == 3 for v in runout)  # the share and its Wilson interval

@@ -10,6 +10,7 @@ from __future__ import annotations
 import pandas as pd
 
 from ...i18n import N_
+from ...sim.results import wilson_interval
 from .. import charts
 from ..document import ReportChart, ReportTable, Section
 from ..labels import DOMAINS, OUTCOMES, SIDES, actor_name, finite, pool_name, regime_name, scenario_name
@@ -34,6 +35,23 @@ def riskiest_pool(analysis: dict) -> tuple[str, str, dict] | None:
             ):
                 best = (sid, pool, m)
     return best
+
+
+def _with_ci(tr, stat: dict, digits: int) -> str:
+    """A Monte Carlo mean with its 95% interval, "16.3 (15.9–16.6)" (the mean alone if it has no interval)."""
+    ci = stat.get("ci95") or [None, None]
+    if not (finite(ci[0]) and finite(ci[1])):
+        return tr.num(stat["mean"], digits)
+    return f"{tr.num(stat['mean'], digits)} ({tr.num(ci[0], digits)}–{tr.num(ci[1], digits)})"
+
+
+def _runout_value(tr, m: dict) -> str:
+    """P(stock runs out) with its Wilson 95% interval over the scenario's replications (as the outcome shares)."""
+    reps = (m.get("expended") or {}).get("n")
+    if not reps:
+        return tr.pct(m["p_runout"])
+    low, high = wilson_interval(m["p_runout"] * reps, int(reps))
+    return f"{tr.pct(m['p_runout'], 1)} ({tr.pct(low, 1)}–{tr.pct(high, 1)})"
 
 
 def executive_summary(analysis: dict, tr) -> Section | None:
@@ -86,7 +104,7 @@ def executive_summary(analysis: dict, tr) -> Section | None:
                     tr("Key number"): tr("Day decided (mean): {scenario}").format(
                         scenario=scenario_name(analysis, sid, tr)
                     ),
-                    tr("Value"): tr.num(day["mean"], 1),
+                    tr("Value"): _with_ci(tr, day, 1),
                 }
             )
     first = next(iter(scen))
@@ -128,7 +146,7 @@ def executive_summary(analysis: dict, tr) -> Section | None:
                 tr("Key number"): tr("Highest P(munition stock runs out): {pool}").format(
                     pool=pool_name(analysis, pool, tr)
                 ),
-                tr("Value"): tr.pct(m["p_runout"]),
+                tr("Value"): _runout_value(tr, m),
             }
         )
     reg = analysis.get("regimes") or {}
@@ -183,8 +201,12 @@ def executive_summary(analysis: dict, tr) -> Section | None:
                     tr("Value"): tr.num(saved[top]),
                 }
             )
+        joint_ci = ((reg["regimes"]["joint"].get("measures") or {}).get("deterrence") or {}).get("ci95")
         rows.append(
-            {tr("Key number"): tr("Weighted deterrence, joint planning (simulated)"), tr("Value"): tr.num(joint, 3)}
+            {
+                tr("Key number"): tr("Weighted deterrence, joint planning (simulated)"),
+                tr("Value"): _with_ci(tr, {"mean": joint, "ci95": joint_ci}, 3),
+            }
         )
     cal = analysis.get("calibration")
     if cal and cal.get("rows"):
