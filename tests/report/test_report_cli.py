@@ -56,6 +56,11 @@ def test_report_json(cli, tmp_path, cache_dir, written):
         "cost-transfer",
         "negotiated",
     }
+    for name, (low, high) in payload["key_numbers"]["weighted_deterrence_ci95"].items():
+        assert low <= payload["key_numbers"]["weighted_deterrence"][name] <= high
+    for d in payload["key_numbers"]["cooperation_dividend"].values():
+        low, high = d["deterrence_gain_at_equal_money_ci95"]
+        assert low <= d["deterrence_gain_at_equal_money"] <= high
     html = (tmp_path / "rep" / "briefing.html").read_text(encoding="utf-8")
     assert '<html lang="ja">' in html
     assert (

@@ -60,12 +60,16 @@ PresetOpt = Annotated[
 
 def _regime_rows(name: str, res: dict) -> list[str]:
     sim = res["simulated"]
+    ci = ((res.get("measures") or {}).get("deterrence") or {}).get("ci95")
+    simulated = f"{sim['weighted_deterrence']:.3f}"
+    if ci and None not in ci:  # a Monte Carlo estimate is printed with its 95% interval
+        simulated += f" [{ci[0]:.3f}, {ci[1]:.3f}]"
     return [
         name,
         f"{res['total_cost_musd']:,.0f}",
         str(len(res["portfolio"])),
         f"{res['surrogate']['weighted_deterrence']:.3f}",
-        f"{sim['weighted_deterrence']:.3f}",
+        simulated,
     ]
 
 

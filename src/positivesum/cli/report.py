@@ -20,18 +20,27 @@ from .sensitivity import SchedulerOpt
 
 
 def key_numbers(analysis: dict) -> dict:
-    """Headline numbers for --json: outcome probabilities per scenario and the cooperation dividend."""
+    """Headline numbers for --json: outcome probabilities per scenario, the regimes' simulated weighted deterrence
+    and the cooperation dividend, the last two with their 95% intervals."""
     scen = {sid: {k: v["p"] for k, v in e["summary"]["outcomes"].items()} for sid, e in analysis["scenarios"].items()}
     reg = analysis.get("regimes") or {}
-    deterrence = {k: v["simulated"]["weighted_deterrence"] for k, v in (reg.get("regimes") or {}).items()}
+    regimes = reg.get("regimes") or {}
+    deterrence = {k: v["simulated"]["weighted_deterrence"] for k, v in regimes.items()}
+    # each Monte Carlo number with its 95% interval (analysis.json has the rest)
+    deterrence_ci = {k: ((v.get("measures") or {}).get("deterrence") or {}).get("ci95") for k, v in regimes.items()}
     dividend = {
-        k: {"deterrence_gain_at_equal_money": d["deterrence_gain_at_equal_money"], "saved_musd": d.get("saved_musd")}
+        k: {
+            "deterrence_gain_at_equal_money": d["deterrence_gain_at_equal_money"],
+            "deterrence_gain_at_equal_money_ci95": d.get("deterrence_gain_at_equal_money_ci95"),
+            "saved_musd": d.get("saved_musd"),
+        }
         for k, d in (reg.get("cooperation_dividend") or {}).items()
     }
     cal = analysis.get("calibration") or {}
     return {
         "outcomes": scen,
         "weighted_deterrence": deterrence,
+        "weighted_deterrence_ci95": deterrence_ci,
         "cooperation_dividend": dividend,
         "calibration_within_band": [sum(r["ok"] for r in cal.get("rows", [])), len(cal.get("rows", []))]
         if cal
