@@ -217,12 +217,15 @@ def test_joint_simulated_deterrence_at_least_every_other_regime(comparison):
         assert regimes["joint"]["adopted_from"] in REGIMES[1:] and "milp_plan_simulated" in regimes["joint"]
 
 
-def test_compare_regimes_prints_the_tables(runs):
+def test_compare_regimes_prints_the_tables(runs, comparison):
     out = runs["compare"].stdout
     assert "Regimes at equal money" in out and "Cooperation dividend" in out
     for name in REGIMES:
         assert name in out
     assert "replications per scenario (nominal" in out  # the allocation is said, not only stored
+    for res in comparison["regimes"].values():  # each regime's simulated deterrence with its interval
+        low, high = res["measures"]["deterrence"]["ci95"]
+        assert f"{low:.3f}" in out and f"{high:.3f}" in out
 
 
 def test_plan_joint(joint_plan, comparison, runs):
@@ -241,6 +244,10 @@ def test_plan_joint(joint_plan, comparison, runs):
         sum(sum(v) for v in joint_plan["spending_musd"].values()), abs=1.0
     )
     assert "weighted deterrence: surrogate" in runs["joint"].stdout
+    # the simulated weighted deterrence with its 95% interval, printed and in the JSON
+    low, high = joint_plan["simulated"]["weighted_deterrence_ci95"]
+    assert low < joint_plan["simulated"]["weighted_deterrence"] < high
+    assert f"[{low:.3f}, {high:.3f}]" in runs["joint"].stdout
     # plan allocates the replications as compare-regimes does (the same scenarios, counts and seeds)
     assert joint_plan["replications_by_scenario"] == comparison["replications_by_scenario"]
     by = comparison["replications_by_scenario"]["by_scenario"]

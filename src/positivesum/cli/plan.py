@@ -178,9 +178,11 @@ def _print_plan(regime: str, result: dict) -> None:
     out.print(table)
     _print_money_by_payer_and_owner(regime, result)
     sim = result["simulated"]
+    ci = sim.get("weighted_deterrence_ci95")
+    simulated = f"{sim['weighted_deterrence']:.3f}" + (f" [{ci[0]:.3f}, {ci[1]:.3f}]" if ci and None not in ci else "")
     out.print(
         _c("weighted deterrence: surrogate {surrogate}, simulated {simulated}").format(
-            surrogate=f"{result['surrogate']['weighted_deterrence']:.3f}", simulated=f"{sim['weighted_deterrence']:.3f}"
+            surrogate=f"{result['surrogate']['weighted_deterrence']:.3f}", simulated=simulated
         ),
         markup=False,
     )

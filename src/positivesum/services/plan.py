@@ -22,6 +22,7 @@ from ..model.errors import COMMAND_LINE, InputError, Location, Problem, check_kn
 from ..model.loader import LoadedDataset
 from ..model.planning import PlanningParameters
 from ..plan.allocation import ScenarioRuns
+from ..plan.deterrence import stratified_mean
 from ..plan.effects import effect_items
 from ..plan.milp import Plan
 from ..plan.regimes import REGIMES, RegimeSpec
@@ -410,7 +411,12 @@ def run_plan(
     plan = run_regime(ctx, spec, defaults.MILP_GAP)
     runs = ScenarioRuns.for_dataset(ld.dataset, list(ctx.scenarios), reps, seed)  # as compare-regimes allocates
     lam = need_planning(ld).stalemate_weight.value
-    sim = resimulate(ld, plan, ctx.scenarios, ctx.threat_factor, reps, seed, lam, detail=True, runs=runs)
+    scores: dict[str, Any] = {}
+    sim = resimulate(
+        ld, plan, ctx.scenarios, ctx.threat_factor, reps, seed, lam, detail=True, rep_out=scores, runs=runs
+    )
+    # the weighted deterrence's 95% interval, as compare-regimes gives it (strata = scenarios, clustered by draw)
+    sim["weighted_deterrence_ci95"] = stratified_mean(scores, dict(ctx.inputs.weights))["ci95"]
     summary = plan_summary(ld, ctx, plan, sim)
     return {
         "regime": regime,
