@@ -20,6 +20,16 @@ def _fmt_ci(stat: dict, digits: int = 0) -> str:
     return f"{stat['mean']:.{digits}f} [{stat['p05']:.{digits}f}–{stat['p95']:.{digits}f}]"
 
 
+def _fmt_share(p: float, n: int | None) -> str:
+    """A share of replications with its Wilson 95% interval (as the outcome probabilities have theirs)."""
+    if not n:
+        return f"{p:.2f}"
+    from ..sim.results import wilson_interval  # here, not at import: the command tree stays light (test_cli_startup)
+
+    low, high = wilson_interval(p * n, int(n))
+    return f"{p:.2f} [{low:.2f}–{high:.2f}]"
+
+
 def _print_summary(summary: dict) -> None:
     meta, oc = summary["meta"], summary["outcomes"]
     table = Table(
@@ -53,11 +63,13 @@ def _print_summary(summary: dict) -> None:
         cas = summary["participants"].get(actor, {}).get("casualties")
         loss.add_row(actor, *[_fmt_ci(per[d]) if d in per else "-" for d in doms], _fmt_ci(cas) if cas else "-")
     out.print(loss)
-    mun = Table(title=_c("Munitions"))
-    for col in (_c("pool (actor:munition)"), _c("expended"), _c("P(run out)"), _c("run-out day")):
+    mun = Table(title=_c("Munitions (mean [5th–95th percentile]; P(run out) with its 95% CI)"))
+    for col in (_c("pool (actor:munition)"), _c("expended"), _c("P(run out) [95% CI]"), _c("run-out day")):
         mun.add_column(col)
     for pool, m in summary["munitions"].items():
-        mun.add_row(pool, _fmt_ci(m["expended"]), f"{m['p_runout']:.2f}", _fmt_ci(m["runout_day"], 1))
+        mun.add_row(
+            pool, _fmt_ci(m["expended"]), _fmt_share(m["p_runout"], m["expended"].get("n")), _fmt_ci(m["runout_day"], 1)
+        )
     out.print(mun)
     print_applied(meta)
 
