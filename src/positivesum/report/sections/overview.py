@@ -47,11 +47,17 @@ def _with_ci(tr, stat: dict, digits: int) -> str:
 
 def _runout_value(tr, m: dict) -> str:
     """P(stock runs out) with its Wilson 95% interval over the scenario's replications (as the outcome shares)."""
+    interval = _share_interval(tr, m, "({low}–{high})")
+    return f"{tr.pct(m['p_runout'], 1)} {interval}" if interval else tr.pct(m["p_runout"])
+
+
+def _share_interval(tr, m: dict, pattern: str = "[{low}, {high}]") -> str:
+    """The Wilson 95% interval of a stock's P(run out) over the scenario's replications, "" without a count."""
     reps = (m.get("expended") or {}).get("n")
     if not reps:
-        return tr.pct(m["p_runout"])
+        return ""
     low, high = wilson_interval(m["p_runout"] * reps, int(reps))
-    return f"{tr.pct(m['p_runout'], 1)} ({tr.pct(low, 1)}–{tr.pct(high, 1)})"
+    return pattern.format(low=tr.pct(low, 1), high=tr.pct(high, 1))
 
 
 def executive_summary(analysis: dict, tr) -> Section | None:
@@ -345,6 +351,7 @@ def losses_over_time(analysis: dict, tr) -> Section | None:
                         tr("Rounds expended, mean"): m["expended"]["mean"],
                         tr("Stock left at the end, mean"): left,
                         tr("P(runs out)"): m["p_runout"],
+                        tr("P(runs out), 95% interval"): _share_interval(tr, m),
                         tr("Run-out day, mean"): m["runout_day"]["mean"],
                     }
                 )

@@ -127,6 +127,8 @@ def portfolios(analysis: dict, tr) -> Section | None:
                 tr("Acquisition cost (million USD)"): res["total_cost_musd"],
                 tr("Weighted deterrence, surrogate"): res["surrogate"]["weighted_deterrence"],
                 tr("Weighted deterrence, simulated"): res["simulated"]["weighted_deterrence"],
+                tr("95% interval, low"): _ci(res)[0],
+                tr("95% interval, high"): _ci(res)[1],
             }
         )
     frame = pd.DataFrame.from_dict(wide, orient="index").fillna(0.0)
@@ -142,6 +144,8 @@ def portfolios(analysis: dict, tr) -> Section | None:
                 tr("Acquisition cost (million USD)"): "int",
                 tr("Weighted deterrence, surrogate"): "float3",
                 tr("Weighted deterrence, simulated"): "float3",
+                tr("95% interval, low"): "float3",
+                tr("95% interval, high"): "float3",
             },
         ),
         ReportTable(
@@ -254,6 +258,7 @@ def cooperation_dividend(analysis: dict, tr) -> Section | None:
                 tr("95% interval, low"): ci[0],
                 tr("95% interval, high"): ci[1],
                 tr("At the check seed"): check.get("mean"),
+                tr("At the check seed, 95% interval"): _interval_text(check.get("ci95"), tr),
                 tr("Regime's lifecycle cost (million USD)"): d.get("regime_cost_musd"),
                 tr("Joint cost at equal deterrence (million USD)"): d.get("joint_cost_at_equal_deterrence_musd"),
                 tr("Money saved (million USD)"): d.get("saved_musd"),
@@ -349,6 +354,13 @@ def cooperation_dividend(analysis: dict, tr) -> Section | None:
     if targets is not None:
         tables.append(targets)
     return Section("cooperation_dividend", tr("Cooperation dividend"), paragraphs=paras, tables=tables, charts=[chart])
+
+
+def _interval_text(ci: list | None, tr) -> str:
+    """ "[low, high]" of a 95% interval to three decimals, "" when there is none."""
+    if not ci or not (finite(ci[0]) and finite(ci[1])):
+        return ""
+    return f"[{tr.num(ci[0], 3)}, {tr.num(ci[1], 3)}]"
 
 
 def _ci(regime: dict) -> tuple[float | None, float | None]:
