@@ -269,3 +269,20 @@ def test_an_allocated_study_is_bootstrapped_by_scenario():
     assert access_interval(study, "A")["ci95"] == pytest.approx(stratified_interval(per, weights)["ci95"])
     rows = by_scenario(study, ["A", "B"], ["s1", "s2"], 20, 1)
     assert set(rows["s2"]["shapley_ci95"]) == {"A", "B"}
+
+
+def test_every_coalitions_value_has_its_interval_and_covers_the_exact_value():
+    rng = np.random.default_rng(11)
+    out = bootstrap_allocations(PLAYERS, draw_reps(rng, 400), ("shapley",), samples=150, rng=rng)
+    coalitions = out["coalitions"]
+    assert len(coalitions) == 2 ** len(PLAYERS) and coalitions[""] == {"value": 0.0, "ci95": [0.0, 0.0]}
+    grand = "+".join(sorted(PLAYERS))
+    assert coalitions[grand]["value"] == out["grand_value"]["value"]
+    assert coalitions[grand]["ci95"] == out["grand_value"]["ci95"]
+    covered = 0
+    for k in range(1, len(PLAYERS) + 1):
+        for c in combinations(PLAYERS, k):
+            row = coalitions["+".join(sorted(c))]
+            assert row["ci95"][0] <= row["value"] <= row["ci95"][1]
+            covered += row["ci95"][0] <= exact(frozenset(c)) <= row["ci95"][1]
+    assert covered >= 2 ** len(PLAYERS) - 2  # seven 95 % intervals: at most one may miss by chance here

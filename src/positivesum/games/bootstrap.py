@@ -132,10 +132,12 @@ def _percentile_allocations(
     draws: dict[str, list[np.ndarray]] = {r: [] for r in rules}
     shares: dict[str, list[np.ndarray]] = {r: [] for r in rules}
     grand = []
+    values: list[np.ndarray] = []  # every coalition's v(S) in each sample, indexed by the coalition's bit mask
     for _ in range(samples):
         game = resampled()
         g = game.grand_value()
         grand.append(g)
+        values.append(np.asarray(game.values, dtype=float))
         for rule in rules:
             x = allocate(game, rule).as_array()
             draws[rule].append(x)
@@ -165,5 +167,13 @@ def _percentile_allocations(
     out["grand_value"] = {
         "value": float(pg),
         "ci95": [float(np.percentile(gv, tail)), float(np.percentile(gv, 100 - tail))],
+    }
+    # each coalition's value with its interval, keyed by its members joined with "+" in sorted order ("" is ∅)
+    out["coalitions"] = {
+        "+".join(sorted(p for i, p in enumerate(names) if mask >> i & 1)): {
+            "value": float(point.values[mask]),
+            "ci95": interval(values, mask),
+        }
+        for mask in range(1 << len(names))
     }
     return out

@@ -70,6 +70,15 @@ def _bars(
     )
 
 
+def _coalition_interval(fs: dict, members: list[str], tr) -> str:
+    """A coalition's v(S) 95% interval from the fair shares' bootstrap ("" for an older analysis without one)."""
+    row = ((fs.get("intervals") or {}).get("coalitions") or {}).get("+".join(sorted(members))) or {}
+    low, high = (row.get("ci95") or [None, None])[:2]
+    if low is None or high is None:
+        return ""
+    return f"[{tr.num(low, 3)}, {tr.num(high, 3)}]"
+
+
 def fair_shares(analysis: dict, tr) -> Section | None:
     fs = _part(analysis, "fair_shares")
     if not fs:
@@ -115,6 +124,7 @@ def fair_shares(analysis: dict, tr) -> Section | None:
                 tr("Coalition"): " + ".join(_actor(analysis, m, tr) for m in c["members"]) or tr("(no ally)"),
                 tr("Weighted deterrence"): c["deterrence"],
                 tr("Value v(S)"): c["value"],
+                tr("Value v(S), 95% interval"): _coalition_interval(fs, c["members"], tr),
                 tr("Options chosen"): c["options"],
                 tr("Lifecycle cost (million USD)"): c["lifecycle_cost_musd"],
             }
