@@ -57,6 +57,13 @@ def finite(x) -> bool:
     return x is not None and isinstance(x, (int, float)) and math.isfinite(x)
 
 
+def interval_cell(ci, tr, digits: int = 3, missing: str = "") -> str:
+    """A 95% interval as one table cell, "[low, high]" in ``digits`` decimals; ``missing`` when there is none."""
+    if not ci or len(ci) < 2 or not (finite(ci[0]) and finite(ci[1])):
+        return missing
+    return f"[{tr.num(ci[0], digits)}, {tr.num(ci[1], digits)}]"
+
+
 def scenario_name(analysis: dict, sid: str, tr) -> str:
     entry = analysis.get("scenarios", {}).get(sid, {})
     return tr.label(entry.get("name")) or sid

@@ -14,6 +14,7 @@ from .. import charts
 from ..document import ReportChart, ReportTable, Section
 from ..labels import actor_name as _actor_label
 from ..labels import area_name as _area
+from ..labels import interval_cell
 from ..labels import level_name as _level
 from ..labels import role_name as _role
 
@@ -73,10 +74,7 @@ def _bars(
 def _coalition_interval(fs: dict, members: list[str], tr) -> str:
     """A coalition's v(S) 95% interval from the fair shares' bootstrap ("" for an older analysis without one)."""
     row = ((fs.get("intervals") or {}).get("coalitions") or {}).get("+".join(sorted(members))) or {}
-    low, high = (row.get("ci95") or [None, None])[:2]
-    if low is None or high is None:
-        return ""
-    return f"[{tr.num(low, 3)}, {tr.num(high, 3)}]"
+    return interval_cell(row.get("ci95"), tr)
 
 
 def fair_shares(analysis: dict, tr) -> Section | None:
@@ -244,7 +242,7 @@ def fair_shares(analysis: dict, tr) -> Section | None:
                         tr("Scenario"): sid,
                         tr("Ally"): _actor(analysis, player, tr),
                         tr("Shapley share (%)"): pct,
-                        tr("95% interval"): "—" if ci[0] is None else f"[{tr.num(ci[0], 1)}, {tr.num(ci[1], 1)}]",
+                        tr("95% interval"): interval_cell(ci, tr, 1, missing="—"),
                     }
                 )
         if sc_rows:
@@ -292,8 +290,7 @@ def _gain_cell(gain: dict | None, tr) -> str:
     """The portfolio's paired gain in deterrence as "[low, high]" ("—" where nothing was bought)."""
     if not gain or gain.get("ci95", [None])[0] is None or (gain["ci95"][0] == gain["ci95"][1] == 0.0):
         return "—"
-    lo, hi = gain["ci95"]
-    return f"[{tr.num(lo, 3)}, {tr.num(hi, 3)}]"
+    return interval_cell(gain["ci95"], tr, missing="—")
 
 
 def intervention_matrix(analysis: dict, tr) -> Section | None:
@@ -500,7 +497,7 @@ def command(analysis: dict, tr) -> Section | None:
         diff = s.get("difference_from_reference") or {}
         row[tr("Difference from the first structure")] = diff.get("mean")
         dci = diff.get("ci95") or [None, None]
-        row[tr("Difference: 95% interval")] = "" if dci[0] is None else f"[{tr.num(dci[0], 3)}, {tr.num(dci[1], 3)}]"
+        row[tr("Difference: 95% interval")] = interval_cell(dci, tr)
         row[tr("Highest P(fait accompli)")] = max(fa) if fa else None
         row[tr("Primary roles without a command path")] = sum(len(v) for v in s["role_command_problems"].values())
         rows.append(row)

@@ -9,7 +9,7 @@ import pandas as pd
 
 from .. import charts
 from ..document import ReportChart, ReportTable, Section
-from ..labels import actor_name, finite, regime_name
+from ..labels import actor_name, finite, interval_cell, regime_name
 
 
 def budgets(analysis: dict, tr) -> Section | None:
@@ -258,7 +258,7 @@ def cooperation_dividend(analysis: dict, tr) -> Section | None:
                 tr("95% interval, low"): ci[0],
                 tr("95% interval, high"): ci[1],
                 tr("At the check seed"): check.get("mean"),
-                tr("At the check seed, 95% interval"): _interval_text(check.get("ci95"), tr),
+                tr("At the check seed, 95% interval"): interval_cell(check.get("ci95"), tr),
                 tr("Regime's lifecycle cost (million USD)"): d.get("regime_cost_musd"),
                 tr("Joint cost at equal deterrence (million USD)"): d.get("joint_cost_at_equal_deterrence_musd"),
                 tr("Money saved (million USD)"): d.get("saved_musd"),
@@ -354,13 +354,6 @@ def cooperation_dividend(analysis: dict, tr) -> Section | None:
     if targets is not None:
         tables.append(targets)
     return Section("cooperation_dividend", tr("Cooperation dividend"), paragraphs=paras, tables=tables, charts=[chart])
-
-
-def _interval_text(ci: list | None, tr) -> str:
-    """ "[low, high]" of a 95% interval to three decimals, "" when there is none."""
-    if not ci or not (finite(ci[0]) and finite(ci[1])):
-        return ""
-    return f"[{tr.num(ci[0], 3)}, {tr.num(ci[1], 3)}]"
 
 
 def _ci(regime: dict) -> tuple[float | None, float | None]:
