@@ -4,7 +4,7 @@ Run:  OPENBLAS_NUM_THREADS=1 python benchmarks/census_main_job.py [--top 25]
 
 Runs the default analysis cold, in this one process (no Dask cluster: every block runs here, so the engine can
 be wrapped), and wraps the engine's block function (``sim.campaign.run_block``). Each block run is charged to
-the stage that asked for it — the innermost ``positivesum`` frame outside ``sim/`` and ``services/executor.py``
+the stage that asked for it (and to the study: the outermost service frame) — the innermost ``positivesum`` frame outside ``sim/`` and ``services/executor.py``
 — with its scenario, replications, steps and the CPU time of its thread (the three lanes run as threads here,
 so thread CPU time, not process time, is what a block cost). It prints the CPU by stage and by scenario, and the
 part of the run's CPU that was not spent in blocks (MILPs, surrogate fits, bookkeeping), and each scenario's
@@ -40,6 +40,19 @@ def _caller() -> str:
     return "?"
 
 
+def _study() -> str:
+    """The outermost positivesum frame in ``services/`` or ``plan/``: the study a block run belongs to (the regimes'
+    comparison, the fair shares, the intervention matrix…), whatever helper asked for it."""
+    frame = sys._getframe(2)
+    found = "?"
+    while frame is not None:
+        path = frame.f_code.co_filename.replace("\\", "/")
+        if "/positivesum/services/" in path and not path.endswith(("executor.py", "report.py", "unit_cache.py")):
+            found = f"{path.split('/positivesum/', 1)[1].removesuffix('.py')}:{frame.f_code.co_name}"
+        frame = frame.f_back
+    return found
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--top", type=int, default=25, help="rows of the stage table")
@@ -55,7 +68,7 @@ def main() -> None:
     print(f"kernels compiled or loaded before the census: {time.perf_counter() - warm_start:.1f} s")
 
     lock = threading.Lock()
-    rows: list[tuple[str, str, int, int, float]] = []
+    rows: list[tuple[str, str, int, int, float, str]] = []
     original = campaign.run_block
 
     def wrapped(setup, reps, *args, **kw):
@@ -63,7 +76,7 @@ def main() -> None:
         out = original(setup, reps, *args, **kw)
         spent = time.thread_time() - start
         with lock:
-            rows.append((_caller(), setup.scenario_id, int(reps), int(setup.steps), spent))
+            rows.append((_caller(), setup.scenario_id, int(reps), int(setup.steps), spent, _study()))
         return out
 
     # the runner holds its own name for the block function; the sensitivity study imports it when it runs
@@ -76,7 +89,7 @@ def main() -> None:
     in_blocks = sum(r[4] for r in rows)
     print(f"run: {wall:.1f} s wall, {cpu:.1f} s CPU; {len(rows)} block runs, {sum(r[2] for r in rows):,} replications")
     print(f"CPU in blocks {in_blocks:.1f} s ({in_blocks / cpu:.0%}); outside blocks {cpu - in_blocks:.1f} s")
-    for title, key in (("stage", 0), ("scenario", 1)):
+    for title, key in (("stage", 0), ("study (outermost service)", 5), ("scenario", 1)):
         cpu_by: dict[str, float] = collections.defaultdict(float)
         reps_by: dict[str, int] = collections.defaultdict(int)
         runs_by: dict[str, int] = collections.defaultdict(int)
@@ -95,7 +108,7 @@ def main() -> None:
     _fixed_costs(rows, in_blocks)
 
 
-def _fixed_costs(rows: list[tuple[str, str, int, int, float]], in_blocks: float) -> None:
+def _fixed_costs(rows: list[tuple[str, str, int, int, float, str]], in_blocks: float) -> None:
     """Each scenario's block CPU fitted to a + b·replications over its runs (least squares): ``a`` is what a run
     costs whatever its replications (the Python driving each step around the compiled phases), ``b`` what each
     replication adds. The fixed part of the job's block CPU is Σ a over the runs."""

@@ -14,15 +14,20 @@ Why these values:
   replications the 95% Wilson interval of a probability near 0.5 is ±0.010.
 * ``REPORT_REPS`` (2,000) — the briefing simulates every scenario; ±0.022 at p = 0.5 is enough to
   rank outcomes and keeps the main job within minutes.
-* ``PLAN_VERIFY_REPS`` (1,000) — each regime's portfolio is re-simulated in every planning scenario
+* ``PLAN_VERIFY_REPS`` (256) — each regime's portfolio is re-simulated in every planning scenario
   with common random numbers (the same seed for every portfolio), so differences between portfolios
-  are far more precise than the ±0.03 of one probability. A nominal count: each scenario gets the
-  cost-optimal share that keeps the weighted estimate's worst-case variance at that of 1,000 everywhere
-  (plan/allocation.py; 512–1,696 per scenario on the default data).
-* ``ALLIANCE_REPS`` (500) — fair shares simulate 2^n coalitions in every scenario, with common random
-  numbers across coalitions. 500 replications are 16 parameter draws, the bootstrap's sampling unit: on the
-  default data the Shapley shares' 95 % intervals are about ±5 points of share (±0.05 of deterrence in value;
-  README, "Fair shares"), dominated by the spread between parameter draws, not by chance within them.
+  are more precise than one probability. Every replication of a planning or alliance study is its own
+  parameter draw (sim.setup.MEAN_INNER_REPLICATIONS; decision record 0017): these studies estimate means,
+  for which draws of 32 replications sharing their parameters waste most of the work (the design effect
+  1 + 31ρ, ρ = 0.35–1.00 measured on the default data, benchmarks/inner_replications.py). 256 independent
+  replications estimate a mean with at most a third of the variance that 1,000 in draws of 32 had
+  (1/256 against ≥ 11.8/1,000) at a quarter of the work. A nominal count: each scenario gets the
+  cost-optimal share that keeps the weighted estimate's worst-case variance at that of 256 everywhere
+  (plan/allocation.py; 128–440 per scenario on the default data).
+* ``ALLIANCE_REPS`` (128) — fair shares simulate 2^n coalitions in every scenario, with common random
+  numbers across coalitions, one parameter draw per replication (as above): the bootstrap resamples
+  replications. 128 independent replications carry at least as much information about a mean as the earlier
+  500 in draws of 32 (500/(1 + 31ρ) ≤ 42 for ρ ≥ 0.35), at a quarter of the work.
 * ``STALEMATE_WEIGHT`` (½) — deterrence D = P(denied) + λ·P(stalemate); the dataset's
   ``planning.stalemate_weight`` overrides it (docs/methodology/planning.md §2).
 """
@@ -41,11 +46,11 @@ SIMULATE_REPS: int = 10_000
 REPORT_REPS: int = 2_000
 """Replications per scenario in the briefing (`positivesum report`) and the quick `demo`."""
 
-PLAN_VERIFY_REPS: int = 1_000
+PLAN_VERIFY_REPS: int = 256
 """Nominal replications used to verify each plan by simulation (`plan`, `compare-regimes`, the report's regimes),
 allocated across the scenarios by plan/allocation.py."""
 
-ALLIANCE_REPS: int = 500
+ALLIANCE_REPS: int = 128
 """Replications per scenario simulation in the alliance studies (fair shares, intervention matrix, command)."""
 
 STALEMATE_WEIGHT: float = 0.5

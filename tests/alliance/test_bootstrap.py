@@ -14,6 +14,7 @@ import pytest
 
 from positivesum.games import Game, nucleolus, shapley
 from positivesum.games.bootstrap import bootstrap_allocations, game_from_reps
+from positivesum.sim.setup import MEAN_INNER_REPLICATIONS
 
 PLAYERS = ("A", "B", "C")
 # A symmetric-ish game with a known Shapley value: v(S) = Σ_{i∈S} a_i + b·[|S| ≥ 2]
@@ -139,14 +140,15 @@ def test_fair_shares_resample_the_studys_outer_draws():
     outcomes = {frozenset(k): outcome(k, 0.2 + 0.1 * len(k)) for r in range(0, 3) for k in combinations("AB", r)}
     study = CoalitionStudy(["A", "B"], outcomes, reps, 1, weights, {"user_alone_with_host_bases": outcome("A", 0.4)})
     out = _bootstrap(study, ["A", "B"], 50, 1)
-    assert out["resampled_units"] == 16 and "outer parameter draws" in out["method"]
+    # the studies simulate one replication per parameter draw (decision record 0017): 512 draws
+    assert out["resampled_units"] == 512 and "outer parameter draws" in out["method"]
     expected = bootstrap_allocations(
         ["A", "B"],
         study.rep_values(),
         ("shapley", "nucleolus"),
         samples=50,
         rng=np.random.default_rng(1),
-        cluster=outer_draw_ids(reps),
+        cluster=outer_draw_ids(reps, MEAN_INNER_REPLICATIONS),
     )
     assert out["rules"] == expected["rules"]
     diff = _access_reps(study, "A")
@@ -155,7 +157,7 @@ def test_fair_shares_resample_the_studys_outer_draws():
         for s, w in weights.items()
     )
     np.testing.assert_allclose(diff, by_hand)
-    assert mean_interval(diff, outer_draw_ids(reps))["ci95"][0] < diff.mean()
+    assert mean_interval(diff, outer_draw_ids(reps, MEAN_INNER_REPLICATIONS))["ci95"][0] < diff.mean()
 
 
 def test_outer_draw_ids_number_draws_as_the_runner_does():
@@ -254,7 +256,7 @@ def test_an_allocated_study_is_bootstrapped_by_scenario():
     assert [len(st.reps[frozenset("A")]) for st in strata] == [512, 256]
     assert [st.weight for st in strata] == [0.75, 0.25]
     out = bootstrap_shares(study, ["A", "B"], 40, 1)
-    assert out["resampled_units"] == 16 + 8 and out["strata"] == 2 and "stratified" in out["method"]
+    assert out["resampled_units"] == 512 + 256 and out["strata"] == 2 and "stratified" in out["method"]
     expected = stratified_bootstrap_allocations(
         ["A", "B"], strata, ("shapley", "nucleolus"), samples=40, rng=np.random.default_rng(1)
     )
@@ -262,7 +264,7 @@ def test_an_allocated_study_is_bootstrapped_by_scenario():
     per = {
         s: mean_interval(
             extra["user_alone_with_host_bases"].rep_scores[s] - outcomes[frozenset("A")].rep_scores[s],
-            outer_draw_ids(runs.reps[s]),
+            outer_draw_ids(runs.reps[s], MEAN_INNER_REPLICATIONS),
         )
         for s in weights
     }

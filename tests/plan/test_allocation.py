@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 from positivesum.model.loader import load_dataset
 from positivesum.plan.allocation import (
+    ALLOCATION_UNIT,
     ScenarioRuns,
     allocate_replications,
     scenario_seed,
@@ -96,14 +97,15 @@ def test_scenario_seeds_are_stable_and_distinct():
 def test_default_data_allocation():
     ds = load_dataset().dataset
     scenarios = [s for s, sc in ds.scenarios.items() if sc.weight.value > 0]
-    runs = ScenarioRuns.for_dataset(ds, scenarios, 1000, 20260101)
+    runs = ScenarioRuns.for_dataset(ds, scenarios, 256, 20260101)
     weights = {s: ds.scenarios[s].weight.value for s in scenarios}
-    assert _worst_variance(weights, runs.reps) <= _worst_variance(weights, dict.fromkeys(scenarios, 1000))
-    # the heaviest scenario gets the most, a 140-day blockade of small weight the floor
+    assert _worst_variance(weights, runs.reps) <= _worst_variance(weights, dict.fromkeys(scenarios, 256))
+    # the heaviest scenario gets the most, a 140-day blockade of small weight the floor (half the nominal)
     heaviest = max(scenarios, key=lambda s: weights[s])
-    assert runs.reps[heaviest] == max(runs.reps.values()) > 1000
+    assert runs.reps[heaviest] == max(runs.reps.values()) > 256
     long = [s for s in scenarios if ds.scenarios[s].duration_days.value > 100 and weights[s] <= 0.1]
-    assert long and all(runs.reps[s] == 512 for s in long)
+    assert long and all(runs.reps[s] == 128 for s in long)
+    assert all(n % ALLOCATION_UNIT == 0 for n in runs.reps.values())
     assert runs.with_seed(7).reps == runs.reps and runs.with_seed(7).seeds != runs.seeds
 
 

@@ -19,12 +19,11 @@ from test_milp_constraints import SCENARIOS, check_plan, solve_raw, synthetic_in
 
 from positivesum.model.loader import load_dataset
 from positivesum.plan import effects
-from positivesum.plan.levers import OTHER_ITEM, option_item_levels, option_levels, scale_adversary
+from positivesum.plan.levers import OTHER_ITEM, option_item_levels, option_levels, study_setup
 from positivesum.plan.regimes import RegimeSpec, combine, plan_regime
 from positivesum.plan.surrogate import Surrogate, fit_surrogate
 from positivesum.sim.grading import DENIED, STALEMATE
 from positivesum.sim.runner import simulate_arrays
-from positivesum.sim.setup import build_setup
 
 # ---------------------------------------------------------------------------------------------- the item split
 
@@ -143,7 +142,7 @@ def measured():
 
 def test_each_measured_ratio_is_the_simulated_over_the_surrogate_gain(measured):
     ds, sid, sur, table = measured
-    setup = scale_adversary(build_setup(ds, sid), 1.0)
+    setup = study_setup(ds, sid, 1.0)  # as the measurement simulates it: one replication per parameter draw
 
     def score(s):
         oc = simulate_arrays(s, sur.reps, sur.seed)[0]["outcome"]

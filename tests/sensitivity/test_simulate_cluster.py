@@ -27,14 +27,15 @@ def test_blocks_give_the_same_numbers_here_and_at_1_and_2_workers(packaged, thre
     from positivesum.services.simulate import simulate
     from positivesum.sim import runner
 
-    monkeypatch.setattr(runner, "BLOCK_SIZE", 16)  # four blocks, the last one partial (sizes are cut here)
-    reps = 3 * 16 + 5
+    # four blocks, the last one partial (sizes are cut here); a block holds whole draws of 32 (runner.check_inner)
+    monkeypatch.setattr(runner, "BLOCK_SIZE", 32)
+    reps = 3 * 32 + 5
     here = simulate(packaged, SCENARIO, reps, 11)
     seen: list[int] = []
     for workers in (1, 2):
         there = simulate(packaged, SCENARIO, reps, 11, progress=seen.append, client=thread_clusters[workers])
         _same(here, there)
-    assert sorted(seen) == sorted([16, 16, 16, 5] * 2)  # progress follows the cluster, block by block
+    assert sorted(seen) == sorted([32, 32, 32, 5] * 2)  # progress follows the cluster, block by block
     # the blocks' seeds come from (master seed, block): another seed, other numbers
     other = simulate(packaged, SCENARIO, reps, 12, client=thread_clusters[2])
     assert not np.array_equal(here.data["casualties"].values, other.data["casualties"].values)
@@ -49,7 +50,7 @@ def test_the_blocks_are_mapped_through_the_executor(packaged, thread_clusters, m
 
     simulate_services = importlib.import_module("positivesum.services.simulate")  # the module, not the function
 
-    monkeypatch.setattr(runner, "BLOCK_SIZE", 16)
+    monkeypatch.setattr(runner, "BLOCK_SIZE", 32)
     calls: list[list[int]] = []
     real = executor.map_ordered
 
@@ -58,9 +59,9 @@ def test_the_blocks_are_mapped_through_the_executor(packaged, thread_clusters, m
         return real(client, fn, items, *args, **kwargs)
 
     monkeypatch.setattr(simulate_services, "map_ordered", spy)
-    simulate_services.simulate(packaged, SCENARIO, 40, 3, client=thread_clusters[2])
-    assert calls == [[16, 16, 8]]
-    simulate_services.simulate(packaged, SCENARIO, 40, 3)  # in this process: no executor at all
+    simulate_services.simulate(packaged, SCENARIO, 80, 3, client=thread_clusters[2])
+    assert calls == [[32, 32, 16]]
+    simulate_services.simulate(packaged, SCENARIO, 80, 3)  # in this process: no executor at all
     assert len(calls) == 1
 
 

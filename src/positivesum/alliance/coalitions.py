@@ -33,6 +33,7 @@ from ..plan.surrogate import SimMap, fit_surrogate, serial_map
 from ..plan.verify import verify_portfolio
 from ..plan.workflow import participation, require_planning
 from ..sim.runner import outer_draw_ids
+from ..sim.setup import MEAN_INNER_REPLICATIONS
 from .feasibility import conditions_of, feasibility_table, not_fighting
 
 
@@ -162,7 +163,9 @@ class CoalitionStudy:
                 for key, o in self.outcomes.items()
                 if key
             }
-            out.append(Stratum(self.weights[s] / total, reps, outer_draw_ids(self.scenario_reps(s))))
+            out.append(
+                Stratum(self.weights[s] / total, reps, outer_draw_ids(self.scenario_reps(s), MEAN_INNER_REPLICATIONS))
+            )
         return out
 
     def value(self, members) -> float:

@@ -261,7 +261,7 @@ def compare_regimes(
         typer.Option(
             "--margin-reps",
             help=_c(
-                "Replications per point of the growth-margin bisection (default: the smaller of --reps and 320; "
+                "Replications per point of the growth-margin bisection (default: the smaller of --reps and 128; "
                 "0: no margin)."
             ),
         ),

@@ -15,7 +15,7 @@ from rich.table import Table
 from .. import defaults, i18n
 from ..services.outputs import check_can_publish_folder, check_can_write_file, write_json
 from ..services.validation import check_cache_dir, check_out_dir, check_reps, check_seed
-from .common import DataOpt, OverrideOpt, SetOpt, _c, err, guarded, out, progress_bar
+from .common import REFRESH_PER_SECOND, DataOpt, OverrideOpt, SetOpt, _c, err, guarded, out, progress_bar
 from .sensitivity import SchedulerOpt
 
 
@@ -148,6 +148,7 @@ def report(
         TimeElapsedColumn(),
         console=err,
         transient=True,
+        refresh_per_second=REFRESH_PER_SECOND,
         disable=quiet,
     ) as bar:
         tasks: dict[str, TaskID] = {}
@@ -241,6 +242,7 @@ def demo(
         TimeElapsedColumn(),
         console=err,
         transient=True,
+        refresh_per_second=REFRESH_PER_SECOND,
     ) as bar:
         task = bar.add_task(_c("simulating the default scenarios"), total=reps * len(scenarios))
         for sid in scenarios:

@@ -10,7 +10,19 @@ from rich.table import Table
 
 from .. import defaults
 from ..services.validation import check_out_file, check_reps, check_seed
-from .common import DataOpt, ForceOpt, JsonOpt, OverrideOpt, SetOpt, _c, err, guarded, out, print_json
+from .common import (
+    REFRESH_PER_SECOND,
+    DataOpt,
+    ForceOpt,
+    JsonOpt,
+    OverrideOpt,
+    SetOpt,
+    _c,
+    err,
+    guarded,
+    out,
+    print_json,
+)
 from .sensitivity import SchedulerOpt, WorkersOpt
 
 
@@ -134,6 +146,7 @@ def simulate(
             console=err,
             disable=quiet,
             transient=True,
+            refresh_per_second=REFRESH_PER_SECOND,
         ) as bar:
             task = bar.add_task(_c("simulating {scenario}").format(scenario=scenario), total=reps)
             result = simulate_scenario(

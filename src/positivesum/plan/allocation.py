@@ -25,9 +25,9 @@ design's (the briefing shows each scenario's deterrence and dividend with its in
 replications, so the worst-case variance stays at or below the uniform design's. The optimum under the floor is
 n_s = max(⌈f·N⌉, λ·w̃_s/√c_s) with λ the smallest value meeting the variance bound (the Karush–Kuhn–Tucker
 conditions of the convex problem), found by fixing the scenarios whose free optimum falls below the floor and
-solving for λ over the rest until no more fall below. Counts are rounded up to whole outer draws (groups of
-``INNER_REPLICATIONS`` replications sharing their parameters, the sampling unit of the two-level uncertainty),
-which again only adds precision.
+solving for λ over the rest until no more fall below. Counts are rounded up to multiples of 8 (a study's
+replications are each their own parameter draw, sim.setup.MEAN_INNER_REPLICATIONS, so any count is whole
+draws; 8 keeps the counts round for the reader), which again only adds precision.
 
 Estimates from an allocated design must treat the scenarios as independent strata: their weighted interval is
 √(Σ w̃_s² se_s²), not an interval of per-replication weighted sums (replication r of two scenarios is no longer
@@ -48,7 +48,9 @@ import numpy as np
 
 from ..model.dataset import Dataset
 from ..sim.results import Z95
-from ..sim.uncertainty import INNER_REPLICATIONS
+
+#: Allocated counts are multiples of this (see the module's docstring).
+ALLOCATION_UNIT = 8
 
 #: Each scenario keeps at least this fraction of the nominal replications (its own interval at most √2 wider).
 FLOOR_FRACTION = 0.5
@@ -127,7 +129,7 @@ class ScenarioRuns:
         """The allocation for ``scenarios`` of ``ds``: their weights, their durations as the cost."""
         weights = {s: float(ds.scenarios[s].weight.value) for s in scenarios if s in ds.scenarios}
         cost = {s: max(1.0, float(ds.scenarios[s].duration_days.value)) for s in weights}
-        reps = allocate_replications(weights, cost, nominal, unit=INNER_REPLICATIONS)
+        reps = allocate_replications(weights, cost, nominal, unit=ALLOCATION_UNIT)
         return cls(nominal, seed, reps, {s: scenario_seed(seed, s) for s in reps})
 
     def with_seed(self, seed: int) -> ScenarioRuns:

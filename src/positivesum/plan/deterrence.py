@@ -30,10 +30,9 @@ import numpy as np
 from ..model.dataset import Dataset
 from ..sim.results import GRADE_SCORE, Z95, CampaignResult
 from ..sim.runner import simulate_setup
-from ..sim.setup import BLUE, CampaignSetup, build_setup
-from ..sim.uncertainty import INNER_REPLICATIONS
+from ..sim.setup import BLUE, MEAN_INNER_REPLICATIONS, CampaignSetup, build_setup, for_means
 from .allocation import stratified_interval
-from .levers import class_value_musd, scale_adversary
+from .levers import class_value_musd, scale_adversary, study_setup
 
 #: Default P(adversary victory) at which the growth margin is read off.
 MARGIN_THRESHOLD = 0.5
@@ -69,7 +68,7 @@ class RepScores:
             np.full(reps, value),
             z.copy(),
             z.copy(),
-            np.arange(reps) // INNER_REPLICATIONS,
+            np.arange(reps) // MEAN_INNER_REPLICATIONS,
         )
 
 
@@ -109,7 +108,7 @@ def simulate_scores(
     ds: Dataset, scenario_id: str, *, threat_factor: float, reps: int, seed: int, stalemate_weight: float
 ) -> tuple[CampaignResult, RepScores]:
     """Simulate one scenario with the adversary grown by ``threat_factor``; the result and its measures."""
-    setup = scale_adversary(build_setup(ds, scenario_id), threat_factor)
+    setup = study_setup(ds, scenario_id, threat_factor)
     result = simulate_setup(setup, reps, seed, traced=False)  # the scores read per-replication arrays only
     return result, rep_scores(result, setup, ds, stalemate_weight)
 
@@ -200,13 +199,13 @@ def growth_margin(
     applies to each bootstrap replicate, so estimate and interval are read off the curve the same way). ``censored`` is
     ``"above"`` if the portfolio holds at the top of the range (margin > high), ``"below"`` if the adversary wins
     at the bottom (margin < low), else ``None``."""
-    base = build_setup(ds, scenario_id)
+    base = for_means(build_setup(ds, scenario_id))
     evaluated: dict[float, float] = {}
     if simulate is None:  # the bisection reads outcomes only: no per-step trace
         simulate = functools.partial(simulate_setup, traced=False)
 
     victory: dict[float, np.ndarray] = {}  # per replication, at each evaluated y (for the bootstrap)
-    cluster = np.arange(reps) // INNER_REPLICATIONS
+    cluster = np.arange(reps) // base.inner_replications
 
     def p_victory(y: float) -> float:
         nonlocal cluster

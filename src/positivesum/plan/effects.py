@@ -46,7 +46,7 @@ import numpy as np
 from ..model.dataset import Dataset
 from ..sim.grading import DENIED, STALEMATE
 from ..sim.runner import simulate_arrays
-from ..sim.setup import BLUE, CampaignSetup, build_setup
+from ..sim.setup import BLUE, CampaignSetup
 from .deterrence import mean_interval
 from .levers import (
     OTHER_ITEM,
@@ -57,7 +57,7 @@ from .levers import (
     class_value_musd,
     counts_copy,
     option_item_levels,
-    scale_adversary,
+    study_setup,
 )
 from .surrogate import SATURATED, DesignBases, SimMap, Surrogate, serial_map
 
@@ -232,7 +232,7 @@ def measure_effects(
     area_data = {m: baseline_capital_musd(ds, m) for m in sur.areas}
     share: dict[str, dict[str, float]] = {}
     for sid in sur.scenarios:
-        setup = scale_adversary(build_setup(ds, sid), threat_factor)
+        setup = study_setup(ds, sid, threat_factor)
         setups[sid] = setup
         area_cap = {m: committed_capital_musd(setup, ds, area_classes(ds, m), area_munitions(ds, m)) for m in sur.areas}
         share[sid] = {m: (area_cap[m] / area_data[m] if area_data[m] > 0 else 0.0) for m in sur.areas}

@@ -14,7 +14,7 @@ import copy
 import numpy as np
 
 from ..model.dataset import Dataset
-from ..sim.setup import BLUE, CampaignSetup
+from ..sim.setup import BLUE, CampaignSetup, build_setup, for_means
 
 C2_AREA = "c2"
 DAYS_PER_YEAR = 365.0
@@ -213,3 +213,10 @@ def scale_adversary(setup: CampaignSetup, factor: float) -> CampaignSetup:
     red_pool = np.array([s.actor_side[a] != BLUE for a in s.pools.actor], dtype=bool)
     s.pools.stock0 = np.where(red_pool, s.pools.stock0 * factor, s.pools.stock0)
     return s
+
+
+def study_setup(ds: Dataset, scenario_id: str, threat_factor: float) -> CampaignSetup:
+    """A scenario as every planning and alliance study simulates it: the adversary grown by ``threat_factor``, one
+    replication per outer draw (these studies estimate means: sim.setup.MEAN_INNER_REPLICATIONS, decision record
+    0017)."""
+    return for_means(scale_adversary(build_setup(ds, scenario_id), threat_factor))

@@ -35,8 +35,8 @@ from ..model.dataset import Dataset
 from ..sim.grading import DENIED, STALEMATE
 from ..sim.results import CampaignResult
 from ..sim.runner import simulate_arrays
-from ..sim.setup import CampaignSetup, build_setup
-from .levers import scale_adversary, scale_setup
+from ..sim.setup import CampaignSetup
+from .levers import scale_setup, study_setup
 
 DEFAULT_LEVELS = (0.0, 0.5, 1.0, 2.0)
 """Breakpoints of every area's piece g (capability level: 0.5 = half as much capital again)."""
@@ -426,7 +426,7 @@ def fit_surrogate(
     lv, plv = np.asarray(levels, dtype=float), np.asarray(pair_levels, dtype=float)
     pairs = data_pairs(ds, areas) if interactions is None else [(a, b) for a, b in interactions if {a, b} <= set(areas)]
     steps = 3 * len(areas)
-    setups = {sid: scale_adversary(build_setup(ds, sid), threat_factor) for sid in scenarios}
+    setups = {sid: study_setup(ds, sid, threat_factor) for sid in scenarios}
     bases = DesignBases(ds, setups)
     origin = sim_map(
         simulated_deterrence,
@@ -564,7 +564,7 @@ def validate(
             if progress:
                 progress(2 * samples)
             continue
-        setups[sid] = scale_adversary(build_setup(ds, sid), threat_factor)
+        setups[sid] = study_setup(ds, sid, threat_factor)
         top = float(sur.levels[-1])
         for row in space_filling(len(active), samples, top, design_rng(sur.seed, HELD_OUT_STREAM, sid)):
             x = {m: float(v) for m, v in zip(active, row) if v > 0}

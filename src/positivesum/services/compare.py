@@ -76,7 +76,7 @@ def compare_regimes(
     regime has a 95 % interval from the paired replications; it is checked again at a second seed
     (``check_seed_value``, default seed + 1). Each regime carries its deterrence measures (decision record 0012:
     D, grade score, growth margin in years of adversary growth with ``margin_reps`` replications per bisection
-    point (default the smaller of ``reps`` and 320), 0 = not computed), the adversary's expected cost, money with lifecycle cost, and the surrogate's error.
+    point (default the smaller of ``reps`` and 128), 0 = not computed), the adversary's expected cost, money with lifecycle cost, and the surrogate's error.
     ``spending_targets`` (preset ids) adds the spending-target regimes at those targets (:func:`.compare_milps.plan_target`).
     ``client``: a Dask client the caller holds (the main job shares one among its stages); the surrogate's fit,
     if one is needed, runs on the same cluster. ``plans_out`` receives each regime's plan (the joint one as
@@ -317,9 +317,11 @@ def _compare_on(
     return out
 
 
-DEFAULT_MARGIN_REPS = 320
-"""Replications per bisection point of the growth margin (at most the verification's): ten outer parameter draws of
-32 replications; with fewer (100 replications are 3-4 draws) P(victory) follows the few draws it has."""
+DEFAULT_MARGIN_REPS = 128
+"""Replications per bisection point of the growth margin (at most the verification's), each its own parameter draw
+(sim.setup.MEAN_INNER_REPLICATIONS): P(victory) near the threshold to ±0.09 (95 %). The earlier 320 were ten draws of
+32 replications; with the measured share of the variance between draws (ρ ≥ 0.35 for differences, decision record
+0017) they estimated P(victory) no better than 320/(1 + 31ρ) ≤ 27 independent replications."""
 
 
 def _paired_by_scenario(

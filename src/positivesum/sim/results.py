@@ -21,7 +21,6 @@ import xarray as xr
 
 from .grading import GRADES, OUTCOMES
 from .setup import CampaignSetup
-from .uncertainty import INNER_REPLICATIONS
 
 Z95 = 1.959963984540054
 #: The defenders' view of the five grades, worst to best: the expected score orders postures (0-4).
@@ -215,7 +214,7 @@ class CampaignResult:
             "us_intervention": setup.scenario.us_intervention,
             "notes": setup.notes,
             "class_domains": {c: d for d, g in setup.groups.items() for c in g.cls},
-            "inner_replications": INNER_REPLICATIONS,
+            "inner_replications": setup.inner_replications,
             "outer_draws": int(len(np.unique(arrays["outer"]))),
         }
         return cls(setup.scenario_id, data, tr, meta)

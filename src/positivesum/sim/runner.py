@@ -31,12 +31,21 @@ BLOCK_SIZE = 2048
 assert BLOCK_SIZE % INNER_REPLICATIONS == 0, "outer draws must not straddle blocks (outer_draw_ids)"
 
 
-def outer_draw_ids(reps: int) -> np.ndarray:
+def outer_draw_ids(reps: int, inner: int = INNER_REPLICATIONS) -> np.ndarray:
     """The outer draw of each of ``reps`` replications, as :func:`simulate_arrays` numbers them (its ``outer``
-    array): consecutive groups of ``INNER_REPLICATIONS``, numbered across blocks. Because ``BLOCK_SIZE`` is a
-    multiple of ``INNER_REPLICATIONS`` this is ``arange(reps) // INNER_REPLICATIONS`` whatever the set-up, so
-    callers that kept only per-replication scores can still cluster their intervals by parameter draw."""
-    return np.arange(reps) // INNER_REPLICATIONS
+    array): consecutive groups of ``inner`` (the set-up's ``inner_replications``), numbered across blocks. Because
+    ``BLOCK_SIZE`` is a multiple of ``inner`` this is ``arange(reps) // inner`` whatever the set-up, so callers that
+    kept only per-replication scores can still cluster their intervals by parameter draw."""
+    return np.arange(reps) // inner
+
+
+def check_inner(setup: CampaignSetup) -> int:
+    """The set-up's replications per outer draw, refused unless a divisor of ``BLOCK_SIZE`` (a draw must not
+    straddle two blocks, or the numbers would depend on how a run is cut)."""
+    inner = int(setup.inner_replications)
+    if inner < 1 or BLOCK_SIZE % inner:
+        raise ValueError(f"inner_replications must divide {BLOCK_SIZE} (a power of two up to it), not {inner}")
+    return inner
 
 
 def block_sizes(reps: int) -> list[int]:
@@ -126,7 +135,8 @@ def simulate_arrays(
             parts.append(run_block_job(setup, job))
             if progress:
                 progress(job[0])
-    offsets = np.cumsum([0] + [-(-n // INNER_REPLICATIONS) for n in sizes[:-1]])
+    inner = check_inner(setup)
+    offsets = np.cumsum([0] + [-(-n // inner) for n in sizes[:-1]])
     for part, offset in zip(parts, offsets):  # outer draws numbered across blocks
         part[0]["outer"] = part[0]["outer"] + offset
     merged = {k: np.concatenate([p[0][k] for p in parts], axis=0) for k in parts[0][0]}

@@ -8,6 +8,7 @@ outer loop of the Monte Carlo (uncertainty.py). See docs/methodology/campaign.md
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -88,6 +89,21 @@ def _bounds(x: Quantity | None, default: float = 0.0) -> tuple[float, float, flo
     return (low, float(x.value), high)
 
 
+#: Replications per outer draw (the inner loop) of a run that shows the two levels of uncertainty apart (``simulate``,
+#: the briefing's scenarios, calibration): each draw's own outcome probabilities need replications of their own.
+#: 2,048 replications per block hold 64 outer draws. Any value must divide ``runner.BLOCK_SIZE``, so that a
+#: block's draws never depend on how a run is cut into blocks and workers.
+INNER_REPLICATIONS = 32
+
+#: Replications per outer draw of a run that estimates means only (the planner's surrogate, effects,
+#: verification and growth margins; the alliance studies): one, every replication its own parameter draw. For a
+#: mean over both levels the nested design's variance is σ_b²/m + σ_w²/(m·n) for m draws of n replications, so at
+#: a fixed number of replications N = m·n it is smallest at n = 1 (the design effect 1 + (n − 1)·ρ, Kish 1965,
+#: with ρ the share of the variance between draws); on the default data ρ = 0.69–1.00, so 32 replications per
+#: draw cost 22–32 times the replications of one (decision record 0017, benchmarks/inner_replications.py).
+MEAN_INNER_REPLICATIONS = 1
+
+
 @dataclass
 class Ranges:
     """Central values and low–high ranges of scenario quantities the outer loop draws (arrays over participants)."""
@@ -142,6 +158,19 @@ class CampaignSetup:
     #: Ranged quantities held at given values, by the outer loop's names (``engine.X``, ``class.C.attr``…;
     #: uncertainty.sample): a value, or one value per outer draw of a block. Empty: none (sensitivity designs).
     pinned: dict[str, float | np.ndarray] = field(default_factory=dict)
+    #: Replications per outer draw (:data:`INNER_REPLICATIONS` to show the two levels apart,
+    #: :data:`MEAN_INNER_REPLICATIONS` for a study of means: :func:`for_means`). A divisor of ``runner.BLOCK_SIZE``.
+    inner_replications: int = INNER_REPLICATIONS
+
+
+def for_means(setup: CampaignSetup) -> CampaignSetup:
+    """The set-up with one replication per outer draw, for a study that estimates means (the planner, the alliance
+    studies): the same estimand as the two-level run, at a fraction of the replications for the same precision
+    (:data:`MEAN_INNER_REPLICATIONS`). Common random numbers still hold: replication k draws the same parameter
+    values in every variant of a scenario (uncertainty.sample keys each quantity's stream by its name)."""
+    if setup.inner_replications == MEAN_INNER_REPLICATIONS:
+        return setup
+    return dataclasses.replace(setup, inner_replications=MEAN_INNER_REPLICATIONS)
 
 
 def _latency_days(ds: Dataset, sc: Scenario) -> dict[tuple[str, str], float]:

@@ -1,7 +1,8 @@
 """Two-level uncertainty: an outer loop over what we do not know, an inner loop over the chance of combat.
 
-The replications of a block are grouped into *outer draws* of ``INNER_REPLICATIONS`` consecutive
-replications each. Every outer draw takes one value of every stated low–high range, from a triangular
+The replications of a block are grouped into *outer draws* of ``setup.inner_replications`` consecutive
+replications each (``INNER_REPLICATIONS``, 32, where the two levels are shown apart; one where a study estimates
+means only: setup.MEAN_INNER_REPLICATIONS). Every outer draw takes one value of every stated low–high range, from a triangular
 distribution with the ``value`` as the mode (Law 2015, *Simulation Modeling and Analysis*, §6.11); its
 replications share those values and differ only in the chance of combat (the inner loop). This is the
 nested Monte Carlo that separates epistemic from aleatory uncertainty (Helton 1997; Oberkampf & Roy 2010).
@@ -23,11 +24,8 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from . import core_rng, kernels
+from .setup import INNER_REPLICATIONS as INNER_REPLICATIONS  # re-exported: defined beside the set-up that carries it
 from .setup import CampaignSetup
-
-#: Replications per outer draw (the inner loop). Fixed, so that a block's draws never depend on how the
-#: run is cut into workers; 2,048 replications per block hold 64 outer draws.
-INNER_REPLICATIONS = 32
 
 
 def triangular(low: np.ndarray, mode: np.ndarray, high: np.ndarray, u: np.ndarray) -> np.ndarray:
@@ -146,8 +144,9 @@ def sample(setup: CampaignSetup, reps: int, rng: np.random.Generator, enabled: b
     Quantities named in ``setup.pinned`` take the values given there in every outer draw, whether or not the
     others are drawn (sensitivity designs: services/sensitivity.py)."""
     enabled, drawn = enabled or bool(setup.pinned), enabled
-    n_outer = -(-reps // INNER_REPLICATIONS)
-    outer = np.arange(reps) // INNER_REPLICATIONS
+    inner = setup.inner_replications
+    n_outer = -(-reps // inner)
+    outer = np.arange(reps) // inner
     specs = _Specs()
     s = setup
     names = sorted(s.param_ranges) if enabled else []
