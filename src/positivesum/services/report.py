@@ -25,6 +25,7 @@ from ..model.loader import LoadedDataset
 from ..plan import milp_cache
 from ..sim import cache as sim_cache
 from ..sim.results import json_safe
+from ..sim.setup import INNER_REPLICATIONS, MEAN_INNER_REPLICATIONS
 from . import alliance as alliance_studies
 from . import compare as comparison
 from . import executor, unit_cache
@@ -533,6 +534,12 @@ def build_analysis(
                     "replications": reps,
                     "plan_replications": plan_reps,
                     "alliance_replications": alliance_reps,
+                    # decision record 0017: the scenario tables show the spread across parameter draws (32 a draw);
+                    # the planning and alliance studies estimate means (one replication per draw)
+                    "replications_per_parameter_draw": {
+                        "scenarios": INNER_REPLICATIONS,
+                        "studies": MEAN_INNER_REPLICATIONS,
+                    },
                     "data_sha256": prov["data_sha256"],
                     "files": prov["files"],
                     "overrides": prov["overrides"],

@@ -227,6 +227,15 @@ def _allocated(analysis: dict, nominal, tr):
     )
 
 
+def _per_draw(per_draw: dict | None, tr) -> str | None:
+    """How many replications share one parameter draw, in the scenario tables and in the studies (decision 0017)."""
+    if not per_draw:
+        return None
+    return tr(
+        "{scenarios} in the scenario tables (their spread across draws); {studies} in the planning and alliance studies"
+    ).format(scenarios=per_draw.get("scenarios"), studies=per_draw.get("studies"))
+
+
 def reproducibility(analysis: dict, tr) -> Section | None:
     rep = analysis.get("reproducibility")
     if not rep:
@@ -238,6 +247,8 @@ def reproducibility(analysis: dict, tr) -> Section | None:
         (tr("Seed"), rep.get("seed")),
         (tr("Replications per scenario"), rep.get("replications")),
         (tr("Replications per regime verification"), _allocated(analysis, rep.get("plan_replications"), tr)),
+        (tr("Replications per alliance study"), rep.get("alliance_replications")),
+        (tr("Replications per parameter draw"), _per_draw(rep.get("replications_per_parameter_draw"), tr)),
         (tr("Data SHA-256"), rep.get("data_sha256")),
         (tr("Overrides applied"), ", ".join(rep.get("overrides") or []) or none),
         (tr("--set values applied"), ", ".join(rep.get("sets") or []) or none),
