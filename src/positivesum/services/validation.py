@@ -21,7 +21,7 @@ def check_reps(reps: int, option: str = "--reps") -> int:
     if isinstance(reps, bool) or not isinstance(reps, int):
         raise option_error(option, f"'{reps}' is not a whole number", "give a whole number such as 2000")
     if reps < 1:
-        raise option_error(option, f"must be at least 1, got {reps}", "use e.g. --reps 2000")
+        raise option_error(option, f"must be at least 1, got {reps}", f"use a positive count, e.g. {option} 1000")
     if reps > defaults.MAX_REPS:
         raise option_error(
             option,
