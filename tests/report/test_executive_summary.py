@@ -39,10 +39,19 @@ def _text(a) -> str:
 def test_a_saving_that_re_simulation_refutes_is_not_the_headline(edited):
     a, names = edited
     assert len(names) >= 2, names
-    a["regimes"]["cooperation_dividend"][names[-1]] = _dividend(99_999.0, False)  # the largest, refuted
+    best = max(names, key=lambda n: a["regimes"]["regimes"][n]["simulated"]["weighted_deterrence"])
+    refuted = next(n for n in reversed(names) if n != best)
+    a["regimes"]["cooperation_dividend"][refuted] = _dividend(99_999.0, False)  # the largest, refuted
     text = _text(a)
     assert "99,999" not in text
-    assert f"would cost {1000 * (len(names) - 1):,} million USD less" in text, text  # the largest that holds
+    # the best zero-sum regime's saving, which holds: the regime the deterrence comparison names
+    best_saving = a["regimes"]["cooperation_dividend"][best]["saved_musd"]
+    assert f"would cost {best_saving:,.0f} million USD less" in text, text
+    # the best regime's saving refuted too: the largest that holds, named
+    a["regimes"]["cooperation_dividend"][best]["equal_deterrence_check"]["equal_within_interval"] = False
+    holding = {n: d["saved_musd"] for n, d in a["regimes"]["cooperation_dividend"].items() if n not in (best, refuted)}
+    if holding:
+        assert f"would cost {max(holding.values()):,.0f} million USD less" in _text(a)
     for name in names:
         a["regimes"]["cooperation_dividend"][name]["equal_deterrence_check"]["equal_within_interval"] = False
     assert "million USD less" not in _text(a)
@@ -72,3 +81,17 @@ def test_the_key_numbers_from_simulation_carry_their_intervals(edited):
     assert days and all("(" in v and "–" in v for v in days)
     runout = [v for k, v in values.items() if k.startswith("Highest P(munition stock runs out)")]
     assert all(v.count("%") == 3 for v in runout)  # the share and its Wilson interval
+
+
+def test_the_saving_in_the_summary_is_against_the_regime_it_compares_deterrence_with(edited):
+    """A larger saving against a weaker regime would flatter joint planning: the headline is the saving against the
+    best zero-sum regime when it holds, and the key number names that regime."""
+    a, names = edited
+    best = max(names, key=lambda n: a["regimes"]["regimes"][n]["simulated"]["weighted_deterrence"])
+    for n in names:
+        a["regimes"]["cooperation_dividend"][n] = _dividend(50_000.0 if n != best else 1_234.0, True)
+    text = _text(a)
+    assert "would cost 1,234 million USD less" in text and "50,000" not in text, text
+    table = executive_summary(a, Translator("en")).tables[0].frame
+    label = [k for k in table["Key number"] if k.startswith("Money saved by joint planning")]
+    assert label and label[0].endswith("(million USD)") and "against" in label[0], label

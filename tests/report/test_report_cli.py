@@ -61,6 +61,7 @@ def test_report_json(cli, tmp_path, cache_dir, written):
     for d in payload["key_numbers"]["cooperation_dividend"].values():
         low, high = d["deterrence_gain_at_equal_money_ci95"]
         assert low <= d["deterrence_gain_at_equal_money"] <= high
+        assert d["saved_holds_when_resimulated"] in (True, False, None)  # None: no cheaper plan was found
     html = (tmp_path / "rep" / "briefing.html").read_text(encoding="utf-8")
     assert '<html lang="ja">' in html
     assert (

@@ -33,6 +33,8 @@ def key_numbers(analysis: dict) -> dict:
             "deterrence_gain_at_equal_money": d["deterrence_gain_at_equal_money"],
             "deterrence_gain_at_equal_money_ci95": d.get("deterrence_gain_at_equal_money_ci95"),
             "saved_musd": d.get("saved_musd"),
+            # whether the cheaper joint plan, re-simulated, still deters as much (a refuted saving is no saving)
+            "saved_holds_when_resimulated": (d.get("equal_deterrence_check") or {}).get("equal_within_interval"),
         }
         for k, d in (reg.get("cooperation_dividend") or {}).items()
     }

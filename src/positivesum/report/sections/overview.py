@@ -194,7 +194,9 @@ def executive_summary(analysis: dict, tr) -> Section | None:
             and (d.get("equal_deterrence_check") or {}).get("equal_within_interval", True)
         }
         if saved:
-            top = max(saved, key=lambda k: saved[k])
+            # the same regime as the deterrence comparison above (the best zero-sum regime) when its saving holds:
+            # the largest saving over any regime would flatter joint planning; else the largest that holds, named
+            top = best if best in saved else max(saved, key=lambda k: saved[k])
             paras.append(
                 tr(
                     "Matching the deterrence of the {regime} regime by joint planning would cost {saved} million USD less "
@@ -203,7 +205,9 @@ def executive_summary(analysis: dict, tr) -> Section | None:
             )
             rows.append(
                 {
-                    tr("Key number"): tr("Money saved by joint planning at equal deterrence (million USD)"),
+                    tr("Key number"): tr(
+                        "Money saved by joint planning at equal deterrence, against {regime} (million USD)"
+                    ).format(regime=regime_name(top, tr)),
                     tr("Value"): tr.num(saved[top]),
                 }
             )
