@@ -27,13 +27,12 @@ import numpy as np
 from ..games.bootstrap import Stratum
 from ..model.loader import LoadedDataset, validate_tree
 from ..plan.allocation import ScenarioRuns
+from ..plan.levers import study_draw_ids
 from ..plan.milp import Plan, PlanInputs
 from ..plan.regimes import RegimeSpec, plan_regime
 from ..plan.surrogate import SimMap, fit_surrogate, serial_map
 from ..plan.verify import verify_portfolio
 from ..plan.workflow import participation, require_planning
-from ..sim.runner import outer_draw_ids
-from ..sim.setup import MEAN_INNER_REPLICATIONS
 from .feasibility import conditions_of, feasibility_table, not_fighting
 
 
@@ -163,9 +162,7 @@ class CoalitionStudy:
                 for key, o in self.outcomes.items()
                 if key
             }
-            out.append(
-                Stratum(self.weights[s] / total, reps, outer_draw_ids(self.scenario_reps(s), MEAN_INNER_REPLICATIONS))
-            )
+            out.append(Stratum(self.weights[s] / total, reps, study_draw_ids(self.scenario_reps(s))))
         return out
 
     def value(self, members) -> float:

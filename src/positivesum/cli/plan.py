@@ -58,12 +58,15 @@ PresetOpt = Annotated[
 ]
 
 
+def _with_ci(value: float, ci) -> str:
+    """A Monte Carlo estimate as printed: the value and, where there is one, its 95% interval."""
+    return f"{value:.3f}" + (f" [{ci[0]:.3f}, {ci[1]:.3f}]" if ci and None not in ci else "")
+
+
 def _regime_rows(name: str, res: dict) -> list[str]:
-    sim = res["simulated"]
-    ci = ((res.get("measures") or {}).get("deterrence") or {}).get("ci95")
-    simulated = f"{sim['weighted_deterrence']:.3f}"
-    if ci and None not in ci:  # a Monte Carlo estimate is printed with its 95% interval
-        simulated += f" [{ci[0]:.3f}, {ci[1]:.3f}]"
+    simulated = _with_ci(
+        res["simulated"]["weighted_deterrence"], ((res.get("measures") or {}).get("deterrence") or {}).get("ci95")
+    )
     return [
         name,
         f"{res['total_cost_musd']:,.0f}",
@@ -178,8 +181,7 @@ def _print_plan(regime: str, result: dict) -> None:
     out.print(table)
     _print_money_by_payer_and_owner(regime, result)
     sim = result["simulated"]
-    ci = sim.get("weighted_deterrence_ci95")
-    simulated = f"{sim['weighted_deterrence']:.3f}" + (f" [{ci[0]:.3f}, {ci[1]:.3f}]" if ci and None not in ci else "")
+    simulated = _with_ci(sim["weighted_deterrence"], sim.get("weighted_deterrence_ci95"))
     out.print(
         _c("weighted deterrence: surrogate {surrogate}, simulated {simulated}").format(
             surrogate=f"{result['surrogate']['weighted_deterrence']:.3f}", simulated=simulated

@@ -30,9 +30,9 @@ import numpy as np
 from ..model.dataset import Dataset
 from ..sim.results import GRADE_SCORE, Z95, CampaignResult
 from ..sim.runner import simulate_setup
-from ..sim.setup import BLUE, MEAN_INNER_REPLICATIONS, CampaignSetup, build_setup, for_means
+from ..sim.setup import BLUE, CampaignSetup, build_setup, for_means
 from .allocation import stratified_interval
-from .levers import class_value_musd, scale_adversary, study_setup
+from .levers import class_value_musd, scale_adversary, study_draw_ids, study_setup
 
 #: Default P(adversary victory) at which the growth margin is read off.
 MARGIN_THRESHOLD = 0.5
@@ -68,7 +68,7 @@ class RepScores:
             np.full(reps, value),
             z.copy(),
             z.copy(),
-            np.arange(reps) // MEAN_INNER_REPLICATIONS,
+            study_draw_ids(reps),
         )
 
 
@@ -205,7 +205,7 @@ def growth_margin(
         simulate = functools.partial(simulate_setup, traced=False)
 
     victory: dict[float, np.ndarray] = {}  # per replication, at each evaluated y (for the bootstrap)
-    cluster = np.arange(reps) // base.inner_replications
+    cluster = study_draw_ids(reps)  # base is a study set-up (one replication per draw)
 
     def p_victory(y: float) -> float:
         nonlocal cluster

@@ -14,7 +14,8 @@ import copy
 import numpy as np
 
 from ..model.dataset import Dataset
-from ..sim.setup import BLUE, CampaignSetup, build_setup, for_means
+from ..sim.runner import outer_draw_ids
+from ..sim.setup import BLUE, MEAN_INNER_REPLICATIONS, CampaignSetup, build_setup, for_means
 
 C2_AREA = "c2"
 DAYS_PER_YEAR = 365.0
@@ -220,3 +221,9 @@ def study_setup(ds: Dataset, scenario_id: str, threat_factor: float) -> Campaign
     replication per outer draw (these studies estimate means: sim.setup.MEAN_INNER_REPLICATIONS, decision record
     0017)."""
     return for_means(scale_adversary(build_setup(ds, scenario_id), threat_factor))
+
+
+def study_draw_ids(reps: int) -> np.ndarray:
+    """The outer draw of each of ``reps`` replications of a study simulated from :func:`study_setup` (one
+    replication per draw), for callers that kept only per-replication scores and cluster their intervals by draw."""
+    return outer_draw_ids(reps, MEAN_INNER_REPLICATIONS)

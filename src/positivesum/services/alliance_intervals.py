@@ -2,7 +2,7 @@
 
 Every coalition, and every with/without pair of the basing and intervention studies, is simulated with the same
 seeds, so their per-replication scores are paired. The unit of resampling is the outer parameter draw
-(:func:`positivesum.sim.runner.outer_draw_ids`): the replications of a draw share its parameters, so they are not
+(:func:`positivesum.plan.levers.study_draw_ids`): the replications of a draw share its parameters, so they are not
 independent (Cameron and Miller 2015). The studies simulate one replication per draw (decision record 0017), so
 a draw is a replication; the code keeps the draw as its unit for any study simulated otherwise. Shapley values, nucleolus and shares get percentile intervals by a
 bootstrap over whole draws (games/bootstrap.py); paired differences get cluster-robust intervals
@@ -28,8 +28,7 @@ from ..games.games import Game
 from ..games.rules import allocate
 from ..plan.allocation import stratified_interval
 from ..plan.deterrence import includes_zero, mean_interval
-from ..sim.runner import outer_draw_ids
-from ..sim.setup import MEAN_INNER_REPLICATIONS
+from ..plan.levers import study_draw_ids
 
 
 def access_interval(study: CoalitionStudy, user: str) -> dict[str, Any]:
@@ -37,13 +36,13 @@ def access_interval(study: CoalitionStudy, user: str) -> dict[str, Any]:
     interval: paired by replication within each scenario and clustered by parameter draw; stratified over the
     scenarios when the study allocates them (``study.runs``), else of the per-replication weighted sums."""
     if study.runs is None:
-        return mean_interval(access_reps(study, user), outer_draw_ids(study.reps, MEAN_INNER_REPLICATIONS))
+        return mean_interval(access_reps(study, user), study_draw_ids(study.reps))
     with_bases = study.extra["user_alone_with_host_bases"].rep_scores
     alone = study.outcomes[frozenset([user])].rep_scores
     per_scenario = {
         s: mean_interval(
             np.asarray(with_bases[s], dtype=float) - np.asarray(alone[s], dtype=float),
-            outer_draw_ids(study.scenario_reps(s), MEAN_INNER_REPLICATIONS),
+            study_draw_ids(study.scenario_reps(s)),
         )
         for s in study.weights
         if study.weights.get(s, 0.0) > 0
@@ -77,7 +76,7 @@ def bootstrap_shares(study: CoalitionStudy, players: list[str], samples: int, se
     reps = study.rep_values()
     if samples <= 0 or not reps or any(len(v) < 2 for v in reps.values()):
         return None
-    draws = outer_draw_ids(study.reps, MEAN_INNER_REPLICATIONS)
+    draws = study_draw_ids(study.reps)
     # one parameter draw: the replications are the only unit there is
     cluster = draws if len(np.unique(draws)) >= 2 else None
     out = bootstrap_allocations(
@@ -122,7 +121,7 @@ def by_scenario(
     out: dict[str, Any] = {}
     empty = study.outcomes[frozenset()].rep_scores
     for sid in scenarios:
-        draws = outer_draw_ids(study.scenario_reps(sid), MEAN_INNER_REPLICATIONS)
+        draws = study_draw_ids(study.scenario_reps(sid))
         cluster = draws if len(np.unique(draws)) >= 2 else None
         values = {"+".join(sorted(k)) or "(none)": study.scenario_value(k, sid) for k in study.outcomes if k}
         game = Game.from_function(players, partial(study.scenario_value, scenario=sid), kind="value")
@@ -152,5 +151,5 @@ def by_scenario(
 def paired_gain(without: np.ndarray, with_portfolio: np.ndarray, reps: int) -> dict[str, Any]:
     """Deterrence with the portfolio minus without, paired by replication (the same seed), with its 95 % interval
     clustered by parameter draw (plan/deterrence.py ``mean_interval``)."""
-    out = mean_interval(with_portfolio - without, outer_draw_ids(reps, MEAN_INNER_REPLICATIONS))
+    out = mean_interval(with_portfolio - without, study_draw_ids(reps))
     return {"mean": out["mean"], "ci95": out["ci95"], "includes_zero": includes_zero(out["ci95"])}
