@@ -23,7 +23,7 @@ from positivesum.plan.levers import OTHER_ITEM, option_item_levels, option_level
 from positivesum.plan.regimes import RegimeSpec, combine, plan_regime
 from positivesum.plan.surrogate import Surrogate, fit_surrogate
 from positivesum.sim.grading import DENIED, STALEMATE
-from positivesum.sim.runner import simulate_arrays
+from positivesum.sim.stack import simulate_stack
 
 # ---------------------------------------------------------------------------------------------- the item split
 
@@ -144,17 +144,21 @@ def test_each_measured_ratio_is_the_simulated_over_the_surrogate_gain(measured):
     ds, sid, sur, table = measured
     setup = study_setup(ds, sid, 1.0)  # as the measurement simulates it: one replication per parameter draw
 
-    def score(s):
-        oc = simulate_arrays(s, sur.reps, sur.seed)[0]["outcome"]
+    def score(arrays):
+        oc = arrays["outcome"]
         return float(np.mean((oc == DENIED) + 0.5 * (oc == STALEMATE)))
 
     rows = table["scenarios"][sid]["items"]
+    # as the measurement runs them: the measured items in order, then the origin, stacked (plan/stacking.py)
+    measured_items = [item for item, row in rows.items() if row["status"] == "measured"]
+    variants = [effects.scale_item(setup, item, rows[item]["factor"]) for item in measured_items] + [setup]
+    runs = dict(zip(measured_items + [None], simulate_stack(variants, sur.reps, sur.seed)))
     done = 0
     for item, row in rows.items():
         if row["status"] != "measured":
             continue
         done += 1
-        gain = score(effects.scale_item(setup, item, row["factor"])) - score(setup)
+        gain = score(runs[item]) - score(runs[None])
         assert row["simulated_gain"] == pytest.approx(gain, abs=1e-12)
         assert row["eta_estimate"] == pytest.approx(gain / row["surrogate_gain"], rel=1e-9)
         predicted = sur.predict(sid, row["levels"]) - sur.predict(sid, {})

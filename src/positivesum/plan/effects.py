@@ -45,8 +45,8 @@ import numpy as np
 
 from ..model.dataset import Dataset
 from ..sim.grading import DENIED, STALEMATE
-from ..sim.runner import simulate_arrays
 from ..sim.setup import BLUE, CampaignSetup
+from ..sim.stack import simulate_stack
 from .deterrence import mean_interval
 from .levers import (
     OTHER_ITEM,
@@ -59,6 +59,7 @@ from .levers import (
     option_item_levels,
     study_setup,
 )
+from .stacking import map_stacked
 from .surrogate import SATURATED, DesignBases, SimMap, Surrogate, serial_map
 
 REFERENCE_LEVEL = 0.25
@@ -157,14 +158,18 @@ def scale_item(setup: CampaignSetup, item: str, factor: float) -> CampaignSetup:
     return s
 
 
-def item_scores(bases: DesignBases, unit: ItemUnit) -> tuple[np.ndarray, np.ndarray]:
-    """Per-replication deterrence scores and outer-draw numbers of one unit (module level: Dask pickles it)."""
-    setup = bases.setups[unit.scenario]
-    if unit.item is not None:
-        setup = scale_item(setup, unit.item, unit.factor)
-    arrays = simulate_arrays(setup, unit.reps, unit.seed, traced=False)[0]  # per-replication arrays only
-    oc = arrays["outcome"]
-    return (oc == DENIED).astype(float) + unit.stalemate_weight * (oc == STALEMATE).astype(float), arrays["outer"]
+def item_scores_stack(bases: DesignBases, stack: Any) -> list[tuple[np.ndarray, np.ndarray]]:
+    """Per-replication deterrence scores and outer-draw numbers of every unit of a stack (plan/stacking.py), their
+    blocks shared (sim/stack.py); module level, so that a Dask worker can unpickle it."""
+    first = stack.units[0]
+    base = bases.setups[first.scenario]
+    setups = [scale_item(base, u.item, u.factor) if u.item is not None else base for u in stack.units]
+    lam = first.stalemate_weight
+    out = []
+    for arrays in simulate_stack(setups, first.reps, first.seed):
+        oc = arrays["outcome"]
+        out.append(((oc == DENIED).astype(float) + lam * (oc == STALEMATE).astype(float), arrays["outer"]))
+    return out
 
 
 def _plan_item(
@@ -249,7 +254,7 @@ def measure_effects(
     skipped = len(sur.scenarios) * len(measured_items) - sum(1 for u in units if u.item is not None)
     if progress and skipped:
         progress(skipped)
-    results = sim_map(item_scores, units, progress, _unit_steps, shared=DesignBases(ds, setups))
+    results = map_stacked(sim_map, item_scores_stack, units, progress, _unit_steps, DesignBases(ds, setups))
     origin = {u.scenario: r for u, r in zip(units, results) if u.item is None}
     scores = {(u.scenario, u.item): r for u, r in zip(units, results) if u.item is not None}
     table: dict[str, dict[str, Any]] = {}

@@ -36,7 +36,9 @@ from ..sim.grading import DENIED, STALEMATE
 from ..sim.results import CampaignResult
 from ..sim.runner import simulate_arrays
 from ..sim.setup import CampaignSetup
+from ..sim.stack import simulate_stack
 from .levers import scale_setup, study_setup
+from .stacking import map_stacked
 
 DEFAULT_LEVELS = (0.0, 0.5, 1.0, 2.0)
 """Breakpoints of every area's piece g (capability level: 0.5 = half as much capital again)."""
@@ -359,6 +361,17 @@ def simulated_deterrence(bases: DesignBases, unit: SimUnit) -> float:
     return float((oc == DENIED).mean() + unit.stalemate_weight * (oc == STALEMATE).mean())
 
 
+def simulated_deterrence_stack(bases: DesignBases, stack: Any) -> list[float]:
+    """:func:`simulated_deterrence` of every unit of a stack (plan/stacking.py), their blocks shared
+    (sim/stack.py); module level, so that a Dask worker can unpickle it."""
+    first = stack.units[0]
+    base = bases.setups[first.scenario]
+    setups = [scale_setup(base, bases.ds, dict(u.levels)) if u.levels else base for u in stack.units]
+    arrays = simulate_stack(setups, first.reps, first.seed)
+    lam = first.stalemate_weight
+    return [float((a["outcome"] == DENIED).mean() + lam * (a["outcome"] == STALEMATE).mean()) for a in arrays]
+
+
 def _unit(
     setups: dict[str, CampaignSetup], sid: str, levels: dict[str, float], reps: int, seed: int, lam: float, steps: int
 ) -> SimUnit:
@@ -454,7 +467,7 @@ def fit_surrogate(
             units.append(
                 _unit(setups, sid, point, by_sid[sid], seed, stalemate_weight, _progress_steps(left, k, len(x) - 1))
             )
-    outcomes = iter(sim_map(simulated_deterrence, units, progress, _steps, shared=bases))
+    outcomes = iter(map_stacked(sim_map, simulated_deterrence_stack, units, progress, _steps, bases))
     base: dict[str, float] = {}
     values: dict[str, dict[str, np.ndarray]] = {}
     pvalues: dict[str, dict[str, np.ndarray]] = {}
@@ -571,7 +584,7 @@ def validate(
             points.append((sid, x))
             n = reps or sur.reps_for(sid)
             units += [_unit(setups, sid, x, n, sur.seed + k, stalemate_weight, 1) for k in (0, 1)]
-    outcomes = sim_map(simulated_deterrence, units, progress, _steps, shared=DesignBases(ds, setups))
+    outcomes = map_stacked(sim_map, simulated_deterrence_stack, units, progress, _steps, DesignBases(ds, setups))
     rows = []
     additive = {sid: additive_refit(sur, sid) for sid in {sid for sid, _ in points}}
     for i, (sid, x) in enumerate(points):

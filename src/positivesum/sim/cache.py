@@ -123,7 +123,8 @@ def _encode(obj: Any, out: _Out) -> None:
     (_HANDLERS.get(type(obj)) or _handler_for(type(obj)))(obj, out)
 
 
-def _encoded(obj: Any) -> bytes:
+def encoded(obj: Any) -> bytes:
+    """A canonical, self-delimiting encoding of ``obj``: equal for equal content (the cache keys hash it)."""
     out: _Out = []
     _encode(obj, out)
     return b"".join(out)
@@ -201,14 +202,14 @@ def _dict(obj: dict[Any, Any], out: _Out) -> None:
         return
     # other keys: in the order of their encodings (canonical, whatever the key types or insertion order)
     out.append(b"K%d{" % len(obj))
-    for encoded_key, k in sorted(((_encoded(k), k) for k in obj), key=operator.itemgetter(0)):
+    for encoded_key, k in sorted(((encoded(k), k) for k in obj), key=operator.itemgetter(0)):
         out.append(encoded_key)
         _encode(obj[k], out)
 
 
 def _set(obj: set[Any] | frozenset[Any], out: _Out) -> None:
     out.append(b"S%d{" % len(obj))
-    out.extend(sorted(_encoded(item) for item in obj))  # in the order of the encodings, not of the hashes
+    out.extend(sorted(encoded(item) for item in obj))  # in the order of the encodings, not of the hashes
 
 
 def _dataclass(cls: type) -> _Handler:
@@ -304,7 +305,7 @@ def key(setup: Any, reps: int, seed: int, sample_parameters: bool, traced: bool 
         h.update(b" untraced")
     # the compiled and the NumPy paths draw alike but may differ in the last bits of floating-point sums
     h.update(b"compiled=%d;" % int(kernels.ENABLED))
-    h.update(_encoded(setup))
+    h.update(encoded(setup))
     return h.hexdigest()
 
 

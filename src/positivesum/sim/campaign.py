@@ -26,6 +26,7 @@ from .mechanics import air_exchange, allocate, rowsum, sortie_range_factor, take
 from .setup import BLUE, FULL_WAR, RED, WAR_AT_SEA, CampaignSetup
 from .state import LANDING, NAVAL, REP_DICTS, REP_FIELDS, SHIPS, Block
 from .uncertainty import col, sample
+from .variants import StackedRows
 
 __all__ = ["run_block", "OUTCOMES", "GRADES", "UNDECIDED", "RED_SUCCESS", "DENIED", "STALEMATE", "DEFEAT", "LANDING"]
 
@@ -39,13 +40,15 @@ def run_block(
     rng: np.random.Generator,
     trace: dict[str, dict[int, float]] | None = None,
     sample_parameters: bool = True,
+    stacked: StackedRows | None = None,
 ) -> dict[str, np.ndarray]:
     """Simulate ``reps`` replications of a scenario with generator ``rng``; return per-replication arrays.
 
     With ``sample_parameters`` the replications are grouped into outer draws that each take one value of
-    every stated range (uncertainty.py); without, every parameter is at its central value.
+    every stated range (uncertainty.py); without, every parameter is at its central value. ``stacked``: the
+    block holds several variants of ``s`` that differ only in their central counts and stocks (sim/stack.py).
     """
-    st = Block(s, sample(s, reps, rng, sample_parameters))
+    st = Block(s, sample(s, reps, rng, sample_parameters, stacked), stacked)
     dt = s.dt_days
     G = s.groups
     air, isr = G["air"], G["isr"]
@@ -77,7 +80,6 @@ def run_block(
         hours=hours,
         mine={side: s.actor_side == side for side in (BLUE, RED)},
     )
-    stock_held = s.pools.stock0 >= 1
     days = np.array([t * dt for t in range(s.steps)])  # each step's day as the loop computes it
     step_rates = (
         np.where(days[:, None] >= s.pools.lead_time_days, s.pools.surge_per_day, s.pools.production_per_day) * dt
@@ -167,10 +169,10 @@ def run_block(
         rate_dt = step_rates[t]  # np.where(day >= lead_time, surge, production) * dt, made for all steps at once
         if all_live:  # times a live of ones: the same numbers
             st.stock += rate_dt
-            out = (st.stock < 1) & np.isnan(st.runout_day) & stock_held
+            out = (st.stock < 1) & np.isnan(st.runout_day) & st.stock_held
         else:
             st.stock += rate_dt * st.live
-            out = (st.stock < 1) & np.isnan(st.runout_day) & stock_held & ongoing[:, None]
+            out = (st.stock < 1) & np.isnan(st.runout_day) & st.stock_held & ongoing[:, None]
         st.runout_day[out] = day + dt
         decide(s, st, day + dt, ongoing, lift)
         if plan is not None:

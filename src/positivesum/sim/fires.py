@@ -73,14 +73,8 @@ class SideFires:
         self.c2_reach = (full.astype(float) @ hosted > 0).astype(float)  # (J, A)
         # the target list prepared before the war: the bases in reach holding most of the enemy's forces
         # (combat and ISR aircraft, launchers, ships), at most ``target_bases`` of them
-        worth = np.zeros(len(in_play))
-        for d, g in s.groups.items():
-            if d in PARKED + LAUNCHERS + SHIPS:
-                worth += (g.total * (g.side == victim)) @ static.base_of[d]
-        candidates = np.flatnonzero(full.any(axis=0) & present)
-        top = int(s.params.get("target_bases", len(candidates)))
-        ranked = candidates[np.argsort(-worth[candidates], kind="stable")][:top]
-        self.cols = np.sort(ranked)
+        self.candidates = np.flatnonzero(full.any(axis=0) & present)
+        self.cols = self.target_list(s, static)
         self.reach = full[:, self.cols].astype(float)  # (J, Bs)
         self.base_of = {d: static.base_of[d][:, self.cols] for d in s.groups}
         # the victim's groups of each domain, and where they are (rows: those groups; columns: target bases)
@@ -90,6 +84,18 @@ class SideFires:
         self.is_port = static.is_port[self.cols]
         self.mine = {d: (g.side == victim).astype(float) for d, g in s.groups.items()}
         self.fixed = len(self.cols) > 0 or bool(self.c2_reach.any())
+
+    def target_list(self, s: CampaignSetup, static: Static) -> np.ndarray:
+        """The bases in reach holding most of the victim's forces (combat and ISR aircraft, launchers, ships), at
+        most ``target_bases`` of them, in column order: the only part of this side's fires that depends on the
+        central counts (so a variant of ``s`` with other counts may need another list: sim/stack.py)."""
+        worth = np.zeros(len(static.in_play))
+        for d, g in s.groups.items():
+            if d in PARKED + LAUNCHERS + SHIPS:
+                worth += (g.total * (g.side == self.victim)) @ static.base_of[d]
+        top = int(s.params.get("target_bases", len(self.candidates)))
+        ranked = self.candidates[np.argsort(-worth[self.candidates], kind="stable")][:top]
+        return np.sort(ranked)
 
 
 def fixed_target_strikes(

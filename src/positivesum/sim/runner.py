@@ -135,17 +135,21 @@ def simulate_arrays(
             parts.append(run_block_job(setup, job))
             if progress:
                 progress(job[0])
-    inner = check_inner(setup)
-    offsets = np.cumsum([0] + [-(-n // inner) for n in sizes[:-1]])
-    for part, offset in zip(parts, offsets):  # outer draws numbered across blocks
-        part[0]["outer"] = part[0]["outer"] + offset
-    merged = {k: np.concatenate([p[0][k] for p in parts], axis=0) for k in parts[0][0]}
+    merged = merge_blocks([p[0] for p in parts], sizes, check_inner(setup))
     trace: dict[str, np.ndarray] = {
         key: sum((p[1][key] for p in parts), np.zeros(setup.steps)) / reps for key in parts[0][1]
     }
     if key is not None:
         cache.store(key, merged, trace)
     return merged, trace
+
+
+def merge_blocks(parts: Sequence[dict[str, np.ndarray]], sizes: Sequence[int], inner: int) -> dict[str, np.ndarray]:
+    """One run's per-replication arrays from its blocks' (in block order), the outer draws numbered across
+    blocks."""
+    offsets = np.cumsum([0] + [-(-n // inner) for n in sizes[:-1]])
+    renumbered = [{**part, "outer": part["outer"] + offset} for part, offset in zip(parts, offsets)]
+    return {k: np.concatenate([p[k] for p in renumbered], axis=0) for k in renumbered[0]}
 
 
 def simulate_setup(

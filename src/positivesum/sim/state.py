@@ -17,6 +17,7 @@ from .mechanics import FireMap, onehot, rowsum
 from .setup import RED, CampaignSetup
 from .timing import entry_days, group_days
 from .uncertainty import Draws, col
+from .variants import StackedRows
 
 LANDING = ("invasion", "island_seizure")
 SHIPS = ("surface", "amphibious")
@@ -61,7 +62,7 @@ Maps = dict[str, dict[str, FireMap]]
 SideMaps = dict[tuple[str, str, int], FireMap]
 
 
-def _constants(s: CampaignSetup) -> tuple[Maps, Static, SideMaps]:
+def block_constants(s: CampaignSetup) -> tuple[Maps, Static, SideMaps]:
     """Fire maps and per-block constants of a setup, built once and kept on it: they depend only on which
     groups, pools and pairs exist, which callers that rescale a setup (counts, stocks) do not change."""
     cached: tuple[Maps, Static, SideMaps] | None = getattr(s, "_block_constants", None)
@@ -87,20 +88,24 @@ def _constants(s: CampaignSetup) -> tuple[Maps, Static, SideMaps]:
 class Block:
     """State of one block of replications (see module docstring)."""
 
-    def __init__(self, s: CampaignSetup, draws: Draws) -> None:
+    def __init__(self, s: CampaignSetup, draws: Draws, stacked: StackedRows | None = None) -> None:
         self.s = s
+        self.stacked = stacked
         reps = len(draws.outer)
         self.reps0 = reps
         self.P: dict[str, Any] = draws.params
         self.A = draws.attrs
         self.eff = draws.eff
         self.scalar = draws.scalar
-        self.maps, self.static, self.side_maps = _constants(s)
+        self.maps, self.static, self.side_maps = block_constants(s)
         self.index = np.arange(reps)
         self.outer = draws.outer
         self._timing(draws)
         n_bp = len(self.static.in_play)
         self.stock = np.broadcast_to(draws.stock0, (reps, len(s.pools.label))).copy()
+        # pools that hold a stock at all (central values): only these can run out
+        central_stock = s.pools.stock0 if stacked is None else stacked.stock0
+        self.stock_held = np.broadcast_to(central_stock >= 1, self.stock.shape).copy()
         self.expended = np.zeros_like(self.stock)
         self.runout_day = np.full(self.stock.shape, np.nan)
         self.cut = np.zeros((reps, n_bp))
@@ -222,7 +227,8 @@ class Block:
             active, arrival, ready = group_days(g, entry, para, warning, mob, concealed)
             home = g.arrival_kind != REINFORCEMENT
             factor = draws.count_factor[d] * np.where(home, commit_factor[:, g.actor], 1.0)
-            total = np.round(np.broadcast_to(g.total, (reps, k)) * factor)
+            central = g.total if self.stacked is None else self.stacked.total[d]
+            total = np.round(np.broadcast_to(central, (reps, k)) * factor)
             reinf = g.arrival_kind == REINFORCEMENT
             later = (reinf & (arrival > 0)) | ((g.arrival_kind == MOBILISATION) & (ready < 1))
             present = np.where(g.arrival_kind == MOBILISATION, np.round(total * ready), np.where(later, 0.0, total))
@@ -232,7 +238,8 @@ class Block:
                 np.int64
             )
             # the central active step may have been moved by the caller (the planner's C2 lever): keep the offset
-            offset = g.active_step - np.ceil(g.active_day / dt - 1e-9).astype(np.int64)
+            moved = g.active_step if self.stacked is None else self.stacked.active_step[d]
+            offset = moved - np.ceil(g.active_day / dt - 1e-9).astype(np.int64)
             self.active_step[d] = np.maximum(0, np.ceil(active / dt - 1e-9).astype(np.int64) + offset)
         self.arrival_steps = {d: set(np.unique(self.arr_step[d][self.arr_count[d] > 0]).tolist()) for d in s.groups}
 
@@ -353,6 +360,7 @@ REP_FIELDS = (
     "outer",
     "entry",
     "stock",
+    "stock_held",
     "expended",
     "runout_day",
     "cut",

@@ -20,12 +20,16 @@ from __future__ import annotations
 import math
 import zlib
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from . import core_rng, kernels
 from .setup import INNER_REPLICATIONS as INNER_REPLICATIONS  # re-exported: defined beside the set-up that carries it
 from .setup import CampaignSetup
+
+if TYPE_CHECKING:
+    from .variants import StackedRows
 
 
 def triangular(low: np.ndarray, mode: np.ndarray, high: np.ndarray, u: np.ndarray) -> np.ndarray:
@@ -138,15 +142,27 @@ def _scalar(draws: np.ndarray, c: int, central: float, outer: np.ndarray) -> np.
     return out
 
 
-def sample(setup: CampaignSetup, reps: int, rng: np.random.Generator, enabled: bool) -> Draws:
+def sample(
+    setup: CampaignSetup,
+    reps: int,
+    rng: np.random.Generator,
+    enabled: bool,
+    stacked: StackedRows | None = None,
+) -> Draws:
     """Draw the outer loop for one block of ``reps`` replications (nothing is drawn when not ``enabled``).
 
     Quantities named in ``setup.pinned`` take the values given there in every outer draw, whether or not the
-    others are drawn (sensitivity designs: services/sensitivity.py)."""
+    others are drawn (sensitivity designs: services/sensitivity.py). ``stacked`` (sim/stack.py): the block holds
+    several variants of the set-up one after the other, each ``reps / variants`` replications long; every
+    variant takes the same outer draws (the ones a run of that length alone would draw: common random numbers)
+    and its own central stocks."""
     enabled, drawn = enabled or bool(setup.pinned), enabled
     inner = setup.inner_replications
-    n_outer = -(-reps // inner)
-    outer = np.arange(reps) // inner
+    own = reps if stacked is None else stacked.reps_each
+    n_outer = -(-own // inner)
+    outer = np.arange(own) // inner
+    if stacked is not None:
+        outer = np.tile(outer, stacked.variants)
     specs = _Specs()
     s = setup
     names = sorted(s.param_ranges) if enabled else []
@@ -258,7 +274,8 @@ def sample(setup: CampaignSetup, reps: int, rng: np.random.Generator, enabled: b
     for kind, cols in e_cols.items():
         if (cols >= 0).any():
             eff[kind] = expand(_pick(d, cols, s.pools.eff[kind][first])[:, m_index])
-    stock0 = s.pools.stock0 * expand(_pick(d, st_cols, np.ones(n_pools))) if (st_cols >= 0).any() else s.pools.stock0
+    central_stock = s.pools.stock0 if stacked is None else stacked.stock0
+    stock0 = central_stock * expand(_pick(d, st_cols, np.ones(n_pools))) if (st_cols >= 0).any() else central_stock
     count_factor = {dom: expand(_pick(d, c_cols[dom], np.ones(len(g)))) for dom, g in s.groups.items()}
     scalar = {n: _scalar(d, sc_cols[n], s.ranges.scalar[n][1], outer) for n in sc_names}
     per_actor = {n: expand(_pick(d, pa_cols[n], s.ranges.per_actor[n][1])) for n in pa_names}
