@@ -3,7 +3,8 @@
 Run:  OPENBLAS_NUM_THREADS=1 python benchmarks/census_main_job.py [--top 25]
 
 Runs the default analysis cold, in this one process (no Dask cluster: every block runs here, so the engine can
-be wrapped), and wraps the engine's block function (``sim.campaign.run_block``). Each block run is charged to
+be wrapped), and wraps the engine's block function (``sim.campaign.run_block``; a stacked block of several
+variants, sim/stack.py, is one run). Each block run is charged to
 the stage that asked for it (and to the study: the outermost service frame) — the innermost ``positivesum`` frame outside ``sim/`` and ``services/executor.py``
 — with its scenario, replications, steps and the CPU time of its thread (the three lanes run as threads here,
 so thread CPU time, not process time, is what a block cost). It prints the CPU by stage and by scenario, and the
@@ -59,7 +60,7 @@ def main() -> None:
     args = parser.parse_args()
 
     from positivesum.services import data, report
-    from positivesum.sim import campaign, runner, warmup
+    from positivesum.sim import campaign, runner, stack, warmup
 
     # Compile (or load from Numba's on-disk cache) every kernel first: on a fresh clone the first block runs would
     # otherwise be charged about a minute of compilation (a census of 2026-12-07 charged it to the surrogate's fit).
@@ -79,8 +80,9 @@ def main() -> None:
             rows.append((_caller(), setup.scenario_id, int(reps), int(setup.steps), spent, _study()))
         return out
 
-    # the runner holds its own name for the block function; the sensitivity study imports it when it runs
-    runner.run_block = campaign.run_block = wrapped
+    # the runner and the stacks (sim/stack.py) hold their own names for the block function; the sensitivity study
+    # imports it when it runs. A stacked block is one run of all its variants' replications.
+    runner.run_block = stack.run_block = campaign.run_block = wrapped
     ld = data.load()
     cpu0, wall0 = time.process_time(), time.perf_counter()
     with tempfile.TemporaryDirectory() as tmp:
