@@ -6,8 +6,8 @@ Run:  OPENBLAS_NUM_THREADS=1 python benchmarks/bench_stack.py [--scenarios taiwa
 Two tables, CPU time of this process (best of ``--rounds``; the machine is shared, ratios are taken in one run):
 
 1. CPU per replication of one study set-up (one replication per draw) by block size: why a stacked block holds
-   at most ``STACK_REPS`` replications (the cost per replication falls with the block up to about 512 and rises
-   beyond, where the state no longer fits the caches).
+   at most ``STACK_REPS`` replications (the cost per replication falls steeply with the block up to about 512 and
+   little or not at all beyond).
 2. A surrogate-like design — the origin and ``--variants`` − 1 points raising three random areas each by 25, 50
    or 100 % — simulated variant by variant (``runner.simulate_arrays``, untraced) and as stacks
    (``stack.simulate_stack``): CPU of each, the ratio, how many compatible groups the variants fell into, and

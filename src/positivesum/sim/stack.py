@@ -35,9 +35,10 @@ from .state import block_constants
 from .variants import StackedRows
 
 #: At most this many replications in one stacked block (variants of a longer run stack fewer to a block). The CPU
-#: per replication falls with the block up to about 512 and rises beyond (the state no longer fits the caches):
-#: 678, 738, 1,340 µs at 256, 512, 1,024 in taiwan_blockade; 272 → 435 µs in taiwan_jp_restricted from 512 to
-#: 1,024 (benchmarks/bench_stack.py).
+#: per replication falls steeply with the block up to about 512 and little or not at all beyond (taiwan_blockade,
+#: four seeds: 635–741, 516–530, 555–580, 592–620 µs a replication at 256, 512, 1,024 and 2,048; taiwan_base and
+#: taiwan_jp_restricted flat from 512; korea_contingency still falling, 122 → 81 µs from 512 to 2,048:
+#: benchmarks/bench_stack.py). Past 512 a stack gains little and makes the tasks coarser for two workers.
 STACK_REPS = 512
 
 _VARIANT_GROUP_FIELDS = ("count0", "arrival_count", "active_step")
