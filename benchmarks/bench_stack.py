@@ -60,7 +60,7 @@ def main() -> None:
         simulate_arrays(setup, 1024, 0, traced=False)  # compiled kernels, per-set-up constants
         cells = []
         for n in (64, 256, 512, 1024, 2048):
-            cpu = _best(lambda: simulate_arrays(setup, n, 1, traced=False), args.rounds)
+            cpu = _best(lambda s=setup, n=n: simulate_arrays(s, n, 1, traced=False), args.rounds)
             cells.append(f"{cpu * 1e6 / n:,.0f}")
         print(f"| {sid} | " + " | ".join(cells) + " |")
 
@@ -82,11 +82,11 @@ def main() -> None:
         alone_out: list = []
         stacked_out: list = []
 
-        def alone(out: list = alone_out) -> None:
-            out[:] = [simulate_arrays(v, args.reps, 7, traced=False)[0] for v in variants]
+        def alone(out: list = alone_out, vs: list = variants) -> None:
+            out[:] = [simulate_arrays(v, args.reps, 7, traced=False)[0] for v in vs]
 
-        def stacked(out: list = stacked_out) -> None:
-            out[:] = simulate_stack(variants, args.reps, 7)
+        def stacked(out: list = stacked_out, vs: list = variants) -> None:
+            out[:] = simulate_stack(vs, args.reps, 7)
 
         t_alone = _best(alone, args.rounds)
         t_stacked = _best(stacked, args.rounds)

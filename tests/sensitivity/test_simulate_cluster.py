@@ -107,3 +107,28 @@ def test_costed_items_come_back_in_their_order(thread_clusters):
     out = map_ordered(thread_clusters[2], _negate, items, done.append, cost=float)
     assert out == [-3, -9, -1, -7, -5]
     assert sum(done) == len(items)
+
+
+def _with_shared(shared, x):
+    return shared["offset"] + x
+
+
+def test_a_shared_object_is_sent_to_the_workers_once_per_client(thread_clusters, monkeypatch):
+    """Two maps passing the same shared object (the surrogate's origin and design batches) send it once; another
+    object is sent again; the results read the right one."""
+    from positivesum.services.executor import map_ordered
+
+    client = thread_clusters[2]
+    sent: list[object] = []
+    real = client.scatter
+
+    def spy(data, *args, **kw):
+        sent.append(data)
+        return real(data, *args, **kw)
+
+    monkeypatch.setattr(client, "scatter", spy)
+    first, other = {"offset": 10}, {"offset": 100}
+    assert map_ordered(client, _with_shared, [1, 2], shared=first) == [11, 12]
+    assert map_ordered(client, _with_shared, [3], shared=first) == [13]
+    assert map_ordered(client, _with_shared, [4], shared=other) == [104]
+    assert sent == [[first], [other]]

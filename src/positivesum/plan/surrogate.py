@@ -21,8 +21,10 @@ the same design (``validate``).
 
 from __future__ import annotations
 
+import contextvars
 import zlib
 from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -441,24 +443,24 @@ def fit_surrogate(
     steps = 3 * len(areas)
     setups = {sid: study_setup(ds, sid, threat_factor) for sid in scenarios}
     bases = DesignBases(ds, setups)
-    origin = sim_map(
-        simulated_deterrence,
-        [_unit(setups, sid, {}, by_sid[sid], seed, stalemate_weight, min(1, steps)) for sid in scenarios],
-        progress,
-        _steps,
-        shared=bases,
-    )
+    origin_units = [_unit(setups, sid, {}, by_sid[sid], seed, stalemate_weight, min(1, steps)) for sid in scenarios]
+
+    def run_origin() -> list[Any]:
+        return sim_map(simulated_deterrence, origin_units, progress, _steps, shared=bases)
+
+    # Each scenario's design depends on which areas change it and on its own stream, not on the origin's outcome
+    # (which only says whether the design is needed at all): on a cluster it is drawn while the origin runs, so the
+    # workers do not wait for the Latin hypercubes' optimisation (~0.2 s a scenario) between the two batches.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        on_cluster = bool(getattr(sim_map, "concurrent", False))
+        pending = pool.submit(contextvars.copy_context().run, run_origin) if on_cluster else None
+        candidates = {sid: _design(ds, setups[sid], areas, pairs, lv, seed, sid) for sid in scenarios}
+        origin = pending.result() if pending is not None else run_origin()
     designs: dict[str, tuple[list[str], list[tuple[str, str]], np.ndarray]] = {}
     units: list[SimUnit] = []
     for sid, d0 in zip(scenarios, origin):
-        setup = setups[sid]
-        active = (
-            [] if d0 >= SATURATED else [m for m in areas if not _unchanged(setup, scale_setup(setup, ds, {m: lv[-1]}))]
-        )
-        idx = {m: i for i, m in enumerate(active)}
-        live_pairs = [(a, b) for a, b in pairs if a in idx and b in idx]  # both areas change the scenario
-        x = fit_design(len(active), [(idx[a], idx[b]) for a, b in live_pairs], lv, design_rng(seed, FIT_STREAM, sid))
-        designs[sid] = (active, live_pairs, x)
+        designs[sid] = ([], [], np.zeros((1, 0))) if d0 >= SATURATED else candidates[sid]
+        active, _, x = designs[sid]
         left = steps - min(1, steps)  # the origin reported one step; the design points share the rest
         if len(x) == 1 and progress and left:
             progress(left)
@@ -496,6 +498,24 @@ def fit_surrogate(
     return Surrogate(
         list(scenarios), list(areas), lv, base, values, points, reps, seed, {}, pairs, plv, pvalues, {}, allocated
     )
+
+
+def _design(
+    ds: Dataset,
+    setup: CampaignSetup,
+    areas: list[str],
+    pairs: list[tuple[str, str]],
+    levels: np.ndarray,
+    seed: int,
+    sid: str,
+) -> tuple[list[str], list[tuple[str, str]], np.ndarray]:
+    """A scenario's active areas (those whose top level changes a force or stock of it), its live pairs (both
+    areas active) and its design (:func:`fit_design`, on the scenario's own stream)."""
+    active = [m for m in areas if not _unchanged(setup, scale_setup(setup, ds, {m: levels[-1]}))]
+    idx = {m: i for i, m in enumerate(active)}
+    live_pairs = [(a, b) for a, b in pairs if a in idx and b in idx]
+    x = fit_design(len(active), [(idx[a], idx[b]) for a, b in live_pairs], levels, design_rng(seed, FIT_STREAM, sid))
+    return active, live_pairs, x
 
 
 def _unchanged(a: CampaignSetup, b: CampaignSetup) -> bool:
