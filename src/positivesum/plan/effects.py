@@ -158,7 +158,7 @@ def scale_item(setup: CampaignSetup, item: str, factor: float) -> CampaignSetup:
     return s
 
 
-def item_scores_stack(bases: DesignBases, stack: Any) -> list[tuple[np.ndarray, np.ndarray]]:
+def item_scores(bases: DesignBases, stack: Any) -> list[tuple[np.ndarray, np.ndarray]]:
     """Per-replication deterrence scores and outer-draw numbers of every unit of a stack (plan/stacking.py), their
     blocks shared (sim/stack.py); module level, so that a Dask worker can unpickle it."""
     first = stack.units[0]
@@ -254,7 +254,7 @@ def measure_effects(
     skipped = len(sur.scenarios) * len(measured_items) - sum(1 for u in units if u.item is not None)
     if progress and skipped:
         progress(skipped)
-    results = map_stacked(sim_map, item_scores_stack, units, progress, _unit_steps, DesignBases(ds, setups))
+    results = map_stacked(sim_map, item_scores, units, progress, _unit_steps, DesignBases(ds, setups))
     origin = {u.scenario: r for u, r in zip(units, results) if u.item is None}
     scores = {(u.scenario, u.item): r for u, r in zip(units, results) if u.item is not None}
     table: dict[str, dict[str, Any]] = {}

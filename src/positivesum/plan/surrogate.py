@@ -36,9 +36,9 @@ from scipy.stats import qmc
 from ..model.dataset import Dataset
 from ..sim.grading import DENIED, STALEMATE
 from ..sim.results import CampaignResult
-from ..sim.runner import simulate_arrays
 from ..sim.setup import CampaignSetup
 from ..sim.stack import simulate_stack
+from ..sim.variants import VARIANT_GROUP_FIELDS
 from .levers import scale_setup, study_setup
 from .stacking import map_stacked
 
@@ -353,19 +353,10 @@ class DesignBases:
     setups: dict[str, CampaignSetup]
 
 
-def simulated_deterrence(bases: DesignBases, unit: SimUnit) -> float:
-    """D of one unit's simulation (module level, so that a Dask worker can unpickle it): :func:`deterrence` from
-    the outcome codes, without building the full result."""
-    setup = bases.setups[unit.scenario]
-    if unit.levels:
-        setup = scale_setup(setup, bases.ds, dict(unit.levels))
-    oc = simulate_arrays(setup, unit.reps, unit.seed, traced=False)[0]["outcome"]  # outcomes only: no trace
-    return float((oc == DENIED).mean() + unit.stalemate_weight * (oc == STALEMATE).mean())
-
-
-def simulated_deterrence_stack(bases: DesignBases, stack: Any) -> list[float]:
-    """:func:`simulated_deterrence` of every unit of a stack (plan/stacking.py), their blocks shared
-    (sim/stack.py); module level, so that a Dask worker can unpickle it."""
+def simulated_deterrence(bases: DesignBases, stack: Any) -> list[float]:
+    """D of every unit of a stack (plan/stacking.py: units of one scenario, replications and seed), their blocks
+    shared (sim/stack.py; a stack of one is a run alone), from the outcome codes without building the full
+    result; module level, so that a Dask worker can unpickle it."""
     first = stack.units[0]
     base = bases.setups[first.scenario]
     setups = [scale_setup(base, bases.ds, dict(u.levels)) if u.levels else base for u in stack.units]
@@ -446,7 +437,7 @@ def fit_surrogate(
     origin_units = [_unit(setups, sid, {}, by_sid[sid], seed, stalemate_weight, min(1, steps)) for sid in scenarios]
 
     def run_origin() -> list[Any]:
-        return sim_map(simulated_deterrence, origin_units, progress, _steps, shared=bases)
+        return map_stacked(sim_map, simulated_deterrence, origin_units, progress, _steps, bases)
 
     # Each scenario's design depends on which areas change it and on its own stream, not on the origin's outcome
     # (which only says whether the design is needed at all): on a cluster it is drawn while the origin runs, so the
@@ -469,7 +460,7 @@ def fit_surrogate(
             units.append(
                 _unit(setups, sid, point, by_sid[sid], seed, stalemate_weight, _progress_steps(left, k, len(x) - 1))
             )
-    outcomes = iter(map_stacked(sim_map, simulated_deterrence_stack, units, progress, _steps, bases))
+    outcomes = iter(map_stacked(sim_map, simulated_deterrence, units, progress, _steps, bases))
     base: dict[str, float] = {}
     values: dict[str, dict[str, np.ndarray]] = {}
     pvalues: dict[str, dict[str, np.ndarray]] = {}
@@ -519,11 +510,11 @@ def _design(
 
 
 def _unchanged(a: CampaignSetup, b: CampaignSetup) -> bool:
+    """Whether ``b`` has ``a``'s forces and stocks: the arrays a lever may change (sim/variants.py)."""
     same_groups = all(
-        np.array_equal(a.groups[d].count0, b.groups[d].count0)
-        and np.array_equal(a.groups[d].arrival_count, b.groups[d].arrival_count)
-        and np.array_equal(a.groups[d].active_step, b.groups[d].active_step)
+        np.array_equal(getattr(a.groups[d], name), getattr(b.groups[d], name))
         for d in a.groups
+        for name in VARIANT_GROUP_FIELDS
     )
     return same_groups and np.array_equal(a.pools.stock0, b.pools.stock0)
 
@@ -604,7 +595,7 @@ def validate(
             points.append((sid, x))
             n = reps or sur.reps_for(sid)
             units += [_unit(setups, sid, x, n, sur.seed + k, stalemate_weight, 1) for k in (0, 1)]
-    outcomes = map_stacked(sim_map, simulated_deterrence_stack, units, progress, _steps, DesignBases(ds, setups))
+    outcomes = map_stacked(sim_map, simulated_deterrence, units, progress, _steps, DesignBases(ds, setups))
     rows = []
     additive = {sid: additive_refit(sur, sid) for sid in {sid for sid, _ in points}}
     for i, (sid, x) in enumerate(points):

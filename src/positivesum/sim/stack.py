@@ -32,7 +32,7 @@ from .campaign import run_block
 from .runner import block_sizes, check_inner, merge_blocks
 from .setup import BLUE, RED, CampaignSetup
 from .state import block_constants
-from .variants import StackedRows
+from .variants import VARIANT_GROUP_FIELDS, StackedRows
 
 #: At most this many replications in one stacked block (variants of a longer run stack fewer to a block). The CPU
 #: per replication falls steeply with the block up to about 512 and little or not at all beyond (taiwan_blockade,
@@ -41,15 +41,13 @@ from .variants import StackedRows
 #: benchmarks/bench_stack.py). Past 512 a stack gains little and makes the tasks coarser for two workers.
 STACK_REPS = 512
 
-_VARIANT_GROUP_FIELDS = ("count0", "arrival_count", "active_step")
-
 
 def _structure(s: CampaignSetup) -> bytes:
     """A canonical encoding of everything in ``s`` but the four variant arrays (sim/cache.py's encoder)."""
     blank = copy.copy(s)
     blank.groups = {d: copy.copy(g) for d, g in s.groups.items()}
     for g in blank.groups.values():
-        for name in _VARIANT_GROUP_FIELDS:
+        for name in VARIANT_GROUP_FIELDS:
             setattr(g, name, np.zeros(0))
     blank.pools = copy.copy(s.pools)
     blank.pools.stock0 = np.zeros(0)
@@ -68,7 +66,7 @@ def _shares_structure(a: CampaignSetup, b: CampaignSetup) -> bool:
         return False
     for d, ga in a.groups.items():
         gb = b.groups[d]
-        if any(getattr(ga, f) is not getattr(gb, f) for f in vars(ga) if f not in _VARIANT_GROUP_FIELDS):
+        if any(getattr(ga, f) is not getattr(gb, f) for f in vars(ga) if f not in VARIANT_GROUP_FIELDS):
             return False
     return all(getattr(a.pools, f) is getattr(b.pools, f) for f in vars(a.pools) if f != "stock0")
 

@@ -17,6 +17,10 @@ import numpy as np
 
 from .setup import CampaignSetup
 
+#: The group arrays in which variants of a scenario may differ (with the pools' ``stock0``): all that
+#: ``plan.levers`` assigns when it scales a set-up.
+VARIANT_GROUP_FIELDS = ("count0", "arrival_count", "active_step")
+
 
 @dataclass(frozen=True)
 class StackedRows:
