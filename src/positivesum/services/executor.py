@@ -269,9 +269,9 @@ _SCATTER_LOCK = threading.Lock()
 
 def _scattered(client: Any, shared: Any) -> Any:
     """The workers' copy of ``shared``, sent once per client: a map that passes the same object as the last (the
-    surrogate's origin and design batches share their set-ups) reuses it. Broadcasting a set-up bundle to two
-    workers takes 0.6–1.2 s of the calling lane (more while the workers compute), on the critical path between two
-    batches. The copies live as long as the client (a main job sends a few dozen, a few MB each); the object is
+    surrogate's origin and design batches share their set-ups) reuses it. Broadcasting the set-ups to two idle
+    workers took 0.25–0.65 s (``benchmarks/task_stream.py``) and about 1.2 s a map while they computed (a cProfile
+    of ``compare-regimes``), on the critical path between two batches. The copies live as long as the client (a main job sends a few dozen, a few MB each); the object is
     kept referenced beside its handle, so that its ``id`` is not reused for another."""
     with _SCATTER_LOCK:
         sent: dict[int, tuple[Any, Any]] = client.__dict__.setdefault("_positivesum_scattered", {})
